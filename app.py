@@ -1,0 +1,39 @@
+"""The only entry point: page config, language, sign-in gate, role-filtered navigation."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from config import get_settings
+from pages import setup
+from services import auth
+from ui import context, navigation
+from ui.context import t
+
+
+def main() -> None:
+    st.set_page_config(page_title=t("app.title"), page_icon="🛡️", layout="wide")
+    get_settings()  # refuses to start with unsafe production settings, and says why
+    context.touch_or_expire()
+    user = context.current_user()
+
+    if st.session_state.get(setup.DONE_KEY) or (user is None and auth.needs_setup(context.uow())):
+        page = st.navigation(navigation.setup_pages(), position="hidden")
+    elif user is None:
+        page = st.navigation(navigation.signin_pages(), position="hidden")
+    else:
+        page = st.navigation(navigation.pages_for_user(user), position="top")
+        st.caption(t("app.signed_in_as", name=user.display_name, role=t("role." + user.role)))
+        _idle_watch()
+    page.run()
+
+
+@st.fragment(run_every=60)
+def _idle_watch() -> None:
+    # Ends an idle session even when nobody clicks: the screen of a tablet left on a desk
+    # stops showing data once the timeout has passed.
+    if context.touch_or_expire(peek=True):
+        st.rerun(scope="app")
+
+
+main()

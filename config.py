@@ -1,0 +1,119 @@
+"""One typed settings object, read from the environment and `.streamlit/secrets.toml`.
+
+Safe laptop defaults (SQLite in data/, uploads/ beside the code); `APP_ENV=production`
+turns on the checks that refuse an unsafe set-up before anything starts.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent
+SECRETS_FILE = ROOT / ".streamlit" / "secrets.toml"
+
+
+class UnsafeSettings(ValueError):
+    """Raised when production settings would put data or accounts at risk."""
+
+
+class SecretsTomlSource(PydanticBaseSettingsSource):
+    """Reads top-level keys of `.streamlit/secrets.toml` (lower priority than the environment)."""
+
+    def __init__(self, settings_cls: type[BaseSettings], path: Path) -> None:
+        super().__init__(settings_cls)
+        self._data: dict[str, Any] = {}
+        if path.is_file():
+            with path.open("rb") as fh:
+                raw = tomllib.load(fh)
+            self._data = {k.lower(): v for k, v in raw.items() if not isinstance(v, dict)}
+
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
+        return self._data.get(field_name), field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        return {k: v for k, v in self._data.items() if k in self.settings_cls.model_fields}
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(extra="ignore", case_sensitive=False)
+
+    app_env: Literal["development", "test", "production"] = "development"
+    database_url: str = "sqlite:///data/app.db"
+    upload_dir: Path = Path("uploads")
+    default_language: Literal["zh-CN", "en"] = "zh-CN"
+    time_zone: str = "Asia/Shanghai"
+    idle_timeout_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    max_failed_signins: int = Field(default=5, ge=1, le=100)
+    lockout_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    min_password_length: int = Field(default=10, ge=8, le=128)
+
+    @field_validator("upload_dir")
+    @classmethod
+    def _anchor_upload_dir(cls, value: Path) -> Path:
+        return value if value.is_absolute() else ROOT / value
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        ZoneInfo(value)  # raises for an unknown zone name
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone)
+
+    @model_validator(mode="after")
+    def _refuse_unsafe_production(self) -> Settings:
+        if self.app_env != "production":
+            return self
+        if self.database_url.startswith("sqlite"):
+            raise UnsafeSettings(
+                "APP_ENV=production needs DATABASE_URL to point at PostgreSQL: "
+                "SQLite on one disk cannot be shared by several app processes or replicated."
+            )
+        if self.idle_timeout_minutes > 120:
+            raise UnsafeSettings(
+                "APP_ENV=production allows at most 120 idle minutes before sign-out "
+                f"(IDLE_TIMEOUT_MINUTES={self.idle_timeout_minutes})."
+            )
+        if self.min_password_length < 10:
+            raise UnsafeSettings("APP_ENV=production needs MIN_PASSWORD_LENGTH of at least 10.")
+        return self
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        """SQLite paths are relative to the project, so the app works from any directory;
+        `postgresql://` means psycopg 3, the driver we ship."""
+        url = self.database_url
+        if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
+            rel = url.removeprefix("sqlite:///")
+            if rel and rel != ":memory:":
+                return f"sqlite:///{ROOT / rel}"
+        if url.startswith("postgresql://"):
+            return "postgresql+psycopg://" + url.removeprefix("postgresql://")
+        if url.startswith("postgres://"):
+            return "postgresql+psycopg://" + url.removeprefix("postgres://")
+        return url
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings, SecretsTomlSource(settings_cls, SECRETS_FILE))
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,1 @@
+"""Storage: engine, SQLModel tables and Alembic migrations."""

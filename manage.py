@@ -1,0 +1,107 @@
+"""Command line for operators: `python manage.py --help`."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+
+from config import get_settings
+from db.bootstrap import open_database
+from i18n import translate
+from services import demo, lookup, users
+from services.errors import DomainError
+from services.system import system_actor
+from services.uow import UnitOfWork
+
+LANG = get_settings().default_language
+
+
+def _uow() -> UnitOfWork:
+    return UnitOfWork(open_database(get_settings().sqlalchemy_url))
+
+
+def cmd_init(_args: argparse.Namespace) -> None:
+    _uow()
+    print(translate("cli.init_done", LANG, url=get_settings().database_url))
+
+
+def _read_password(args: argparse.Namespace) -> str:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass(translate("cli.password_prompt", LANG))
+    if first != getpass.getpass(translate("cli.password_again", LANG)):
+        raise SystemExit(translate("cli.password_mismatch", LANG))
+    return first
+
+
+def cmd_create_user(args: argparse.Namespace) -> None:
+    uow = _uow()
+    password = _read_password(args)
+    district_id = lookup.district_id(uow, args.district) if args.district else None
+    unit_id = lookup.unit_id(uow, args.unit) if args.unit else None
+    user = users.create_user(
+        uow,
+        actor=system_actor(),
+        username=args.username,
+        display_name=args.display_name or args.username,
+        role=args.role,
+        password=password,
+        district_id=district_id,
+        unit_id=unit_id,
+    )
+    print(translate("cli.user_created", LANG, username=user.username, role=user.role))
+
+
+def cmd_demo(args: argparse.Namespace) -> None:
+    uow = _uow()
+
+    def show(fraction: float, stage: str) -> None:
+        bar = "#" * int(fraction * 30)
+        print(f"\r[{bar:<30}] {fraction:4.0%} {stage:<12}", end="", flush=True)
+
+    counts = demo.load_demo(uow, password=args.password, force=args.force, progress=show)
+    print()
+    print(translate("cli.demo_done", LANG, **counts))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="manage.py", description="效能督查台 · management")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    sub.add_parser("init", help="create or upgrade the database schema").set_defaults(func=cmd_init)
+
+    p = sub.add_parser("create-user", help="create an account")
+    p.add_argument("username")
+    p.add_argument(
+        "--role", required=True, choices=["admin", "office", "leader", "inspector", "unit"]
+    )
+    p.add_argument("--display-name")
+    p.add_argument("--district", help="district scope, by name")
+    p.add_argument("--unit", help="unit scope (required for role unit), by name")
+    p.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    p.set_defaults(func=cmd_create_user)
+
+    p = sub.add_parser("demo", help="load the demo city, units and one account per role")
+    p.add_argument(
+        "--password",
+        default=demo.DEFAULT_PASSWORD,
+        help=f"password of every demo account (default {demo.DEFAULT_PASSWORD})",
+    )
+    p.add_argument("--force", action="store_true", help="run again: add only what is missing")
+    p.set_defaults(func=cmd_demo)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        args.func(args)
+    except DomainError as err:
+        print(translate(err.message_key, LANG, **err.params), file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Business rules and queries. Nothing here imports Streamlit."""

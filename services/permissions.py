@@ -1,0 +1,42 @@
+"""The permission matrix: which role may do what. One table, used by the navigation
+(which pages a role sees) and by the services (which refuse on their own)."""
+
+from __future__ import annotations
+
+from db.models import Role, User
+from services.errors import PermissionDenied
+
+# Capabilities are verbs on business objects. Pages name the capability they need.
+ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
+    Role.ADMIN: frozenset({"account.self", "users.manage", "org.manage", "org.view", "audit.view"}),
+    Role.OFFICE: frozenset({"account.self", "org.view"}),
+    Role.LEADER: frozenset({"account.self", "org.view"}),
+    Role.INSPECTOR: frozenset({"account.self", "org.view"}),
+    Role.UNIT: frozenset({"account.self"}),
+}
+
+ROLES: tuple[str, ...] = tuple(r.value for r in Role)
+
+# Page key -> capability that shows it. Order is the menu order.
+PAGE_CAPABILITY: dict[str, str] = {
+    "admin_users": "users.manage",
+    "admin_org": "org.manage",
+    "admin_audit": "audit.view",
+    "account": "account.self",
+}
+
+
+def can(actor: User | None, capability: str) -> bool:
+    if actor is None or not actor.active:
+        return False
+    return capability in ROLE_CAPABILITIES.get(actor.role, frozenset())
+
+
+def require(actor: User | None, capability: str) -> None:
+    if not can(actor, capability):
+        raise PermissionDenied(capability=capability)
+
+
+def pages_for(role: str) -> list[str]:
+    caps = ROLE_CAPABILITIES.get(role, frozenset())
+    return [page for page, cap in PAGE_CAPABILITY.items() if cap in caps]

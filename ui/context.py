@@ -1,0 +1,109 @@
+"""Per-session context for pages: the database, the signed-in user and the language."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import streamlit as st
+from sqlalchemy import Engine
+
+from config import get_settings
+from db.bootstrap import open_database
+from db.models import User
+from db.timeutil import utcnow
+from i18n import LANGUAGES, normalize, translate
+from services import auth
+from services.uow import UnitOfWork
+
+USER_KEY = "auth_user_id"
+SEEN_KEY = "auth_last_seen"
+LANG_KEY = "ui_lang"
+FLASH_KEY = "ui_flash"
+
+
+@st.cache_resource(show_spinner=False)
+def _engine(url: str) -> Engine:
+    # One engine (and one migration run) per database per server process.
+    return open_database(url)
+
+
+def uow() -> UnitOfWork:
+    return UnitOfWork(_engine(get_settings().sqlalchemy_url))
+
+
+def language() -> str:
+    """?lang= wins and sticks for the session; then the user's choice; then the default."""
+    requested = st.query_params.get("lang")
+    if requested:
+        st.session_state[LANG_KEY] = normalize(requested)
+    return st.session_state.get(LANG_KEY) or get_settings().default_language
+
+
+def set_language(lang: str) -> None:
+    st.session_state[LANG_KEY] = normalize(lang)
+    if "lang" in st.query_params:
+        st.query_params["lang"] = st.session_state[LANG_KEY]
+
+
+def t(key: str, **params: Any) -> str:
+    return translate(key, language(), **params)
+
+
+def languages() -> tuple[str, ...]:
+    return LANGUAGES
+
+
+def current_user() -> User | None:
+    """Reloaded on every run: deactivation or a role change applies at the next click."""
+    user_id = st.session_state.get(USER_KEY)
+    if user_id is None:
+        return None
+    user = auth.current_user(uow(), user_id)
+    if user is None:
+        end_session()
+    return user
+
+
+def start_session(user: User) -> None:
+    st.session_state[USER_KEY] = user.id
+    st.session_state[SEEN_KEY] = utcnow()
+    if user.language and "lang" not in st.query_params:
+        st.session_state[LANG_KEY] = user.language
+
+
+def end_session() -> None:
+    for key in (USER_KEY, SEEN_KEY):
+        st.session_state.pop(key, None)
+
+
+def touch_or_expire(now: datetime | None = None, *, peek: bool = False) -> bool:
+    """Returns True when the session had been idle too long and was just ended.
+    `peek` checks without counting as activity (the timer, not the user, is asking)."""
+    now = now or utcnow()
+    if st.session_state.get(USER_KEY) is None:
+        return False
+    if auth.is_idle_expired(st.session_state.get(SEEN_KEY), now):
+        end_session()
+        flash("warning", "auth.idle_signed_out", minutes=get_settings().idle_timeout_minutes)
+        return True
+    if not peek:
+        st.session_state[SEEN_KEY] = now
+    return False
+
+
+def flash(kind: str, key: str, **params: Any) -> None:
+    """A message that survives one st.rerun(), e.g. after a redirect."""
+    st.session_state[FLASH_KEY] = (kind, key, params)
+
+
+def show_flash() -> None:
+    item = st.session_state.pop(FLASH_KEY, None)
+    if item:
+        kind, key, params = item
+        getattr(st, kind)(t(key, **params))
+
+
+def zone():
+    """The city's time zone, for showing stored UTC times."""
+    return get_settings().zone

@@ -1,0 +1,40 @@
+"""Small pieces of UI used on several pages."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import context
+from ui.context import t
+
+LANGUAGE_NAMES = {"zh-CN": "简体中文", "en": "English"}
+
+
+def language_links() -> None:
+    """Switch language before signing in (the account page keeps a signed-in user's choice)."""
+    current = context.language()
+    choice = st.segmented_control(
+        t("account.language"),
+        options=list(context.languages()),
+        format_func=LANGUAGE_NAMES.__getitem__,
+        default=current,
+        key="lang_switch",
+    )
+    if choice and choice != current:
+        context.set_language(choice)
+        st.rerun()
+
+
+def optional_select(
+    label: str, options: dict[int, str], current: int | None, *, key: str, none_label: str
+) -> int | None:
+    """A select box over ids with a "none" entry; shows names, returns the id."""
+    ids: list[int | None] = [None, *options]
+    index = ids.index(current) if current in ids else 0
+    return st.selectbox(
+        label,
+        ids,
+        index=index,
+        key=key,
+        format_func=lambda i: none_label if i is None else options[i],
+    )
