@@ -45,9 +45,10 @@ class UnitOfWork:
     def __exit__(self, *exc: Any) -> None:
         assert self.session is not None
         try:
-            self.session.rollback()
-        finally:
+            # close() rolls back whatever was not committed; unlike rollback() it leaves
+            # the loaded attributes of returned objects readable after the block.
             self.session.close()
+        finally:
             self.session = None
 
     def commit(self) -> None:

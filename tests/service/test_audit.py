@@ -1,0 +1,138 @@
+"""Every write leaves an AuditEvent in the same transaction."""
+
+import inspect
+from datetime import date, timedelta
+
+import pytest
+from sqlmodel import select
+
+from db.models import AuditEvent
+from services import audit, auth, demo, org, unit_import, users
+from services.errors import PermissionDenied
+from tests.conftest import PASSWORD
+
+WRITE_PREFIXES = ("create_", "update_", "set_", "reset_", "change_", "import_", "sign_", "load_")
+WRITE_MODULES = (auth, users, org, unit_import, demo)
+
+
+def _actions(uow) -> list[str]:
+    with uow.read() as r:
+        return list(r.session.exec(select(AuditEvent.action).order_by(AuditEvent.id)))
+
+
+@pytest.fixture
+def world(uow, admin):
+    d = org.create_district(uow, actor=admin, name="雄关区", kind="district")
+    i = org.create_industry(uow, actor=admin, name="供电")
+    u = org.create_unit(uow, actor=admin, name="市供电公司")
+    return {"district": d, "industry": i, "unit": u}
+
+
+def _calls(uow, admin, world):
+    d, i, u = world["district"], world["industry"], world["unit"]
+    user = users.create_user(uow, actor=admin, username="probe", display_name="P", role="office",
+                             password=PASSWORD)
+    csv = "名称,所属区镇,行业,第一责任人\n导入单位,,,甲\n".encode()
+    return {
+        "users.create_user": (lambda: users.create_user(
+            uow, actor=admin, username="another", display_name="A", role="leader",
+            password=PASSWORD), "user.create"),
+        "users.update_user": (lambda: users.update_user(
+            uow, actor=admin, user_id=user.id, version=user.version, display_name="P2",
+            role="office", district_id=None, unit_id=None), "user.update"),
+        "users.set_active": (lambda: users.set_active(
+            uow, actor=admin, user_id=user.id, active=False), "user.deactivate"),
+        "users.reset_password": (lambda: users.reset_password(
+            uow, actor=admin, user_id=user.id, new_password="a-new-password"),
+            "user.reset_password"),
+        "org.create_district": (lambda: org.create_district(
+            uow, actor=admin, name="镜铁区", kind="district"), "district.create"),
+        "org.update_district": (lambda: org.update_district(
+            uow, actor=admin, district_id=d.id, version=d.version, name="雄关", parent_id=None),
+            "district.update"),
+        "org.set_district_active": (lambda: org.set_district_active(
+            uow, actor=admin, district_id=d.id, active=False), "district.deactivate"),
+        "org.create_industry": (lambda: org.create_industry(uow, actor=admin, name="供水"),
+                                "industry.create"),
+        "org.update_industry": (lambda: org.update_industry(
+            uow, actor=admin, industry_id=i.id, version=i.version, name="电力", active=True),
+            "industry.update"),
+        "org.create_unit": (lambda: org.create_unit(uow, actor=admin, name="新单位"),
+                            "unit.create"),
+        "org.update_unit": (lambda: org.update_unit(
+            uow, actor=admin, unit_id=u.id, version=u.version, name="供电公司", district_id=None,
+            industry_id=None, supervisor_id=None, first_responsible=""), "unit.update"),
+        "org.set_unit_active": (lambda: org.set_unit_active(
+            uow, actor=admin, unit_id=u.id, active=False), "unit.deactivate"),
+        "unit_import.import_units": (lambda: unit_import.import_units(
+            uow, actor=admin, filename="u.csv", content=csv, dry_run=False), "unit.import"),
+        "auth.sign_in": (lambda: auth.sign_in(uow, username="root", password=PASSWORD),
+                         "auth.signin"),
+        "auth.sign_out": (lambda: auth.sign_out(uow, actor=admin), "auth.signout"),
+        "auth.change_own_password": (lambda: auth.change_own_password(
+            uow, actor=admin, old=PASSWORD, new="changed-password"), "account.password_change"),
+        "auth.set_own_language": (lambda: auth.set_own_language(
+            uow, actor=admin, language="en"), "account.language"),
+        "demo.load_demo": (lambda: demo.load_demo(uow, password=PASSWORD), "user.create"),
+    }
+
+
+def test_every_write_service_is_covered_by_this_test(uow, admin, world):
+    public_writes = {
+        f"{mod.__name__.split('.')[-1]}.{name}"
+        for mod in WRITE_MODULES
+        for name, fn in inspect.getmembers(mod, inspect.isfunction)
+        if fn.__module__ == mod.__name__ and name.startswith(WRITE_PREFIXES)
+    }
+    public_writes.add("auth.create_first_admin")  # needs an empty database: tested below
+    covered = set(_calls(uow, admin, world)) | {"auth.create_first_admin"}
+    assert public_writes == covered
+
+
+def test_every_write_leaves_an_audit_event(uow, admin, world):
+    for name, (call, action) in _calls(uow, admin, world).items():
+        before = len(_actions(uow))
+        call()
+        after = _actions(uow)
+        assert len(after) > before, name
+        assert action in after[before:], name
+
+
+def test_first_admin_and_failed_sign_in_are_audited(uow):
+    auth.create_first_admin(uow, username="boss", display_name="B", password=PASSWORD)
+    with pytest.raises(Exception):
+        auth.sign_in(uow, username="boss", password="wrong-password")
+    assert _actions(uow) == ["setup.first_admin", "auth.failed"]
+
+
+def test_audit_records_before_and_after_without_secrets(uow, admin, world):
+    u = world["unit"]
+    org.update_unit(uow, actor=admin, unit_id=u.id, version=u.version, name="供电公司",
+                    district_id=None, industry_id=None, supervisor_id=None, first_responsible="")
+    frame = audit.search(uow, actor=admin, action="unit.update")
+    assert len(frame) == 1
+    assert "市供电公司" in frame.loc[0, "before"] and "供电公司" in frame.loc[0, "after"]
+    assert frame.loc[0, "actor"] == "root"
+    everything = audit.to_csv(audit.search(uow, actor=admin)).decode("utf-8-sig")
+    assert "argon2" not in everything and PASSWORD not in everything
+
+
+def test_audit_filters_and_export(uow, admin, world, make_user):
+    clerk_admin = make_user("second")
+    org.create_industry(uow, actor=clerk_admin, name="供暖")
+    by_second = audit.search(uow, actor=admin, user_id=clerk_admin.id)
+    assert list(by_second["action"]) == ["industry.create"]
+    assert list(audit.search(uow, actor=admin, entity="industry")["action"]).count(
+        "industry.create") == 2
+    today = date.today()
+    assert len(audit.search(uow, actor=admin, date_from=today - timedelta(days=1),
+                            date_to=today + timedelta(days=1))) >= 5
+    assert audit.search(uow, actor=admin, date_to=today - timedelta(days=2)).empty
+    csv = audit.to_csv(by_second)
+    assert csv.startswith(b"\xef\xbb\xbf") and "industry.create" in csv.decode("utf-8-sig")
+    assert "industry.create" in audit.list_actions(uow, actor=admin)
+
+
+def test_only_admin_reads_the_audit_log(uow, make_user):
+    with pytest.raises(PermissionDenied):
+        audit.search(uow, actor=make_user("leader1", "leader"))

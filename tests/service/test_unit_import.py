@@ -1,0 +1,105 @@
+import io
+
+import pytest
+from openpyxl import Workbook
+
+from services import org, unit_import
+from services.errors import PermissionDenied
+
+HEADER = "名称,所属区镇,行业,主管部门,第一责任人\n"
+
+
+@pytest.fixture
+def city(uow, admin):
+    district = org.create_district(uow, actor=admin, name="雄关区", kind="district")
+    org.create_industry(uow, actor=admin, name="供电")
+    org.create_unit(uow, actor=admin, name="市供电公司")
+    return district
+
+
+def _run(uow, admin, content: bytes, *, name="units.csv", dry_run=False):
+    return unit_import.import_units(uow, actor=admin, filename=name, content=content,
+                                    dry_run=dry_run)
+
+
+def _names(uow, admin):
+    return {u.name for u in org.list_units(uow, actor=admin)}
+
+
+def test_good_rows_are_imported_bad_rows_reported_per_line(uow, admin, city):
+    csv = (HEADER
+           + "雄关区供电所,雄关区,供电,市供电公司,王建国\n"
+           + ",雄关区,供电,,缺名称\n"
+           + ",,,,\n"
+           + "市供电公司,,供电,,重名\n"
+           + "火星供电所,火星区,供电,,赵六\n"
+           + "峪泉供电站,,供电,雄关区供电所,李四\n")
+    report = _run(uow, admin, csv.encode("utf-8"))
+    assert report.created == 2
+    assert report.skipped_empty == 1
+    problems = {r.line: [i.key for i in r.issues] for r in report.rows if not r.ok}
+    assert problems == {
+        3: ["import.name_missing"],
+        5: ["import.name_taken"],
+        6: ["import.district_unknown"],
+    }
+    assert {"雄关区供电所", "峪泉供电站"} <= _names(uow, admin)
+    [child] = [u for u in org.list_units(uow, actor=admin) if u.name == "峪泉供电站"]
+    assert child.supervisor == "雄关区供电所"  # refers to a row earlier in the same file
+
+
+def test_preview_writes_nothing(uow, admin, city):
+    report = _run(uow, admin, (HEADER + "新单位,雄关区,供电,,甲\n").encode(), dry_run=True)
+    assert (report.valid, report.created) == (1, 0)
+    assert "新单位" not in _names(uow, admin)
+
+
+def test_gbk_csv_from_excel_is_read(uow, admin, city):
+    report = _run(uow, admin, (HEADER + "镜铁区供电所,雄关区,供电,,张三\n").encode("gbk"))
+    assert report.created == 1 and "镜铁区供电所" in _names(uow, admin)
+
+
+def test_english_headers_are_accepted(uow, admin, city):
+    csv = "name,district,industry,supervisor,first responsible\nPower Station,雄关区,供电,,Wang\n"
+    assert _run(uow, admin, csv.encode()).created == 1
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "key"),
+    [
+        (b"", "units.csv", "import.empty_file"),
+        ("名称\xff".encode("utf-16"), "units.csv", "import.bad_encoding"),
+        (b"\x00\x01garbage", "units.xlsx", "import.unreadable"),
+        (b"a,b\n1,2\n", "units.pdf", "import.unknown_type"),
+        ("名称,行业\n甲,供电\n".encode(), "units.csv", "import.missing_columns"),
+    ],
+)
+def test_broken_files_get_a_clear_message_and_write_nothing(uow, admin, city, content, name, key):
+    before = _names(uow, admin)
+    report = _run(uow, admin, content, name=name)
+    assert [i.key for i in report.file_issues] == [key]
+    assert report.created == 0 and _names(uow, admin) == before
+
+
+def test_missing_columns_are_named(uow, admin, city):
+    report = _run(uow, admin, "名称,行业\n甲,供电\n".encode())
+    assert report.file_issues[0].params == {"columns": ["district", "first_responsible"]}
+
+
+def test_xlsx_import(uow, admin, city):
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["名称", "所属区镇", "行业", "主管部门", "第一责任人"])
+    ws.append(["雄关区供热站", "雄关区", "供电", None, "刘洋"])
+    ws.append([None, None, None, None, None])
+    ws.append(["坏行", "不存在区", "供电", None, "某"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    report = _run(uow, admin, buf.getvalue(), name="单位.xlsx")
+    assert report.created == 1 and report.invalid == 1 and report.skipped_empty == 1
+
+
+def test_only_admins_import(uow, make_user, city):
+    clerk = make_user("clerk", "office")
+    with pytest.raises(PermissionDenied):
+        _run(uow, clerk, (HEADER + "x,,,,y\n").encode())

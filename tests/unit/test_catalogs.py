@@ -1,0 +1,61 @@
+"""The two catalogs have the same keys, and every key the code uses exists."""
+
+import json
+import re
+import string
+from pathlib import Path
+
+import pytest
+
+from i18n import LANGUAGES, catalog, translate
+from services.permissions import PAGE_CAPABILITY, ROLES
+
+REPO = Path(__file__).resolve().parents[2]
+CODE_DIRS = ("app.py", "manage.py", "pages", "services", "ui")
+KEY_CALL = re.compile(
+    r"""(?:\bt|translate|flash|RowIssue|[A-Z][A-Za-z]+)\(\s*(?:"[a-z]+",\s*)?"([a-z_]+\.[a-z_.]+)\""""
+)
+
+
+def _code_keys() -> set[str]:
+    keys: set[str] = set()
+    for entry in CODE_DIRS:
+        path = REPO / entry
+        files = [path] if path.is_file() else path.rglob("*.py")
+        for f in files:
+            keys |= set(KEY_CALL.findall(f.read_text(encoding="utf-8")))
+    return keys
+
+
+def _placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_catalogs_have_the_same_keys_and_placeholders():
+    zh, en = catalog("zh-CN"), catalog("en")
+    assert sorted(set(zh) - set(en)) == []
+    assert sorted(set(en) - set(zh)) == []
+    for key in zh:
+        assert _placeholders(zh[key]) == _placeholders(en[key]), key
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_key_used_in_code_exists(lang):
+    keys = _code_keys()
+    keys |= {f"nav.{page}" for page in PAGE_CAPABILITY} | {f"role.{r}" for r in ROLES}
+    assert len(keys) > 100
+    assert sorted(k for k in keys if k not in catalog(lang)) == []
+
+
+def test_catalog_files_are_valid_json_without_empty_texts():
+    for lang in LANGUAGES:
+        data = json.loads((REPO / "locales" / f"{lang}.json").read_text(encoding="utf-8"))
+        assert data
+        assert all(v.strip() for v in catalog(lang).values())
+
+
+def test_translate_formats_lists_per_language_and_survives_missing_keys():
+    assert translate("import.missing_columns", "zh-CN", columns=["a", "b"]).endswith("a、b")
+    assert translate("import.missing_columns", "en", columns=["a", "b"]).endswith("a, b")
+    assert translate("no.such_key", "en") == "no.such_key"
+    assert translate("auth.locked", "en-US", minutes=3).startswith("Too many")

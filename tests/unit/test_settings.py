@@ -1,0 +1,51 @@
+import pytest
+from pydantic import ValidationError
+
+from config import ROOT, Settings
+
+
+def test_laptop_defaults(monkeypatch):
+    monkeypatch.delenv("DATABASE_URL")
+    monkeypatch.delenv("UPLOAD_DIR")
+    s = Settings()
+    assert s.sqlalchemy_url == f"sqlite:///{ROOT / 'data' / 'app.db'}"
+    assert s.upload_dir == ROOT / "uploads"
+    assert (s.default_language, s.idle_timeout_minutes) == ("zh-CN", 30)
+
+
+def test_postgres_urls_use_psycopg3(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgresql://u@db:5432/x")
+    assert Settings().sqlalchemy_url == "postgresql+psycopg://u@db:5432/x"
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"DATABASE_URL": "sqlite:///data/app.db"}, "PostgreSQL"),
+        ({"DATABASE_URL": "postgresql://db/x", "IDLE_TIMEOUT_MINUTES": "600"}, "idle"),
+        ({"DATABASE_URL": "postgresql://db/x", "MIN_PASSWORD_LENGTH": "8"}, "MIN_PASSWORD_LENGTH"),
+    ],
+)
+def test_production_refuses_unsafe_settings_and_says_why(monkeypatch, env, message):
+    monkeypatch.setenv("APP_ENV", "production")
+    for k, v in env.items():
+        monkeypatch.setenv(k, v)
+    with pytest.raises(ValidationError, match=message):
+        Settings()
+
+
+def test_unknown_time_zone_is_refused(monkeypatch):
+    monkeypatch.setenv("TIME_ZONE", "Mars/Olympus")
+    with pytest.raises(ValidationError):
+        Settings()
+
+
+def test_secrets_toml_is_read_below_the_environment(tmp_path, monkeypatch):
+    import config
+
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text('idle_timeout_minutes = 45\ndefault_language = "en"\n', encoding="utf-8")
+    monkeypatch.setattr(config, "SECRETS_FILE", secrets)
+    monkeypatch.setenv("DEFAULT_LANGUAGE", "zh-CN")
+    s = config.Settings()
+    assert (s.idle_timeout_minutes, s.default_language) == (45, "zh-CN")
