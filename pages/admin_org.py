@@ -9,8 +9,8 @@ from db.models import DistrictKind
 from services import org, unit_import
 from ui import context
 from ui.context import t
-from ui.feedback import reported
-from ui.widgets import optional_select
+from ui.feedback import message_text, saving
+from ui.widgets import optional_select, seen_version
 
 INDENT = "\u3000\u3000"  # full-width spaces indent the tree in a table cell
 
@@ -30,11 +30,6 @@ def render() -> None:
         _units(actor)
     with importer:
         _import(actor)
-
-
-def _saved() -> None:
-    context.flash("success", "common.saved")
-    st.rerun()
 
 
 # --- places ---------------------------------------------------------------------------
@@ -62,11 +57,11 @@ def _places(actor) -> None:
             t("field.parent"), names, None, key="pa_parent", none_label=t("org.city_level")
         )
         if st.form_submit_button(t("common.add"), type="primary"):
-            with reported():
+            with saving("pa"):
                 org.create_district(
                     context.uow(), actor=actor, name=name, kind=kind, parent_id=parent
                 )
-                _saved()
+
     if not rows:
         return
     by_id = {r.id: r for r in rows}
@@ -77,7 +72,8 @@ def _places(actor) -> None:
         format_func=lambda i: INDENT * by_id[i].depth + by_id[i].name,
     )
     row = by_id[pick]
-    k = f"pe_{row.id}_{row.version}"
+    k = f"pe_{row.id}"
+    version = seen_version(k, row.version)
     with st.form(f"{k}_form"):
         name = st.text_input(t("field.name"), value=row.name, key=f"{k}_name")
         parent = optional_select(
@@ -88,23 +84,22 @@ def _places(actor) -> None:
             none_label=t("org.city_level"),
         )
         if st.form_submit_button(t("common.save"), type="primary"):
-            with reported():
+            with saving(k):
                 org.update_district(
                     context.uow(),
                     actor=actor,
                     district_id=row.id,
-                    version=row.version,
+                    version=version,
                     name=name,
                     parent_id=parent,
                 )
-                _saved()
+
     label = t("common.deactivate") if row.active else t("common.reactivate")
     if st.button(label, key=f"{k}_toggle"):
-        with reported():
+        with saving(k):
             org.set_district_active(
                 context.uow(), actor=actor, district_id=row.id, active=not row.active
             )
-            _saved()
 
 
 # --- industries -----------------------------------------------------------------------
@@ -121,9 +116,9 @@ def _industries(actor) -> None:
     with st.form("industry_add", clear_on_submit=True):
         name = st.text_input(t("org.new_industry"), key="ia_name")
         if st.form_submit_button(t("common.add"), type="primary"):
-            with reported():
+            with saving("ia"):
                 org.create_industry(context.uow(), actor=actor, name=name)
-                _saved()
+
     if not rows:
         return
     by_id = {r.id: r for r in rows}
@@ -131,21 +126,21 @@ def _industries(actor) -> None:
         t("org.edit_industry"), list(by_id), key="ie_pick", format_func=lambda i: by_id[i].name
     )
     row = by_id[pick]
-    k = f"ie_{row.id}_{row.version}"
+    k = f"ie_{row.id}"
+    version = seen_version(k, row.version)
     with st.form(f"{k}_form"):
         name = st.text_input(t("field.name"), value=row.name, key=f"{k}_name")
         active = st.checkbox(t("field.active"), value=row.active, key=f"{k}_active")
         if st.form_submit_button(t("common.save"), type="primary"):
-            with reported():
+            with saving(k):
                 org.update_industry(
                     context.uow(),
                     actor=actor,
                     industry_id=row.id,
-                    version=row.version,
+                    version=version,
                     name=name,
                     active=active,
                 )
-                _saved()
 
 
 # --- units ----------------------------------------------------------------------------
@@ -181,7 +176,7 @@ def _units(actor) -> None:
         row = by_id[pick]
         _unit_form(
             actor,
-            f"ue_{row.id}_{row.version}",
+            f"ue_{row.id}",
             row,
             districts,
             industries,
@@ -189,14 +184,15 @@ def _units(actor) -> None:
         )
         label = t("common.deactivate") if row.active else t("common.reactivate")
         if st.button(label, key=f"ue_{row.id}_{row.version}_toggle"):
-            with reported():
+            with saving(f"ue_{row.id}"):
                 org.set_unit_active(
                     context.uow(), actor=actor, unit_id=row.id, active=not row.active
                 )
-                _saved()
+
 
 
 def _unit_form(actor, k: str, row: org.UnitRow | None, districts, industries, units) -> None:
+    version = seen_version(k, row.version) if row else None
     with st.form(f"{k}_form", clear_on_submit=row is None):
         name = st.text_input(t("field.name"), value=row.name if row else "", key=f"{k}_name")
         district = optional_select(
@@ -227,7 +223,7 @@ def _unit_form(actor, k: str, row: org.UnitRow | None, districts, industries, un
         )
         if not st.form_submit_button(t("common.save") if row else t("common.add"), type="primary"):
             return
-    with reported():
+    with saving(k):
         fields = dict(
             name=name,
             district_id=district,
@@ -239,9 +235,8 @@ def _unit_form(actor, k: str, row: org.UnitRow | None, districts, industries, un
             org.create_unit(context.uow(), actor=actor, **fields)
         else:
             org.update_unit(
-                context.uow(), actor=actor, unit_id=row.id, version=row.version, **fields
+                context.uow(), actor=actor, unit_id=row.id, version=version, **fields
             )
-        _saved()
 
 
 # --- import ---------------------------------------------------------------------------
@@ -276,7 +271,7 @@ def _import(actor) -> None:
 def _show_report(report: unit_import.ImportReport) -> bool:
     """Shows file problems or the per-row preview; True when the file could not be read."""
     for issue in report.file_issues:
-        st.error(t(issue.key, **issue.params))
+        st.error(message_text(issue.key, issue.params))
     if report.file_issues:
         return True
     st.write(
@@ -292,7 +287,7 @@ def _show_report(report: unit_import.ImportReport) -> bool:
                 t("field.supervisor"): [r.values["supervisor"] for r in report.rows],
                 t("field.first_responsible"): [r.values["first_responsible"] for r in report.rows],
                 t("import.result"): [
-                    "✅" if r.ok else "❌ " + "；".join(t(i.key, **i.params) for i in r.issues)
+                    "✅" if r.ok else "❌ " + "；".join(message_text(i.key, i.params) for i in r.issues)
                     for r in report.rows
                 ],
             }

@@ -9,8 +9,8 @@ from services import org, users
 from services.permissions import ROLES
 from ui import context
 from ui.context import t
-from ui.feedback import reported
-from ui.widgets import optional_select
+from ui.feedback import reported, saving
+from ui.widgets import optional_select, seen_version
 
 
 def render() -> None:
@@ -102,8 +102,8 @@ def _create_form(actor, districts: dict[int, str], units: dict[int, str]) -> Non
 
 
 def _edit_form(actor, row: users.UserRow, districts: dict[int, str], units: dict[int, str]) -> None:
-    # Widget keys carry the user id and version: another admin's save shows fresh values.
-    k = f"ue_{row.id}_{row.version}"
+    k = f"ue_{row.id}"
+    version = seen_version(k, row.version)
     with st.form(f"{k}_form"):
         display = st.text_input(t("field.display_name"), value=row.display_name, key=f"{k}_display")
         role = _role_select(f"{k}_role", row.role)
@@ -119,19 +119,17 @@ def _edit_form(actor, row: users.UserRow, districts: dict[int, str], units: dict
         )
         saved = st.form_submit_button(t("common.save"), type="primary")
     if saved:
-        with reported():
+        with saving(k):
             users.update_user(
                 context.uow(),
                 actor=actor,
                 user_id=row.id,
-                version=row.version,
+                version=version,
                 display_name=display,
                 role=role,
                 district_id=district,
                 unit_id=unit,
             )
-            context.flash("success", "common.saved")
-            st.rerun()
 
     left, right = st.columns(2)
     with left, st.form(f"{k}_reset", clear_on_submit=True):

@@ -8,15 +8,23 @@ from typing import Any
 
 import streamlit as st
 
-from services.errors import DomainError
-from ui.context import t
+from services.errors import Conflict, DomainError
+from ui.context import flash, t
+from ui.widgets import forget_form
+
+
+def message_text(key: str, params: dict[str, Any]) -> str:
+    """Services name fields by their code names; the user reads them in their language."""
+    params = dict(params)
+    if "field" in params:
+        params["field"] = t(f"field.{params['field']}")
+    if "columns" in params:
+        params["columns"] = [t(f"field.{c}") for c in params["columns"]]
+    return t(key, **params)
 
 
 def error_text(err: DomainError) -> str:
-    params = dict(err.params)
-    if "field" in params:
-        params["field"] = t(f"field.{params['field']}")
-    return t(err.message_key, **params)
+    return message_text(err.message_key, err.params)
 
 
 @contextmanager
@@ -26,3 +34,27 @@ def reported(on_error: Callable[[str], Any] = st.error) -> Iterator[None]:
         yield
     except DomainError as err:
         on_error(error_text(err))
+
+
+@contextmanager
+def saving(form_key: str, success_key: str = "common.saved") -> Iterator[None]:
+    """Wraps the save of an edit form (see ui.widgets.seen_version).
+
+    Success: the form forgets its values and shows the saved record. A stale edit: the
+    form reloads the record as it is now, with the message on top, so nothing is
+    overwritten unseen. Other errors: a message, and the user's input stays."""
+    try:
+        yield
+    except Conflict as err:
+        if err.message_key != "error.stale_edit":
+            st.error(error_text(err))
+            return
+        forget_form(form_key)
+        flash("error", err.message_key)
+        st.rerun()
+    except DomainError as err:
+        st.error(error_text(err))
+    else:
+        forget_form(form_key)
+        flash("success", success_key)
+        st.rerun()

@@ -38,3 +38,17 @@ def optional_select(
         key=key,
         format_func=lambda i: none_label if i is None else options[i],
     )
+
+
+def seen_version(form_key: str, current: int) -> int:
+    """The version of a record as it was when this user's form first showed it.
+
+    Saving sends this version, so a change someone else saved in between is detected by
+    the service (Conflict) instead of being silently overwritten."""
+    return st.session_state.setdefault(f"{form_key}__version", current)
+
+
+def forget_form(form_key: str) -> None:
+    """Drop a form's remembered version and widget values: it shows the stored record anew."""
+    for key in [k for k in st.session_state if str(k).startswith(form_key)]:
+        del st.session_state[key]

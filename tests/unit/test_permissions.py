@@ -29,3 +29,16 @@ def test_an_inactive_user_can_do_nothing():
     user = User(username="x", display_name="x", role="admin", password_hash="!", active=False)
     assert not can(user, "account.self")
     assert not can(None, "account.self")
+
+
+def test_no_url_path_equals_a_module_in_pages():
+    """Otherwise Streamlit's legacy mode runs pages/<name>.py (functions only) on a rerun."""
+    from pathlib import Path
+
+    from ui import navigation
+
+    modules = {p.stem for p in (Path(navigation.__file__).parents[1] / "pages").glob("*.py")}
+    paths = {path for _, _, path in navigation.PAGES.values()}
+    paths |= {navigation.SIGNIN_PATH, navigation.SETUP_PATH, navigation.SIGNOUT_PATH}
+    assert paths.isdisjoint(modules)
+    assert set(navigation.PAGES) == set(PAGE_CAPABILITY)

@@ -1,0 +1,45 @@
+"""AppTest fixtures: a database at the URL the app reads from the settings."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from config import ROOT, get_settings
+from db.bootstrap import open_database
+from services import demo
+from services.uow import UnitOfWork
+from tests.conftest import PASSWORD
+
+APP = str(ROOT / "app.py")
+TIMEOUT = 30
+
+
+@pytest.fixture
+def app_uow() -> UnitOfWork:
+    return UnitOfWork(open_database(get_settings().sqlalchemy_url))
+
+
+@pytest.fixture
+def demo_loaded(app_uow) -> UnitOfWork:
+    demo.load_demo(app_uow, password=PASSWORD)
+    return app_uow
+
+
+def new_app() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    return at
+
+
+def sign_in(at: AppTest, username: str, password: str = PASSWORD) -> AppTest:
+    at.text_input(key="signin_username").input(username)
+    at.text_input(key="signin_password").input(password)
+    at.button[0].click()
+    return at.run()
+
+
+def texts(at: AppTest) -> str:
+    """All visible text of a run, for assertions on what a user reads."""
+    parts = [e.value for e in (*at.title, *at.markdown, *at.caption, *at.subheader)]
+    parts += [e.value for e in (*at.error, *at.warning, *at.success, *at.info)]
+    return "\n".join(str(p) for p in parts)

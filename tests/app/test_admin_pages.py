@@ -1,0 +1,117 @@
+"""Admin pages through a harness: AppTest.from_function runs one page function for a
+signed-in user (the way DESIGN.md prescribes for pages handed to st.Page)."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from services import org, users
+from services.system import system_actor
+from tests.app.conftest import TIMEOUT, texts
+
+
+def _harness(module: str) -> None:
+    import importlib
+
+    importlib.import_module(f"pages.{module}").render()
+
+
+def page(module: str, username: str, uow) -> AppTest:
+    at = AppTest.from_function(_harness, args=(module,), default_timeout=TIMEOUT)
+    user = next(u for u in users.list_users(uow, actor=system_actor()) if u.username == username)
+    at.session_state["auth_user_id"] = user.id
+    return at.run()
+
+
+def test_admin_creates_a_user_and_a_duplicate_gets_a_clear_message(demo_loaded):
+    at = page("admin_users", "admin", demo_loaded)
+    assert not at.exception
+    assert len(at.dataframe[0].value) == 9
+    at.text_input(key="uc_username").input("inspector9")
+    at.text_input(key="uc_display").input("督察组 新人")
+    at.selectbox(key="uc_role").set_value("inspector")
+    at.text_input(key="uc_password").input("a-long-password")
+    at.button(key="FormSubmitter:user_create-新建用户").click().run()
+    assert "用户 inspector9 已创建" in texts(at)
+    assert len(at.dataframe[0].value) == 10
+
+    at.text_input(key="uc_username").input("inspector9")
+    at.text_input(key="uc_display").input("重复")
+    at.text_input(key="uc_password").input("a-long-password")
+    at.button(key="FormSubmitter:user_create-新建用户").click().run()
+    assert "用户名“inspector9”已被使用" in texts(at)
+    assert len(at.dataframe[0].value) == 10
+
+
+def test_stale_edit_of_a_user_is_refused_with_a_message(demo_loaded):
+    at = page("admin_users", "admin", demo_loaded)
+    rows = {u.username: u for u in users.list_users(demo_loaded, actor=system_actor())}
+    at.selectbox(key="users_pick").set_value(rows["leader"].id).run()
+    # Someone else saves the same user in the meantime.
+    users.update_user(demo_loaded, actor=system_actor(), user_id=rows["leader"].id,
+                      version=rows["leader"].version, display_name="改过的名字", role="leader",
+                      district_id=None, unit_id=None)
+    k = f"ue_{rows['leader'].id}"
+    at.text_input(key=f"{k}_display").input("我的修改")
+    at.button(key=f"FormSubmitter:{k}_form-保存").click().run()
+    assert "已被其他人修改" in texts(at)
+    # Nothing was overwritten, and the form now shows the other person's save.
+    assert at.text_input(key=f"{k}_display").value == "改过的名字"
+    at.text_input(key=f"{k}_display").input("我的修改")
+    at.button(key=f"FormSubmitter:{k}_form-保存").click().run()
+    assert "已保存" in texts(at)
+    saved = next(u for u in users.list_users(demo_loaded, actor=system_actor())
+                 if u.username == "leader")
+    assert saved.display_name == "我的修改"
+
+
+def test_import_preview_shows_row_errors_then_imports_good_rows(demo_loaded):
+    at = page("admin_org", "admin", demo_loaded)
+    assert not at.exception
+    csv = ("名称,所属区镇,行业,主管部门,第一责任人\n"
+           "雄关区供水站,雄关区,供水,,甲\n"
+           ",,,,\n"
+           "市供电公司,,供电,,重名\n").encode("gbk")
+    at.file_uploader(key="unit_import_file").upload("单位.csv", csv, "text/csv").run()
+    assert not at.exception
+    assert "可导入 1 行，有错误 1 行，空行 1 行" in texts(at)
+    report = at.dataframe[-1].value
+    assert list(report.iloc[:, 0]) == [2, 4]
+    assert "单位“市供电公司”已存在" in report.iloc[1, -1]
+    assert "雄关区供水站" not in {u.name for u in org.list_units(demo_loaded, actor=system_actor())}
+    at.button(key="unit_import_go").click().run()
+    assert "已导入 1 个单位，跳过有错误的 1 行" in texts(at)
+    assert "雄关区供水站" in {u.name for u in org.list_units(demo_loaded, actor=system_actor())}
+
+
+def test_import_of_a_broken_file_says_why(demo_loaded):
+    at = page("admin_org", "admin", demo_loaded)
+    at.file_uploader(key="unit_import_file").upload("单位.csv", "名称,行业\n甲,乙\n".encode(),
+                                                   "text/csv").run()
+    assert "缺少必需的列：所属区镇、第一责任人" in texts(at)
+
+
+@pytest.mark.parametrize("module", ["admin_users", "admin_org", "admin_audit", "account"])
+def test_pages_render_for_admin_in_english_too(demo_loaded, module):
+    at = AppTest.from_function(_harness, args=(module,), default_timeout=TIMEOUT)
+    admin = next(u for u in users.list_users(demo_loaded, actor=system_actor())
+                 if u.username == "admin")
+    at.session_state["auth_user_id"] = admin.id
+    at.session_state["ui_lang"] = "en"
+    at.run()
+    assert not at.exception
+    assert at.title[0].value in {"Users", "Organisation", "Audit log", "My account"}
+
+
+def test_non_admin_reaching_an_admin_page_is_refused_by_the_service(demo_loaded):
+    at = page("admin_users", "office", demo_loaded)
+    assert at.exception  # PermissionDenied: the service refuses even if a page were reachable
+    assert "PermissionDenied" in at.exception[0].message or "permission" in str(at.exception[0])
+
+
+def test_org_tree_shows_the_demo_city(demo_loaded):
+    at = page("admin_org", "admin", demo_loaded)
+    names = list(at.dataframe[0].value.iloc[:, 0])
+    assert "雄关区" in names and "\u3000\u3000峪泉镇" in names
+    assert len(org.list_units(demo_loaded, actor=system_actor())) == 77
