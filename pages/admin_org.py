@@ -286,12 +286,15 @@ def _show_report(report: unit_import.ImportReport) -> bool:
                 t("field.industry"): [r.values["industry"] for r in report.rows],
                 t("field.supervisor"): [r.values["supervisor"] for r in report.rows],
                 t("field.first_responsible"): [r.values["first_responsible"] for r in report.rows],
-                t("import.result"): [
-                    "✅" if r.ok else "❌ " + "；".join(message_text(i.key, i.params) for i in r.issues)
-                    for r in report.rows
-                ],
+                t("import.result"): [_row_result(r) for r in report.rows],
             }
         ),
         hide_index=True,
     )
     return False
+
+
+def _row_result(row: unit_import.ImportRow) -> str:
+    if row.ok:
+        return "✅"
+    return "❌ " + "；".join(message_text(i.key, i.params) for i in row.issues)

@@ -35,11 +35,10 @@ def pages_for_user(user: User) -> list[st.Page]:
         pages.append(
             st.Page(render, title=t(f"nav.{key}"), icon=icon, url_path=path, default=(i == 0))
         )
-    pages.append(
-        st.Page(
-            account.sign_out, title=t("nav.sign_out"), icon=":material/logout:", url_path=SIGNOUT_PATH
-        )
+    sign_out = st.Page(
+        account.sign_out, title=t("nav.sign_out"), icon=":material/logout:", url_path=SIGNOUT_PATH
     )
+    pages.append(sign_out)
     return pages
 
 

@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from db.models import AuditEvent
 from services import audit, auth, demo, org, unit_import, users
-from services.errors import PermissionDenied
+from services.errors import AuthenticationFailed, PermissionDenied
 from tests.conftest import PASSWORD
 
 WRITE_PREFIXES = ("create_", "update_", "set_", "reset_", "change_", "import_", "sign_", "load_")
@@ -100,7 +100,7 @@ def test_every_write_leaves_an_audit_event(uow, admin, world):
 
 def test_first_admin_and_failed_sign_in_are_audited(uow):
     auth.create_first_admin(uow, username="boss", display_name="B", password=PASSWORD)
-    with pytest.raises(Exception):
+    with pytest.raises(AuthenticationFailed):
         auth.sign_in(uow, username="boss", password="wrong-password")
     assert _actions(uow) == ["setup.first_admin", "auth.failed"]
 
