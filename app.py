@@ -36,4 +36,5 @@ def _idle_watch() -> None:
         st.rerun(scope="app")
 
 
-main()
+if __name__ == "__main__":
+    main()

@@ -10,7 +10,7 @@ import tomllib
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
@@ -53,6 +53,11 @@ class Settings(BaseSettings):
     max_failed_signins: int = Field(default=5, ge=1, le=100)
     lockout_minutes: int = Field(default=15, ge=1, le=24 * 60)
     min_password_length: int = Field(default=10, ge=8, le=128)
+    # Rectification deadline by severity (一般, 较重, 严重), in days from confirmation.
+    deadline_days_general: int = Field(default=15, ge=1, le=365)
+    deadline_days_serious: int = Field(default=7, ge=1, le=365)
+    deadline_days_severe: int = Field(default=3, ge=1, le=365)
+    photo_watermark: bool = True
 
     @field_validator("upload_dir")
     @classmethod
@@ -62,12 +67,18 @@ class Settings(BaseSettings):
     @field_validator("time_zone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
-        ZoneInfo(value)  # raises for an unknown zone name
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
         return value
 
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.time_zone)
+
+    def deadline_days(self, severity: str) -> int:
+        return getattr(self, f"deadline_days_{severity}")
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:

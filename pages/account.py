@@ -66,3 +66,9 @@ def sign_out() -> None:
     context.end_session()
     context.flash("success", "auth.signed_out")
     st.rerun()
+
+
+if __name__ == "__main__":  # a cold deep link ran this file: see ui/cold_start.py
+    from ui.cold_start import run_app
+
+    run_app()

@@ -64,3 +64,9 @@ def render() -> None:
         mime="text/csv",
         key="audit_export",
     )
+
+
+if __name__ == "__main__":  # a cold deep link ran this file: see ui/cold_start.py
+    from ui.cold_start import run_app
+
+    run_app()

@@ -298,3 +298,9 @@ def _row_result(row: unit_import.ImportRow) -> str:
     if row.ok:
         return "✅"
     return "❌ " + "；".join(message_text(i.key, i.params) for i in row.issues)
+
+
+if __name__ == "__main__":  # a cold deep link ran this file: see ui/cold_start.py
+    from ui.cold_start import run_app
+
+    run_app()

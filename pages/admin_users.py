@@ -147,3 +147,9 @@ def _edit_form(actor, row: users.UserRow, districts: dict[int, str], units: dict
                 users.set_active(context.uow(), actor=actor, user_id=row.id, active=not row.active)
                 context.flash("success", "common.saved")
                 st.rerun()
+
+
+if __name__ == "__main__":  # a cold deep link ran this file: see ui/cold_start.py
+    from ui.cold_start import run_app
+
+    run_app()

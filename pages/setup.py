@@ -72,3 +72,9 @@ def _finish(kind: str, key: str, **params) -> None:
     st.session_state.pop(DONE_KEY, None)
     context.flash(kind, key, **params)
     st.rerun()
+
+
+if __name__ == "__main__":  # a cold deep link ran this file: see ui/cold_start.py
+    from ui.cold_start import run_app
+
+    run_app()

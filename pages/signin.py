@@ -25,3 +25,9 @@ def render() -> None:
             context.start_session(user)
             st.rerun()
     language_links()
+
+
+if __name__ == "__main__":  # a cold deep link ran this file: see ui/cold_start.py
+    from ui.cold_start import run_app
+
+    run_app()

@@ -9,8 +9,8 @@ EXPECTED_PAGES = {
     "admin": ["admin_users", "admin_org", "admin_audit", "account"],
     "office": ["account"],
     "leader": ["account"],
-    "inspector": ["account"],
-    "unit": ["account"],
+    "inspector": ["inspect_today", "inspect_visit", "account"],
+    "unit": ["rectify", "account"],
 }
 
 
@@ -31,14 +31,20 @@ def test_an_inactive_user_can_do_nothing():
     assert not can(None, "account.self")
 
 
-def test_no_url_path_equals_a_module_in_pages():
-    """Otherwise Streamlit's legacy mode runs pages/<name>.py (functions only) on a rerun."""
+def test_every_page_module_hands_a_cold_deep_link_back_to_app_py():
+    """A new server process runs pages/<url path>.py itself until st.navigation has run
+    once; each module must then run app.py (the sign-in gate), and each URL path must be
+    the module of its page so that a link lands where it points."""
     from pathlib import Path
 
     from ui import navigation
 
-    modules = {p.stem for p in (Path(navigation.__file__).parents[1] / "pages").glob("*.py")}
-    paths = {path for _, _, path in navigation.PAGES.values()}
-    paths |= {navigation.SIGNIN_PATH, navigation.SETUP_PATH, navigation.SIGNOUT_PATH}
-    assert paths.isdisjoint(modules)
+    pages_dir = Path(navigation.__file__).parents[1] / "pages"
+    modules = {p.stem for p in pages_dir.glob("*.py")} - {"__init__"}
+    for module in modules:
+        source = (pages_dir / f"{module}.py").read_text(encoding="utf-8")
+        assert 'if __name__ == "__main__":' in source and "run_app()" in source, module
+    for key, (render, _icon) in navigation.PAGES.items():
+        assert render.__module__ == f"pages.{key}"
+    assert {navigation.SIGNIN_PATH, navigation.SETUP_PATH} <= modules
     assert set(navigation.PAGES) == set(PAGE_CAPABILITY)
