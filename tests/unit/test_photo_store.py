@@ -1,0 +1,156 @@
+"""Content-addressed photo storage."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from services import photo_store
+from services.errors import NotFound, ValidationFailed
+from services.photo_store import PhotoStore
+
+REPO = Path(__file__).resolve().parents[2]
+DATA = b"\xff\xd8\xff" + b"photo bytes" * 100
+SHA = hashlib.sha256(DATA).hexdigest()
+
+
+@pytest.fixture
+def store(tmp_path) -> PhotoStore:
+    return PhotoStore(tmp_path / "uploads")
+
+
+def leftovers(root: Path) -> list[Path]:
+    return [p for p in root.rglob("*") if p.name.startswith(".tmp-")]
+
+
+def test_put_returns_a_relative_content_key_and_open_reads_it_back(store):
+    key = store.put(DATA, suffix=".jpg")
+    assert key == f"{SHA[:2]}/{SHA[2:4]}/{SHA}.jpg"
+    assert store.open(key) == DATA
+    assert store.exists(key)
+    assert store.path(key) == store.root / SHA[:2] / SHA[2:4] / f"{SHA}.jpg"
+    assert stat.S_IMODE(store.path(key).stat().st_mode) == 0o640
+
+
+def test_same_bytes_are_stored_once(store):
+    key = store.put(DATA, suffix=".heic")
+    before = store.path(key).stat()
+    assert store.put(DATA, suffix=".heic") == key
+    after = store.path(key).stat()
+    assert (before.st_ino, before.st_mtime_ns) == (after.st_ino, after.st_mtime_ns)
+
+
+def test_derivatives_sit_beside_the_original_and_differ_per_content(store):
+    display = store.put_derivative(SHA, "display", b"display one")
+    again = store.put_derivative(SHA, "display", b"display one")
+    other_watermark = store.put_derivative(SHA, "display", b"display two")
+    thumb = store.put_derivative(SHA, "thumb", b"thumb")
+    assert display == again != other_watermark
+    assert display.startswith(f"{SHA[:2]}/{SHA[2:4]}/{SHA}-display-")
+    assert display.endswith(".jpg") and thumb.startswith(f"{SHA[:2]}/{SHA[2:4]}/{SHA}-thumb-")
+    assert store.open(other_watermark) == b"display two"
+    assert display == photo_store.derivative_key(SHA, "display", b"display one")
+
+
+@pytest.mark.parametrize(
+    ("call", "args"),
+    [
+        ("put_derivative", (SHA, "poster", b"x")),
+        ("put_derivative", ("../../etc", "thumb", b"x")),
+        ("put_derivative", (SHA.upper(), "thumb", b"x")),
+        ("put", (DATA,)),
+    ],
+)
+def test_malformed_arguments_are_programming_errors(store, call, args):
+    kwargs = {"suffix": "/../x"} if call == "put" else {}
+    with pytest.raises(ValueError):
+        getattr(store, call)(*args, **kwargs)
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "",
+        "../outside.jpg",
+        "/etc/passwd",
+        f"../{SHA[2:4]}/{SHA}.jpg",
+        f"{SHA[:2]}/{SHA[2:4]}/../../../{SHA}.jpg",
+        f"{SHA[:2]}\\{SHA[2:4]}\\{SHA}.jpg",
+        f"{SHA[:2]}/{SHA[2:4]}/{SHA}.jpg/..",
+        f"00/00/{SHA}.jpg" if not SHA.startswith("0000") else f"11/11/{SHA}.jpg",
+        f"{SHA[:2]}/{SHA[2:4]}/{SHA.upper()}.jpg",
+        f"{SHA[:2]}/{SHA[2:4]}/{SHA}-display-zz.jpg",
+        None,
+    ],
+)
+def test_keys_that_could_escape_the_root_are_refused(store, key):
+    for method in (store.path, store.open, store.exists, store.delete):
+        with pytest.raises(ValidationFailed) as caught:
+            method(key)
+        assert caught.value.message_key == "photo.invalid_key"
+
+
+def test_open_of_a_missing_key_is_not_found(store):
+    with pytest.raises(NotFound) as caught:
+        store.open(f"{SHA[:2]}/{SHA[2:4]}/{SHA}.jpg")
+    assert caught.value.message_key == "photo.not_found"
+
+
+def test_delete_is_idempotent(store):
+    key = store.put(DATA, suffix=".png")
+    store.delete(key)
+    store.delete(key)
+    assert not store.exists(key)
+
+
+def test_failed_write_leaves_neither_temp_file_nor_target(store, monkeypatch):
+    def broken_fsync(fd):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "fsync", broken_fsync)
+    with pytest.raises(OSError, match="disk full"):
+        store.put(DATA, suffix=".jpg")
+    assert not store.exists(f"{SHA[:2]}/{SHA[2:4]}/{SHA}.jpg")
+    assert leftovers(store.root) == []
+
+
+def test_racing_writer_replaces_atomically(store, monkeypatch):
+    """A second writer that did not see the first one's file still ends with one whole file."""
+    key = store.put(DATA, suffix=".jpg")
+    monkeypatch.setattr(Path, "exists", lambda self: False)
+    assert store.put(DATA, suffix=".jpg") == key
+    assert store.open(key) == DATA
+    assert leftovers(store.root) == []
+
+
+WRITER = """
+import sys
+from pathlib import Path
+from services.photo_store import PhotoStore
+store = PhotoStore(Path(sys.argv[1]))
+payloads = [bytes([i]) * 200_000 for i in range(8)]
+for _ in range(5):
+    for p in payloads:
+        store.put(p, suffix=".jpg")
+        store.put_derivative("ab" * 32, "thumb", p)
+"""
+
+
+def test_two_processes_writing_the_same_content(store):
+    writers = [
+        subprocess.Popen([sys.executable, "-c", WRITER, str(store.root)], cwd=REPO)
+        for _ in range(2)
+    ]
+    assert [w.wait(timeout=60) for w in writers] == [0, 0]
+    for i in range(8):
+        payload = bytes([i]) * 200_000
+        assert store.open(store.put(payload, suffix=".jpg")) == payload
+        assert store.open(photo_store.derivative_key("ab" * 32, "thumb", payload)) == payload
+    assert leftovers(store.root) == []
+    assert len([p for p in store.root.rglob("*") if p.is_file()]) == 16
