@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import streamlit as st
+from pydantic import ValidationError
 
 from config import get_settings
 from pages import setup
@@ -12,8 +13,13 @@ from ui.context import t
 
 
 def main() -> None:
+    try:
+        get_settings()
+    except ValidationError as err:
+        # Unsafe or malformed settings: say which and why instead of starting.
+        st.error(f"Configuration refused / 配置不安全，应用未启动:\n\n{err}")
+        st.stop()
     st.set_page_config(page_title=t("app.title"), page_icon="🛡️", layout="wide")
-    get_settings()  # refuses to start with unsafe production settings, and says why
     context.touch_or_expire()
     user = context.current_user()
 

@@ -6,6 +6,8 @@ import argparse
 import getpass
 import sys
 
+from pydantic import ValidationError
+
 from config import get_settings
 from db.bootstrap import open_database
 from i18n import translate
@@ -14,8 +16,6 @@ from services.errors import DomainError
 from services.system import system_actor
 from services.uow import UnitOfWork
 
-LANG = get_settings().default_language
-
 
 def _uow() -> UnitOfWork:
     return UnitOfWork(open_database(get_settings().sqlalchemy_url))
@@ -23,15 +23,15 @@ def _uow() -> UnitOfWork:
 
 def cmd_init(_args: argparse.Namespace) -> None:
     _uow()
-    print(translate("cli.init_done", LANG, url=get_settings().database_url))
+    print(translate("cli.init_done", _lang(), url=get_settings().database_url))
 
 
 def _read_password(args: argparse.Namespace) -> str:
     if args.password_stdin:
         return sys.stdin.readline().rstrip("\n")
-    first = getpass.getpass(translate("cli.password_prompt", LANG))
-    if first != getpass.getpass(translate("cli.password_again", LANG)):
-        raise SystemExit(translate("cli.password_mismatch", LANG))
+    first = getpass.getpass(translate("cli.password_prompt", _lang()))
+    if first != getpass.getpass(translate("cli.password_again", _lang())):
+        raise SystemExit(translate("cli.password_mismatch", _lang()))
     return first
 
 
@@ -50,19 +50,23 @@ def cmd_create_user(args: argparse.Namespace) -> None:
         district_id=district_id,
         unit_id=unit_id,
     )
-    print(translate("cli.user_created", LANG, username=user.username, role=user.role))
+    print(translate("cli.user_created", _lang(), username=user.username, role=user.role))
 
 
 def cmd_demo(args: argparse.Namespace) -> None:
     uow = _uow()
 
+    shown = {"step": -1}
+
     def show(fraction: float, stage: str) -> None:
-        bar = "#" * int(fraction * 30)
-        print(f"\r[{bar:<30}] {fraction:4.0%} {stage:<12}", end="", flush=True)
+        step = int(fraction * 20)  # a line every 5 %: readable in a terminal and in CI logs
+        if step != shown["step"]:
+            shown["step"] = step
+            print(f"[{'#' * step:<20}] {fraction:4.0%} {stage}", flush=True)
 
     counts = demo.load_demo(uow, password=args.password, force=args.force, progress=show)
     print()
-    print(translate("cli.demo_done", LANG, **counts))
+    print(translate("cli.demo_done", _lang(), **counts))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -98,9 +102,19 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args.func(args)
     except DomainError as err:
-        print(translate(err.message_key, LANG, **err.params), file=sys.stderr)
+        print(translate(err.message_key, _lang(), **err.params), file=sys.stderr)
+        return 2
+    except ValidationError as err:
+        print(f"Configuration refused:\n{err}", file=sys.stderr)
         return 2
     return 0
+
+
+def _lang() -> str:
+    try:
+        return get_settings().default_language
+    except ValidationError:
+        return "zh-CN"
 
 
 if __name__ == "__main__":

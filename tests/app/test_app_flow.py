@@ -57,8 +57,8 @@ def test_wrong_password_then_lockout_message(demo_loaded):
 @pytest.mark.parametrize(
     ("username", "role", "first_page"),
     [("admin", "admin", "用户管理"), ("office", "office", "我的账户"),
-     ("leader", "leader", "我的账户"), ("inspector1", "inspector", "我的账户"),
-     ("unit_gdj", "unit", "我的账户")],
+     ("leader", "leader", "我的账户"), ("inspector1", "inspector", "今日督查"),
+     ("unit_gdj", "unit", "整改反馈")],
 )
 def test_each_role_lands_on_its_first_page(demo_loaded, username, role, first_page):
     at = sign_in(new_app().run(), username)
@@ -102,3 +102,13 @@ def test_a_deactivated_user_is_signed_out_on_the_next_click(demo_loaded):
     at.run()
     assert USER_KEY not in at.session_state
     assert at.text_input(key="signin_username")
+
+
+def test_unsafe_production_settings_stop_the_app_with_the_reason(monkeypatch):
+    import config
+
+    monkeypatch.setenv("APP_ENV", "production")
+    config.get_settings.cache_clear()
+    at = new_app().run()
+    assert "PostgreSQL" in at.error[0].value
+    assert not at.text_input  # no sign-in form, no page
