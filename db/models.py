@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column
+from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from db.timeutil import utcnow
@@ -81,3 +81,160 @@ class AuditEvent(SQLModel, table=True):
     before: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
     after: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
     at: datetime = Field(default_factory=utcnow, index=True)
+
+
+# --- inspections (issue: field inspections with photo evidence) -------------------------
+
+
+class InspectionKind(StrEnum):
+    OPEN = "open"  # 明察
+    UNANNOUNCED = "unannounced"  # 暗访
+    SPOT_CHECK = "spot_check"  # 专项抽查
+    FOCUSED = "focused"  # 重点督察
+
+
+class AnswerType(StrEnum):
+    YES_NO = "yes_no"  # yes / no / not applicable; "no" fails
+    NUMBER = "number"
+    TEXT = "text"
+
+
+class Severity(StrEnum):
+    GENERAL = "general"  # 一般
+    SERIOUS = "serious"  # 较重
+    SEVERE = "severe"  # 严重
+
+
+class ChecklistTemplate(SQLModel, table=True):
+    __tablename__ = "checklist_template"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=100, unique=True)
+    description: str = Field(default="", max_length=500)
+    active: bool = True
+    version: int = 1
+
+
+class ChecklistItem(SQLModel, table=True):
+    __tablename__ = "checklist_item"
+
+    id: int | None = Field(default=None, primary_key=True)
+    template_id: int = Field(foreign_key="checklist_template.id", index=True)
+    section: str = Field(max_length=100)
+    position: int = 0
+    text: str = Field(max_length=300)
+    answer_type: str = Field(default=AnswerType.YES_NO, max_length=20)
+    photo_required_on_fail: bool = False
+    active: bool = True
+
+
+class VisitPlan(SQLModel, table=True):
+    __tablename__ = "visit_plan"
+
+    id: int | None = Field(default=None, primary_key=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    kind: str = Field(max_length=20)
+    window_start: date
+    window_end: date
+    template_id: int = Field(foreign_key="checklist_template.id")
+    note: str = Field(default="", max_length=500)
+    status: str = Field(default="planned", max_length=20)  # planned, done, cancelled
+    created_by: int | None = Field(default=None, foreign_key="user.id")
+    created_at: datetime = Field(default_factory=utcnow)
+    version: int = 1
+
+
+class VisitPlanInspector(SQLModel, table=True):
+    __tablename__ = "visit_plan_inspector"
+
+    plan_id: int = Field(foreign_key="visit_plan.id", primary_key=True)
+    user_id: int = Field(foreign_key="user.id", primary_key=True, index=True)
+
+
+class Inspection(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    # Chosen by the tablet when the visit starts: a retried start or submit finds this row
+    # instead of creating a second inspection.
+    client_key: str = Field(max_length=64, unique=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    kind: str = Field(max_length=20)
+    template_id: int = Field(foreign_key="checklist_template.id")
+    plan_id: int | None = Field(default=None, foreign_key="visit_plan.id", index=True)
+    inspector_id: int = Field(foreign_key="user.id", index=True)
+    visited_at: datetime = Field(default_factory=utcnow, index=True)
+    summary: str = Field(default="", max_length=4000)
+    status: str = Field(default="draft", max_length=20, index=True)  # draft/submitted/reviewed
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    submitted_at: datetime | None = None
+    version: int = 1
+
+
+class ChecklistAnswer(SQLModel, table=True):
+    __tablename__ = "checklist_answer"
+    __table_args__ = (UniqueConstraint("inspection_id", "item_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    inspection_id: int = Field(foreign_key="inspection.id", index=True)
+    item_id: int = Field(foreign_key="checklist_item.id")
+    value: str = Field(default="", max_length=1000)
+
+
+class Finding(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    client_key: str = Field(max_length=64, unique=True)
+    inspection_id: int = Field(foreign_key="inspection.id", index=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    item_id: int | None = Field(default=None, foreign_key="checklist_item.id")
+    category: str = Field(max_length=100)
+    severity: str = Field(default=Severity.GENERAL, max_length=20)
+    description: str = Field(max_length=4000)
+    responsible_person: str = Field(default="", max_length=100)
+    status: str = Field(default="draft", max_length=20, index=True)
+    deadline: date | None = Field(default=None, index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    version: int = 1
+
+
+class FindingStatusChange(SQLModel, table=True):
+    __tablename__ = "finding_status_change"
+
+    id: int | None = Field(default=None, primary_key=True)
+    finding_id: int = Field(foreign_key="finding.id", index=True)
+    from_status: str | None = Field(default=None, max_length=20)
+    to_status: str = Field(max_length=20)
+    actor_id: int | None = Field(default=None, foreign_key="user.id")
+    at: datetime = Field(default_factory=utcnow)
+    note: str = Field(default="", max_length=2000)
+
+
+class Rectification(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    client_key: str = Field(max_length=64, unique=True)
+    finding_id: int = Field(foreign_key="finding.id", index=True)
+    submitted_by: int = Field(foreign_key="user.id")
+    text: str = Field(max_length=4000)
+    submitted_at: datetime = Field(default_factory=utcnow)
+    outcome: str | None = Field(default=None, max_length=20)  # verified / reopened
+    verified_by: int | None = Field(default=None, foreign_key="user.id")
+    verified_at: datetime | None = None
+    verify_note: str = Field(default="", max_length=2000)
+
+
+class Photo(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    sha256: str = Field(max_length=64, index=True)
+    original_key: str = Field(max_length=200)
+    display_key: str = Field(max_length=200)
+    thumb_key: str = Field(max_length=200)
+    mime: str = Field(max_length=50)
+    size_bytes: int
+    width: int
+    height: int
+    taken_at: datetime | None = None
+    gps_lat: float | None = None
+    gps_lon: float | None = None
+    finding_id: int | None = Field(default=None, foreign_key="finding.id", index=True)
+    rectification_id: int | None = Field(default=None, foreign_key="rectification.id", index=True)
+    uploaded_by: int = Field(foreign_key="user.id")
+    uploaded_at: datetime = Field(default_factory=utcnow)

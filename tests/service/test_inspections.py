@@ -1,0 +1,434 @@
+"""Field inspections: plans, the inspector's draft, submit, review, rectification."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, timedelta
+
+import pytest
+from sqlmodel import func, select
+
+from db.models import FindingStatusChange, Inspection, Photo, Role
+from services import (
+    checklists,
+    demo_checklist,
+    finding_status,
+    inspections,
+    org,
+    photos,
+    rectification,
+    review,
+    visit_plans,
+)
+from services.errors import (
+    InvalidTransition,
+    NotFound,
+    PermissionDenied,
+    PhotoRejected,
+    ValidationFailed,
+)
+from services.photo_store import PhotoStore
+from tests.conftest import PHOTOS
+
+
+@pytest.fixture
+def store(tmp_path) -> PhotoStore:
+    return PhotoStore(tmp_path / "store")
+
+
+@pytest.fixture
+def field(uow, admin, make_user):
+    district = org.create_district(uow, actor=admin, name="雄关区", kind="district")
+    unit = org.create_unit(uow, actor=admin, name="雄关区便民服务中心", district_id=district.id)
+    other = org.create_unit(uow, actor=admin, name="市供电公司")
+    office = make_user("office", Role.OFFICE)
+    template = checklists.save_template(
+        uow, actor=office, name=demo_checklist.NAME, description="", items=demo_checklist.ITEMS
+    )
+    return {
+        "unit": unit, "other": other, "template": template, "admin": admin, "office": office,
+        "insp1": make_user("insp1", Role.INSPECTOR), "insp2": make_user("insp2", Role.INSPECTOR),
+        "leader": make_user("leader", Role.LEADER),
+        "liaison": make_user("liaison", Role.UNIT, unit_id=unit.id),
+        "liaison_other": make_user("liaison2", Role.UNIT, unit_id=other.id),
+    }
+
+
+def _plan(uow, f, **kw):
+    today = date.today()
+    return visit_plans.save_plan(
+        uow, actor=f["office"], unit_id=f["unit"].id, kind="unannounced",
+        window_start=today, window_end=today + timedelta(days=7),
+        template_id=f["template"].id, inspector_ids=[f["insp1"].id], **kw,
+    )
+
+
+def _answer_all(uow, f, insp_id, failing=()):
+    view = inspections.get_visit(uow, actor=f["insp1"], inspection_id=insp_id)
+    answers = {}
+    for item in view.template.items:
+        if item.answer_type == "yes_no":
+            answers[item.id] = "no" if item.text in failing else "yes"
+        elif item.answer_type == "number":
+            answers[item.id] = "3"
+        else:
+            answers[item.id] = "无"
+    inspections.save_answers(uow, actor=f["insp1"], inspection_id=insp_id, answers=answers)
+    return view
+
+
+def _visit_with_finding(uow, f, store, *, photo="jpg_gps_DSCN0010.jpg", severity="serious"):
+    insp = inspections.start_visit(uow, actor=f["insp1"], client_key=uuid.uuid4().hex,
+                                   unit_id=f["unit"].id, kind="open",
+                                   template_id=f["template"].id)
+    _answer_all(uow, f, insp.id)
+    finding = inspections.save_finding(
+        uow, actor=f["insp1"], inspection_id=insp.id, client_key=uuid.uuid4().hex,
+        category="discipline", severity=severity, description="窗口人员玩手机",
+        responsible_person="张某",
+    )
+    if photo:
+        photos.add_finding_photo(uow, actor=f["insp1"], finding_id=finding.id,
+                                 data=(PHOTOS / photo).read_bytes(), store=store)
+    inspections.submit_visit(uow, actor=f["insp1"], inspection_id=insp.id)
+    return insp, finding
+
+
+# --- plans are confidential ---------------------------------------------------------------
+
+
+def test_plan_is_seen_by_office_admin_and_assigned_inspector_only(uow, field):
+    plan = _plan(uow, field)
+    assert [p.id for p in visit_plans.list_plans(uow, actor=field["office"])] == [plan.id]
+    assert [p.id for p in visit_plans.list_plans(uow, actor=field["admin"])] == [plan.id]
+    assert [p.id for p in visit_plans.list_plans(uow, actor=field["insp1"])] == [plan.id]
+    assert visit_plans.list_plans(uow, actor=field["insp2"]) == []
+    with pytest.raises(NotFound):
+        visit_plans.get_plan(uow, actor=field["insp2"], plan_id=plan.id)
+    for role in ("leader", "liaison", "liaison_other"):
+        with pytest.raises(PermissionDenied):
+            visit_plans.list_plans(uow, actor=field[role])
+        with pytest.raises(PermissionDenied):
+            visit_plans.get_plan(uow, actor=field[role], plan_id=plan.id)
+
+
+def test_only_the_office_plans_and_only_inspectors_are_assigned(uow, field):
+    with pytest.raises(PermissionDenied):
+        _plan(uow, {**field, "office": field["insp1"]})
+    with pytest.raises(ValidationFailed) as err:
+        visit_plans.save_plan(
+            uow, actor=field["office"], unit_id=field["unit"].id, kind="unannounced",
+            window_start=date.today(), window_end=date.today(),
+            template_id=field["template"].id, inspector_ids=[field["leader"].id])
+    assert err.value.message_key == "plan.not_an_inspector"
+    with pytest.raises(ValidationFailed):
+        visit_plans.save_plan(
+            uow, actor=field["office"], unit_id=field["unit"].id, kind="unannounced",
+            window_start=date.today(), window_end=date.today() - timedelta(days=1),
+            template_id=field["template"].id, inspector_ids=[field["insp1"].id])
+
+
+def test_a_unit_user_never_reaches_a_plan_through_the_inspection_either(uow, field, store):
+    plan = _plan(uow, field)
+    insp = inspections.start_visit(uow, actor=field["insp1"], client_key="k1", plan_id=plan.id)
+    with pytest.raises(PermissionDenied):
+        inspections.get_visit(uow, actor=field["liaison"], inspection_id=insp.id)
+    with pytest.raises(NotFound):
+        inspections.start_visit(uow, actor=field["insp2"], client_key="k2", plan_id=plan.id)
+
+
+# --- the inspector's draft ------------------------------------------------------------------
+
+
+def test_start_from_a_plan_is_idempotent_and_takes_the_plan_details(uow, field):
+    plan = _plan(uow, field)
+    first = inspections.start_visit(uow, actor=field["insp1"], client_key="tap", plan_id=plan.id)
+    again = inspections.start_visit(uow, actor=field["insp1"], client_key="tap", plan_id=plan.id)
+    assert first.id == again.id
+    assert (first.unit_id, first.kind) == (field["unit"].id, "unannounced")
+    assert [d.id for d in inspections.list_drafts(uow, actor=field["insp1"])] == [first.id]
+    assert inspections.list_drafts(uow, actor=field["insp2"]) == []
+
+
+def test_answers_are_validated_and_saved_step_by_step(uow, field):
+    insp = inspections.start_visit(uow, actor=field["insp1"], client_key="a",
+                                   unit_id=field["unit"].id, kind="open",
+                                   template_id=field["template"].id)
+    view = inspections.get_visit(uow, actor=field["insp1"], inspection_id=insp.id)
+    yes_no = next(i for i in view.template.items if i.answer_type == "yes_no")
+    number = next(i for i in view.template.items if i.answer_type == "number")
+    inspections.save_answers(uow, actor=field["insp1"], inspection_id=insp.id,
+                             answers={yes_no.id: "no"})
+    with pytest.raises(ValidationFailed) as err:
+        inspections.save_answers(uow, actor=field["insp1"], inspection_id=insp.id,
+                                 answers={number.id: "三个"})
+    assert err.value.message_key == "inspection.answer_not_number"
+    # What was saved before is still there, as after a reload.
+    again = inspections.get_visit(uow, actor=field["insp1"], inspection_id=insp.id)
+    assert again.answers == {yes_no.id: "no"}
+    assert [i.id for i in again.failing_items()] == [yes_no.id]
+    with pytest.raises(PermissionDenied):
+        inspections.save_answers(uow, actor=field["insp2"], inspection_id=insp.id,
+                                 answers={yes_no.id: "yes"})
+
+
+def test_submit_needs_every_answer_and_a_photo_where_a_failing_item_requires_one(
+    uow, field, store
+):
+    insp = inspections.start_visit(uow, actor=field["insp1"], client_key="b",
+                                   unit_id=field["unit"].id, kind="open",
+                                   template_id=field["template"].id)
+    with pytest.raises(ValidationFailed) as err:
+        inspections.submit_visit(uow, actor=field["insp1"], inspection_id=insp.id)
+    assert err.value.message_key == "inspection.unanswered"
+    needs_photo = next(i for i in demo_checklist.ITEMS if i.photo_required_on_fail).text
+    view = _answer_all(uow, field, insp.id, failing=(needs_photo,))
+    item = next(i for i in view.template.items if i.text == needs_photo)
+    with pytest.raises(ValidationFailed) as err:
+        inspections.submit_visit(uow, actor=field["insp1"], inspection_id=insp.id)
+    assert err.value.message_key == "inspection.photo_required"
+    finding = inspections.save_finding(
+        uow, actor=field["insp1"], inspection_id=insp.id, client_key="f1",
+        category="eight_systems", severity="general", description="未公示服务承诺",
+        item_id=item.id)
+    photos.add_finding_photo(uow, actor=field["insp1"], finding_id=finding.id,
+                             data=(PHOTOS / "jpg_Canon_40D.jpg").read_bytes(), store=store)
+    assert inspections.submit_visit(uow, actor=field["insp1"],
+                                    inspection_id=insp.id).status == "submitted"
+
+
+def test_double_submit_and_retried_finding_save_create_one_of_each(uow, field, store):
+    insp = inspections.start_visit(uow, actor=field["insp1"], client_key="c",
+                                   unit_id=field["unit"].id, kind="spot_check",
+                                   template_id=field["template"].id)
+    _answer_all(uow, field, insp.id)
+    for _ in range(2):  # a retry after a time-out sends the same client key
+        inspections.save_finding(uow, actor=field["insp1"], inspection_id=insp.id,
+                                 client_key="same", category="attitude", severity="general",
+                                 description="态度生硬")
+    first = inspections.submit_visit(uow, actor=field["insp1"], inspection_id=insp.id)
+    second = inspections.submit_visit(uow, actor=field["insp1"], inspection_id=insp.id)
+    assert first.id == second.id
+    view = inspections.get_visit(uow, actor=field["office"], inspection_id=insp.id)
+    assert len(view.findings) == 1 and view.findings[0].status == "open"
+    with uow.read() as r:
+        assert r.session.exec(select(func.count()).select_from(Inspection)).one() == 1
+        log = r.session.exec(select(FindingStatusChange.to_status)
+                             .order_by(FindingStatusChange.id)).all()
+    assert log == ["draft", "open"]
+    with pytest.raises(ValidationFailed):
+        inspections.save_answers(uow, actor=field["insp1"], inspection_id=insp.id, answers={})
+
+
+def test_drafts_are_private_to_their_inspector(uow, field):
+    insp = inspections.start_visit(uow, actor=field["insp1"], client_key="d",
+                                   unit_id=field["unit"].id, kind="open",
+                                   template_id=field["template"].id)
+    for role in ("insp2", "office", "leader", "liaison"):
+        with pytest.raises(PermissionDenied):
+            inspections.get_visit(uow, actor=field[role], inspection_id=insp.id)
+
+
+def test_recent_units_come_first(uow, field):
+    for key, unit in (("r1", "other"), ("r2", "unit")):
+        inspections.start_visit(uow, actor=field["insp1"], client_key=key,
+                                unit_id=field[unit].id, kind="open",
+                                template_id=field["template"].id)
+    assert [n for _, n in inspections.recent_units(uow, actor=field["insp1"])] == [
+        "雄关区便民服务中心", "市供电公司"]
+
+
+# --- photos ---------------------------------------------------------------------------------
+
+
+def _files(store: PhotoStore) -> list:
+    return sorted(p for p in store.root.rglob("*") if p.is_file()) if store.root.exists() else []
+
+
+def test_a_rejected_photo_stores_nothing_and_keeps_the_finding(uow, field, store):
+    insp = inspections.start_visit(uow, actor=field["insp1"], client_key="e",
+                                   unit_id=field["unit"].id, kind="open",
+                                   template_id=field["template"].id)
+    finding = inspections.save_finding(uow, actor=field["insp1"], inspection_id=insp.id,
+                                       client_key="f", category="other", severity="general",
+                                       description="记录")
+    with pytest.raises(PhotoRejected) as err:
+        photos.add_finding_photo(uow, actor=field["insp1"], finding_id=finding.id,
+                                 data=b"not an image at all", store=store)
+    assert err.value.message_key == "photo.unsupported_format"
+    assert _files(store) == []
+    view = inspections.get_visit(uow, actor=field["insp1"], inspection_id=insp.id)
+    assert [f.description for f in view.findings] == ["记录"]
+
+
+def test_a_failure_after_the_files_are_written_leaves_no_orphan(uow, field, store,
+                                                                 monkeypatch):
+    insp = inspections.start_visit(uow, actor=field["insp1"], client_key="g",
+                                   unit_id=field["unit"].id, kind="open",
+                                   template_id=field["template"].id)
+    finding = inspections.save_finding(uow, actor=field["insp1"], inspection_id=insp.id,
+                                       client_key="h", category="other", severity="general",
+                                       description="记录")
+
+    def broken_audit(*args, **kwargs):
+        raise RuntimeError("connection dropped")
+
+    monkeypatch.setattr(type(uow), "audit", broken_audit)
+    with pytest.raises(RuntimeError):
+        photos.add_finding_photo(uow, actor=field["insp1"], finding_id=finding.id,
+                                 data=(PHOTOS / "jpg_gps_DSCN0021.jpg").read_bytes(),
+                                 store=store)
+    monkeypatch.undo()
+    assert _files(store) == []
+    with uow.read() as r:
+        assert r.session.exec(select(func.count()).select_from(Photo)).one() == 0
+
+
+def test_the_same_photo_twice_is_stored_once_and_removal_keeps_the_other(uow, field, store):
+    insp = inspections.start_visit(uow, actor=field["insp1"], client_key="i",
+                                   unit_id=field["unit"].id, kind="open",
+                                   template_id=field["template"].id)
+    finding = inspections.save_finding(uow, actor=field["insp1"], inspection_id=insp.id,
+                                       client_key="j", category="other", severity="general",
+                                       description="记录")
+    data = (PHOTOS / "jpg_orientation_landscape_6.jpg").read_bytes()
+    first = photos.add_finding_photo(uow, actor=field["insp1"], finding_id=finding.id,
+                                     data=data, store=store)
+    second = photos.add_finding_photo(uow, actor=field["insp1"], finding_id=finding.id,
+                                      data=data, store=store)
+    assert first.original_key == second.original_key
+    originals = [p for p in _files(store) if p.suffix == ".jpg" and "-" not in p.name]
+    assert len(originals) == 1
+    photos.remove_photo(uow, actor=field["insp1"], photo_id=first.id, store=store)
+    assert store.exists(second.original_key)
+    photos.remove_photo(uow, actor=field["insp1"], photo_id=second.id, store=store)
+    assert _files(store) == []
+
+
+def test_photo_is_shown_only_to_users_who_may_see_its_finding(uow, field, store):
+    insp, finding = _visit_with_finding(uow, field, store)
+    [photo_row] = inspections.get_visit(uow, actor=field["office"],
+                                        inspection_id=insp.id).findings[0].photos
+    for role in ("office", "leader", "insp2", "admin"):
+        assert photos.photo_bytes(uow, actor=field[role], photo_id=photo_row.id,
+                                  store=store)[:2] == b"\xff\xd8"
+    # Not confirmed yet: the unit does not see it.
+    with pytest.raises(NotFound):
+        photos.photo_bytes(uow, actor=field["liaison"], photo_id=photo_row.id, store=store)
+    review.confirm_finding(uow, actor=field["office"], finding_id=finding.id)
+    assert photos.photo_bytes(uow, actor=field["liaison"], photo_id=photo_row.id, store=store)
+    with pytest.raises(NotFound):
+        photos.photo_bytes(uow, actor=field["liaison_other"], photo_id=photo_row.id,
+                           store=store)
+    with pytest.raises(PermissionDenied):
+        photos.photo_bytes(uow, actor=field["liaison"], photo_id=photo_row.id,
+                           variant="original", store=store)
+    original = photos.photo_bytes(uow, actor=field["office"], photo_id=photo_row.id,
+                                  variant="original", store=store)
+    assert original == (PHOTOS / "jpg_gps_DSCN0010.jpg").read_bytes()
+
+
+def test_photo_row_keeps_evidence_metadata(uow, field, store):
+    insp, _ = _visit_with_finding(uow, field, store)
+    [ref] = inspections.get_visit(uow, actor=field["office"],
+                                  inspection_id=insp.id).findings[0].photos
+    assert ref.gps_lat == pytest.approx(43.4674, abs=0.01)
+    assert ref.gps_lon == pytest.approx(11.8851, abs=0.01)
+    assert ref.taken_at is not None
+
+
+# --- review, rectification, verification ----------------------------------------------------
+
+
+@pytest.mark.parametrize(("severity", "days"), [("general", 15), ("serious", 7), ("severe", 3)])
+def test_confirm_sets_the_deadline_by_severity(uow, field, store, severity, days):
+    insp, finding = _visit_with_finding(uow, field, store, photo=None, severity=severity)
+    confirmed = review.confirm_finding(uow, actor=field["office"], finding_id=finding.id)
+    assert confirmed.deadline == review.today_local() + timedelta(days=days)
+    assert inspections.get_visit(uow, actor=field["office"],
+                                 inspection_id=insp.id).status == "reviewed"
+
+
+def test_reject_needs_a_reason_and_only_the_office_reviews(uow, field, store):
+    _, finding = _visit_with_finding(uow, field, store, photo=None)
+    with pytest.raises(PermissionDenied):
+        review.confirm_finding(uow, actor=field["insp1"], finding_id=finding.id)
+    with pytest.raises(ValidationFailed):
+        review.reject_finding(uow, actor=field["office"], finding_id=finding.id, reason=" ")
+    review.reject_finding(uow, actor=field["office"], finding_id=finding.id, reason="证据不足")
+    with pytest.raises(InvalidTransition):
+        review.confirm_finding(uow, actor=field["office"], finding_id=finding.id)
+    assert rectification.list_cases(uow, actor=field["liaison"]) == []
+
+
+def test_rectification_round_trip_with_reopen_and_a_full_status_log(uow, field, store):
+    _, finding = _visit_with_finding(uow, field, store)
+    assert [c.id for c in review.list_pending(uow, actor=field["office"])]
+    review.confirm_finding(uow, actor=field["office"], finding_id=finding.id)
+    assert review.list_pending(uow, actor=field["office"]) == []
+    [case] = rectification.list_cases(uow, actor=field["liaison"])
+    assert case.status == "rectifying" and not case.overdue
+    assert rectification.list_cases(uow, actor=field["liaison_other"]) == []
+
+    photo = (PHOTOS / "jpg_orientation_portrait_6.jpg").read_bytes()
+    for _ in range(2):  # double tap
+        rectification.submit_rectification(
+            uow, actor=field["liaison"], finding_id=finding.id, client_key="r1",
+            text="已整改，加强管理", photo_files=[photo], store=store)
+    with pytest.raises(ValidationFailed):
+        rectification.submit_rectification(
+            uow, actor=field["liaison"], finding_id=finding.id, client_key="r2", text="again",
+            store=store)
+    with pytest.raises(ValidationFailed):
+        rectification.verify(uow, actor=field["office"], finding_id=finding.id, accept=False)
+    rectification.verify(uow, actor=field["insp2"], finding_id=finding.id, accept=False,
+                         note="现场复查仍有人玩手机")
+    rectification.submit_rectification(
+        uow, actor=field["liaison"], finding_id=finding.id, client_key="r3",
+        text="已再次整改", store=store)
+    rectification.verify(uow, actor=field["office"], finding_id=finding.id, accept=True)
+
+    [case] = rectification.list_cases(uow, actor=field["office"])
+    assert case.status == "verified"
+    assert [(h.from_status, h.to_status) for h in case.history] == [
+        (None, "draft"), ("draft", "open"), ("open", "rectifying"), ("rectifying", "reported"),
+        ("reported", "reopened"), ("reopened", "reported"), ("reported", "verified"),
+    ]
+    assert case.history[4].note == "现场复查仍有人玩手机" and case.history[4].actor == "Insp2"
+    assert [r.outcome for r in case.rectifications] == ["reopened", "verified"]
+    assert len(case.rectifications[0].photos) == 1
+
+
+def test_a_rectification_with_a_bad_photo_is_refused_whole(uow, field, store):
+    _, finding = _visit_with_finding(uow, field, store, photo=None)
+    review.confirm_finding(uow, actor=field["office"], finding_id=finding.id)
+    good = (PHOTOS / "jpg_gps_DSCN0021.jpg").read_bytes()
+    with pytest.raises(PhotoRejected):
+        rectification.submit_rectification(
+            uow, actor=field["liaison"], finding_id=finding.id, client_key="x",
+            text="已整改", photo_files=[good, b"GIF89a" + b"\0" * 20], store=store)
+    assert _files(store) == []
+    [case] = rectification.list_cases(uow, actor=field["liaison"])
+    assert case.status == "rectifying"
+
+
+def test_overdue_is_computed_from_the_deadline():
+    today = date(2026, 11, 25)
+    assert finding_status.is_overdue("rectifying", date(2026, 11, 24), today)
+    assert not finding_status.is_overdue("rectifying", date(2026, 11, 25), today)
+    assert not finding_status.is_overdue("reported", date(2026, 11, 1), today)
+    assert finding_status.is_overdue("reopened", date(2026, 11, 1), today)
+
+
+def test_checklist_edit_keeps_answered_items_inactive(uow, field):
+    tpl = checklists.get_template(uow, actor=field["office"], template_id=field["template"].id)
+    kept = [checklists.ItemSpec(i.section, i.text, i.answer_type, i.photo_required_on_fail, i.id)
+            for i in tpl.items[:3]]
+    new = checklists.ItemSpec("新增", "窗口是否有叫号系统")
+    checklists.save_template(uow, actor=field["office"], name=tpl.name, description="改",
+                             items=[*kept, new], template_id=tpl.id, version=tpl.version)
+    after = checklists.get_template(uow, actor=field["office"], template_id=tpl.id)
+    assert [i.text for i in after.items] == [*(k.text for k in kept), "窗口是否有叫号系统"]
+    with pytest.raises(PermissionDenied):
+        checklists.save_template(uow, actor=field["insp1"], name="x", description="",
+                                 items=[new])
