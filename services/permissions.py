@@ -8,17 +8,32 @@ from services.errors import PermissionDenied
 
 # Capabilities are verbs on business objects. Pages name the capability they need.
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
-    Role.ADMIN: frozenset({"account.self", "users.manage", "org.manage", "org.view", "audit.view"}),
-    Role.OFFICE: frozenset({"account.self", "org.view"}),
-    Role.LEADER: frozenset({"account.self", "org.view"}),
-    Role.INSPECTOR: frozenset({"account.self", "org.view"}),
-    Role.UNIT: frozenset({"account.self"}),
+    Role.ADMIN: frozenset(
+        {
+            "account.self", "users.manage", "org.manage", "org.view", "audit.view",
+            "checklist.manage", "plan.manage", "finding.view_all",
+        }
+    ),
+    Role.OFFICE: frozenset(
+        {
+            "account.self", "org.view", "checklist.manage", "plan.manage", "finding.view_all",
+            "finding.review", "finding.verify",
+        }
+    ),
+    Role.LEADER: frozenset({"account.self", "org.view", "finding.view_all"}),
+    Role.INSPECTOR: frozenset(
+        {"account.self", "org.view", "inspection.record", "finding.view_all", "finding.verify"}
+    ),
+    Role.UNIT: frozenset({"account.self", "rectification.submit"}),
 }
 
 ROLES: tuple[str, ...] = tuple(r.value for r in Role)
 
 # Page key -> capability that shows it. Order is the menu order.
 PAGE_CAPABILITY: dict[str, str] = {
+    "inspect_today": "inspection.record",
+    "inspect_visit": "inspection.record",
+    "rectify": "rectification.submit",
     "admin_users": "users.manage",
     "admin_org": "org.manage",
     "admin_audit": "audit.view",

@@ -7,21 +7,32 @@ from collections.abc import Callable
 import streamlit as st
 
 from db.models import User
-from pages import account, admin_audit, admin_org, admin_users, setup, signin
+from pages import (
+    account,
+    admin_audit,
+    admin_org,
+    admin_users,
+    inspect_today,
+    inspect_visit,
+    rectify,
+    setup,
+    signin,
+)
 from services.permissions import pages_for
 from ui.context import t
 
-# Page key -> (render function, Material icon, URL path). A URL path must never equal the
-# name of a module in pages/: Streamlit would resolve it to that file (legacy multipage
-# mode) on a rerun and run a module that only defines functions, showing a blank page.
-# Hyphens keep the two name spaces apart.
-PAGES: dict[str, tuple[Callable[[], None], str, str]] = {
-    "admin_users": (admin_users.render, ":material/group:", "admin-users"),
-    "admin_org": (admin_org.render, ":material/account_tree:", "admin-org"),
-    "admin_audit": (admin_audit.render, ":material/history:", "audit-log"),
-    "account": (account.render, ":material/person:", "my-account"),
+# Page key -> (render function, Material icon). The key is also the URL path and the name
+# of the module in pages/ that renders the page: see ui/cold_start.py for why.
+PAGES: dict[str, tuple[Callable[[], None], str]] = {
+    "inspect_today": (inspect_today.render, ":material/today:"),
+    "inspect_visit": (inspect_visit.render, ":material/fact_check:"),
+    "rectify": (rectify.render, ":material/build:"),
+    "admin_users": (admin_users.render, ":material/group:"),
+    "admin_org": (admin_org.render, ":material/account_tree:"),
+    "admin_audit": (admin_audit.render, ":material/history:"),
+    "account": (account.render, ":material/person:"),
 }
-SIGNIN_PATH, SETUP_PATH, SIGNOUT_PATH = "sign-in", "first-run", "sign-out"
+SIGNIN_PATH, SETUP_PATH, SIGNOUT_PATH = "signin", "setup", "sign_out"
 
 
 def page_keys(user: User) -> list[str]:
@@ -31,9 +42,9 @@ def page_keys(user: User) -> list[str]:
 def pages_for_user(user: User) -> list[st.Page]:
     pages = []
     for i, key in enumerate(page_keys(user)):
-        render, icon, path = PAGES[key]
+        render, icon = PAGES[key]
         pages.append(
-            st.Page(render, title=t(f"nav.{key}"), icon=icon, url_path=path, default=(i == 0))
+            st.Page(render, title=t(f"nav.{key}"), icon=icon, url_path=key, default=(i == 0))
         )
     sign_out = st.Page(
         account.sign_out, title=t("nav.sign_out"), icon=":material/logout:", url_path=SIGNOUT_PATH
@@ -46,9 +57,16 @@ def signin_pages() -> list[st.Page]:
     """Every page path leads to the sign-in form while nobody is signed in, so a shared or
     bookmarked link asks for a sign-in instead of saying "page not found"."""
     title = t("nav.signin")
-    aliases = [st.Page(signin.render, title=title, url_path=p) for _, _, p in PAGES.values()]
+    aliases = [st.Page(signin.render, title=title, url_path=key) for key in PAGES]
     return [st.Page(signin.render, title=title, url_path=SIGNIN_PATH, default=True), *aliases]
 
 
 def setup_pages() -> list[st.Page]:
     return [st.Page(setup.render, title=t("nav.setup"), url_path=SETUP_PATH, default=True)]
+
+
+def go(key: str, **query: str | int) -> None:
+    """Open another page of the menu (by page key), with query parameters."""
+    render, icon = PAGES[key]
+    target = st.Page(render, title=t(f"nav.{key}"), icon=icon, url_path=key)
+    st.switch_page(target, query_params={k: str(v) for k, v in query.items()})

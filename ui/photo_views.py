@@ -1,0 +1,42 @@
+"""Showing evidence photos: thumbnails in a grid, the display size on demand."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import streamlit as st
+
+from services import photos
+from services.errors import DomainError
+from ui import context
+from ui.context import t
+from ui.feedback import error_text
+
+COLUMNS = 3
+
+
+def thumbnails(refs: Sequence, *, key: str, large: bool = False) -> None:
+    """A grid of thumbnails; `large` shows the display size (for review and verification)."""
+    if not refs:
+        st.caption(t("photo.none"))
+        return
+    actor = context.current_user()
+    cols = st.columns(COLUMNS)
+    for i, ref in enumerate(refs):
+        with cols[i % COLUMNS]:
+            try:
+                data = photos.photo_bytes(context.uow(), actor=actor, photo_id=ref.id,
+                                          variant="display" if large else "thumb")
+            except DomainError as err:
+                st.warning(error_text(err))
+                continue
+            st.image(data, caption=_caption(ref), width="stretch")
+
+
+def _caption(ref) -> str:
+    parts = []
+    if ref.taken_at:
+        parts.append(ref.taken_at.astimezone(context.zone()).strftime("%m-%d %H:%M"))
+    if ref.gps_lat is not None and ref.gps_lon is not None:
+        parts.append(f"{ref.gps_lat:.4f}, {ref.gps_lon:.4f}")
+    return " · ".join(parts)
