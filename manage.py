@@ -64,9 +64,13 @@ def cmd_demo(args: argparse.Namespace) -> None:
             shown["step"] = step
             print(f"[{'#' * step:<20}] {fraction:4.0%} {stage}", flush=True)
 
-    counts = demo.load_demo(uow, password=args.password, force=args.force, progress=show)
+    counts = demo.load_demo(
+        uow, password=args.password, force=args.force, progress=show, size=args.size
+    )
     print()
     print(translate("cli.demo_done", _lang(), **counts))
+    if "inspections" in counts:
+        print(translate("cli.demo_activity", _lang(), **counts))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -93,6 +97,8 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"password of every demo account (default {demo.DEFAULT_PASSWORD})",
     )
     p.add_argument("--force", action="store_true", help="run again: add only what is missing")
+    p.add_argument("--size", choices=demo.SIZES, default="full",
+                   help="full: a year of field work; small: a sample; org: organisation only")
     p.set_defaults(func=cmd_demo)
     return parser
 

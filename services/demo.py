@@ -8,7 +8,7 @@ from collections.abc import Callable
 from sqlmodel import select
 
 from db.models import District, Industry, Unit, User
-from services import demo_org, org, users
+from services import demo_activity, demo_org, org, users
 from services.errors import Conflict
 from services.system import system_actor
 from services.uow import UnitOfWork
@@ -26,10 +26,22 @@ def is_loaded(uow: UnitOfWork) -> bool:
         )
 
 
+SIZES = ("full", "small", "org")
+
+
 def load_demo(
-    uow: UnitOfWork, *, password: str, force: bool = False, progress: Progress | None = None
+    uow: UnitOfWork,
+    *,
+    password: str,
+    force: bool = False,
+    progress: Progress | None = None,
+    size: str = "full",
 ) -> dict[str, int]:
-    """Refuses a second run unless `force`; with `force` it adds only what is missing."""
+    """Refuses a second run unless `force`; with `force` it adds only what is missing.
+    `size`: "full" adds a year of field work (about 400 inspections, 900 findings),
+    "small" a sample of it, "org" only the organisation and the accounts."""
+    if size not in SIZES:
+        raise ValueError(f"size must be one of {SIZES}")
     if is_loaded(uow) and not force:
         raise Conflict("demo.already_loaded")
     report = progress or (lambda _f, _s: None)
@@ -37,7 +49,12 @@ def load_demo(
     counts = {"districts": 0, "industries": 0, "units": 0, "users": 0}
 
     existing = _names(uow)
-    report(0.0, "districts")
+    org_share = 1.0 if size == "org" else 0.2
+
+    def report_org(fraction: float, stage: str) -> None:
+        report(fraction * org_share, stage)
+
+    report_org(0.0, "districts")
     district_ids = dict(existing["district"])
 
     def add_district(name: str, kind: str, parent: str | None) -> None:
@@ -60,7 +77,7 @@ def load_demo(
         for name in communities:
             add_district(name, "community", parent)
 
-    report(0.1, "industries")
+    report_org(0.1, "industries")
     industry_ids = dict(existing["industry"])
     for name in demo_org.INDUSTRIES:
         if name not in industry_ids:
@@ -81,7 +98,7 @@ def load_demo(
                 first_responsible=_first_responsible(i),
             ).id
             counts["units"] += 1
-        report(0.15 + 0.45 * (i + 1) / len(units), "units")
+        report_org(0.15 + 0.45 * (i + 1) / len(units), "units")
 
     usernames = {name for name, _ in existing["user"]}
     for i, (username, display, role, district, unit) in enumerate(demo_org.ACCOUNTS):
@@ -97,7 +114,12 @@ def load_demo(
                 unit_id=unit_ids.get(unit) if unit else None,
             )
             counts["users"] += 1
-        report(0.6 + 0.4 * (i + 1) / len(demo_org.ACCOUNTS), "users")
+        report_org(0.6 + 0.4 * (i + 1) / len(demo_org.ACCOUNTS), "users")
+    if size != "org" and (counts["users"] or not force):
+        activity = demo_activity.load_activity(
+            uow, size=size, progress=lambda f, stage: report(org_share + (1 - org_share) * f, stage)
+        )
+        counts |= activity
     report(1.0, "done")
     return counts
 

@@ -79,12 +79,24 @@ def _camera_time(taken_at: datetime | None) -> datetime | None:
     return taken_at.replace(tzinfo=get_settings().zone)
 
 
-def _row(photo: imaging.IngestedPhoto, keys: tuple[str, str, str], actor: User, **owner) -> Photo:
+def photo_row(
+    photo: imaging.IngestedPhoto, keys: tuple[str, str, str], actor: User, **owner
+) -> Photo:
     return Photo(
-        sha256=photo.sha256, original_key=keys[0], display_key=keys[1], thumb_key=keys[2],
-        mime=photo.mime, size_bytes=len(photo.original), width=photo.width, height=photo.height,
-        taken_at=_camera_time(photo.taken_at), gps_lat=photo.gps_lat, gps_lon=photo.gps_lon,
-        uploaded_by=actor.id, uploaded_at=utcnow(), **owner,
+        sha256=photo.sha256,
+        original_key=keys[0],
+        display_key=keys[1],
+        thumb_key=keys[2],
+        mime=photo.mime,
+        size_bytes=len(photo.original),
+        width=photo.width,
+        height=photo.height,
+        taken_at=_camera_time(photo.taken_at),
+        gps_lat=photo.gps_lat,
+        gps_lon=photo.gps_lon,
+        uploaded_by=actor.id,
+        uploaded_at=utcnow(),
+        **owner,
     )
 
 
@@ -101,7 +113,11 @@ def store_and_record(uow: UnitOfWork, store: PhotoStore, photos, record) -> list
 
 
 def add_finding_photo(
-    uow: UnitOfWork, *, actor: User, finding_id: int, data: bytes,
+    uow: UnitOfWork,
+    *,
+    actor: User,
+    finding_id: int,
+    data: bytes,
     store: PhotoStore | None = None,
 ) -> Photo:
     """Attach one photo to a finding of the actor's own draft inspection."""
@@ -110,8 +126,9 @@ def add_finding_photo(
         finding, insp, unit = _draft_finding(r, actor, finding_id)
     mark = None
     if get_settings().photo_watermark:
-        mark = watermark_for(insp.visited_at, unit.name, actor.display_name, unit.id,
-                             actor.username)
+        mark = watermark_for(
+            insp.visited_at, unit.name, actor.display_name, unit.id, actor.username
+        )
     photo = imaging.ingest(data, watermark=mark)  # PhotoRejected: nothing written yet
 
     def record(keys_list):
@@ -122,11 +139,16 @@ def add_finding_photo(
             ).one()
             if count >= MAX_PHOTOS_PER_ITEM:
                 raise ValidationFailed("photo.too_many", max=MAX_PHOTOS_PER_ITEM)
-            row = _row(photo, keys_list[0], actor, finding_id=finding_id)
+            row = photo_row(photo, keys_list[0], actor, finding_id=finding_id)
             uow.session.add(row)
             uow.flush()
-            uow.audit(actor, "photo.add", "photo", row.id,
-                      after={"finding_id": finding_id, "sha256": photo.sha256})
+            uow.audit(
+                actor,
+                "photo.add",
+                "photo",
+                row.id,
+                after={"finding_id": finding_id, "sha256": photo.sha256},
+            )
             uow.commit()
             return [row]
 
@@ -174,7 +196,11 @@ def detach_all(uow: UnitOfWork, *, finding_id: int) -> list[str]:
 
 
 def photo_bytes(
-    uow: UnitOfWork, *, actor: User, photo_id: int, variant: str = "display",
+    uow: UnitOfWork,
+    *,
+    actor: User,
+    photo_id: int,
+    variant: str = "display",
     store: PhotoStore | None = None,
 ) -> bytes:
     """The file behind a photo, for a user allowed to see its finding. Originals (with
@@ -188,13 +214,15 @@ def photo_bytes(
         row = r.session.exec(
             select(Photo)
             .join(Rectification, Photo.rectification_id == Rectification.id, isouter=True)
-            .join(Finding, or_(Photo.finding_id == Finding.id,
-                               Rectification.finding_id == Finding.id))
+            .join(
+                Finding, or_(Photo.finding_id == Finding.id, Rectification.finding_id == Finding.id)
+            )
             .join(Inspection, Finding.inspection_id == Inspection.id)
             .where(Photo.id == photo_id, finding_filter(actor))
         ).first()
     if row is None:
         raise NotFound()  # also when it exists but is not the actor's to see
-    key = {"display": row.display_key, "thumb": row.thumb_key,
-           "original": row.original_key}[variant]
+    key = {"display": row.display_key, "thumb": row.thumb_key, "original": row.original_key}[
+        variant
+    ]
     return store.open(key)

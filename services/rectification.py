@@ -181,7 +181,7 @@ def submit_rectification(
             s.add(rect)
             s.flush()
             for photo, keys in zip(ingested, keys_list, strict=True):
-                s.add(photos._row(photo, keys, actor, rectification_id=rect.id))
+                s.add(photos.photo_row(photo, keys, actor, rectification_id=rect.id))
             finding_status.transition(s, finding, finding_status.REPORTED, actor=actor)
             uow.audit(actor, "rectification.submit", "rectification", rect.id,
                       after=snapshot(rect) | {"photos": len(ingested)})

@@ -22,7 +22,7 @@ def app_uow() -> UnitOfWork:
 
 @pytest.fixture
 def demo_loaded(app_uow) -> UnitOfWork:
-    demo.load_demo(app_uow, password=PASSWORD)
+    demo.load_demo(app_uow, password=PASSWORD, size="org")
     return app_uow
 
 

@@ -26,7 +26,8 @@ def test_first_run_creates_the_admin_and_loads_the_demo_with_progress(app_uow):
     assert "管理员账户已创建" in texts(at)
     at.button(key="setup_load_demo").click().run(timeout=120)
     assert not at.exception
-    assert "演示数据已加载：24 个区镇社区、12 个行业、77 个单位、8 个账户" in texts(at)
+    loaded = "演示数据已加载：24 个区镇社区、12 个行业、77 个单位、8 个账户；400 次检查、900 个问题"
+    assert loaded in texts(at)
     assert at.title[0].value == "用户管理"  # the admin lands on the first admin page
     assert len(at.dataframe[0].value) == 9  # the demo accounts are listed
 

@@ -73,7 +73,8 @@ def _calls(uow, admin, world):
             uow, actor=admin, old=PASSWORD, new="changed-password"), "account.password_change"),
         "auth.set_own_language": (lambda: auth.set_own_language(
             uow, actor=admin, language="en"), "account.language"),
-        "demo.load_demo": (lambda: demo.load_demo(uow, password=PASSWORD), "user.create"),
+        "demo.load_demo": (lambda: demo.load_demo(uow, password=PASSWORD, size="small"),
+                           "demo.activity"),
     }
 
 

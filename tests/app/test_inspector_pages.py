@@ -1,0 +1,146 @@
+"""The inspector's pages through app.py, as on the tablet: start, answer, record findings
+with photos, come back after a reload, submit."""
+
+from __future__ import annotations
+
+import pytest
+
+from services import (
+    auth,
+    checklists,
+    demo_checklist,
+    inspections,
+    rectification,
+    review,
+    users,
+)
+from services.system import system_actor
+from tests.app.conftest import new_app, sign_in, texts
+from tests.conftest import PHOTOS
+
+
+@pytest.fixture
+def template(demo_loaded):
+    return checklists.save_template(demo_loaded, actor=system_actor(), name=demo_checklist.NAME,
+                                    description="", items=demo_checklist.ITEMS)
+
+
+def _start_unplanned(at):
+    at.text_input(key="today_unit_search").input("雄关区便民").run()
+    assert at.selectbox(key="today_unit").format_func(at.selectbox(key="today_unit").value) \
+        == "雄关区便民服务中心"
+    at.button(key="today_start").click().run()
+    return at
+
+
+def _user(uow, username: str):
+    row = next(u for u in users.list_users(uow, actor=system_actor()) if u.username == username)
+    return auth.current_user(uow, row.id)
+
+
+def _inspector(uow):
+    return _user(uow, "inspector1")
+
+
+def test_a_visit_is_saved_at_every_step_and_survives_a_reload(demo_loaded, template):
+    at = sign_in(new_app().run(), "inspector1")
+    assert at.title[0].value == "今日督查"
+    at = _start_unplanned(at)
+    assert not at.exception
+    assert at.title[0].value == "督查记录"
+    [draft] = inspections.list_drafts(demo_loaded, actor=_inspector(demo_loaded))
+    view = inspections.get_visit(demo_loaded, actor=_inspector(demo_loaded),
+                                 inspection_id=draft.id)
+    first = view.template.items[0]
+    at.segmented_control(key=f"ans_{draft.id}_{first.id}").set_value("no").run()
+    stored = inspections.get_visit(demo_loaded, actor=_inspector(demo_loaded),
+                                   inspection_id=draft.id)
+    assert stored.answers == {first.id: "no"}  # saved without pressing any save button
+
+    # The failing item offers to become a finding; once it is one, the offer goes away.
+    at.button(key=f"mk_{draft.id}_{first.id}").click().run()
+    assert f"mk_{draft.id}_{first.id}" not in [b.key for b in at.button]
+    findings = inspections.get_visit(demo_loaded, actor=_inspector(demo_loaded),
+                                     inspection_id=draft.id).findings
+    assert [f.description for f in findings] == [first.text]
+
+    # A reload is a new session: sign in again, the draft is on "Today".
+    again = sign_in(new_app().run(), "inspector1")
+    assert "雄关区便民服务中心" in texts(again)
+    again.button(key=f"today_draft_{draft.id}").click().run()
+    assert again.title[0].value == "督查记录"
+    assert again.segmented_control(key=f"ans_{draft.id}_{first.id}").value == "no"
+
+
+def test_a_bad_photo_is_refused_with_a_message_and_the_finding_is_kept(demo_loaded, template):
+    at = _start_unplanned(sign_in(new_app().run(), "inspector1"))
+    [draft] = inspections.list_drafts(demo_loaded, actor=_inspector(demo_loaded))
+    at.text_area(key="fnew_desc").input("窗口工作人员玩手机")
+    at.button(key="FormSubmitter:finding_new-添加问题").click().run()
+    assert "问题已添加" in texts(at)
+    [finding] = inspections.get_visit(demo_loaded, actor=_inspector(demo_loaded),
+                                      inspection_id=draft.id).findings
+    uploader = at.file_uploader(key=f"up_{finding.id}_0")
+    uploader.set_value([
+        ("notes.jpg", b"this is a text file", "image/jpeg"),
+        ("hall.jpg", (PHOTOS / "jpg_gps_DSCN0010.jpg").read_bytes(), "image/jpeg"),
+    ]).run()
+    assert not at.exception
+    assert any("notes.jpg" in e.value and "不支持此文件格式" in e.value for e in at.error)
+    [kept] = inspections.get_visit(demo_loaded, actor=_inspector(demo_loaded),
+                                   inspection_id=draft.id).findings
+    assert kept.description == "窗口工作人员玩手机" and len(kept.photos) == 1
+    assert at.image  # the accepted photo is shown
+
+
+def test_submit_tells_what_is_missing_then_submits(demo_loaded, template):
+    at = _start_unplanned(sign_in(new_app().run(), "inspector1"))
+    [draft] = inspections.list_drafts(demo_loaded, actor=_inspector(demo_loaded))
+    at.button(key=f"submit_{draft.id}").click().run()
+    assert any("项未回答" in e.value for e in at.error)
+    view = inspections.get_visit(demo_loaded, actor=_inspector(demo_loaded),
+                                 inspection_id=draft.id)
+    answers = {i.id: {"yes_no": "yes", "number": "2", "text": "无"}[i.answer_type]
+               for i in view.template.items}
+    inspections.save_answers(demo_loaded, actor=_inspector(demo_loaded),
+                             inspection_id=draft.id, answers=answers)
+    at = sign_in(new_app().run(), "inspector1")
+    at.button(key=f"today_draft_{draft.id}").click().run()
+    at.button(key=f"submit_{draft.id}").click().run()
+    assert not at.exception
+    assert at.title[0].value == "今日督查"
+    assert "对 雄关区便民服务中心 的检查已提交" in texts(at)
+    assert inspections.list_drafts(demo_loaded, actor=_inspector(demo_loaded)) == []
+
+
+def test_the_unit_liaison_reports_a_rectification(demo_loaded, template):
+    insp = _inspector(demo_loaded)
+    unit_id = next(u for u in users.list_users(demo_loaded, actor=system_actor())
+                   if u.username == "unit_gdj").unit_id
+    visit = inspections.start_visit(demo_loaded, actor=insp, client_key="v", unit_id=unit_id,
+                                    kind="open", template_id=template.id)
+    view = inspections.get_visit(demo_loaded, actor=insp, inspection_id=visit.id)
+    inspections.save_answers(demo_loaded, actor=insp, inspection_id=visit.id, answers={
+        i.id: {"yes_no": "yes", "number": "2", "text": "无"}[i.answer_type]
+        for i in view.template.items})
+    finding = inspections.save_finding(demo_loaded, actor=insp, inspection_id=visit.id,
+                                       client_key="f", category="efficiency",
+                                       severity="severe", description="排队超过一小时")
+    inspections.submit_visit(demo_loaded, actor=insp, inspection_id=visit.id)
+    review.confirm_finding(demo_loaded, actor=_user(demo_loaded, "office"), finding_id=finding.id)
+
+    at = sign_in(new_app().run(), "unit_gdj")
+    assert at.title[0].value == "整改反馈"
+    assert "排队超过一小时" in texts(at)
+    at.text_area(key=f"rect_text_{finding.id}").input("增设窗口两个，高峰期弹性排班")
+    at.file_uploader(key=f"rect_files_{finding.id}").set_value(
+        [("bad.jpg", b"GIF89a....", "image/jpeg")])
+    at.button(key=f"FormSubmitter:rect_form_{finding.id}-报送整改").click().run()
+    assert any(e.value.startswith("bad.jpg: ") for e in at.error)
+    assert at.text_area(key=f"rect_text_{finding.id}").value == "增设窗口两个，高峰期弹性排班"
+    at.file_uploader(key=f"rect_files_{finding.id}").set_value(
+        [("ok.jpg", (PHOTOS / "jpg_Canon_40D.jpg").read_bytes(), "image/jpeg")])
+    at.button(key=f"FormSubmitter:rect_form_{finding.id}-报送整改").click().run()
+    assert "整改情况已报送" in texts(at)
+    [case] = rectification.list_cases(demo_loaded, actor=system_actor())
+    assert case.status == "reported" and len(case.rectifications[0].photos) == 1

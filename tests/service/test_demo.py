@@ -1,0 +1,46 @@
+"""The demo data is a believable year of work whose rows obey the same rules as real ones."""
+
+import pytest
+from sqlmodel import func, select
+
+from db.models import Finding, FindingStatusChange, Inspection, Photo
+from services import demo, finding_status, rectification
+from services.errors import Conflict
+from services.photo_store import PhotoStore
+from services.system import system_actor
+from tests.conftest import PASSWORD
+
+
+def test_small_demo_has_every_status_and_a_consistent_log(uow, tmp_path, monkeypatch):
+    monkeypatch.setenv("UPLOAD_DIR", str(tmp_path / "demo_uploads"))
+    import config
+
+    config.get_settings.cache_clear()
+    stages = []
+    counts = demo.load_demo(uow, password=PASSWORD, size="small",
+                            progress=lambda f, s: stages.append((f, s)))
+    assert (counts["units"], counts["users"], counts["inspections"], counts["findings"]) == (
+        77, 9, 24, 50)
+    fractions = [f for f, _ in stages]
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0
+    with uow.read() as r:
+        s = r.session
+        findings = s.exec(select(Finding)).all()
+        last = {}
+        for change in s.exec(select(FindingStatusChange).order_by(FindingStatusChange.id)):
+            if change.finding_id in last:
+                assert change.from_status == last[change.finding_id]
+            else:
+                assert change.from_status is None and change.to_status == "draft"
+            assert change.to_status in finding_status.TRANSITIONS[change.from_status]
+            last[change.finding_id] = change.to_status
+        assert {f.id: f.status for f in findings} == last
+        assert s.exec(select(func.count()).select_from(Inspection)
+                      .where(Inspection.status == "draft")).one() == 0
+        keys = s.exec(select(Photo.display_key)).all()
+    store = PhotoStore(tmp_path / "demo_uploads")
+    assert keys and all(store.exists(k) for k in keys)
+    cases = rectification.list_cases(uow, actor=system_actor())
+    assert {c.status for c in cases} >= {"verified", "reported", "rectifying"}
+    with pytest.raises(Conflict):
+        demo.load_demo(uow, password=PASSWORD, size="small")
