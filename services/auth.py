@@ -16,7 +16,6 @@ from services.errors import (
     AccountLocked,
     AuthenticationFailed,
     Conflict,
-    NotFound,
     ValidationFailed,
 )
 from services.permissions import require
@@ -124,9 +123,7 @@ def change_own_password(uow: UnitOfWork, *, actor: User, old: str, new: str) -> 
     require(actor, "account.self")
     new_hash = passwords.hash_password(new)
     with uow:
-        user = uow.session.get(User, actor.id)
-        if user is None:
-            raise NotFound()
+        user = uow.get(User, actor.id)
         if not passwords.verify(user.password_hash, old):
             raise ValidationFailed("account.old_password_wrong", field="old")
         if old == new:
@@ -142,9 +139,7 @@ def set_own_language(uow: UnitOfWork, *, actor: User, language: str) -> None:
     if language not in LANGUAGES:
         raise ValidationFailed("account.language_unknown", field="language")
     with uow:
-        user = uow.session.get(User, actor.id)
-        if user is None:
-            raise NotFound()
+        user = uow.get(User, actor.id)
         before = user.language
         user.language = language
         uow.audit(

@@ -140,9 +140,7 @@ def save_template(
             template = ChecklistTemplate(name=name, description=description, active=active)
             before = None
         else:
-            template = s.get(ChecklistTemplate, template_id)
-            if template is None:
-                raise NotFound()
+            template = uow.get(ChecklistTemplate, template_id)
             check_version(template.version, version)
             before = snapshot(template)
             template.name, template.description, template.active = name, description, active

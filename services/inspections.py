@@ -117,9 +117,7 @@ def _finding_view(f: Finding, photos: list[PhotoRef]) -> FindingView:
 def get_visit(uow: UnitOfWork, *, actor: User, inspection_id: int) -> VisitView:
     with uow.read() as r:
         s = r.session
-        insp = s.get(Inspection, inspection_id)
-        if insp is None:
-            raise NotFound()
+        insp = r.get(Inspection, inspection_id)
         _require_reader(actor, insp)
         unit = s.get(Unit, insp.unit_id)
         answers = {
@@ -193,9 +191,7 @@ def recent_units(uow: UnitOfWork, *, actor: User, limit: int = 5) -> list[tuple[
 
 
 def _own_draft(uow: UnitOfWork, actor: User, inspection_id: int) -> Inspection:
-    insp = uow.session.get(Inspection, inspection_id)
-    if insp is None:
-        raise NotFound()
+    insp = uow.get(Inspection, inspection_id)
     if insp.inspector_id != actor.id:
         raise PermissionDenied(capability="inspection.edit")
     if insp.status != DRAFT:
@@ -366,9 +362,7 @@ def delete_finding(uow: UnitOfWork, *, actor: User, finding_id: int, store=None)
     require(actor, "inspection.record")
     with uow:
         s = uow.session
-        finding = s.get(Finding, finding_id)
-        if finding is None:
-            raise NotFound()
+        finding = uow.get(Finding, finding_id)
         insp = _own_draft(uow, actor, finding.inspection_id)
         before = snapshot(finding)
         orphans = photos.detach_all(uow, finding_id=finding.id)
@@ -389,9 +383,7 @@ def submit_visit(uow: UnitOfWork, *, actor: User, inspection_id: int) -> Inspect
     require(actor, "inspection.record")
     with uow:
         s = uow.session
-        insp = s.get(Inspection, inspection_id)
-        if insp is None:
-            raise NotFound()
+        insp = uow.get(Inspection, inspection_id)
         if insp.inspector_id != actor.id:
             raise PermissionDenied(capability="inspection.edit")
         if insp.status != DRAFT:

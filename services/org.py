@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy.orm import aliased
-from sqlmodel import SQLModel, select
+from sqlmodel import select
 
 from db.models import District, DistrictKind, Industry, Unit, User
-from services.errors import Conflict, NotFound, ValidationFailed
+from services.errors import Conflict, ValidationFailed
 from services.permissions import require
 from services.uow import UnitOfWork, snapshot
 from services.validation import check_version, clean_text
@@ -48,13 +48,6 @@ class UnitRow:
 
 
 # --- shared helpers -------------------------------------------------------------------
-
-
-def _get(uow: UnitOfWork, model: type[SQLModel], row_id: int):
-    row = uow.session.get(model, row_id)
-    if row is None:
-        raise NotFound()
-    return row
 
 
 def _ensure_name_free(uow: UnitOfWork, model, name: str, *, except_id: int | None = None) -> None:
@@ -135,7 +128,7 @@ def update_district(
     require(actor, "org.manage")
     name = clean_text(name, field="name", max_len=100)
     with uow:
-        district = _get(uow, District, district_id)
+        district = uow.get(District, district_id)
         check_version(district.version, version)
         _check_parent(uow, district.kind, parent_id)
         _ensure_name_free(uow, District, name, except_id=district.id)
@@ -150,7 +143,7 @@ def set_district_active(
 ) -> District:
     require(actor, "org.manage")
     with uow:
-        district = _get(uow, District, district_id)
+        district = uow.get(District, district_id)
         if not active:
             child = uow.session.exec(
                 select(District.id).where(District.parent_id == district.id, District.active)
@@ -194,7 +187,7 @@ def update_industry(
     require(actor, "org.manage")
     name = clean_text(name, field="name", max_len=100)
     with uow:
-        industry = _get(uow, Industry, industry_id)
+        industry = uow.get(Industry, industry_id)
         check_version(industry.version, version)
         _ensure_name_free(uow, Industry, name, except_id=industry.id)
         before = snapshot(industry)
@@ -306,7 +299,7 @@ def update_unit(
         first_responsible, field="first_responsible", max_len=100, required=False
     )
     with uow:
-        unit = _get(uow, Unit, unit_id)
+        unit = uow.get(Unit, unit_id)
         check_version(unit.version, version)
         _check_unit_refs(uow, district_id, industry_id, supervisor_id, self_id=unit.id)
         _ensure_name_free(uow, Unit, name, except_id=unit.id)
@@ -320,7 +313,7 @@ def update_unit(
 def set_unit_active(uow: UnitOfWork, *, actor: User, unit_id: int, active: bool) -> Unit:
     require(actor, "org.manage")
     with uow:
-        unit = _get(uow, Unit, unit_id)
+        unit = uow.get(Unit, unit_id)
         before = snapshot(unit)
         unit.active = active
         _save(uow, actor, "unit.reactivate" if active else "unit.deactivate", unit, before)

@@ -157,9 +157,7 @@ def add_finding_photo(
 
 def _draft_finding(uow: UnitOfWork, actor: User, finding_id: int):
     s = uow.session
-    finding = s.get(Finding, finding_id)
-    if finding is None:
-        raise NotFound()
+    finding = uow.get(Finding, finding_id)
     insp = s.get(Inspection, finding.inspection_id)
     if insp.inspector_id != actor.id:
         raise PermissionDenied(capability="inspection.edit")

@@ -209,9 +209,7 @@ def verify(
     note = clean_text(note, field="note", max_len=2000, required=not accept)
     with uow:
         s = uow.session
-        finding = s.get(Finding, finding_id)
-        if finding is None:
-            raise NotFound()
+        finding = uow.get(Finding, finding_id)
         check_version(finding.version, version)
         before = snapshot(finding)
         to = finding_status.VERIFIED if accept else finding_status.REOPENED

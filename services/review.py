@@ -13,7 +13,7 @@ from config import get_settings
 from db.models import Finding, Inspection, Unit, User
 from db.timeutil import utcnow
 from services import finding_status
-from services.errors import NotFound, ValidationFailed
+from services.errors import ValidationFailed
 from services.inspections import REVIEWED, SUBMITTED
 from services.permissions import require
 from services.uow import UnitOfWork, snapshot
@@ -60,9 +60,7 @@ def list_pending(uow: UnitOfWork, *, actor: User) -> list[PendingInspection]:
 
 
 def _open_finding(uow: UnitOfWork, finding_id: int, version: int | None) -> Finding:
-    finding = uow.session.get(Finding, finding_id)
-    if finding is None:
-        raise NotFound()
+    finding = uow.get(Finding, finding_id)
     check_version(finding.version, version)
     return finding
 

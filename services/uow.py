@@ -10,7 +10,7 @@ Leaving the block without `commit()` rolls everything back, audit rows included.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine
 from sqlmodel import Session, SQLModel
@@ -18,6 +18,9 @@ from sqlmodel import Session, SQLModel
 from db.engine import WRITE_OPTION
 from db.models import AuditEvent, User
 from db.timeutil import utcnow
+from services.errors import NotFound
+
+T = TypeVar("T", bound=SQLModel)
 
 
 def snapshot(obj: SQLModel | None, *, exclude: frozenset[str] = frozenset()) -> dict | None:
@@ -54,6 +57,14 @@ class UnitOfWork:
     def commit(self) -> None:
         assert self.session is not None
         self.session.commit()
+
+    def get(self, model: type[T], row_id: int) -> T:
+        """The row with that id, or NotFound (which pages show as "no such record")."""
+        assert self.session is not None
+        row = self.session.get(model, row_id)
+        if row is None:
+            raise NotFound()
+        return row
 
     def flush(self) -> None:
         assert self.session is not None

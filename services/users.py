@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from db.models import District, Role, Unit, User
 from services import passwords
-from services.errors import Conflict, NotFound, ValidationFailed
+from services.errors import Conflict, ValidationFailed
 from services.permissions import ROLES, require
 from services.uow import UnitOfWork, snapshot
 from services.validation import check_version, clean_text
@@ -122,7 +122,7 @@ def update_user(
     require(actor, "users.manage")
     display_name = clean_text(display_name, field="display_name", max_len=100)
     with uow:
-        user = _get(uow, user_id)
+        user = uow.get(User, user_id)
         check_version(user.version, version)
         _check_scope(uow.session, role, district_id, unit_id)
         if user.id == actor.id and role != Role.ADMIN:
@@ -139,7 +139,7 @@ def update_user(
 def set_active(uow: UnitOfWork, *, actor: User, user_id: int, active: bool) -> User:
     require(actor, "users.manage")
     with uow:
-        user = _get(uow, user_id)
+        user = uow.get(User, user_id)
         if user.id == actor.id and not active:
             raise ValidationFailed("users.cannot_deactivate_self")
         before = snapshot(user)
@@ -156,17 +156,10 @@ def reset_password(uow: UnitOfWork, *, actor: User, user_id: int, new_password: 
     require(actor, "users.manage")
     new_hash = passwords.hash_password(new_password)
     with uow:
-        user = _get(uow, user_id)
+        user = uow.get(User, user_id)
         user.password_hash = new_hash
         user.failed_attempts = 0
         user.locked_until = None
         user.version += 1
         uow.audit(actor, "user.reset_password", "user", user.id)
         uow.commit()
-
-
-def _get(uow: UnitOfWork, user_id: int) -> User:
-    user = uow.session.get(User, user_id)
-    if user is None:
-        raise NotFound()
-    return user

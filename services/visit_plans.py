@@ -142,9 +142,7 @@ def save_plan(
         if plan_id is None:
             plan, before = VisitPlan(created_by=actor.id), None
         else:
-            plan = s.get(VisitPlan, plan_id)
-            if plan is None:
-                raise NotFound()
+            plan = uow.get(VisitPlan, plan_id)
             check_version(plan.version, version)
             if plan.status != PLANNED:
                 raise ValidationFailed("plan.not_editable")
@@ -169,9 +167,7 @@ def save_plan(
 def cancel_plan(uow: UnitOfWork, *, actor: User, plan_id: int) -> VisitPlan:
     require(actor, "plan.manage")
     with uow:
-        plan = uow.session.get(VisitPlan, plan_id)
-        if plan is None:
-            raise NotFound()
+        plan = uow.get(VisitPlan, plan_id)
         if plan.status != PLANNED:
             raise ValidationFailed("plan.not_editable")
         before = snapshot(plan)
