@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from sqlmodel import select
 
 from db.models import AnswerType, ChecklistItem, ChecklistTemplate, User
-from services.errors import Conflict, NotFound, ValidationFailed
-from services.permissions import require
+from services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from services.permissions import can, require
 from services.uow import UnitOfWork, snapshot
 from services.validation import check_version, clean_text
 
@@ -67,6 +67,8 @@ def check_answer(item: ChecklistItem, value: str) -> str:
 def list_templates(
     uow: UnitOfWork, *, actor: User, active_only: bool = False
 ) -> list[TemplateView]:
+    if not (can(actor, "checklist.manage") or can(actor, "inspection.record")):
+        raise PermissionDenied(capability="checklist.view")
     with uow.read() as r:
         query = select(ChecklistTemplate).order_by(ChecklistTemplate.name)
         if active_only:

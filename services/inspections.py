@@ -389,10 +389,13 @@ def submit_visit(uow: UnitOfWork, *, actor: User, inspection_id: int) -> Inspect
         if insp.status != DRAFT:
             return insp
         _check_complete(uow, insp)
-        for finding in s.exec(select(Finding).where(Finding.inspection_id == insp.id)).all():
+        findings = s.exec(select(Finding).where(Finding.inspection_id == insp.id)).all()
+        for finding in findings:
             finding_status.transition(s, finding, finding_status.OPEN, actor=actor)
         before = snapshot(insp)
-        insp.status, insp.submitted_at = SUBMITTED, utcnow()
+        # A visit that found nothing leaves nothing for the office to decide.
+        insp.status = SUBMITTED if findings else REVIEWED
+        insp.submitted_at = utcnow()
         _touch(insp)
         if insp.plan_id is not None:
             plan = s.get(VisitPlan, insp.plan_id)

@@ -34,9 +34,13 @@ PAGE_CAPABILITY: dict[str, str] = {
     "inspect_today": "inspection.record",
     "inspect_visit": "inspection.record",
     "rectify": "rectification.submit",
+    "review": "finding.review",
+    "verify": "finding.verify",
     "admin_users": "users.manage",
     "admin_org": "org.manage",
     "admin_audit": "audit.view",
+    "visit_plans": "plan.manage",
+    "checklists": "checklist.manage",
     "account": "account.self",
 }
 

@@ -51,6 +51,7 @@ def list_pending(uow: UnitOfWork, *, actor: User) -> list[PendingInspection]:
             .join(Finding, Finding.inspection_id == Inspection.id, isouter=True)
             .where(Inspection.status == SUBMITTED)
             .group_by(Inspection.id, Unit.name, User.display_name)
+            .having(open_count > 0)
             .order_by(Inspection.submitted_at, Inspection.id)
         ).all()
     return [

@@ -164,10 +164,13 @@ def save_plan(
         return plan
 
 
-def cancel_plan(uow: UnitOfWork, *, actor: User, plan_id: int) -> VisitPlan:
+def cancel_plan(
+    uow: UnitOfWork, *, actor: User, plan_id: int, version: int | None = None
+) -> VisitPlan:
     require(actor, "plan.manage")
     with uow:
         plan = uow.get(VisitPlan, plan_id)
+        check_version(plan.version, version)
         if plan.status != PLANNED:
             raise ValidationFailed("plan.not_editable")
         before = snapshot(plan)

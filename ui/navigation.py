@@ -12,11 +12,15 @@ from pages import (
     admin_audit,
     admin_org,
     admin_users,
+    checklists,
     inspect_today,
     inspect_visit,
     rectify,
+    review,
     setup,
     signin,
+    verify,
+    visit_plans,
 )
 from services.permissions import pages_for
 from ui.context import t
@@ -27,6 +31,10 @@ PAGES: dict[str, tuple[Callable[[], None], str]] = {
     "inspect_today": (inspect_today.render, ":material/today:"),
     "inspect_visit": (inspect_visit.render, ":material/fact_check:"),
     "rectify": (rectify.render, ":material/build:"),
+    "review": (review.render, ":material/rule:"),
+    "verify": (verify.render, ":material/verified:"),
+    "visit_plans": (visit_plans.render, ":material/event_note:"),
+    "checklists": (checklists.render, ":material/checklist:"),
     "admin_users": (admin_users.render, ":material/group:"),
     "admin_org": (admin_org.render, ":material/account_tree:"),
     "admin_audit": (admin_audit.render, ":material/history:"),

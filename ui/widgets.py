@@ -50,5 +50,7 @@ def seen_version(form_key: str, current: int) -> int:
 
 def forget_form(form_key: str) -> None:
     """Drop a form's remembered version and widget values: it shows the stored record anew."""
-    for key in [k for k in st.session_state if str(k).startswith(form_key)]:
+    # "ue_1_" and not "ue_1": the form of record 1 must not clear the form of record 10.
+    prefix = form_key if form_key.endswith("_") else f"{form_key}_"
+    for key in [k for k in st.session_state if str(k).startswith(prefix)]:
         del st.session_state[key]

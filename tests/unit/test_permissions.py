@@ -6,10 +6,10 @@ from db.models import Role, User
 from services.permissions import PAGE_CAPABILITY, ROLE_CAPABILITIES, can, pages_for
 
 EXPECTED_PAGES = {
-    "admin": ["admin_users", "admin_org", "admin_audit", "account"],
-    "office": ["account"],
+    "admin": ["admin_users", "admin_org", "admin_audit", "visit_plans", "checklists", "account"],
+    "office": ["review", "verify", "visit_plans", "checklists", "account"],
     "leader": ["account"],
-    "inspector": ["inspect_today", "inspect_visit", "account"],
+    "inspector": ["inspect_today", "inspect_visit", "verify", "account"],
     "unit": ["rectify", "account"],
 }
 
