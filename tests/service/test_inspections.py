@@ -432,3 +432,38 @@ def test_checklist_edit_keeps_answered_items_inactive(uow, field):
     with pytest.raises(PermissionDenied):
         checklists.save_template(uow, actor=field["insp1"], name="x", description="",
                                  items=[new])
+
+
+def test_a_visit_without_findings_needs_no_review(uow, field):
+    insp = inspections.start_visit(uow, actor=field["insp1"], client_key="clean",
+                                   unit_id=field["unit"].id, kind="open",
+                                   template_id=field["template"].id)
+    _answer_all(uow, field, insp.id)
+    done = inspections.submit_visit(uow, actor=field["insp1"], inspection_id=insp.id)
+    assert done.status == "reviewed"
+    assert review.list_pending(uow, actor=field["office"]) == []
+
+
+def test_templates_are_read_only_by_roles_that_use_them(uow, field):
+    assert checklists.list_templates(uow, actor=field["insp1"])
+    assert checklists.list_templates(uow, actor=field["office"])
+    for role in ("leader", "liaison"):
+        with pytest.raises(PermissionDenied):
+            checklists.list_templates(uow, actor=field[role])
+
+
+def test_cancelling_a_plan_someone_just_edited_is_refused(uow, field):
+    from services.errors import Conflict
+
+    plan = _plan(uow, field)
+    _plan(uow, field, plan_id=plan.id, version=plan.version, note="改了时间")
+    with pytest.raises(Conflict):
+        visit_plans.cancel_plan(uow, actor=field["office"], plan_id=plan.id,
+                                version=plan.version)
+    fresh = visit_plans.get_plan(uow, actor=field["office"], plan_id=plan.id)
+    assert visit_plans.cancel_plan(uow, actor=field["office"], plan_id=plan.id,
+                                   version=fresh.version).status == "cancelled"
+    with pytest.raises(PermissionDenied):
+        visit_plans.list_inspectors(uow, actor=field["insp1"])
+    assert [n for _, n in visit_plans.list_inspectors(uow, actor=field["office"])] == [
+        "Insp1", "Insp2"]
