@@ -7,6 +7,7 @@ not committed, so a failed upload leaves neither an orphan file nor a row withou
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -24,6 +25,14 @@ from services.visibility import finding_filter
 
 VARIANTS = ("display", "thumb", "original")
 MAX_PHOTOS_PER_ITEM = 20
+# Decoding a 50-megapixel PNG or HEIC takes about 430 MB: at most two at a time per
+# process, so a hall full of tablets uploading at once cannot exhaust the server's memory.
+_DECODING = threading.BoundedSemaphore(2)
+
+
+def ingest(data: bytes, watermark: imaging.Watermark | None = None) -> imaging.IngestedPhoto:
+    with _DECODING:
+        return imaging.ingest(data, watermark=watermark)
 
 
 def default_store() -> PhotoStore:
@@ -129,7 +138,7 @@ def add_finding_photo(
         mark = watermark_for(
             insp.visited_at, unit.name, actor.display_name, unit.id, actor.username
         )
-    photo = imaging.ingest(data, watermark=mark)  # PhotoRejected: nothing written yet
+    photo = ingest(data, watermark=mark)  # PhotoRejected: nothing written yet
 
     def record(keys_list):
         with uow:

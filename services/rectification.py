@@ -17,7 +17,7 @@ from db.models import (
     User,
 )
 from db.timeutil import utcnow
-from services import finding_status, imaging, photos
+from services import finding_status, photos
 from services.errors import NotFound, PermissionDenied, PhotoRejected, ValidationFailed
 from services.inspections import PhotoRef, photo_refs
 from services.permissions import require
@@ -167,7 +167,7 @@ def submit_rectification(
     ingested = []
     for position, data in enumerate(photo_files, start=1):
         try:
-            ingested.append(imaging.ingest(data))
+            ingested.append(photos.ingest(data))
         except PhotoRejected as err:
             # Which of the photos: the page names that file in its message.
             raise PhotoRejected(err.message_key, **err.params, position=position) from err
