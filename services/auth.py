@@ -66,8 +66,9 @@ def sign_in(uow: UnitOfWork, *, username: str, password: str, now: datetime | No
     now = now or utcnow()
     settings = get_settings()
     with uow:
+        # Locked: parallel wrong passwords count one after the other, none is lost.
         user = uow.session.exec(
-            select(User).where(User.username == (username or "").strip())
+            select(User).where(User.username == (username or "").strip()).with_for_update()
         ).first()
         if user is None or not user.active:
             passwords.verify(None, password)

@@ -25,8 +25,8 @@ from db.models import (
 from db.timeutil import utcnow
 from services import checklists, finding_status, photos, visit_plans
 from services.errors import NotFound, PermissionDenied, ValidationFailed
-from services.permissions import require
-from services.uow import UnitOfWork, snapshot
+from services.permissions import can, require
+from services.uow import UnitOfWork, idempotent, snapshot
 from services.validation import clean_text
 
 DRAFT, SUBMITTED, REVIEWED = "draft", "submitted", "reviewed"
@@ -88,8 +88,12 @@ class VisitView:
 # --- reading ------------------------------------------------------------------------------
 
 
-def photo_refs(session, *, finding_ids=(), rectification_ids=()) -> dict[tuple[str, int], list]:
-    """Photos grouped by ("finding"|"rectification", id), oldest first."""
+def photo_refs(
+    session, *, actor: User, finding_ids=(), rectification_ids=()
+) -> dict[tuple[str, int], list]:
+    """Photos grouped by ("finding"|"rectification", id), oldest first. Where a photo was
+    taken is evidence for the office, not for the unit: GPS only with photo.original."""
+    with_gps = can(actor, "photo.original")
     out: dict[tuple[str, int], list[PhotoRef]] = {}
     conditions = []
     if finding_ids:
@@ -99,7 +103,8 @@ def photo_refs(session, *, finding_ids=(), rectification_ids=()) -> dict[tuple[s
     if not conditions:
         return out
     for p in session.exec(select(Photo).where(or_(*conditions)).order_by(Photo.id)).all():
-        ref = PhotoRef(p.id, p.sha256, p.width, p.height, p.taken_at, p.gps_lat, p.gps_lon)
+        lat, lon = (p.gps_lat, p.gps_lon) if with_gps else (None, None)
+        ref = PhotoRef(p.id, p.sha256, p.width, p.height, p.taken_at, lat, lon)
         if p.finding_id is not None:
             out.setdefault(("finding", p.finding_id), []).append(ref)
         if p.rectification_id is not None:
@@ -129,7 +134,7 @@ def get_visit(uow: UnitOfWork, *, actor: User, inspection_id: int) -> VisitView:
         findings = s.exec(
             select(Finding).where(Finding.inspection_id == insp.id).order_by(Finding.id)
         ).all()
-        refs = photo_refs(s, finding_ids=[f.id for f in findings])
+        refs = photo_refs(s, actor=actor, finding_ids=[f.id for f in findings])
     template = checklists.get_template(uow, actor=actor, template_id=insp.template_id)
     return VisitView(
         insp.id, insp.client_key, insp.unit_id, unit.name, insp.kind, insp.plan_id,
@@ -139,11 +144,11 @@ def get_visit(uow: UnitOfWork, *, actor: User, inspection_id: int) -> VisitView:
 
 
 def _require_reader(actor: User, insp: Inspection) -> None:
-    if insp.inspector_id == actor.id:
+    """A whole visit (all answers, all findings) is for its author and, once submitted, for
+    those who see every submitted finding."""
+    if insp.inspector_id == actor.id and can(actor, "inspection.record"):
         return
-    if insp.status != DRAFT and (
-        actor.role in ("office", "admin", "leader") or actor.role == "inspector"
-    ):
+    if insp.status != DRAFT and can(actor, "finding.view_all"):
         return
     raise PermissionDenied(capability="inspection.view")
 
@@ -204,6 +209,7 @@ def _touch(insp: Inspection) -> None:
     insp.version += 1
 
 
+@idempotent
 def start_visit(
     uow: UnitOfWork,
     *,
@@ -249,6 +255,7 @@ def start_visit(
         return insp
 
 
+@idempotent
 def save_answers(
     uow: UnitOfWork, *, actor: User, inspection_id: int, answers: dict[int, str]
 ) -> None:
@@ -304,6 +311,7 @@ def save_details(
         uow.commit()
 
 
+@idempotent
 def save_finding(
     uow: UnitOfWork,
     *,

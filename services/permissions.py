@@ -11,16 +11,17 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.ADMIN: frozenset(
         {
             "account.self", "users.manage", "org.manage", "org.view", "audit.view",
-            "checklist.manage", "plan.manage", "finding.view_all",
+            "checklist.manage", "plan.manage", "finding.view_all", "photo.original",
         }
     ),
     Role.OFFICE: frozenset(
         {
             "account.self", "org.view", "checklist.manage", "plan.manage", "finding.view_all",
-            "finding.review", "finding.verify",
+            "finding.review", "finding.verify", "photo.original",
         }
     ),
-    Role.LEADER: frozenset({"account.self", "org.view", "finding.view_all"}),
+    # Leaders follow what the office has confirmed; unreviewed findings are not facts yet.
+    Role.LEADER: frozenset({"account.self", "org.view", "finding.view_confirmed"}),
     Role.INSPECTOR: frozenset(
         {"account.self", "org.view", "inspection.record", "finding.view_all", "finding.verify"}
     ),

@@ -19,6 +19,7 @@ from db.models import Finding, Inspection, Photo, Rectification, Unit, User
 from db.timeutil import utcnow
 from services import imaging
 from services.errors import NotFound, PermissionDenied, ValidationFailed
+from services.permissions import require
 from services.photo_store import PhotoStore
 from services.uow import UnitOfWork
 from services.visibility import finding_filter
@@ -214,8 +215,8 @@ def photo_bytes(
     their EXIF and GPS) only for the office and administrators."""
     if variant not in VARIANTS:
         raise ValidationFailed("photo.invalid_key")
-    if variant == "original" and actor.role not in ("office", "admin"):
-        raise PermissionDenied(capability="photo.original")
+    if variant == "original":
+        require(actor, "photo.original")
     store = store or default_store()
     with uow.read() as r:
         row = r.session.exec(

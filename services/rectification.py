@@ -23,7 +23,7 @@ from services.inspections import PhotoRef, photo_refs
 from services.permissions import require
 from services.photo_store import PhotoStore
 from services.review import today_local
-from services.uow import UnitOfWork, snapshot
+from services.uow import UnitOfWork, idempotent, snapshot
 from services.validation import check_version, clean_text
 from services.visibility import finding_filter
 
@@ -113,7 +113,9 @@ def list_cases(
             .where(FindingStatusChange.finding_id.in_(ids))
             .order_by(FindingStatusChange.id)
         ).all() if ids else []
-        refs = photo_refs(s, finding_ids=ids, rectification_ids=[r_.id for r_, _ in rects])
+        refs = photo_refs(
+            s, actor=actor, finding_ids=ids, rectification_ids=[r_.id for r_, _ in rects]
+        )
     by_finding: dict[int, list[RectificationRow]] = {}
     for rect, name in rects:
         by_finding.setdefault(rect.finding_id, []).append(
@@ -137,6 +139,7 @@ def list_cases(
     ]
 
 
+@idempotent
 def submit_rectification(
     uow: UnitOfWork,
     *,

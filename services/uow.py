@@ -10,9 +10,12 @@ Leaving the block without `commit()` rolls everything back, audit rows included.
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+import functools
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel
 
 from db.engine import WRITE_OPTION
@@ -21,6 +24,24 @@ from db.timeutil import utcnow
 from services.errors import NotFound
 
 T = TypeVar("T", bound=SQLModel)
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def idempotent(fn: Callable[P, R]) -> Callable[P, R]:
+    """For writes keyed by a client key (or another unique pair): when the same request
+    arrives twice at the same moment (a double tap, two tabs, a retry racing the original),
+    both may find no row and both insert; the database keeps one and the other fails on
+    the unique constraint. Running it once more then finds the row the first one made."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return fn(*args, **kwargs)
+        except IntegrityError:
+            return fn(*args, **kwargs)
+
+    return wrapper
 
 
 def snapshot(obj: SQLModel | None, *, exclude: frozenset[str] = frozenset()) -> dict | None:
@@ -59,9 +80,14 @@ class UnitOfWork:
         self.session.commit()
 
     def get(self, model: type[T], row_id: int) -> T:
-        """The row with that id, or NotFound (which pages show as "no such record")."""
+        """The row with that id, or NotFound (which pages show as "no such record").
+
+        In a writing unit the row is locked until commit (SELECT ... FOR UPDATE on
+        PostgreSQL; SQLite's write transaction already excludes other writers), so two
+        people deciding on the same record at once cannot both pass the version and status
+        checks."""
         assert self.session is not None
-        row = self.session.get(model, row_id)
+        row = self.session.get(model, row_id, with_for_update=self.write or None)
         if row is None:
             raise NotFound()
         return row

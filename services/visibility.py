@@ -14,11 +14,14 @@ def finding_filter(actor: User) -> ColumnElement[bool]:
     """A WHERE clause over Finding joined with Inspection.
 
     - the author of a draft sees it; nobody else does;
-    - office, administrators, leaders and inspectors see every submitted finding;
+    - office, administrators and inspectors see every submitted finding;
+    - leaders see confirmed findings;
     - a unit's liaison sees the confirmed findings of that unit only."""
     own_draft = and_(Finding.status == DRAFT, Inspection.inspector_id == actor.id)
     if can(actor, "finding.view_all"):
         return or_(Finding.status != DRAFT, own_draft)
+    if can(actor, "finding.view_confirmed"):
+        return Finding.status.in_(CONFIRMED)
     if can(actor, "rectification.submit") and actor.unit_id is not None:
         return and_(Finding.unit_id == actor.unit_id, Finding.status.in_(CONFIRMED))
     return false()

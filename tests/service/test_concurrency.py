@@ -2,10 +2,14 @@
 on SQLite as on PostgreSQL, no write may fail with "database is locked" or be lost."""
 
 import multiprocessing as mp
+import sys
+import threading
+import types
+from concurrent.futures import ThreadPoolExecutor
 
 from sqlmodel import func, select
 
-from db.models import AuditEvent, Unit
+from db.models import AuditEvent, FindingStatusChange, Unit
 
 PER_PROCESS = 500
 
@@ -25,7 +29,10 @@ def _create_units(url: str, prefix: str, start, errors) -> None:
         errors.put(f"{prefix}: {type(exc).__name__}: {exc}")
 
 
-def test_two_processes_create_500_units_each_at_the_same_time(engine):
+def test_two_processes_create_500_units_each_at_the_same_time(engine, monkeypatch):
+    # Spawned children re-import __main__; under pytest after an AppTest that is a deleted
+    # temporary script, so give them an empty one.
+    monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))
     url = engine.url.render_as_string(hide_password=False)
     ctx = mp.get_context("spawn")
     start, errors = ctx.Event(), ctx.Queue()
@@ -47,3 +54,87 @@ def test_two_processes_create_500_units_each_at_the_same_time(engine):
         ).scalar_one()
     assert units == 2 * PER_PROCESS
     assert audits == 2 * PER_PROCESS
+
+
+def _race(calls):
+    """Run the calls at the same moment on separate threads; return result or exception."""
+    barrier = threading.Barrier(len(calls))
+
+    def run(call):
+        barrier.wait(10)
+        try:
+            return call()
+        except Exception as exc:  # the test looks at which one lost, and how
+            return exc
+
+    with ThreadPoolExecutor(len(calls)) as pool:
+        return list(pool.map(run, calls))
+
+
+def test_confirm_and_reject_at_the_same_time_one_wins(engine, admin, make_user):
+    from db.models import Role
+    from services import checklists, demo_checklist, inspections, org, review
+    from services.errors import DomainError
+    from services.uow import UnitOfWork
+
+    uow = UnitOfWork(engine)
+    unit = org.create_unit(uow, actor=admin, name="窗口单位")
+    office = make_user("office", Role.OFFICE)
+    inspector = make_user("insp", Role.INSPECTOR)
+    tpl = checklists.save_template(uow, actor=office, name="表", description="",
+                                   items=demo_checklist.ITEMS[:1])
+    insp = inspections.start_visit(uow, actor=inspector, client_key="k", unit_id=unit.id,
+                                   kind="open", template_id=tpl.id)
+    view = inspections.get_visit(uow, actor=inspector, inspection_id=insp.id)
+    inspections.save_answers(uow, actor=inspector, inspection_id=insp.id,
+                             answers={view.template.items[0].id: "no"})
+    finding = inspections.save_finding(uow, actor=inspector, inspection_id=insp.id,
+                                       client_key="f", category="other", severity="general",
+                                       description="问题")
+    inspections.submit_visit(uow, actor=inspector, inspection_id=insp.id)
+    version = inspections.get_visit(uow, actor=office, inspection_id=insp.id).findings[0].version
+    results = _race([
+        lambda: review.confirm_finding(UnitOfWork(engine), actor=office, finding_id=finding.id,
+                                       version=version),
+        lambda: review.reject_finding(UnitOfWork(engine), actor=office, finding_id=finding.id,
+                                      reason="不成立", version=version),
+    ])
+    assert sum(isinstance(r, DomainError) for r in results) == 1, results
+    with engine.connect() as conn:
+        log = conn.execute(select(FindingStatusChange.to_status)
+                           .where(FindingStatusChange.finding_id == finding.id)).scalars().all()
+    assert len(log) == 3  # draft, open, and exactly one decision
+
+
+def test_parallel_wrong_passwords_all_count_towards_the_lock(engine, make_user):
+    from services import auth
+    from services.errors import AccountLocked, AuthenticationFailed
+    from services.uow import UnitOfWork
+
+    make_user("target")
+    results = _race([
+        lambda: auth.sign_in(UnitOfWork(engine), username="target", password="wrong-password")
+        for _ in range(6)
+    ])
+    assert all(isinstance(r, AuthenticationFailed | AccountLocked) for r in results), results
+    assert any(isinstance(r, AccountLocked) for r in results)
+
+
+def test_the_same_start_twice_at_the_same_moment_makes_one_visit(engine, admin, make_user):
+    from db.models import Inspection, Role
+    from services import checklists, demo_checklist, inspections, org
+    from services.uow import UnitOfWork
+
+    uow = UnitOfWork(engine)
+    unit = org.create_unit(uow, actor=admin, name="窗口单位")
+    inspector = make_user("insp", Role.INSPECTOR)
+    tpl = checklists.save_template(uow, actor=make_user("office", Role.OFFICE), name="表",
+                                   description="", items=demo_checklist.ITEMS[:2])
+    results = _race([
+        lambda: inspections.start_visit(UnitOfWork(engine), actor=inspector, client_key="tap",
+                                        unit_id=unit.id, kind="open", template_id=tpl.id)
+        for _ in range(4)
+    ])
+    assert len({r.id for r in results}) == 1, results
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(Inspection)).scalar_one() == 1

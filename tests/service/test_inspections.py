@@ -309,14 +309,22 @@ def test_photo_is_shown_only_to_users_who_may_see_its_finding(uow, field, store)
     insp, finding = _visit_with_finding(uow, field, store)
     [photo_row] = inspections.get_visit(uow, actor=field["office"],
                                         inspection_id=insp.id).findings[0].photos
-    for role in ("office", "leader", "insp2", "admin"):
+    for role in ("office", "insp2", "admin"):
         assert photos.photo_bytes(uow, actor=field[role], photo_id=photo_row.id,
                                   store=store)[:2] == b"\xff\xd8"
-    # Not confirmed yet: the unit does not see it.
-    with pytest.raises(NotFound):
-        photos.photo_bytes(uow, actor=field["liaison"], photo_id=photo_row.id, store=store)
+    # Not confirmed yet: neither the unit nor a leader sees it.
+    for role in ("liaison", "leader"):
+        with pytest.raises(NotFound):
+            photos.photo_bytes(uow, actor=field[role], photo_id=photo_row.id, store=store)
+    assert rectification.list_cases(uow, actor=field["leader"]) == []
     review.confirm_finding(uow, actor=field["office"], finding_id=finding.id)
-    assert photos.photo_bytes(uow, actor=field["liaison"], photo_id=photo_row.id, store=store)
+    for role in ("liaison", "leader"):
+        assert photos.photo_bytes(uow, actor=field[role], photo_id=photo_row.id, store=store)
+    # Where the photo was taken stays with the office.
+    [unit_case] = rectification.list_cases(uow, actor=field["liaison"])
+    assert unit_case.photos[0].gps_lat is None and unit_case.photos[0].gps_lon is None
+    [office_case] = rectification.list_cases(uow, actor=field["office"])
+    assert office_case.photos[0].gps_lat is not None
     with pytest.raises(NotFound):
         photos.photo_bytes(uow, actor=field["liaison_other"], photo_id=photo_row.id,
                            store=store)
