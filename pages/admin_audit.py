@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import datetime, timedelta
 
 import streamlit as st
 
@@ -37,7 +37,7 @@ def render() -> None:
         key="audit_entity",
         format_func=lambda e: e or t("common.all"),
     )
-    today = date.today()
+    today = datetime.now(context.zone()).date()
     span = c4.date_input(
         t("audit.dates"), value=(today - timedelta(days=30), today), key="audit_dates"
     )

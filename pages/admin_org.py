@@ -5,7 +5,6 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from db.models import DistrictKind
 from services import org, unit_import
 from ui import context
 from ui.context import t
@@ -51,7 +50,7 @@ def _places(actor) -> None:
     with st.expander(t("org.add_place")), st.form("place_add", clear_on_submit=True):
         name = st.text_input(t("field.name"), key="pa_name")
         kind = st.selectbox(
-            t("field.kind"), list(DistrictKind), key="pa_kind", format_func=lambda k: t("kind." + k)
+            t("field.kind"), org.PLACE_KINDS, key="pa_kind", format_func=lambda k: t("kind." + k)
         )
         parent = optional_select(
             t("field.parent"), names, None, key="pa_parent", none_label=t("org.city_level")

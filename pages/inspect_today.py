@@ -7,10 +7,12 @@ import uuid
 import streamlit as st
 
 from services import checklists, inspections, org, visit_plans
-from ui import context, navigation
+from ui import context
 from ui.context import t
 from ui.feedback import reported
+from ui.links import go
 from ui.tablet import touch_friendly
+from ui.text import plain
 
 NEW_VISIT_KEY = "today_new_visit_key"
 
@@ -36,7 +38,7 @@ def _plans(actor) -> None:
             st.caption(t("today.plan_window", start=plan.window_start, end=plan.window_end,
                          template=plan.template))
             if plan.note:
-                st.caption(plan.note)
+                st.caption(plain(plan.note))
             if st.button(t("today.start_plan"), key=f"today_plan_{plan.id}", type="primary",
                          width="stretch"):
                 with reported():
@@ -45,7 +47,7 @@ def _plans(actor) -> None:
                         context.uow(), actor=actor, client_key=f"plan-{plan.id}-{actor.id}",
                         plan_id=plan.id,
                     )
-                    navigation.go("inspect_visit", visit=insp.id)
+                    go("inspect_visit", visit=insp.id)
 
 
 def _drafts(actor) -> None:
@@ -59,7 +61,7 @@ def _drafts(actor) -> None:
             left.markdown(f"**{d.unit}** · {t('kind_inspection.' + d.kind)}")
             left.caption(t("today.draft_saved", when=_local(d.updated_at), findings=d.findings))
             if right.button(t("today.continue"), key=f"today_draft_{d.id}", width="stretch"):
-                navigation.go("inspect_visit", visit=d.id)
+                go("inspect_visit", visit=d.id)
 
 
 def _unplanned(actor) -> None:
@@ -96,7 +98,7 @@ def _unplanned(actor) -> None:
                                            unit_id=unit_id, kind=kind or "open",
                                            template_id=template_id)
             st.session_state.pop(NEW_VISIT_KEY, None)
-            navigation.go("inspect_visit", visit=insp.id)
+            go("inspect_visit", visit=insp.id)
 
 
 def _local(when) -> str:

@@ -11,11 +11,14 @@ import streamlit as st
 
 from services import checklists, inspections, photos
 from services.errors import DomainError
-from ui import context, navigation
+from ui import context
 from ui.context import t
 from ui.feedback import error_text, reported
+from ui.links import go
 from ui.photo_views import thumbnails
 from ui.tablet import touch_friendly
+from ui.text import plain
+from ui.widgets import forget_form
 
 ANSWERS = (checklists.YES, checklists.NO, checklists.NOT_APPLICABLE)
 PHOTO_TYPES = ["jpg", "jpeg", "png", "webp", "heic", "heif"]
@@ -32,7 +35,7 @@ def render() -> None:
     if visit_id is None:
         st.info(t("visit.none_open"))
         if st.button(t("nav.inspect_today"), key="visit_to_today", width="stretch"):
-            navigation.go("inspect_today")
+            go("inspect_today")
         return
     try:
         view = inspections.get_visit(context.uow(), actor=actor, inspection_id=visit_id)
@@ -95,7 +98,9 @@ def _answer_widget(view: inspections.VisitView, item) -> str:
     if item.answer_type == "number":
         number = st.number_input(item.text, value=float(stored) if stored else None,
                                  min_value=0.0, step=1.0, key=key)
-        return "" if number is None else (f"{number:g}")
+        if number is None:
+            return ""
+        return str(int(number)) if number.is_integer() else repr(number)
     return st.text_input(item.text, value=stored, key=key, max_chars=1000)
 
 
@@ -209,7 +214,7 @@ def _photo_errors() -> None:
 def _new_finding(actor, view) -> None:
     client_key = st.session_state.setdefault(NEW_FINDING_KEY, uuid.uuid4().hex)
     with st.expander(t("visit.new_finding"), expanded=not view.findings):
-        with st.form("finding_new", clear_on_submit=True):
+        with st.form("finding_new"):
             fields = _finding_fields("fnew")
             added = st.form_submit_button(t("visit.add_finding"), type="primary",
                                           width="stretch")
@@ -218,6 +223,7 @@ def _new_finding(actor, view) -> None:
                 inspections.save_finding(context.uow(), actor=actor, inspection_id=view.id,
                                          client_key=client_key, **fields)
                 st.session_state.pop(NEW_FINDING_KEY, None)
+                forget_form("fnew")  # only now: after a refusal the input stays to be fixed
                 context.flash("success", "visit.finding_added")
                 st.rerun()
 
@@ -240,7 +246,14 @@ def _submit(actor, view) -> None:
         with reported():
             inspections.submit_visit(context.uow(), actor=actor, inspection_id=view.id)
             context.flash("success", "visit.submitted", unit=view.unit)
-            navigation.go("inspect_today")
+            go("inspect_today")
+    with st.popover(t("visit.discard"), width="stretch"):
+        st.write(t("visit.discard_confirm", unit=view.unit))
+        if st.button(t("visit.discard"), key=f"discard_{view.id}", type="primary"):
+            with reported():
+                inspections.discard_draft(context.uow(), actor=actor, inspection_id=view.id)
+                context.flash("info", "visit.discarded", unit=view.unit)
+                go("inspect_today")
 
 
 def _read_only(view: inspections.VisitView) -> None:
@@ -256,11 +269,11 @@ def _read_only(view: inspections.VisitView) -> None:
         with st.container(border=True):
             st.markdown(f"**{t('visit.finding_n', n=n)}** · {t('category.' + f.category)} · "
                         f"{t('severity.' + f.severity)} · {t('finding_status.' + f.status)}")
-            st.write(f.description)
+            st.markdown(plain(f.description))
             thumbnails(f.photos, key=f"ro_{f.id}")
     if view.summary:
         st.subheader(t("field.summary"))
-        st.write(view.summary)
+        st.markdown(plain(view.summary))
 
 
 if __name__ == "__main__":  # a cold deep link ran this file: see ui/cold_start.py

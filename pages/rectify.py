@@ -14,6 +14,7 @@ from ui.context import t
 from ui.feedback import error_text
 from ui.photo_views import thumbnails
 from ui.tablet import touch_friendly
+from ui.text import plain
 
 PHOTO_TYPES = ["jpg", "jpeg", "png", "webp", "heic", "heif"]
 
@@ -56,16 +57,16 @@ def _case(case: rectification.FindingCase, *, with_form: bool = False) -> None:
                     f" · {t('finding_status.' + case.status)}{badge}")
         if case.deadline:
             st.caption(t("rectify.deadline", date=case.deadline))
-        st.write(case.description)
+        st.markdown(plain(case.description))
         thumbnails(case.photos, key=f"rc_{case.id}")
         for rect in case.rectifications:
             with st.expander(t("rectify.report_of", when=_local(rect.submitted_at),
                                who=rect.submitted_by)):
-                st.write(rect.text)
+                st.markdown(plain(rect.text))
                 thumbnails(rect.photos, key=f"rr_{rect.id}")
                 if rect.outcome:
                     st.caption(t("finding_status." + rect.outcome)
-                               + (f"：{rect.verify_note}" if rect.verify_note else ""))
+                               + (f"：{plain(rect.verify_note)}" if rect.verify_note else ""))
         if with_form:
             _report_form(case)
 

@@ -12,6 +12,7 @@ from ui.context import t
 from ui.feedback import saving
 from ui.photo_views import thumbnails
 from ui.tablet import touch_friendly
+from ui.text import plain
 from ui.widgets import forget_form, seen_version
 
 PICK_KEY = "rv_pick"
@@ -81,7 +82,7 @@ def _header(view: inspections.VisitView, row: review.PendingInspection) -> None:
         if view.plan_id is not None:
             st.caption(t("review.from_plan"))
         st.markdown(f"**{t('field.summary')}**")
-        st.write(view.summary or t("common.none"))
+        st.markdown(plain(view.summary) or t("common.none"))
 
 
 def _answers(view: inspections.VisitView) -> None:
@@ -119,7 +120,7 @@ def _finding(actor, f: inspections.FindingView, n: int, items: dict) -> None:
     )
     if f.item_id in items:
         st.caption(t("review.from_item", item=items[f.item_id].text))
-    st.write(f.description)
+    st.markdown(plain(f.description))
     if f.responsible_person:
         st.caption(t("review.responsible", name=f.responsible_person))
     k = f"rv_f{f.id}_"

@@ -16,6 +16,7 @@ from ui.context import t
 from ui.feedback import saving
 from ui.photo_views import thumbnails
 from ui.tablet import touch_friendly
+from ui.text import plain
 from ui.widgets import forget_form, seen_version
 
 # Confirmed statuses in the order of a finding's life.
@@ -105,7 +106,7 @@ def _case(actor, case: rectification.FindingCase) -> None:
     )
 
     st.markdown(f"**{t('verify.finding')}**")
-    st.write(case.description)
+    st.markdown(plain(case.description))
     if case.responsible_person:
         st.caption(t("review.responsible", name=case.responsible_person))
     thumbnails(case.photos, key=f"{k}photos")
@@ -115,17 +116,17 @@ def _case(actor, case: rectification.FindingCase) -> None:
         heading = t("verify.latest_report", who=latest.submitted_by,
                     when=_local(latest.submitted_at))
         st.markdown(f"**{heading}**")
-        st.write(latest.text)
+        st.markdown(plain(latest.text))
         thumbnails(latest.photos, key=f"{k}rect_photos")
         earlier = case.rectifications[:-1]
         if earlier:
             with st.expander(t("verify.earlier_reports", n=len(earlier))):
                 for rect in reversed(earlier):
                     st.markdown(f"**{_local(rect.submitted_at)} · {rect.submitted_by}**")
-                    st.write(rect.text)
+                    st.markdown(plain(rect.text))
                     if rect.outcome:
                         st.caption(t("finding_status." + rect.outcome)
-                                   + (f"：{rect.verify_note}" if rect.verify_note else ""))
+                                   + (f"：{plain(rect.verify_note)}" if rect.verify_note else ""))
                     thumbnails(rect.photos, key=f"{k}r{rect.id}")
     has_photos = case.photos or any(r.photos for r in case.rectifications)
     if has_photos and st.toggle(t("review.show_large"), key=f"{k}large"):

@@ -369,20 +369,48 @@ def delete_finding(uow: UnitOfWork, *, actor: User, finding_id: int, store=None)
     """Only from a draft; its photos go with it."""
     require(actor, "inspection.record")
     with uow:
-        s = uow.session
         finding = uow.get(Finding, finding_id)
         insp = _own_draft(uow, actor, finding.inspection_id)
         before = snapshot(finding)
-        orphans = photos.detach_all(uow, finding_id=finding.id)
-        for change in s.exec(
-            select(FindingStatusChange).where(FindingStatusChange.finding_id == finding.id)
-        ):
-            s.delete(change)
-        s.delete(finding)
+        orphans = _delete_draft_finding(uow, finding)
         _touch(insp)
         uow.audit(actor, "finding.delete", "finding", finding_id, before=before)
         uow.commit()
     photos.remove_unreferenced(uow, store or photos.default_store(), orphans)
+
+
+def discard_draft(uow: UnitOfWork, *, actor: User, inspection_id: int, store=None) -> None:
+    """Throw away one's own draft (a visit started at the wrong unit, say), with its
+    answers, findings and photos. A plan it came from stays planned."""
+    require(actor, "inspection.record")
+    with uow:
+        s = uow.session
+        insp = _own_draft(uow, actor, inspection_id)
+        before = snapshot(insp)
+        orphans: list[str] = []
+        for finding in s.exec(select(Finding).where(Finding.inspection_id == insp.id)).all():
+            orphans += _delete_draft_finding(uow, finding)
+        for answer in s.exec(
+            select(ChecklistAnswer).where(ChecklistAnswer.inspection_id == insp.id)
+        ).all():
+            s.delete(answer)
+        s.flush()
+        s.delete(insp)
+        uow.audit(actor, "inspection.discard", "inspection", inspection_id, before=before)
+        uow.commit()
+    photos.remove_unreferenced(uow, store or photos.default_store(), orphans)
+
+
+def _delete_draft_finding(uow: UnitOfWork, finding: Finding) -> list[str]:
+    s = uow.session
+    orphans = photos.detach_all(uow, finding_id=finding.id)
+    for change in s.exec(
+        select(FindingStatusChange).where(FindingStatusChange.finding_id == finding.id)
+    ):
+        s.delete(change)
+    s.flush()
+    s.delete(finding)
+    return orphans
 
 
 def submit_visit(uow: UnitOfWork, *, actor: User, inspection_id: int) -> Inspection:

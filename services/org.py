@@ -19,6 +19,7 @@ ALLOWED_PARENTS: dict[str, set[str | None]] = {
     DistrictKind.TOWN: {None, DistrictKind.DISTRICT},
     DistrictKind.COMMUNITY: {DistrictKind.DISTRICT, DistrictKind.TOWN},
 }
+PLACE_KINDS: tuple[str, ...] = tuple(k.value for k in ALLOWED_PARENTS)
 
 
 @dataclass(frozen=True)

@@ -144,6 +144,11 @@ def add_finding_photo(
     def record(keys_list):
         with uow:
             _draft_finding(uow, actor, finding_id)  # still a draft of this inspector?
+            same = uow.session.exec(
+                select(Photo).where(Photo.finding_id == finding_id, Photo.sha256 == photo.sha256)
+            ).first()
+            if same is not None:  # the same upload again (a re-sent file): one photo
+                return [same]
             count = uow.session.exec(
                 select(func.count()).select_from(Photo).where(Photo.finding_id == finding_id)
             ).one()

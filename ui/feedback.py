@@ -20,6 +20,9 @@ def message_text(key: str, params: dict[str, Any]) -> str:
         params["field"] = t(f"field.{params['field']}")
     if "columns" in params:
         params["columns"] = [t(f"field.{c}") for c in params["columns"]]
+    for status in ("frm", "to"):
+        if status in params and params[status] != "-":
+            params[status] = t(f"finding_status.{params[status]}")
     return t(key, **params)
 
 

@@ -72,9 +72,3 @@ def signin_pages() -> list[st.Page]:
 def setup_pages() -> list[st.Page]:
     return [st.Page(setup.render, title=t("nav.setup"), url_path=SETUP_PATH, default=True)]
 
-
-def go(key: str, **query: str | int) -> None:
-    """Open another page of the menu (by page key), with query parameters."""
-    render, icon = PAGES[key]
-    target = st.Page(render, title=t(f"nav.{key}"), icon=icon, url_path=key)
-    st.switch_page(target, query_params={k: str(v) for k, v in query.items()})

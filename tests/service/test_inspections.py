@@ -288,15 +288,21 @@ def test_the_same_photo_twice_is_stored_once_and_removal_keeps_the_other(uow, fi
     insp = inspections.start_visit(uow, actor=field["insp1"], client_key="i",
                                    unit_id=field["unit"].id, kind="open",
                                    template_id=field["template"].id)
-    finding = inspections.save_finding(uow, actor=field["insp1"], inspection_id=insp.id,
-                                       client_key="j", category="other", severity="general",
-                                       description="记录")
+    finding, other = (
+        inspections.save_finding(uow, actor=field["insp1"], inspection_id=insp.id,
+                                 client_key=key, category="other", severity="general",
+                                 description="记录")
+        for key in ("j", "j2")
+    )
     data = (PHOTOS / "jpg_orientation_landscape_6.jpg").read_bytes()
     first = photos.add_finding_photo(uow, actor=field["insp1"], finding_id=finding.id,
                                      data=data, store=store)
-    second = photos.add_finding_photo(uow, actor=field["insp1"], finding_id=finding.id,
+    resent = photos.add_finding_photo(uow, actor=field["insp1"], finding_id=finding.id,
                                       data=data, store=store)
-    assert first.original_key == second.original_key
+    assert resent.id == first.id  # a re-sent upload is the same photo
+    second = photos.add_finding_photo(uow, actor=field["insp1"], finding_id=other.id,
+                                      data=data, store=store)
+    assert first.original_key == second.original_key and first.id != second.id
     originals = [p for p in _files(store) if p.suffix == ".jpg" and "-" not in p.name]
     assert len(originals) == 1
     photos.remove_photo(uow, actor=field["insp1"], photo_id=first.id, store=store)
@@ -475,3 +481,21 @@ def test_cancelling_a_plan_someone_just_edited_is_refused(uow, field):
         visit_plans.list_inspectors(uow, actor=field["insp1"])
     assert [n for _, n in visit_plans.list_inspectors(uow, actor=field["office"])] == [
         "Insp1", "Insp2"]
+
+
+def test_an_inspector_discards_a_draft_with_everything_in_it(uow, field, store):
+    plan = _plan(uow, field)
+    insp = inspections.start_visit(uow, actor=field["insp1"], client_key="wrong-unit",
+                                   plan_id=plan.id)
+    _answer_all(uow, field, insp.id)
+    finding = inspections.save_finding(uow, actor=field["insp1"], inspection_id=insp.id,
+                                       client_key="x1", category="other", severity="general",
+                                       description="误记")
+    photos.add_finding_photo(uow, actor=field["insp1"], finding_id=finding.id,
+                             data=(PHOTOS / "jpg_gps_DSCN0021.jpg").read_bytes(), store=store)
+    with pytest.raises(PermissionDenied):
+        inspections.discard_draft(uow, actor=field["insp2"], inspection_id=insp.id, store=store)
+    inspections.discard_draft(uow, actor=field["insp1"], inspection_id=insp.id, store=store)
+    assert inspections.list_drafts(uow, actor=field["insp1"]) == []
+    assert _files(store) == []
+    assert visit_plans.get_plan(uow, actor=field["office"], plan_id=plan.id).status == "planned"
