@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlmodel import select
 
-from db.models import AnswerType, ChecklistItem, ChecklistTemplate, User
+from db.models import AnswerType, ChecklistAnswer, ChecklistItem, ChecklistTemplate, User
 from services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from services.permissions import can, require
 from services.uow import UnitOfWork, snapshot
@@ -155,9 +155,20 @@ def save_template(
                 select(ChecklistItem).where(ChecklistItem.template_id == template.id)
             ).all()
         }
+        answered = set(
+            s.exec(
+                select(ChecklistAnswer.item_id)
+                .where(ChecklistAnswer.item_id.in_(list(existing)))
+                .distinct()
+            ).all()
+        ) if existing else set()
         kept: set[int] = set()
         for position, spec in enumerate(specs):
             item = existing.get(spec.id) if spec.id else None
+            if item is not None and item.id in answered and _changes_meaning(item, spec):
+                # Past answers belong to the question as it was asked: keep that item
+                # (inactive) for them and ask the new question as a new item.
+                item = None
             if item is None:
                 item = ChecklistItem(template_id=template.id)
             item.section, item.text, item.answer_type = spec.section, spec.text, spec.answer_type
@@ -175,6 +186,31 @@ def save_template(
         uow.audit(actor, action, "checklist_template", template.id, before=before, after=after)
         uow.commit()
         return template
+
+
+def _changes_meaning(item: ChecklistItem, spec: ItemSpec) -> bool:
+    return item.text != spec.text or item.answer_type != spec.answer_type
+
+
+def items_of_inspection(
+    session, template_id: int, inspection_id: int, *, submitted: bool
+) -> list[ChecklistItem]:
+    """The questions of one visit. A submitted visit keeps the questions it answered, as
+    they were asked, whatever the template became; a draft gets the current items (and
+    keeps any it answered before they were replaced)."""
+    answered = select(ChecklistAnswer.item_id).where(
+        ChecklistAnswer.inspection_id == inspection_id
+    )
+    shown = ChecklistItem.id.in_(answered)
+    if not submitted:
+        shown = ChecklistItem.active | shown
+    return list(
+        session.exec(
+            select(ChecklistItem)
+            .where(ChecklistItem.template_id == template_id, shown)
+            .order_by(ChecklistItem.position, ChecklistItem.id)
+        ).all()
+    )
 
 
 def suggested_category(item: ChecklistItem) -> str:

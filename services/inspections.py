@@ -135,7 +135,13 @@ def get_visit(uow: UnitOfWork, *, actor: User, inspection_id: int) -> VisitView:
             select(Finding).where(Finding.inspection_id == insp.id).order_by(Finding.id)
         ).all()
         refs = photo_refs(s, actor=actor, finding_ids=[f.id for f in findings])
-    template = checklists.get_template(uow, actor=actor, template_id=insp.template_id)
+        tpl = r.get(checklists.ChecklistTemplate, insp.template_id)
+        items = checklists.items_of_inspection(
+            s, insp.template_id, insp.id, submitted=insp.status != DRAFT
+        )
+    template = checklists.TemplateView(
+        tpl.id, tpl.name, tpl.description, tpl.active, tpl.version, tuple(items)
+    )
     return VisitView(
         insp.id, insp.client_key, insp.unit_id, unit.name, insp.kind, insp.plan_id,
         insp.inspector_id, insp.visited_at, insp.summary, insp.status, insp.version, template,

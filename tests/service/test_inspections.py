@@ -499,3 +499,22 @@ def test_an_inspector_discards_a_draft_with_everything_in_it(uow, field, store):
     assert inspections.list_drafts(uow, actor=field["insp1"]) == []
     assert _files(store) == []
     assert visit_plans.get_plan(uow, actor=field["office"], plan_id=plan.id).status == "planned"
+
+
+def test_editing_a_checklist_does_not_rewrite_past_visits(uow, field, store):
+    insp, _ = _visit_with_finding(uow, field, store, photo=None)
+    before = inspections.get_visit(uow, actor=field["office"], inspection_id=insp.id)
+    tpl = checklists.get_template(uow, actor=field["office"], template_id=field["template"].id)
+    first, second, *rest = tpl.items
+    reworded = checklists.ItemSpec(first.section, "首问责任制（新表述）", first.answer_type,
+                                   first.photo_required_on_fail, first.id)
+    kept = [checklists.ItemSpec(i.section, i.text, i.answer_type, i.photo_required_on_fail, i.id)
+            for i in rest]  # the second item is removed
+    checklists.save_template(uow, actor=field["office"], name=tpl.name, description="",
+                             items=[reworded, *kept], template_id=tpl.id, version=tpl.version)
+    after = inspections.get_visit(uow, actor=field["office"], inspection_id=insp.id)
+    assert [i.text for i in after.template.items] == [i.text for i in before.template.items]
+    assert after.answers == before.answers
+    now = checklists.get_template(uow, actor=field["office"], template_id=tpl.id)
+    assert now.items[0].text == "首问责任制（新表述）" and now.items[0].id != first.id
+    assert second.id not in {i.id for i in now.items}
