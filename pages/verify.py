@@ -9,7 +9,7 @@ import re
 import pandas as pd
 import streamlit as st
 
-from services import finding_status, rectification
+from services import finding_status, rectification, review
 from services.permissions import require
 from ui import context
 from ui.context import t
@@ -26,6 +26,8 @@ CONFIRMED = (
     finding_status.REPORTED,
     finding_status.VERIFIED,
 )
+
+TABLE_ROWS = 500  # deadline first: the rows an office clerk acts on come first
 
 
 def render() -> None:
@@ -47,15 +49,6 @@ def _local(when, fmt: str = "%Y-%m-%d %H:%M") -> str:
     return when.astimezone(context.zone()).strftime(fmt) if when else ""
 
 
-def _reported_late(case: rectification.FindingCase) -> bool:
-    """Reported after the deadline (the service's `overdue` covers only findings still
-    waiting for the unit)."""
-    if case.deadline is None or not case.rectifications:
-        return False
-    submitted = case.rectifications[-1].submitted_at.astimezone(context.zone()).date()
-    return submitted > case.deadline
-
-
 # --- waiting for verification -----------------------------------------------------------
 
 
@@ -68,9 +61,15 @@ def _todo(actor) -> None:
         st.success(t("verify.nothing"))
         return
     st.caption(t("verify.count", n=len(cases)))
-    for case in cases:
-        with st.container(border=True):
-            _case(actor, case)
+    # One case at a time: each shows photos, and a tablet should not load them all.
+    by_id = {c.id: c for c in cases}
+    pick = st.selectbox(
+        t("verify.pick"), list(by_id), key="vf_pick",
+        format_func=lambda i: f"{by_id[i].unit} · {t('category.' + by_id[i].category)}"
+        f" · {by_id[i].description[:30]}",
+    )
+    with st.container(border=True):
+        _case(actor, by_id[pick])
 
 
 def _form_key(finding_id: int) -> str:
@@ -97,7 +96,7 @@ def _case(actor, case: rectification.FindingCase) -> None:
     ]
     if case.overdue:
         badges.append(f":red-badge[{t('verify.overdue')}]")
-    elif _reported_late(case):
+    elif case.reported_late:
         badges.append(f":red-badge[{t('verify.reported_late')}]")
     st.markdown(f"**{case.unit}** · {t('category.' + case.category)} · " + " ".join(badges))
     st.caption(
@@ -175,6 +174,10 @@ def _decide(actor, case: rectification.FindingCase, k: str) -> None:
     version = seen_version(k, case.version)
     note = st.text_area(t("verify.note"), key=f"{k}note", max_chars=2000,
                         placeholder=t("verify.note_hint"))
+    new_deadline = st.date_input(
+        t("verify.reopen_deadline"), value=review.default_deadline(case.severity),
+        min_value=review.today_local(), key=f"{k}deadline",
+    )
     accept_col, reopen_col = st.columns(2)
     if accept_col.button(t("verify.accept"), key=f"{k}accept", type="primary", width="stretch"):
         with saving(k, "verify.accepted"):
@@ -183,7 +186,7 @@ def _decide(actor, case: rectification.FindingCase, k: str) -> None:
     if reopen_col.button(t("verify.reopen"), key=f"{k}reopen", width="stretch"):
         with saving(k, "verify.reopened"):
             rectification.verify(context.uow(), actor=actor, finding_id=case.id, accept=False,
-                                 note=note, version=version)
+                                 note=note, version=version, deadline=new_deadline)
 
 
 # --- all confirmed findings ---------------------------------------------------------------
@@ -196,16 +199,18 @@ def _all(actor) -> None:
     )
     overdue_only = st.toggle(t("verify.overdue_only"), key="vf_all_overdue")
     statuses = tuple(chosen) or CONFIRMED
-    cases = rectification.list_cases(context.uow(), actor=actor, statuses=statuses)
-    if overdue_only:
-        cases = [c for c in cases if c.overdue]
-    overdue = sum(c.overdue for c in cases)
+    total, overdue = rectification.count_cases(context.uow(), actor=actor, statuses=statuses,
+                                               overdue_only=overdue_only)
+    cases = rectification.list_cases(context.uow(), actor=actor, statuses=statuses,
+                                     overdue_only=overdue_only, limit=TABLE_ROWS)
     left, right = st.columns(2)
-    left.metric(t("verify.total"), len(cases))
+    left.metric(t("verify.total"), total)
     right.metric(t("verify.overdue_total"), overdue)
     if not cases:
         st.info(t("verify.none_match"))
         return
+    if total > len(cases):
+        st.caption(t("verify.first_rows", shown=len(cases), total=total))
     st.dataframe(
         pd.DataFrame(
             {

@@ -6,8 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from sqlalchemy import func
 from sqlmodel import select
 
+from config import get_settings
 from db.models import (
     Finding,
     FindingStatusChange,
@@ -22,7 +24,7 @@ from services.errors import NotFound, PermissionDenied, PhotoRejected, Validatio
 from services.inspections import PhotoRef, photo_refs
 from services.permissions import require
 from services.photo_store import PhotoStore
-from services.review import today_local
+from services.review import default_deadline, today_local
 from services.uow import UnitOfWork, idempotent, snapshot
 from services.validation import check_version, clean_text
 from services.visibility import finding_filter
@@ -65,11 +67,52 @@ class FindingCase:
     responsible_person: str
     status: str
     deadline: date | None
-    overdue: bool
+    overdue: bool  # still waiting for the unit after the deadline
+    reported_late: bool  # the latest report came after the deadline
     version: int
     photos: tuple[PhotoRef, ...]
     rectifications: tuple[RectificationRow, ...]
     history: tuple[StatusChangeRow, ...]
+
+
+def _case_filters(
+    actor: User, statuses, inspection_id, unit_id, finding_id, overdue_only, today
+) -> list:
+    where = [finding_filter(actor)]
+    if statuses:
+        where.append(Finding.status.in_(statuses))
+    if inspection_id is not None:
+        where.append(Finding.inspection_id == inspection_id)
+    if unit_id is not None:
+        where.append(Finding.unit_id == unit_id)
+    if finding_id is not None:
+        where.append(Finding.id == finding_id)
+    if overdue_only:
+        where.append(_overdue_clause(today))
+    return where
+
+
+def _overdue_clause(today: date):
+    """finding_status.is_overdue, in SQL."""
+    return Finding.status.in_(finding_status.AWAITING_UNIT) & (Finding.deadline < today)
+
+
+def count_cases(
+    uow: UnitOfWork, *, actor: User, statuses: tuple[str, ...] | None = None,
+    overdue_only: bool = False,
+) -> tuple[int, int]:
+    """(all, overdue) among the findings the actor may see, counted in the database."""
+    today = today_local()
+    where = _case_filters(actor, statuses, None, None, None, overdue_only, today)
+    query = (
+        select(func.count(Finding.id), func.count(Finding.id).filter(_overdue_clause(today)))
+        .select_from(Finding)
+        .join(Inspection, Finding.inspection_id == Inspection.id)
+        .where(*where)
+    )
+    with uow.read() as r:
+        total, overdue = r.session.exec(query).one()
+    return total, overdue
 
 
 def list_cases(
@@ -79,24 +122,22 @@ def list_cases(
     statuses: tuple[str, ...] | None = None,
     inspection_id: int | None = None,
     unit_id: int | None = None,
+    finding_id: int | None = None,
+    overdue_only: bool = False,
     limit: int = 500,
 ) -> list[FindingCase]:
-    """Findings the actor may see (see services.visibility), deadline first."""
+    """Findings the actor may see (see services.visibility), deadline first; at most
+    `limit` (count_cases gives the totals)."""
+    today = today_local()
     query = (
         select(Finding, Unit.name, Inspection.visited_at)
         .join(Inspection, Finding.inspection_id == Inspection.id)
         .join(Unit, Finding.unit_id == Unit.id)
-        .where(finding_filter(actor))
+        .where(*_case_filters(actor, statuses, inspection_id, unit_id, finding_id,
+                              overdue_only, today))
         .order_by(Finding.deadline.is_(None), Finding.deadline, Finding.id)
         .limit(limit)
     )
-    if statuses:
-        query = query.where(Finding.status.in_(statuses))
-    if inspection_id is not None:
-        query = query.where(Finding.inspection_id == inspection_id)
-    if unit_id is not None:
-        query = query.where(Finding.unit_id == unit_id)
-    today = today_local()
     with uow.read() as r:
         s = r.session
         rows = s.exec(query).all()
@@ -131,7 +172,8 @@ def list_cases(
         FindingCase(
             f.id, f.unit_id, unit, f.inspection_id, visited, f.category, f.severity,
             f.description, f.responsible_person, f.status, f.deadline,
-            finding_status.is_overdue(f.status, f.deadline, today), f.version,
+            finding_status.is_overdue(f.status, f.deadline, today),
+            _late(f.deadline, by_finding.get(f.id, [])), f.version,
             tuple(refs.get(("finding", f.id), [])), tuple(by_finding.get(f.id, [])),
             tuple(log.get(f.id, [])),
         )
@@ -140,6 +182,12 @@ def list_cases(
 
 
 @idempotent
+def _late(deadline: date | None, reports: list[RectificationRow]) -> bool:
+    if deadline is None or not reports:
+        return False
+    return reports[-1].submitted_at.astimezone(get_settings().zone).date() > deadline
+
+
 def submit_rectification(
     uow: UnitOfWork,
     *,
@@ -205,11 +253,14 @@ def _unit_finding(uow: UnitOfWork, actor: User, finding_id: int) -> Finding:
 
 def verify(
     uow: UnitOfWork, *, actor: User, finding_id: int, accept: bool, note: str = "",
-    version: int | None = None,
+    version: int | None = None, deadline: date | None = None,
 ) -> Finding:
-    """Closes the finding, or reopens it; a reopen must say why."""
+    """Closes the finding, or reopens it; a reopen must say why, and gets a new deadline
+    (by default the severity's number of days from today)."""
     require(actor, "finding.verify")
     note = clean_text(note, field="note", max_len=2000, required=not accept)
+    if deadline is not None and deadline < today_local():
+        raise ValidationFailed("review.deadline_past", field="deadline")
     with uow:
         s = uow.session
         finding = uow.get(Finding, finding_id)
@@ -217,6 +268,8 @@ def verify(
         before = snapshot(finding)
         to = finding_status.VERIFIED if accept else finding_status.REOPENED
         finding_status.transition(s, finding, to, actor=actor, note=note)
+        if not accept:
+            finding.deadline = deadline or default_deadline(finding.severity)
         rect = s.exec(
             select(Rectification)
             .where(Rectification.finding_id == finding.id, Rectification.outcome.is_(None))

@@ -518,3 +518,36 @@ def test_editing_a_checklist_does_not_rewrite_past_visits(uow, field, store):
     now = checklists.get_template(uow, actor=field["office"], template_id=tpl.id)
     assert now.items[0].text == "首问责任制（新表述）" and now.items[0].id != first.id
     assert second.id not in {i.id for i in now.items}
+
+
+def test_counts_and_overdue_filter_come_from_the_database(uow, field, store, monkeypatch):
+    findings = [_visit_with_finding(uow, field, store, photo=None, severity=sev)[1]
+                for sev in ("general", "severe")]
+    for f in findings:
+        review.confirm_finding(uow, actor=field["office"], finding_id=f.id)
+    assert rectification.count_cases(uow, actor=field["office"]) == (2, 0)
+    # Four days later the severe one (3 days) is overdue, the general one (15) is not.
+    later = review.today_local() + timedelta(days=4)
+    monkeypatch.setattr(rectification, "today_local", lambda: later)
+    assert rectification.count_cases(uow, actor=field["office"]) == (2, 1)
+    [late] = rectification.list_cases(uow, actor=field["office"], overdue_only=True)
+    assert late.severity == "severe" and late.overdue
+    assert rectification.count_cases(uow, actor=field["liaison_other"]) == (0, 0)
+    rectification.submit_rectification(uow, actor=field["liaison"], finding_id=late.id,
+                                       client_key="late", text="迟到的整改", store=store)
+    monkeypatch.undo()
+    [case] = rectification.list_cases(uow, actor=field["office"], finding_id=late.id)
+    assert not case.reported_late  # reported today, before its deadline
+
+
+def test_a_reopened_finding_gets_a_new_deadline(uow, field, store):
+    _, finding = _visit_with_finding(uow, field, store, photo=None, severity="serious")
+    review.confirm_finding(uow, actor=field["office"], finding_id=finding.id)
+    rectification.submit_rectification(uow, actor=field["liaison"], finding_id=finding.id,
+                                       client_key="r", text="整改", store=store)
+    with pytest.raises(ValidationFailed):
+        rectification.verify(uow, actor=field["office"], finding_id=finding.id, accept=False,
+                             note="未整改", deadline=review.today_local() - timedelta(days=1))
+    reopened = rectification.verify(uow, actor=field["office"], finding_id=finding.id,
+                                    accept=False, note="未整改到位")
+    assert reopened.deadline == review.today_local() + timedelta(days=7)
