@@ -117,7 +117,10 @@ def load_demo(
         report_org(0.6 + 0.4 * (i + 1) / len(demo_org.ACCOUNTS), "users")
     if size != "org" and (counts["users"] or not force):
         activity = demo_activity.load_activity(
-            uow, size=size, progress=lambda f, stage: report(org_share + (1 - org_share) * f, stage)
+            uow,
+            size=size,
+            password=password,
+            progress=lambda f, stage: report(org_share + (1 - org_share) * f, stage),
         )
         counts |= activity
     report(1.0, "done")

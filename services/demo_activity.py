@@ -27,7 +27,15 @@ from db.models import (
     VisitPlanInspector,
 )
 from db.timeutil import utcnow
-from services import checklists, demo_checklist, demo_photos, finding_status, imaging, photos
+from services import (
+    checklists,
+    demo_checklist,
+    demo_photos,
+    finding_status,
+    imaging,
+    passwords,
+    photos,
+)
 from services.inspections import CATEGORIES, SEVERITIES
 from services.photo_store import PhotoStore
 from services.system import system_actor
@@ -66,6 +74,7 @@ def load_activity(
     progress: Progress | None = None,
     store: PhotoStore | None = None,
     seed: int = 2026,
+    password: str,
 ) -> dict[str, int]:
     report = progress or (lambda _f, _s: None)
     n_inspections, n_findings, n_photos = SIZES[size]
@@ -73,7 +82,7 @@ def load_activity(
     store = store or photos.default_store()
     actor = system_actor()
     template = _template(uow, actor)
-    people = _people(uow)
+    people = _people(uow, password)
     report(0.0, "photos")
     pool = _photo_pool(uow, rng, store, n_photos, report)
     report(0.3, "inspections")
@@ -104,6 +113,7 @@ def load_activity(
         counts["plans"] += _upcoming_plans(uow.session, rng, now, template, people)
         uow.audit(actor, "demo.activity", "visit_plan", None, after={"plans": counts["plans"]})
         uow.commit()
+    counts["liaisons"] = people["created_liaisons"]
     report(1.0, "done")
     return counts
 
@@ -126,7 +136,7 @@ def _template(uow: UnitOfWork, actor) -> checklists.TemplateView:
     return found[0]
 
 
-def _people(uow: UnitOfWork) -> dict:
+def _people(uow: UnitOfWork, password: str) -> dict:
     with uow.read() as r:
         s = r.session
         users = s.exec(select(User).where(User.active)).all()
@@ -140,6 +150,8 @@ def _people(uow: UnitOfWork) -> dict:
         "office": (by_role.get(Role.OFFICE) or by_role.get(Role.ADMIN))[0],
         "units": units,
         "liaison": liaison,
+        "password_hash": passwords.hash_password(password),  # once, for every made liaison
+        "created_liaisons": 0,
     }
 
 
@@ -258,44 +270,46 @@ def _finding(s, rng, now, insp, unit, inspector, people, pool, item, category, c
     s.add(f)
     s.flush()
     for _ in range(rng.choice((1, 1, 2))):
-        photo, keys = rng.choice(pool)
-        s.add(photos.photo_row(photo, keys, inspector, finding_id=f.id))
+        _attach(s, rng, pool, inspector, insp.visited_at + timedelta(minutes=20), finding_id=f.id)
         counts["photos"] += 1
     counts["findings"] += 1
-    age_days = (now - insp.visited_at).days
-    t = insp.visited_at
     office = people["office"]
-    path = [(finding_status.DRAFT, inspector, ""), (finding_status.OPEN, inspector, "")]
-    if age_days > 3 or rng.random() < 0.5:
-        if rng.random() < 0.08:
-            path.append((finding_status.REJECTED, office, "证据不足，不予认定"))
-        else:
-            path.append((finding_status.RECTIFYING, office, ""))
-            f.deadline = (
-                (t + timedelta(days=1 + _days(severity))).astimezone(get_settings().zone).date()
-            )
-            liaison = people["liaison"].get(unit.id) or office
-            rounds = 0
-            while rng.random() < (0.92 if age_days > 30 else 0.5) and rounds < 3:
-                rounds += 1
-                path.append((finding_status.REPORTED, liaison, rng.choice(FIXES)))
-                if rng.random() < (0.85 if age_days > 20 else 0.4):
-                    if rng.random() < 0.15 and rounds < 3:
-                        path.append((finding_status.REOPENED, office, "复查发现问题仍然存在"))
-                        continue
-                    path.append((finding_status.VERIFIED, office, ""))
+    steps: list[tuple[str, User, str, datetime]] = [
+        (finding_status.DRAFT, inspector, "", insp.visited_at),
+        (finding_status.OPEN, inspector, "", insp.submitted_at),
+    ]
+    # Each step follows the one before after a plausible delay; what would lie in the
+    # future has not happened yet, so recent findings are still open or being rectified.
+    at = insp.submitted_at + timedelta(hours=rng.uniform(4, 96))
+    if at < now and rng.random() < 0.08:
+        steps.append((finding_status.REJECTED, office, "证据不足，不予认定", at))
+    elif at < now:
+        steps.append((finding_status.RECTIFYING, office, "", at))
+        f.deadline = _deadline(at, severity)
+        liaison = _liaison(s, unit, people)
+        for round_ in range(3):
+            at += timedelta(days=rng.uniform(1, _days(severity) * 1.3 + 2))  # some are late
+            if at >= now:
                 break
-    step = max(1, age_days) / (len(path) + 1)
+            steps.append((finding_status.REPORTED, liaison, rng.choice(FIXES), at))
+            at += timedelta(days=rng.uniform(0.5, 4))
+            if at >= now:
+                break
+            if rng.random() < 0.15 and round_ < 2:
+                steps.append((finding_status.REOPENED, office, "复查发现问题仍然存在", at))
+                f.deadline = _deadline(at, severity)
+                continue
+            steps.append((finding_status.VERIFIED, office, "", at))
+            break
     rect = None
-    for n, (status, who, note) in enumerate(path):
-        at = t + timedelta(days=step * n, hours=n)
+    for n, (status, who, note, when) in enumerate(steps):
         s.add(
             FindingStatusChange(
                 finding_id=f.id,
-                from_status=path[n - 1][0] if n else None,
+                from_status=steps[n - 1][0] if n else None,
                 to_status=status,
                 actor_id=who.id,
-                at=at,
+                at=when,
                 note="" if status == finding_status.REPORTED else note,
             )
         )
@@ -305,19 +319,51 @@ def _finding(s, rng, now, insp, unit, inspector, people, pool, item, category, c
                 finding_id=f.id,
                 submitted_by=who.id,
                 text=note,
-                submitted_at=at,
+                submitted_at=when,
             )
             s.add(rect)
             s.flush()
             if rng.random() < 0.6:
-                photo, keys = rng.choice(pool)
-                s.add(photos.photo_row(photo, keys, who, rectification_id=rect.id))
+                _attach(s, rng, pool, who, when, rectification_id=rect.id)
                 counts["photos"] += 1
         elif status in (finding_status.VERIFIED, finding_status.REOPENED) and rect is not None:
-            rect.outcome, rect.verified_by, rect.verified_at = status, who.id, at
+            rect.outcome, rect.verified_by, rect.verified_at = status, who.id, when
             rect.verify_note = note
-    f.status = path[-1][0]
+    f.status = steps[-1][0]
     return f.status != finding_status.OPEN
+
+
+def _deadline(confirmed_at: datetime, severity: str):
+    local_day = confirmed_at.astimezone(get_settings().zone).date()
+    return local_day + timedelta(days=_days(severity))
+
+
+def _attach(s, rng, pool, who: User, when: datetime, **owner) -> None:
+    """A drawn photo from the pool, taken when the step happened (a few minutes before)."""
+    photo, keys = rng.choice(pool)
+    row = photos.photo_row(photo, keys, who, **owner)
+    row.taken_at = when - timedelta(minutes=rng.randint(1, 30))
+    row.uploaded_at = when
+    s.add(row)
+
+
+def _liaison(s, unit: Unit, people: dict) -> User:
+    """The unit's liaison: the demo account where there is one, otherwise one is made
+    (every unit in the campaign has a liaison; they share the demo password)."""
+    found = people["liaison"].get(unit.id)
+    if found is None:
+        found = User(
+            username=f"unit_{unit.id:03d}",
+            display_name=f"{unit.name} 联络员",
+            role=Role.UNIT,
+            unit_id=unit.id,
+            password_hash=people["password_hash"],
+        )
+        s.add(found)
+        s.flush()
+        people["liaison"][unit.id] = found
+        people["created_liaisons"] += 1
+    return found
 
 
 def _days(severity: str) -> int:

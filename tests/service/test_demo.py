@@ -44,3 +44,26 @@ def test_small_demo_has_every_status_and_a_consistent_log(uow, tmp_path, monkeyp
     assert {c.status for c in cases} >= {"verified", "reported", "rectifying"}
     with pytest.raises(Conflict):
         demo.load_demo(uow, password=PASSWORD, size="small")
+
+
+def test_demo_history_is_in_order_and_by_the_right_people(uow, tmp_path, monkeypatch):
+    monkeypatch.setenv("UPLOAD_DIR", str(tmp_path / "demo_uploads"))
+    import config
+
+    config.get_settings.cache_clear()
+    demo.load_demo(uow, password=PASSWORD, size="small")
+    from db.models import Rectification, User
+
+    with uow.read() as r:
+        s = r.session
+        for f in s.exec(select(Finding)).all():
+            log = s.exec(select(FindingStatusChange).where(FindingStatusChange.finding_id == f.id)
+                         .order_by(FindingStatusChange.id)).all()
+            assert [c.at for c in log] == sorted(c.at for c in log)
+            confirmed = [c for c in log if c.to_status == "rectifying"]
+            if confirmed:
+                local_day = confirmed[0].at.astimezone(config.get_settings().zone).date()
+                assert f.deadline >= local_day
+        reporters = s.exec(select(User.role).join(Rectification,
+                                                  Rectification.submitted_by == User.id)).all()
+        assert reporters and set(reporters) == {"unit"}
