@@ -29,13 +29,13 @@ def render() -> None:
         t("audit.action"),
         [None, *audit.list_actions(context.uow(), actor=actor)],
         key="audit_action",
-        format_func=lambda a: a or t("common.all"),
+        format_func=lambda a: t("common.all") if a is None else t(f"audit_action.{a}"),
     )
     entity = c3.selectbox(
         t("audit.entity"),
         [None, *audit.list_entities(context.uow(), actor=actor)],
         key="audit_entity",
-        format_func=lambda e: e or t("common.all"),
+        format_func=lambda e: t("common.all") if e is None else t(f"audit_entity.{e}"),
     )
     today = datetime.now(context.zone()).date()
     span = c4.date_input(
@@ -54,6 +54,8 @@ def render() -> None:
     frame["at"] = frame["at"].map(
         lambda v: v.astimezone(context.zone()).strftime("%Y-%m-%d %H:%M:%S")
     )
+    frame["action"] = frame["action"].map(lambda a: t(f"audit_action.{a}"))
+    frame["entity"] = frame["entity"].map(lambda e: t(f"audit_entity.{e}"))
     shown = frame.rename(columns={c: t(f"audit.col.{c}") for c in frame.columns})
     st.caption(t("audit.count", count=len(frame), max=audit.MAX_ROWS))
     st.dataframe(shown, hide_index=True)

@@ -6,7 +6,7 @@ import uuid
 
 import streamlit as st
 
-from services import checklists, inspections, org, visit_plans
+from services import checklists, inspections, org, review, visit_plans
 from ui import context
 from ui.context import t
 from ui.feedback import reported
@@ -37,6 +37,8 @@ def _plans(actor) -> None:
             st.markdown(f"**{plan.unit}** · {t('kind_inspection.' + plan.kind)}")
             st.caption(t("today.plan_window", start=plan.window_start, end=plan.window_end,
                          template=plan.template))
+            if plan.window_end < review.today_local():
+                st.warning(t("today.plan_late", end=plan.window_end))
             if plan.note:
                 st.caption(plain(plan.note))
             if st.button(t("today.start_plan"), key=f"today_plan_{plan.id}", type="primary",

@@ -7,6 +7,7 @@ import pytest
 from sqlmodel import select
 
 from db.models import AuditEvent
+from i18n import LANGUAGES, catalog
 from services import audit, auth, demo, org, unit_import, users
 from services.errors import AuthenticationFailed, PermissionDenied
 from tests.conftest import PASSWORD
@@ -97,6 +98,16 @@ def test_every_write_leaves_an_audit_event(uow, admin, world):
         after = _actions(uow)
         assert len(after) > before, name
         assert action in after[before:], name
+    assert_audit_labels(uow)
+
+
+def assert_audit_labels(uow) -> None:
+    """The audit page shows every recorded action and record type in both languages."""
+    with uow.read() as r:
+        rows = r.session.exec(select(AuditEvent.action, AuditEvent.entity).distinct()).all()
+    for lang in LANGUAGES:
+        missing = {f"audit_action.{a}" for a, _ in rows} | {f"audit_entity.{e}" for _, e in rows}
+        assert sorted(k for k in missing if k not in catalog(lang)) == []
 
 
 def test_first_admin_and_failed_sign_in_are_audited(uow):

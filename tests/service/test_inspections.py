@@ -551,3 +551,115 @@ def test_a_reopened_finding_gets_a_new_deadline(uow, field, store):
     reopened = rectification.verify(uow, actor=field["office"], finding_id=finding.id,
                                     accept=False, note="未整改到位")
     assert reopened.deadline == review.today_local() + timedelta(days=7)
+
+
+FIELD_WRITES = {
+    "visit_plans.save_plan": "plan.create", "visit_plans.cancel_plan": "plan.cancel",
+    "checklists.save_template": "checklist.update", "inspections.start_visit": "inspection.start",
+    "inspections.save_answers": "inspection.answers",
+    "inspections.save_details": "inspection.details",
+    "inspections.save_finding": "finding.create", "photos.add_finding_photo": "photo.add",
+    "photos.remove_photo": "photo.remove", "inspections.delete_finding": "finding.delete",
+    "inspections.discard_draft": "inspection.discard",
+    "inspections.submit_visit": "inspection.submit", "review.confirm_finding": "finding.confirm",
+    "review.reject_finding": "finding.reject",
+    "rectification.submit_rectification": "rectification.submit",
+    "rectification.verify": "finding.verify",
+}
+
+
+def test_every_field_write_is_audited_and_labelled(uow, field, store):
+    import inspect as pyinspect
+
+    from db.models import AuditEvent
+    from tests.service.test_audit import assert_audit_labels
+
+    modules = (visit_plans, checklists, inspections, photos, review, rectification)
+    public = {
+        f"{m.__name__.split('.')[-1]}.{name}"
+        for m in modules
+        for name, fn in pyinspect.getmembers(m, pyinspect.isfunction)
+        if fn.__module__ == m.__name__ and name.startswith(
+            ("save_", "cancel_", "start_", "add_", "remove_", "delete_", "discard_", "submit_",
+             "confirm_", "reject_", "verify"))
+    }
+    # Removing files no row refers to any more is housekeeping, not a change of records.
+    assert public - {"photos.remove_unreferenced"} == set(FIELD_WRITES)
+
+    def actions():
+        with uow.read() as r:
+            return list(r.session.exec(select(AuditEvent.action).order_by(AuditEvent.id)))
+
+    seen = set()
+
+    def step(name, call):
+        before = len(actions())
+        result = call()
+        assert FIELD_WRITES[name] in actions()[before:], name
+        seen.add(name)
+        return result
+
+    f, insp1 = field, field["insp1"]
+    plan = step("visit_plans.save_plan", lambda: _plan(uow, f))
+    step("visit_plans.cancel_plan", lambda: visit_plans.cancel_plan(
+        uow, actor=f["office"], plan_id=plan.id))
+    tpl = checklists.get_template(uow, actor=f["office"], template_id=f["template"].id)
+    step("checklists.save_template", lambda: checklists.save_template(
+        uow, actor=f["office"], name=tpl.name, description="新说明",
+        items=[checklists.ItemSpec(i.section, i.text, i.answer_type, i.photo_required_on_fail,
+                                   i.id) for i in tpl.items],
+        template_id=tpl.id, version=tpl.version))
+    throwaway = inspections.start_visit(uow, actor=insp1, client_key="t", unit_id=f["unit"].id,
+                                        kind="open", template_id=tpl.id)
+    step("inspections.discard_draft", lambda: inspections.discard_draft(
+        uow, actor=insp1, inspection_id=throwaway.id, store=store))
+    insp = step("inspections.start_visit", lambda: inspections.start_visit(
+        uow, actor=insp1, client_key="s", unit_id=f["unit"].id, kind="open",
+        template_id=tpl.id))
+    step("inspections.save_answers", lambda: _answer_all(uow, f, insp.id))
+    step("inspections.save_details", lambda: inspections.save_details(
+        uow, actor=insp1, inspection_id=insp.id, summary="小结"))
+    keep, drop, rejected = (
+        step("inspections.save_finding", lambda k=k: inspections.save_finding(
+            uow, actor=insp1, inspection_id=insp.id, client_key=k, category="other",
+            severity="general", description="问题"))
+        for k in ("keep", "drop", "rejected")
+    )
+    photo = step("photos.add_finding_photo", lambda: photos.add_finding_photo(
+        uow, actor=insp1, finding_id=keep.id,
+        data=(PHOTOS / "jpg_Canon_40D.jpg").read_bytes(), store=store))
+    step("photos.remove_photo", lambda: photos.remove_photo(
+        uow, actor=insp1, photo_id=photo.id, store=store))
+    step("inspections.delete_finding", lambda: inspections.delete_finding(
+        uow, actor=insp1, finding_id=drop.id, store=store))
+    step("inspections.submit_visit", lambda: inspections.submit_visit(
+        uow, actor=insp1, inspection_id=insp.id))
+    step("review.confirm_finding", lambda: review.confirm_finding(
+        uow, actor=f["office"], finding_id=keep.id))
+    step("review.reject_finding", lambda: review.reject_finding(
+        uow, actor=f["office"], finding_id=rejected.id, reason="不成立"))
+    step("rectification.submit_rectification", lambda: rectification.submit_rectification(
+        uow, actor=f["liaison"], finding_id=keep.id, client_key="rr", text="已整改",
+        store=store))
+    step("rectification.verify", lambda: rectification.verify(
+        uow, actor=f["office"], finding_id=keep.id, accept=True))
+    assert seen == set(FIELD_WRITES)
+    assert_audit_labels(uow)
+
+
+def test_a_rectification_that_fails_to_save_leaves_no_files(uow, field, store, monkeypatch):
+    _, finding = _visit_with_finding(uow, field, store, photo=None)
+    review.confirm_finding(uow, actor=field["office"], finding_id=finding.id)
+
+    def broken_audit(*args, **kwargs):
+        raise RuntimeError("connection dropped")
+
+    monkeypatch.setattr(type(uow), "audit", broken_audit)
+    with pytest.raises(RuntimeError):
+        rectification.submit_rectification(
+            uow, actor=field["liaison"], finding_id=finding.id, client_key="z", text="已整改",
+            photo_files=[(PHOTOS / "jpg_gps_DSCN0010.jpg").read_bytes()], store=store)
+    monkeypatch.undo()
+    assert _files(store) == []
+    [case] = rectification.list_cases(uow, actor=field["liaison"])
+    assert case.status == "rectifying" and case.rectifications == ()
