@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 
+import pandas as pd
 import streamlit as st
 
 from services import finding_status, rectification
@@ -46,8 +47,8 @@ def render() -> None:
         for case in waiting:
             _case(case)
     with tab_closed:
-        for case in closed:
-            _case(case)
+        # Closed cases only as a list: a year of them with photos would make every tap slow.
+        _closed_table(closed)
 
 
 def _case(case: rectification.FindingCase, *, with_form: bool = False) -> None:
@@ -69,6 +70,24 @@ def _case(case: rectification.FindingCase, *, with_form: bool = False) -> None:
                                + (f"：{plain(rect.verify_note)}" if rect.verify_note else ""))
         if with_form:
             _report_form(case)
+
+
+def _closed_table(cases: list[rectification.FindingCase]) -> None:
+    if not cases:
+        return
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("review.visited_at"): [_local(c.visited_at) for c in cases],
+                t("field.category"): [t("category." + c.category) for c in cases],
+                t("field.severity"): [t("severity." + c.severity) for c in cases],
+                t("field.description"): [c.description for c in cases],
+                t("field.deadline"): [c.deadline for c in cases],
+                t("rectify.reports"): [len(c.rectifications) for c in cases],
+            }
+        ),
+        hide_index=True,
+    )
 
 
 def _report_form(case) -> None:
