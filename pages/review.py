@@ -31,9 +31,11 @@ def render() -> None:
     by_id = {p.id: p for p in pending}
     pick = st.selectbox(
         t("review.pick"), list(by_id), key=PICK_KEY,
+        # No live count in the label: Streamlit knows an option by its label, and a label
+        # that changes after a decision made the next tap land on another visit.
         format_func=lambda i: t("review.pick_label", unit=by_id[i].unit,
                                 kind=t("kind_inspection." + by_id[i].kind),
-                                when=_local(by_id[i].visited_at), n=by_id[i].open_findings),
+                                when=_local(by_id[i].visited_at)),
     )
     row = by_id[pick]
     view = inspections.get_visit(context.uow(), actor=actor, inspection_id=row.id)

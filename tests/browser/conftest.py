@@ -141,6 +141,9 @@ def _start_server(db: DemoDatabase, index: int) -> Server:
                 "127.0.0.1",
                 "--browser.gatherUsageStats",
                 "false",
+                # Editing files during a run must not make the server re-import db.models.
+                "--server.fileWatcherType",
+                "none",
             ],
             cwd=ROOT,
             env=db.env,
