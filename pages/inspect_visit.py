@@ -97,7 +97,7 @@ def _answer_widget(view: inspections.VisitView, item) -> str:
         return value or ""
     if item.answer_type == "number":
         number = st.number_input(item.text, value=float(stored) if stored else None,
-                                 min_value=0.0, step=1.0, key=key)
+                                 min_value=0.0, step=1.0, format="%g", key=key)
         if number is None:
             return ""
         return str(int(number)) if number.is_integer() else repr(number)
@@ -165,12 +165,11 @@ def _finding_card(actor, view, finding, n: int) -> None:
                     client_key=finding.client_key, item_id=finding.item_id, **fields)
                 context.flash("success", "common.saved")
                 st.rerun()
-        thumbnails(finding.photos, key=f"th_{finding.id}")
-        for i, ref in enumerate(finding.photos, start=1):
-            if st.button(t("visit.remove_photo", n=i), key=f"rm_{ref.id}"):
-                with reported():
-                    photos.remove_photo(context.uow(), actor=actor, photo_id=ref.id)
-                    st.rerun()
+        removed = thumbnails(finding.photos, key=f"th_{finding.id}", removable=True)
+        if removed is not None:
+            with reported():
+                photos.remove_photo(context.uow(), actor=actor, photo_id=removed)
+                st.rerun()
         _photo_inputs(actor, finding.id)
         with st.popover(t("visit.delete_finding")):
             st.write(t("visit.delete_finding_confirm"))

@@ -32,7 +32,7 @@ def render() -> None:
     overdue = sum(c.overdue for c in todo)
     a, b, c_ = st.columns(3)
     a.metric(t("rectify.todo"), len(todo), delta=t("rectify.overdue_n", n=overdue) if overdue
-             else None, delta_color="inverse")
+             else None, delta_color="inverse", delta_arrow="off")
     b.metric(t("rectify.waiting"), len(waiting))
     c_.metric(t("rectify.closed"), len(closed))
     tab_todo, tab_waiting, tab_closed = st.tabs(

@@ -15,13 +15,18 @@ from ui.feedback import error_text
 COLUMNS = 3
 
 
-def thumbnails(refs: Sequence, *, key: str, large: bool = False) -> None:
-    """A grid of thumbnails; `large` shows the display size (for review and verification)."""
+def thumbnails(
+    refs: Sequence, *, key: str, large: bool = False, removable: bool = False
+) -> int | None:
+    """A grid of thumbnails; `large` shows the display size (for review and verification).
+    With `removable`, each photo has its own remove button right under it; returns the id
+    of the photo whose button was pressed."""
     if not refs:
         st.caption(t("photo.none"))
-        return
+        return None
     actor = context.current_user()
     cols = st.columns(COLUMNS)
+    pressed = None
     for i, ref in enumerate(refs):
         with cols[i % COLUMNS]:
             try:
@@ -31,12 +36,16 @@ def thumbnails(refs: Sequence, *, key: str, large: bool = False) -> None:
                 st.warning(error_text(err))
                 continue
             st.image(data, caption=_caption(ref), width="stretch")
+            if removable and st.button(t("visit.remove_photo", n=i + 1), key=f"{key}_rm_{ref.id}",
+                                       icon=":material/delete:", width="stretch"):
+                pressed = ref.id
+    return pressed
 
 
 def _caption(ref) -> str:
     parts = []
     if ref.taken_at:
-        parts.append(ref.taken_at.astimezone(context.zone()).strftime("%m-%d %H:%M"))
+        parts.append(ref.taken_at.astimezone(context.zone()).strftime("%Y-%m-%d %H:%M"))
     if ref.gps_lat is not None and ref.gps_lon is not None:
         parts.append(f"{ref.gps_lat:.4f}, {ref.gps_lon:.4f}")
     return " · ".join(parts)

@@ -91,6 +91,11 @@ def test_a_bad_photo_is_refused_with_a_message_and_the_finding_is_kept(demo_load
                                    inspection_id=draft.id).findings
     assert kept.description == "窗口工作人员玩手机" and len(kept.photos) == 1
     assert at.image  # the accepted photo is shown
+    # Each photo has its own remove button under it.
+    at.button(key=f"th_{kept.id}_rm_{kept.photos[0].id}").click().run()
+    [after] = inspections.get_visit(demo_loaded, actor=_inspector(demo_loaded),
+                                    inspection_id=draft.id).findings
+    assert after.photos == () and not at.image
 
 
 def test_submit_tells_what_is_missing_then_submits(demo_loaded, template):
