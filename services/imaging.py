@@ -14,7 +14,7 @@ import logging
 import math
 import shutil
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -95,7 +95,10 @@ class IngestedPhoto:
 
 
 def ingest(
-    data: bytes, *, watermark: Watermark | None = None, fonts: FontSet | None = None
+    data: bytes,
+    *,
+    watermark: Watermark | Callable[[datetime | None], Watermark] | None = None,
+    fonts: FontSet | None = None,
 ) -> IngestedPhoto:
     """Validate an uploaded photo and build everything the app stores for it.
 
@@ -115,6 +118,8 @@ def ingest(
     orientation = 1 if kind.is_heif else meta.orientation
     display = _upright(_shrunk_rgb(pixels, DISPLAY_LONG_EDGE), orientation)
     thumbnail = _shrink(display, THUMB_LONG_EDGE, Image.Resampling.LANCZOS)
+    if callable(watermark):  # text that depends on the photo, e.g. its capture time
+        watermark = watermark(meta.taken_at)
     if watermark is not None:
         display = draw_watermark(display, watermark, fonts or system_fonts())
     width, height = full_size[::-1] if orientation in _SWAPS_AXES else full_size

@@ -31,7 +31,7 @@ MAX_PHOTOS_PER_ITEM = 20
 _DECODING = threading.BoundedSemaphore(2)
 
 
-def ingest(data: bytes, watermark: imaging.Watermark | None = None) -> imaging.IngestedPhoto:
+def ingest(data: bytes, watermark=None) -> imaging.IngestedPhoto:
     with _DECODING:
         return imaging.ingest(data, watermark=watermark)
 
@@ -40,11 +40,18 @@ def default_store() -> PhotoStore:
     return PhotoStore(get_settings().upload_dir)
 
 
-def watermark_for(when: datetime, unit: str, inspector: str, unit_id: int, username: str):
-    local = when.astimezone(get_settings().zone).strftime("%Y-%m-%d %H:%M")
-    return imaging.Watermark(
-        lines=(local, unit, inspector), latin_lines=(local, f"Unit {unit_id}", username)
-    )
+def watermark_for(unit: str, inspector: str, unit_id: int, username: str):
+    """The stamp inspection cameras put on a photo: when it was taken (the camera's time,
+    or now when the file has none), the unit and the inspector."""
+
+    def stamp(taken_at: datetime | None) -> imaging.Watermark:
+        when = _camera_time(taken_at) or utcnow()
+        local = when.astimezone(get_settings().zone).strftime("%Y-%m-%d %H:%M")
+        return imaging.Watermark(
+            lines=(local, unit, inspector), latin_lines=(local, f"Unit {unit_id}", username)
+        )
+
+    return stamp
 
 
 class _Written:
@@ -136,9 +143,7 @@ def add_finding_photo(
         finding, insp, unit = _draft_finding(r, actor, finding_id)
     mark = None
     if get_settings().photo_watermark:
-        mark = watermark_for(
-            insp.visited_at, unit.name, actor.display_name, unit.id, actor.username
-        )
+        mark = watermark_for(unit.name, actor.display_name, unit.id, actor.username)
     photo = ingest(data, watermark=mark)  # PhotoRejected: nothing written yet
 
     def record(keys_list):

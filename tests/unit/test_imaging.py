@@ -599,3 +599,17 @@ def test_watermark_fits_small_and_long_cases():
 
 def test_font_lookup_is_cached():
     assert imaging.system_fonts() is imaging.system_fonts()
+
+
+def test_watermark_text_can_depend_on_the_capture_time():
+    seen = []
+
+    def stamp(taken_at):
+        seen.append(taken_at)
+        return imaging.Watermark(lines=("stamp",), latin_lines=("stamp",))
+
+    data = (PHOTOS / "jpg_gps_DSCN0010.jpg").read_bytes()
+    plain = imaging.ingest(data)
+    marked = imaging.ingest(data, watermark=stamp)
+    assert seen == [plain.taken_at] and seen[0] is not None
+    assert marked.display != plain.display
