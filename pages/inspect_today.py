@@ -8,7 +8,7 @@ import streamlit as st
 
 from services import checklists, inspections, org, review, visit_plans
 from ui import context
-from ui.context import t
+from ui.context import local_time, t
 from ui.feedback import reported
 from ui.links import go
 from ui.tablet import touch_friendly
@@ -61,7 +61,8 @@ def _drafts(actor) -> None:
         with st.container(border=True):
             left, right = st.columns([3, 1], vertical_alignment="center")
             left.markdown(f"**{d.unit}** · {t('kind_inspection.' + d.kind)}")
-            left.caption(t("today.draft_saved", when=_local(d.updated_at), findings=d.findings))
+            saved = local_time(d.updated_at, "%m-%d %H:%M")
+            left.caption(t("today.draft_saved", when=saved, findings=d.findings))
             if right.button(t("today.continue"), key=f"today_draft_{d.id}", width="stretch"):
                 go("inspect_visit", visit=d.id)
 
@@ -102,9 +103,6 @@ def _unplanned(actor) -> None:
             st.session_state.pop(NEW_VISIT_KEY, None)
             go("inspect_visit", visit=insp.id)
 
-
-def _local(when) -> str:
-    return when.astimezone(context.zone()).strftime("%m-%d %H:%M")
 
 
 if __name__ == "__main__":  # a cold deep link ran this file: see ui/cold_start.py

@@ -11,7 +11,7 @@ import streamlit as st
 from services import finding_status, rectification
 from services.errors import DomainError
 from ui import context
-from ui.context import t
+from ui.context import local_time, t
 from ui.feedback import error_text
 from ui.photo_views import thumbnails
 from ui.tablet import touch_friendly
@@ -61,7 +61,7 @@ def _case(case: rectification.FindingCase, *, with_form: bool = False) -> None:
         st.markdown(plain(case.description))
         thumbnails(case.photos, key=f"rc_{case.id}")
         for rect in case.rectifications:
-            with st.expander(t("rectify.report_of", when=_local(rect.submitted_at),
+            with st.expander(t("rectify.report_of", when=local_time(rect.submitted_at),
                                who=rect.submitted_by)):
                 st.markdown(plain(rect.text))
                 thumbnails(rect.photos, key=f"rr_{rect.id}")
@@ -78,7 +78,7 @@ def _closed_table(cases: list[rectification.FindingCase]) -> None:
     st.dataframe(
         pd.DataFrame(
             {
-                t("review.visited_at"): [_local(c.visited_at) for c in cases],
+                t("review.visited_at"): [local_time(c.visited_at) for c in cases],
                 t("field.category"): [t("category." + c.category) for c in cases],
                 t("field.severity"): [t("severity." + c.severity) for c in cases],
                 t("field.description"): [c.description for c in cases],
@@ -118,9 +118,6 @@ def _report_form(case) -> None:
     context.flash("success", "rectify.submitted")
     st.rerun()
 
-
-def _local(when) -> str:
-    return when.astimezone(context.zone()).strftime("%Y-%m-%d %H:%M")
 
 
 if __name__ == "__main__":  # a cold deep link ran this file: see ui/cold_start.py

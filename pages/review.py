@@ -8,7 +8,7 @@ import streamlit as st
 
 from services import finding_status, inspections, review
 from ui import context
-from ui.context import t
+from ui.context import local_time, t
 from ui.feedback import saving
 from ui.photo_views import thumbnails
 from ui.tablet import touch_friendly
@@ -35,7 +35,7 @@ def render() -> None:
         # that changes after a decision made the next tap land on another visit.
         format_func=lambda i: t("review.pick_label", unit=by_id[i].unit,
                                 kind=t("kind_inspection." + by_id[i].kind),
-                                when=_local(by_id[i].visited_at)),
+                                when=local_time(by_id[i].visited_at)),
     )
     row = by_id[pick]
     view = inspections.get_visit(context.uow(), actor=actor, inspection_id=row.id)
@@ -43,9 +43,6 @@ def render() -> None:
     _answers(view)
     _findings(actor, view)
 
-
-def _local(when, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    return when.astimezone(context.zone()).strftime(fmt) if when else ""
 
 
 def _pending_table(pending: list[review.PendingInspection]) -> None:
@@ -55,8 +52,8 @@ def _pending_table(pending: list[review.PendingInspection]) -> None:
                 "unit": [p.unit for p in pending],
                 "kind": [t("kind_inspection." + p.kind) for p in pending],
                 "inspector": [p.inspector for p in pending],
-                "visited": [_local(p.visited_at) for p in pending],
-                "submitted": [_local(p.submitted_at) for p in pending],
+                "visited": [local_time(p.visited_at) for p in pending],
+                "submitted": [local_time(p.submitted_at) for p in pending],
                 "open": [p.open_findings for p in pending],
             }
         ),
@@ -78,7 +75,7 @@ def _header(view: inspections.VisitView, row: review.PendingInspection) -> None:
         st.subheader(view.unit)
         st.markdown(
             t("review.header", kind=t("kind_inspection." + view.kind), inspector=row.inspector,
-              when=_local(view.visited_at), submitted=_local(row.submitted_at),
+              when=local_time(view.visited_at), submitted=local_time(row.submitted_at),
               template=view.template.name)
         )
         if view.plan_id is not None:

@@ -12,7 +12,7 @@ import streamlit as st
 from services import finding_status, rectification, review
 from services.permissions import require
 from ui import context
-from ui.context import t
+from ui.context import local_time, t
 from ui.feedback import saving
 from ui.photo_views import thumbnails
 from ui.tablet import touch_friendly
@@ -44,9 +44,6 @@ def render() -> None:
     with everything:
         _all(actor)
 
-
-def _local(when, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    return when.astimezone(context.zone()).strftime(fmt) if when else ""
 
 
 # --- waiting for verification -----------------------------------------------------------
@@ -100,7 +97,7 @@ def _case(actor, case: rectification.FindingCase) -> None:
         badges.append(f":red-badge[{t('verify.reported_late')}]")
     st.markdown(f"**{case.unit}** · {t('category.' + case.category)} · " + " ".join(badges))
     st.caption(
-        t("verify.meta", visited=_local(case.visited_at),
+        t("verify.meta", visited=local_time(case.visited_at),
           deadline=case.deadline or t("common.none"))
     )
 
@@ -113,7 +110,7 @@ def _case(actor, case: rectification.FindingCase) -> None:
     if case.rectifications:
         latest = case.rectifications[-1]
         heading = t("verify.latest_report", who=latest.submitted_by,
-                    when=_local(latest.submitted_at))
+                    when=local_time(latest.submitted_at))
         st.markdown(f"**{heading}**")
         st.markdown(plain(latest.text))
         thumbnails(latest.photos, key=f"{k}rect_photos")
@@ -121,7 +118,7 @@ def _case(actor, case: rectification.FindingCase) -> None:
         if earlier:
             with st.expander(t("verify.earlier_reports", n=len(earlier))):
                 for rect in reversed(earlier):
-                    st.markdown(f"**{_local(rect.submitted_at)} · {rect.submitted_by}**")
+                    st.markdown(f"**{local_time(rect.submitted_at)} · {rect.submitted_by}**")
                     st.markdown(plain(rect.text))
                     if rect.outcome:
                         st.caption(t("finding_status." + rect.outcome)
@@ -149,7 +146,7 @@ def _history(case: rectification.FindingCase) -> None:
     st.dataframe(
         pd.DataFrame(
             {
-                "at": [_local(h.at) for h in case.history],
+                "at": [local_time(h.at) for h in case.history],
                 "change": [
                     (t("finding_status." + h.from_status) + " → " if h.from_status else "")
                     + t("finding_status." + h.to_status)
@@ -221,7 +218,7 @@ def _all(actor) -> None:
                 "deadline": [c.deadline for c in cases],
                 "overdue": [c.overdue for c in cases],
                 "reports": [len(c.rectifications) for c in cases],
-                "visited": [_local(c.visited_at) for c in cases],
+                "visited": [local_time(c.visited_at) for c in cases],
                 "description": [c.description for c in cases],
             }
         ),

@@ -107,3 +107,8 @@ def show_flash() -> None:
 def zone():
     """The city's time zone, for showing stored UTC times."""
     return get_settings().zone
+
+
+def local_time(when, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A stored UTC time as the city's clock shows it ("" for none)."""
+    return when.astimezone(zone()).strftime(fmt) if when else ""
