@@ -8,7 +8,7 @@ import streamlit as st
 
 from services import audit, users
 from ui import context
-from ui.context import t
+from ui.context import local_time, t
 
 
 def render() -> None:
@@ -52,7 +52,7 @@ def render() -> None:
         date_to=end,
     )
     frame["at"] = frame["at"].map(
-        lambda v: v.astimezone(context.zone()).strftime("%Y-%m-%d %H:%M:%S")
+        lambda v: local_time(v, "%Y-%m-%d %H:%M:%S")
     )
     frame["action"] = frame["action"].map(lambda a: t(f"audit_action.{a}"))
     frame["entity"] = frame["entity"].map(lambda e: t(f"audit_entity.{e}"))

@@ -12,7 +12,7 @@ import streamlit as st
 from services import checklists, inspections, photos
 from services.errors import DomainError
 from ui import context
-from ui.context import t
+from ui.context import local_time, t
 from ui.feedback import error_text, reported
 from ui.links import go
 from ui.photo_views import thumbnails
@@ -44,7 +44,7 @@ def render() -> None:
         return
     st.caption(t("visit.header", unit=view.unit, kind=t("kind_inspection." + view.kind),
                  status=t("visit_status." + view.status),
-                 when=view.visited_at.astimezone(context.zone()).strftime("%Y-%m-%d %H:%M")))
+                 when=local_time(view.visited_at)))
     if view.status != inspections.DRAFT:
         _read_only(view)
         return

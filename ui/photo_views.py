@@ -9,7 +9,7 @@ import streamlit as st
 from services import photos
 from services.errors import DomainError
 from ui import context
-from ui.context import t
+from ui.context import local_time, t
 from ui.feedback import error_text
 
 COLUMNS = 3
@@ -45,7 +45,7 @@ def thumbnails(
 def _caption(ref) -> str:
     parts = []
     if ref.taken_at:
-        parts.append(ref.taken_at.astimezone(context.zone()).strftime("%Y-%m-%d %H:%M"))
+        parts.append(local_time(ref.taken_at))
     if ref.gps_lat is not None and ref.gps_lon is not None:
         parts.append(f"{ref.gps_lat:.4f}, {ref.gps_lon:.4f}")
     return " · ".join(parts)
