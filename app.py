@@ -6,8 +6,8 @@ import streamlit as st
 from pydantic import ValidationError
 
 from config import get_settings
-from pages import setup
-from services import auth
+from pages.session import setup
+from services.identity import auth
 from ui import context, navigation
 from ui.context import t
 

@@ -10,11 +10,13 @@ from pydantic import ValidationError
 
 from config import get_settings
 from db.bootstrap import open_database
+from demo import loader as demo
 from i18n import translate
-from services import demo, lookup, users
-from services.errors import DomainError
-from services.system import system_actor
-from services.uow import UnitOfWork
+from services.core.errors import DomainError
+from services.core.system import system_actor
+from services.core.uow import UnitOfWork
+from services.identity import users
+from services.org import lookup
 
 
 def _uow() -> UnitOfWork:

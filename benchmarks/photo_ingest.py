@@ -112,7 +112,7 @@ def baseline(data: bytes) -> bytes:
     """What bare Pillow needs for the display image alone: open, draft, resize, save."""
     from PIL import Image
 
-    from services.imaging import DISPLAY_LONG_EDGE, JPEG_QUALITY
+    from services.photos.imaging import DISPLAY_LONG_EDGE, JPEG_QUALITY
 
     im = Image.open(io.BytesIO(data))
     scale = DISPLAY_LONG_EDGE / max(im.size)
@@ -126,7 +126,7 @@ def baseline(data: bytes) -> bytes:
 
 
 def case_function(case: str):
-    from services import imaging
+    from services.photos import imaging
 
     if case == "baseline":
         return baseline
@@ -207,7 +207,7 @@ def best_of_rounds(cases, runs: int, rounds: int) -> dict[tuple[str, str], dict]
 def describe_inputs(names: list[str]) -> list[str]:
     from PIL import Image
 
-    import services.imaging  # noqa: F401 - registers the HEIF opener
+    import services.photos.imaging  # noqa: F401 - registers the HEIF opener
 
     lines = []
     for name in names:

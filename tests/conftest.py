@@ -17,9 +17,9 @@ from db.bootstrap import open_database
 from db.engine import make_engine
 from db.migrate import upgrade_to_head
 from db.models import Role, User
-from services import users
-from services.system import system_actor
-from services.uow import UnitOfWork
+from services.core.system import system_actor
+from services.core.uow import UnitOfWork
+from services.identity import users
 
 REPO = Path(__file__).resolve().parents[1]
 PHOTOS = REPO.parent / "shared" / "testdata" / "photos"

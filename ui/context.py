@@ -13,8 +13,8 @@ from db.bootstrap import open_database
 from db.models import User
 from db.timeutil import utcnow
 from i18n import LANGUAGES, normalize, translate
-from services import auth
-from services.uow import UnitOfWork
+from services.core.uow import UnitOfWork
+from services.identity import auth
 
 USER_KEY = "auth_user_id"
 SEEN_KEY = "auth_last_seen"

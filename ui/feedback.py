@@ -8,7 +8,7 @@ from typing import Any
 
 import streamlit as st
 
-from services.errors import Conflict, DomainError
+from services.core.errors import Conflict, DomainError
 from ui.context import flash, t
 from ui.widgets import forget_form
 

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 import streamlit as st
 
-from services import photos
-from services.errors import DomainError
+from services.core.errors import DomainError
+from services.photos import evidence as photos
 from ui import context
 from ui.context import local_time, t
 from ui.feedback import error_text

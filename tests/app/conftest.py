@@ -7,8 +7,8 @@ from streamlit.testing.v1 import AppTest
 
 from config import ROOT, get_settings
 from db.bootstrap import open_database
-from services import demo
-from services.uow import UnitOfWork
+from demo import loader as demo
+from services.core.uow import UnitOfWork
 from tests.conftest import PASSWORD
 
 APP = str(ROOT / "app.py")

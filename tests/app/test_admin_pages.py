@@ -6,15 +6,16 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from services import org, users
-from services.system import system_actor
+from services.core.system import system_actor
+from services.identity import users
+from services.org import structure as org
 from tests.app.conftest import TIMEOUT, texts
 
 
-def _harness(module: str) -> None:
-    import importlib
+def _harness(key: str) -> None:
+    from ui.navigation import PAGES
 
-    importlib.import_module(f"pages.{module}").render()
+    PAGES[key][0]()
 
 
 def page(module: str, username: str, uow) -> AppTest:

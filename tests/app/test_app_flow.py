@@ -6,7 +6,7 @@ import pytest
 
 from db.timeutil import utcnow
 from i18n import translate
-from services.permissions import pages_for
+from services.core.permissions import pages_for
 from tests.app.conftest import new_app, sign_in, texts
 from ui.context import SEEN_KEY, USER_KEY
 
@@ -30,8 +30,8 @@ def test_first_run_creates_the_admin_and_loads_the_demo_with_progress(app_uow):
     assert loaded in texts(at)
     assert at.title[0].value == "用户管理"  # the admin lands on the first admin page
     # The demo accounts are listed, with a liaison for every unit that has findings.
-    from services import users
-    from services.system import system_actor
+    from services.core.system import system_actor
+    from services.identity import users
 
     assert len(at.dataframe[0].value) == len(users.list_users(app_uow, actor=system_actor())) > 9
 
@@ -99,8 +99,8 @@ def test_idle_session_is_signed_out(demo_loaded):
 
 
 def test_a_deactivated_user_is_signed_out_on_the_next_click(demo_loaded):
-    from services import users
-    from services.system import system_actor
+    from services.core.system import system_actor
+    from services.identity import users
 
     at = sign_in(new_app().run(), "leader")
     leader = next(u for u in users.list_users(demo_loaded, actor=system_actor())

@@ -5,16 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from services import (
-    auth,
-    checklists,
-    demo_checklist,
-    inspections,
-    rectification,
-    review,
-    users,
-)
-from services.system import system_actor
+from demo import checklist as demo_checklist
+from services.core.system import system_actor
+from services.fieldwork import checklists
+from services.fieldwork import visits as inspections
+from services.findings import rectification, review
+from services.identity import auth, users
 from tests.app.conftest import new_app, sign_in, texts
 from tests.conftest import PHOTOS
 

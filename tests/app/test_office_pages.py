@@ -10,20 +10,16 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from db.models import User
-from services import (
-    auth,
-    checklists,
-    demo_checklist,
-    finding_status,
-    inspections,
-    org,
-    photos,
-    rectification,
-    review,
-    users,
-    visit_plans,
-)
-from services.system import system_actor
+from demo import checklist as demo_checklist
+from services.core.system import system_actor
+from services.fieldwork import checklists
+from services.fieldwork import plans as visit_plans
+from services.fieldwork import visits as inspections
+from services.findings import rectification, review
+from services.findings import status as finding_status
+from services.identity import auth, users
+from services.org import structure as org
+from services.photos import evidence as photos
 from tests.app.conftest import TIMEOUT, texts
 from tests.conftest import PHOTOS
 
@@ -33,10 +29,10 @@ PHOTO = "jpg_gps_DSCN0010.jpg"
 # --- harness and set-up -----------------------------------------------------------------
 
 
-def _harness(module: str) -> None:
-    import importlib
+def _harness(key: str) -> None:
+    from ui.navigation import PAGES
 
-    importlib.import_module(f"pages.{module}").render()
+    PAGES[key][0]()
 
 
 def _user(uow, username: str) -> User:

@@ -33,9 +33,14 @@ from playwright.sync_api import Browser, Locator, Page, expect
 
 from config import get_settings
 from db.bootstrap import open_database
-from services import auth, checklists, demo_checklist, finding_status, inspections, org
-from services.demo_checklist import ITEMS
-from services.uow import UnitOfWork
+from demo import checklist as demo_checklist
+from demo.checklist import ITEMS
+from services.core.uow import UnitOfWork
+from services.fieldwork import checklists
+from services.fieldwork import visits as inspections
+from services.findings import status as finding_status
+from services.identity import auth
+from services.org import structure as org
 from tests.browser.test_signin_navigation import expect_signin_form, sign_in, top_nav, zh
 from tests.conftest import PHOTOS
 

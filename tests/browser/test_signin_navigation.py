@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
+from demo.org import ACCOUNTS
 from i18n import translate
-from services.demo_org import ACCOUNTS
-from services.permissions import PAGE_CAPABILITY, pages_for
+from services.core.permissions import PAGE_CAPABILITY, pages_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 

@@ -7,9 +7,13 @@ import pytest
 from sqlmodel import select
 
 from db.models import AuditEvent
+from demo import loader as demo
 from i18n import LANGUAGES, catalog
-from services import audit, auth, demo, org, unit_import, users
-from services.errors import AuthenticationFailed, PermissionDenied
+from services.core import audit_log as audit
+from services.core.errors import AuthenticationFailed, PermissionDenied
+from services.identity import auth, users
+from services.imports import units as unit_import
+from services.org import structure as org
 from tests.conftest import PASSWORD
 
 WRITE_PREFIXES = ("create_", "update_", "set_", "reset_", "change_", "import_", "sign_", "load_")
@@ -46,26 +50,26 @@ def _calls(uow, admin, world):
         "users.reset_password": (lambda: users.reset_password(
             uow, actor=admin, user_id=user.id, new_password="a-new-password"),
             "user.reset_password"),
-        "org.create_district": (lambda: org.create_district(
+        "structure.create_district": (lambda: org.create_district(
             uow, actor=admin, name="镜铁区", kind="district"), "district.create"),
-        "org.update_district": (lambda: org.update_district(
+        "structure.update_district": (lambda: org.update_district(
             uow, actor=admin, district_id=d.id, version=d.version, name="雄关", parent_id=None),
             "district.update"),
-        "org.set_district_active": (lambda: org.set_district_active(
+        "structure.set_district_active": (lambda: org.set_district_active(
             uow, actor=admin, district_id=d.id, active=False), "district.deactivate"),
-        "org.create_industry": (lambda: org.create_industry(uow, actor=admin, name="供水"),
+        "structure.create_industry": (lambda: org.create_industry(uow, actor=admin, name="供水"),
                                 "industry.create"),
-        "org.update_industry": (lambda: org.update_industry(
+        "structure.update_industry": (lambda: org.update_industry(
             uow, actor=admin, industry_id=i.id, version=i.version, name="电力", active=True),
             "industry.update"),
-        "org.create_unit": (lambda: org.create_unit(uow, actor=admin, name="新单位"),
+        "structure.create_unit": (lambda: org.create_unit(uow, actor=admin, name="新单位"),
                             "unit.create"),
-        "org.update_unit": (lambda: org.update_unit(
+        "structure.update_unit": (lambda: org.update_unit(
             uow, actor=admin, unit_id=u.id, version=u.version, name="供电公司", district_id=None,
             industry_id=None, supervisor_id=None, first_responsible=""), "unit.update"),
-        "org.set_unit_active": (lambda: org.set_unit_active(
+        "structure.set_unit_active": (lambda: org.set_unit_active(
             uow, actor=admin, unit_id=u.id, active=False), "unit.deactivate"),
-        "unit_import.import_units": (lambda: unit_import.import_units(
+        "units.import_units": (lambda: unit_import.import_units(
             uow, actor=admin, filename="u.csv", content=csv, dry_run=False), "unit.import"),
         "auth.sign_in": (lambda: auth.sign_in(uow, username="root", password=PASSWORD),
                          "auth.signin"),
@@ -74,7 +78,7 @@ def _calls(uow, admin, world):
             uow, actor=admin, old=PASSWORD, new="changed-password"), "account.password_change"),
         "auth.set_own_language": (lambda: auth.set_own_language(
             uow, actor=admin, language="en"), "account.language"),
-        "demo.load_demo": (lambda: demo.load_demo(uow, password=PASSWORD, size="small"),
+        "loader.load_demo": (lambda: demo.load_demo(uow, password=PASSWORD, size="small"),
                            "demo.activity"),
     }
 

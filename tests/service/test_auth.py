@@ -4,14 +4,14 @@ import pytest
 
 from db.models import Role
 from db.timeutil import utcnow
-from services import auth, users
-from services.errors import (
+from services.core.errors import (
     AccountLocked,
     AuthenticationFailed,
     Conflict,
     PermissionDenied,
     ValidationFailed,
 )
+from services.identity import auth, users
 from tests.conftest import PASSWORD
 
 

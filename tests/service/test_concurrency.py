@@ -16,9 +16,9 @@ PER_PROCESS = 500
 
 def _create_units(url: str, prefix: str, start, errors) -> None:
     from db.engine import make_engine
-    from services import org
-    from services.system import system_actor
-    from services.uow import UnitOfWork
+    from services.core.system import system_actor
+    from services.core.uow import UnitOfWork
+    from services.org import structure as org
 
     uow = UnitOfWork(make_engine(url))
     start.wait(30)
@@ -73,9 +73,13 @@ def _race(calls):
 
 def test_confirm_and_reject_at_the_same_time_one_wins(engine, admin, make_user):
     from db.models import Role
-    from services import checklists, demo_checklist, inspections, org, review
-    from services.errors import DomainError
-    from services.uow import UnitOfWork
+    from demo import checklist as demo_checklist
+    from services.core.errors import DomainError
+    from services.core.uow import UnitOfWork
+    from services.fieldwork import checklists
+    from services.fieldwork import visits as inspections
+    from services.findings import review
+    from services.org import structure as org
 
     uow = UnitOfWork(engine)
     unit = org.create_unit(uow, actor=admin, name="窗口单位")
@@ -107,9 +111,9 @@ def test_confirm_and_reject_at_the_same_time_one_wins(engine, admin, make_user):
 
 
 def test_parallel_wrong_passwords_all_count_towards_the_lock(engine, make_user):
-    from services import auth
-    from services.errors import AccountLocked, AuthenticationFailed
-    from services.uow import UnitOfWork
+    from services.core.errors import AccountLocked, AuthenticationFailed
+    from services.core.uow import UnitOfWork
+    from services.identity import auth
 
     make_user("target")
     results = _race([
@@ -122,8 +126,11 @@ def test_parallel_wrong_passwords_all_count_towards_the_lock(engine, make_user):
 
 def test_the_same_start_twice_at_the_same_moment_makes_one_visit(engine, admin, make_user):
     from db.models import Inspection, Role
-    from services import checklists, demo_checklist, inspections, org
-    from services.uow import UnitOfWork
+    from demo import checklist as demo_checklist
+    from services.core.uow import UnitOfWork
+    from services.fieldwork import checklists
+    from services.fieldwork import visits as inspections
+    from services.org import structure as org
 
     uow = UnitOfWork(engine)
     unit = org.create_unit(uow, actor=admin, name="窗口单位")

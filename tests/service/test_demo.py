@@ -4,10 +4,12 @@ import pytest
 from sqlmodel import func, select
 
 from db.models import Finding, FindingStatusChange, Inspection, Photo
-from services import demo, finding_status, rectification
-from services.errors import Conflict
-from services.photo_store import PhotoStore
-from services.system import system_actor
+from demo import loader as demo
+from services.core.errors import Conflict
+from services.core.system import system_actor
+from services.findings import rectification
+from services.findings import status as finding_status
+from services.photos.store import PhotoStore
 from tests.conftest import PASSWORD
 
 

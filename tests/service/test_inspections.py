@@ -9,25 +9,22 @@ import pytest
 from sqlmodel import func, select
 
 from db.models import FindingStatusChange, Inspection, Photo, Role
-from services import (
-    checklists,
-    demo_checklist,
-    finding_status,
-    inspections,
-    org,
-    photos,
-    rectification,
-    review,
-    visit_plans,
-)
-from services.errors import (
+from demo import checklist as demo_checklist
+from services.core.errors import (
     InvalidTransition,
     NotFound,
     PermissionDenied,
     PhotoRejected,
     ValidationFailed,
 )
-from services.photo_store import PhotoStore
+from services.fieldwork import checklists
+from services.fieldwork import plans as visit_plans
+from services.fieldwork import visits as inspections
+from services.findings import rectification, review
+from services.findings import status as finding_status
+from services.org import structure as org
+from services.photos import evidence as photos
+from services.photos.store import PhotoStore
 from tests.conftest import PHOTOS
 
 
@@ -467,7 +464,7 @@ def test_templates_are_read_only_by_roles_that_use_them(uow, field):
 
 
 def test_cancelling_a_plan_someone_just_edited_is_refused(uow, field):
-    from services.errors import Conflict
+    from services.core.errors import Conflict
 
     plan = _plan(uow, field)
     _plan(uow, field, plan_id=plan.id, version=plan.version, note="改了时间")
@@ -574,10 +571,11 @@ def test_every_field_write_is_audited_and_labelled(uow, field, store):
     from db.models import AuditEvent
     from tests.service.test_audit import assert_audit_labels
 
-    modules = (visit_plans, checklists, inspections, photos, review, rectification)
+    modules = {"visit_plans": visit_plans, "checklists": checklists, "inspections": inspections,
+               "photos": photos, "review": review, "rectification": rectification}
     public = {
-        f"{m.__name__.split('.')[-1]}.{name}"
-        for m in modules
+        f"{alias}.{name}"
+        for alias, m in modules.items()
         for name, fn in pyinspect.getmembers(m, pyinspect.isfunction)
         if fn.__module__ == m.__name__ and name.startswith(
             ("save_", "cancel_", "start_", "add_", "remove_", "delete_", "discard_", "submit_",

@@ -2,9 +2,10 @@ import pytest
 from sqlmodel import func, select
 
 from db.models import AuditEvent, Role, Unit
-from services import org, users
-from services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from services.uow import UnitOfWork
+from services.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from services.core.uow import UnitOfWork
+from services.identity import users
+from services.org import structure as org
 
 
 @pytest.fixture

@@ -3,8 +3,9 @@ import io
 import pytest
 from openpyxl import Workbook
 
-from services import org, unit_import
-from services.errors import PermissionDenied
+from services.core.errors import PermissionDenied
+from services.imports import units as unit_import
+from services.org import structure as org
 
 HEADER = "名称,所属区镇,行业,主管部门,第一责任人\n"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from i18n import LANGUAGES, catalog, translate
-from services.permissions import PAGE_CAPABILITY, ROLES
+from services.core.permissions import PAGE_CAPABILITY, ROLES
 
 REPO = Path(__file__).resolve().parents[2]
 CODE_DIRS = ("app.py", "manage.py", "pages", "services", "ui")

@@ -16,9 +16,9 @@ import pytest
 from PIL import Image, ImageChops, ImageOps, ImageStat
 from PIL.TiffImagePlugin import IFDRational
 
-from services import imaging
-from services.errors import PhotoRejected
-from services.imaging import FontSet, IngestedPhoto, Watermark, ingest
+from services.core.errors import PhotoRejected
+from services.photos import imaging
+from services.photos.imaging import FontSet, IngestedPhoto, Watermark, ingest
 
 PHOTOS = Path(__file__).resolve().parents[2].parent / "shared" / "testdata" / "photos"
 REAL_PHOTOS = sorted(p.name for p in PHOTOS.glob("*") if p.suffix.lower() != ".md")

@@ -3,7 +3,7 @@
 import pytest
 
 from db.models import Role, User
-from services.permissions import PAGE_CAPABILITY, ROLE_CAPABILITIES, can, pages_for
+from services.core.permissions import PAGE_CAPABILITY, ROLE_CAPABILITIES, can, pages_for
 
 EXPECTED_PAGES = {
     "admin": ["admin_users", "admin_org", "admin_audit", "visit_plans", "checklists", "account"],
@@ -31,20 +31,18 @@ def test_an_inactive_user_can_do_nothing():
     assert not can(None, "account.self")
 
 
-def test_every_page_module_hands_a_cold_deep_link_back_to_app_py():
-    """A new server process runs pages/<url path>.py itself until st.navigation has run
-    once; each module must then run app.py (the sign-in gate), and each URL path must be
-    the module of its page so that a link lands where it points."""
+def test_no_page_module_sits_where_legacy_multipage_mode_would_run_it():
+    """A new server process runs top-level pages/*.py files on their own (Streamlit's legacy
+    multipage mode) until st.navigation has run once, skipping the sign-in gate in app.py.
+    Page modules therefore live in sub-packages only; each is in the menu section named
+    after its package."""
     from pathlib import Path
 
     from ui import navigation
 
     pages_dir = Path(navigation.__file__).parents[1] / "pages"
-    modules = {p.stem for p in pages_dir.glob("*.py")} - {"__init__"}
-    for module in modules:
-        source = (pages_dir / f"{module}.py").read_text(encoding="utf-8")
-        assert 'if __name__ == "__main__":' in source and "run_app()" in source, module
+    assert {p.name for p in pages_dir.glob("*.py")} == {"__init__.py"}
     for key, (render, _icon) in navigation.PAGES.items():
-        assert render.__module__ == f"pages.{key}"
-    assert {navigation.SIGNIN_PATH, navigation.SETUP_PATH} <= modules
+        assert render.__module__.startswith("pages."), key
+        assert navigation.section_of(key) in navigation.SECTIONS, key
     assert set(navigation.PAGES) == set(PAGE_CAPABILITY)

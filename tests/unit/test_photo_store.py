@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from services import photo_store
-from services.errors import NotFound, ValidationFailed
-from services.photo_store import PhotoStore
+from services.core.errors import NotFound, ValidationFailed
+from services.photos import store as photo_store
+from services.photos.store import PhotoStore
 
 REPO = Path(__file__).resolve().parents[2]
 DATA = b"\xff\xd8\xff" + b"photo bytes" * 100
@@ -132,7 +132,7 @@ def test_racing_writer_replaces_atomically(store, monkeypatch):
 WRITER = """
 import sys
 from pathlib import Path
-from services.photo_store import PhotoStore
+from services.photos.store import PhotoStore
 store = PhotoStore(Path(sys.argv[1]))
 payloads = [bytes([i]) * 200_000 for i in range(8)]
 for _ in range(5):

@@ -1,0 +1,1 @@
+"""System administration: users, organisation, audit log."""

@@ -1,0 +1,151 @@
+"""Administration of user accounts."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from services.core.permissions import ROLES
+from services.identity import users
+from services.org import structure as org
+from ui import context
+from ui.context import t
+from ui.feedback import reported, saving
+from ui.widgets import optional_select, seen_version
+
+
+def render() -> None:
+    actor = context.current_user()
+    st.title(t("users.title"))
+    context.show_flash()
+    rows = users.list_users(context.uow(), actor=actor)
+    districts = {d.id: d.name for d in org.list_districts(context.uow(), actor=actor)}
+    units = {
+        u.id: u.name for u in org.list_units(context.uow(), actor=actor, include_inactive=False)
+    }
+
+    st.dataframe(_table(rows), hide_index=True)
+
+    with st.expander(t("users.create"), expanded=not rows):
+        _create_form(actor, districts, units)
+
+    if rows:
+        st.subheader(t("users.edit"))
+        by_id = {r.id: r for r in rows}
+        user_id = st.selectbox(
+            t("users.pick"),
+            list(by_id),
+            key="users_pick",
+            format_func=lambda i: f"{by_id[i].username} · {by_id[i].display_name}",
+        )
+        _edit_form(actor, by_id[user_id], districts, units)
+
+
+def _table(rows: list[users.UserRow]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            t("field.username"): [r.username for r in rows],
+            t("field.display_name"): [r.display_name for r in rows],
+            t("field.role"): [t("role." + r.role) for r in rows],
+            t("field.district"): [r.district or "" for r in rows],
+            t("field.unit"): [r.unit or "" for r in rows],
+            t("field.active"): [r.active for r in rows],
+            t("users.locked_until"): [r.locked_until for r in rows],
+            t("users.last_signin"): [r.last_signin_at for r in rows],
+        }
+    )
+
+
+def _role_select(key: str, current: str | None = None) -> str:
+    return st.selectbox(
+        t("field.role"),
+        ROLES,
+        key=key,
+        format_func=lambda r: t("role." + r),
+        index=ROLES.index(current) if current in ROLES else 0,
+    )
+
+
+def _create_form(actor, districts: dict[int, str], units: dict[int, str]) -> None:
+    with st.form("user_create", clear_on_submit=False):
+        username = st.text_input(t("field.username"), key="uc_username")
+        display = st.text_input(t("field.display_name"), key="uc_display")
+        role = _role_select("uc_role")
+        district = optional_select(
+            t("field.district"), districts, None, key="uc_district", none_label=t("common.none")
+        )
+        unit = optional_select(
+            t("field.unit"), units, None, key="uc_unit", none_label=t("common.none")
+        )
+        password = st.text_input(
+            t("field.password"),
+            type="password",
+            key="uc_password",
+            help=t("auth.password_rule", min=10),
+        )
+        submitted = st.form_submit_button(t("users.create"), type="primary")
+    if submitted:
+        with reported():
+            user = users.create_user(
+                context.uow(),
+                actor=actor,
+                username=username,
+                display_name=display,
+                role=role,
+                password=password,
+                district_id=district,
+                unit_id=unit,
+            )
+            context.flash("success", "users.created", username=user.username)
+            for key in ("uc_username", "uc_display", "uc_password"):
+                st.session_state.pop(key, None)
+            st.rerun()
+
+
+def _edit_form(actor, row: users.UserRow, districts: dict[int, str], units: dict[int, str]) -> None:
+    k = f"ue_{row.id}"
+    version = seen_version(k, row.version)
+    with st.form(f"{k}_form"):
+        display = st.text_input(t("field.display_name"), value=row.display_name, key=f"{k}_display")
+        role = _role_select(f"{k}_role", row.role)
+        district = optional_select(
+            t("field.district"),
+            districts,
+            row.district_id,
+            key=f"{k}_district",
+            none_label=t("common.none"),
+        )
+        unit = optional_select(
+            t("field.unit"), units, row.unit_id, key=f"{k}_unit", none_label=t("common.none")
+        )
+        saved = st.form_submit_button(t("common.save"), type="primary")
+    if saved:
+        with saving(k):
+            users.update_user(
+                context.uow(),
+                actor=actor,
+                user_id=row.id,
+                version=version,
+                display_name=display,
+                role=role,
+                district_id=district,
+                unit_id=unit,
+            )
+
+    left, right = st.columns(2)
+    with left, st.form(f"{k}_reset", clear_on_submit=True):
+        new_password = st.text_input(t("users.new_password"), type="password", key=f"{k}_pw")
+        if st.form_submit_button(t("users.reset_password")):
+            with reported():
+                users.reset_password(
+                    context.uow(), actor=actor, user_id=row.id, new_password=new_password
+                )
+                st.success(t("users.password_reset", username=row.username))
+    with right:
+        label = t("users.deactivate") if row.active else t("users.reactivate")
+        if st.button(label, key=f"{k}_toggle", width="stretch"):
+            with reported():
+                users.set_active(context.uow(), actor=actor, user_id=row.id, active=not row.active)
+                context.flash("success", "common.saved")
+                st.rerun()
+

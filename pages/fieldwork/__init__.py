@@ -1,0 +1,1 @@
+"""Field inspections: today's visits, the visit record, visit plans, checklists."""

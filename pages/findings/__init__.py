@@ -1,0 +1,1 @@
+"""Problems found: review, verification and the unit's rectification."""

@@ -1,0 +1,240 @@
+"""Verification of rectification (整改核验): the office or an inspector checks what a unit
+reported and closes the finding (销号) or sends it back (重新整改); a second tab lists every
+confirmed finding with its deadline and whether it is overdue."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import streamlit as st
+
+from services.core.permissions import require
+from services.findings import rectification, review
+from services.findings import status as finding_status
+from ui import context
+from ui.context import local_time, t
+from ui.feedback import saving
+from ui.photo_views import thumbnails
+from ui.tablet import touch_friendly
+from ui.text import plain
+from ui.widgets import forget_form, seen_version
+
+# Confirmed statuses in the order of a finding's life.
+CONFIRMED = (
+    finding_status.RECTIFYING,
+    finding_status.REOPENED,
+    finding_status.REPORTED,
+    finding_status.VERIFIED,
+)
+
+TABLE_ROWS = 500  # deadline first: the rows an office clerk acts on come first
+
+
+def render() -> None:
+    touch_friendly()
+    actor = context.current_user()
+    # A unit's liaison may list the findings of the unit (rectification.list_cases lets
+    # them), but verifying is not theirs: this page refuses at once.
+    require(actor, "finding.verify")
+    st.title(t("verify.title"))
+    context.show_flash()
+    todo, everything = st.tabs([t("verify.tab_todo"), t("verify.tab_all")])
+    with todo:
+        _todo(actor)
+    with everything:
+        _all(actor)
+
+
+
+# --- waiting for verification -----------------------------------------------------------
+
+
+def _todo(actor) -> None:
+    cases = rectification.list_cases(
+        context.uow(), actor=actor, statuses=(finding_status.REPORTED,)
+    )
+    _decided_meanwhile({c.id for c in cases})
+    if not cases:
+        st.success(t("verify.nothing"))
+        return
+    st.caption(t("verify.count", n=len(cases)))
+    # One case at a time: each shows photos, and a tablet should not load them all.
+    by_id = {c.id: c for c in cases}
+    pick = st.selectbox(
+        t("verify.pick"), list(by_id), key="vf_pick",
+        format_func=lambda i: f"{by_id[i].unit} · {t('category.' + by_id[i].category)}"
+        f" · {by_id[i].description[:30]}",
+    )
+    with st.container(border=True):
+        _case(actor, by_id[pick])
+
+
+def _form_key(finding_id: int) -> str:
+    return f"vf_{finding_id}_"
+
+
+def _decided_meanwhile(shown: set[int]) -> None:
+    """A case this user had open that left the list without their own decision (their own
+    one forgets the form): someone else verified or reopened it first."""
+    seen = re.compile(r"^vf_(\d+)___version$")
+    gone = [int(m.group(1)) for key in list(st.session_state)
+            if (m := seen.match(str(key))) and int(m.group(1)) not in shown]
+    if gone:
+        st.warning(t("verify.decided_meanwhile", n=len(gone)))
+    for finding_id in gone:
+        forget_form(_form_key(finding_id))
+
+
+def _case(actor, case: rectification.FindingCase) -> None:
+    k = _form_key(case.id)
+    badges = [
+        f":{_severity_color(case.severity)}-badge[{t('severity.' + case.severity)}]",
+        f":violet-badge[{t('finding_status.' + case.status)}]",
+    ]
+    if case.overdue:
+        badges.append(f":red-badge[{t('verify.overdue')}]")
+    elif case.reported_late:
+        badges.append(f":red-badge[{t('verify.reported_late')}]")
+    st.markdown(f"**{case.unit}** · {t('category.' + case.category)} · " + " ".join(badges))
+    st.caption(
+        t("verify.meta", visited=local_time(case.visited_at),
+          deadline=case.deadline or t("common.none"))
+    )
+
+    st.markdown(f"**{t('verify.finding')}**")
+    st.markdown(plain(case.description))
+    if case.responsible_person:
+        st.caption(t("review.responsible", name=case.responsible_person))
+    thumbnails(case.photos, key=f"{k}photos")
+
+    if case.rectifications:
+        latest = case.rectifications[-1]
+        heading = t("verify.latest_report", who=latest.submitted_by,
+                    when=local_time(latest.submitted_at))
+        st.markdown(f"**{heading}**")
+        st.markdown(plain(latest.text))
+        thumbnails(latest.photos, key=f"{k}rect_photos")
+        earlier = case.rectifications[:-1]
+        if earlier:
+            with st.expander(t("verify.earlier_reports", n=len(earlier))):
+                for rect in reversed(earlier):
+                    st.markdown(f"**{local_time(rect.submitted_at)} · {rect.submitted_by}**")
+                    st.markdown(plain(rect.text))
+                    if rect.outcome:
+                        st.caption(t("finding_status." + rect.outcome)
+                                   + (f"：{plain(rect.verify_note)}" if rect.verify_note else ""))
+                    thumbnails(rect.photos, key=f"{k}r{rect.id}")
+    has_photos = case.photos or any(r.photos for r in case.rectifications)
+    if has_photos and st.toggle(t("review.show_large"), key=f"{k}large"):
+        st.caption(t("verify.finding"))
+        thumbnails(case.photos, key=f"{k}photos_big", large=True)
+        if case.rectifications:
+            st.caption(t("verify.rect_photos"))
+            thumbnails(case.rectifications[-1].photos, key=f"{k}rect_big", large=True)
+
+    with st.expander(t("verify.history")):
+        _history(case)
+
+    _decide(actor, case, k)
+
+
+def _severity_color(severity: str) -> str:
+    return {"general": "blue", "serious": "orange", "severe": "red"}.get(severity, "gray")
+
+
+def _history(case: rectification.FindingCase) -> None:
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "at": [local_time(h.at) for h in case.history],
+                "change": [
+                    (t("finding_status." + h.from_status) + " → " if h.from_status else "")
+                    + t("finding_status." + h.to_status)
+                    for h in case.history
+                ],
+                "actor": [h.actor or "" for h in case.history],
+                "note": [h.note for h in case.history],
+            }
+        ),
+        hide_index=True,
+        key=f"vf_{case.id}_history",
+        column_config={
+            "at": st.column_config.TextColumn(t("verify.history_at")),
+            "change": st.column_config.TextColumn(t("verify.history_change")),
+            "actor": st.column_config.TextColumn(t("verify.history_actor")),
+            "note": st.column_config.TextColumn(t("field.note")),
+        },
+    )
+
+
+def _decide(actor, case: rectification.FindingCase, k: str) -> None:
+    version = seen_version(k, case.version)
+    note = st.text_area(t("verify.note"), key=f"{k}note", max_chars=2000,
+                        placeholder=t("verify.note_hint"))
+    new_deadline = st.date_input(
+        t("verify.reopen_deadline"), value=review.default_deadline(case.severity),
+        min_value=review.today_local(), key=f"{k}deadline",
+    )
+    accept_col, reopen_col = st.columns(2)
+    if accept_col.button(t("verify.accept"), key=f"{k}accept", type="primary", width="stretch"):
+        with saving(k, "verify.accepted"):
+            rectification.verify(context.uow(), actor=actor, finding_id=case.id, accept=True,
+                                 note=note, version=version)
+    if reopen_col.button(t("verify.reopen"), key=f"{k}reopen", width="stretch"):
+        with saving(k, "verify.reopened"):
+            rectification.verify(context.uow(), actor=actor, finding_id=case.id, accept=False,
+                                 note=note, version=version, deadline=new_deadline)
+
+
+# --- all confirmed findings ---------------------------------------------------------------
+
+
+def _all(actor) -> None:
+    chosen = st.multiselect(
+        t("verify.status_filter"), CONFIRMED, default=list(CONFIRMED), key="vf_all_status",
+        format_func=lambda s: t("finding_status." + s),
+    )
+    overdue_only = st.toggle(t("verify.overdue_only"), key="vf_all_overdue")
+    statuses = tuple(chosen) or CONFIRMED
+    total, overdue = rectification.count_cases(context.uow(), actor=actor, statuses=statuses,
+                                               overdue_only=overdue_only)
+    cases = rectification.list_cases(context.uow(), actor=actor, statuses=statuses,
+                                     overdue_only=overdue_only, limit=TABLE_ROWS)
+    left, right = st.columns(2)
+    left.metric(t("verify.total"), total)
+    right.metric(t("verify.overdue_total"), overdue)
+    if not cases:
+        st.info(t("verify.none_match"))
+        return
+    if total > len(cases):
+        st.caption(t("verify.first_rows", shown=len(cases), total=total))
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "unit": [c.unit for c in cases],
+                "category": [t("category." + c.category) for c in cases],
+                "severity": [t("severity." + c.severity) for c in cases],
+                "status": [t("finding_status." + c.status) for c in cases],
+                "deadline": [c.deadline for c in cases],
+                "overdue": [c.overdue for c in cases],
+                "reports": [len(c.rectifications) for c in cases],
+                "visited": [local_time(c.visited_at) for c in cases],
+                "description": [c.description for c in cases],
+            }
+        ),
+        hide_index=True,
+        key="vf_all_table",
+        column_config={
+            "unit": st.column_config.TextColumn(t("review.unit")),
+            "category": st.column_config.TextColumn(t("field.category")),
+            "severity": st.column_config.TextColumn(t("field.severity")),
+            "description": st.column_config.TextColumn(t("field.description")),
+            "status": st.column_config.TextColumn(t("verify.status")),
+            "deadline": st.column_config.DateColumn(t("field.deadline"), format="YYYY-MM-DD"),
+            "overdue": st.column_config.CheckboxColumn(t("verify.overdue")),
+            "visited": st.column_config.TextColumn(t("review.visited_at")),
+            "reports": st.column_config.NumberColumn(t("verify.reports")),
+        },
+    )
+

@@ -1,0 +1,1 @@
+"""Sign-in, first-run set-up and the user's own account."""

@@ -1,0 +1,69 @@
+"""My account: who I am, change password, choose language."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from services.identity import auth
+from ui import context
+from ui.context import t
+from ui.feedback import reported
+from ui.widgets import LANGUAGE_NAMES
+
+
+def render() -> None:
+    user = context.current_user()
+    st.title(t("account.title"))
+    context.show_flash()
+    st.markdown(
+        f"**{t('field.username')}**: {user.username}  \n"
+        f"**{t('field.display_name')}**: {user.display_name}  \n"
+        f"**{t('field.role')}**: {t('role.' + user.role)}"
+    )
+
+    st.subheader(t("account.language"))
+    current = context.language()
+    choice = st.radio(
+        t("account.language"),
+        list(context.languages()),
+        horizontal=True,
+        index=list(context.languages()).index(current),
+        format_func=LANGUAGE_NAMES.__getitem__,
+        label_visibility="collapsed",
+        key="account_language",
+    )
+    if choice != current:
+        with reported():
+            auth.set_own_language(context.uow(), actor=user, language=choice)
+            context.set_language(choice)
+            st.rerun()
+
+    st.subheader(t("account.change_password"))
+    with st.form("password_form", clear_on_submit=True):
+        old = st.text_input(t("account.old_password"), type="password", key="pw_old")
+        new = st.text_input(
+            t("account.new_password"),
+            type="password",
+            key="pw_new",
+            help=t("auth.password_rule", min=10),
+        )
+        again = st.text_input(t("field.password_again"), type="password", key="pw_again")
+        submitted = st.form_submit_button(t("account.save_password"), type="primary")
+    if submitted:
+        if new != again:
+            st.error(t("account.passwords_differ"))
+        else:
+            with reported():
+                auth.change_own_password(context.uow(), actor=user, old=old, new=new)
+                st.success(t("account.password_changed"))
+
+
+def sign_out() -> None:
+    """Target of the "sign out" menu entry."""
+    user = context.current_user()
+    if user is not None:
+        auth.sign_out(context.uow(), actor=user)
+    context.end_session()
+    context.flash("success", "auth.signed_out")
+    st.rerun()
+

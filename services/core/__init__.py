@@ -1,0 +1,1 @@
+"""Shared machinery: unit of work, errors, permissions, visibility, validation, audit log."""

@@ -1,0 +1,62 @@
+"""The permission matrix: which role may do what. One table, used by the navigation
+(which pages a role sees) and by the services (which refuse on their own)."""
+
+from __future__ import annotations
+
+from db.models import Role, User
+from services.core.errors import PermissionDenied
+
+# Capabilities are verbs on business objects. Pages name the capability they need.
+ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
+    Role.ADMIN: frozenset(
+        {
+            "account.self", "users.manage", "org.manage", "org.view", "audit.view",
+            "checklist.manage", "plan.manage", "finding.view_all", "photo.original",
+        }
+    ),
+    Role.OFFICE: frozenset(
+        {
+            "account.self", "org.view", "checklist.manage", "plan.manage", "finding.view_all",
+            "finding.review", "finding.verify", "photo.original",
+        }
+    ),
+    # Leaders follow what the office has confirmed; unreviewed findings are not facts yet.
+    Role.LEADER: frozenset({"account.self", "org.view", "finding.view_confirmed"}),
+    Role.INSPECTOR: frozenset(
+        {"account.self", "org.view", "inspection.record", "finding.view_all", "finding.verify"}
+    ),
+    Role.UNIT: frozenset({"account.self", "rectification.submit"}),
+}
+
+ROLES: tuple[str, ...] = tuple(r.value for r in Role)
+
+# Page key -> capability that shows it. Order is the menu order.
+PAGE_CAPABILITY: dict[str, str] = {
+    "inspect_today": "inspection.record",
+    "inspect_visit": "inspection.record",
+    "rectify": "rectification.submit",
+    "review": "finding.review",
+    "verify": "finding.verify",
+    "admin_users": "users.manage",
+    "admin_org": "org.manage",
+    "admin_audit": "audit.view",
+    "visit_plans": "plan.manage",
+    "checklists": "checklist.manage",
+    "account": "account.self",
+}
+
+
+def can(actor: User | None, capability: str) -> bool:
+    if actor is None or not actor.active:
+        return False
+    return capability in ROLE_CAPABILITIES.get(actor.role, frozenset())
+
+
+def require(actor: User | None, capability: str) -> None:
+    if not can(actor, capability):
+        raise PermissionDenied(capability=capability)
+
+
+def pages_for(role: str) -> list[str]:
+    caps = ROLE_CAPABILITIES.get(role, frozenset())
+    return [page for page, cap in PAGE_CAPABILITY.items() if cap in caps]

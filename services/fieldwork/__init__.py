@@ -1,0 +1,1 @@
+"""Field inspections: checklists, confidential visit plans, visits."""

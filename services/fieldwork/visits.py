@@ -1,0 +1,485 @@
+"""The inspector's visit: start (from a plan or unplanned), answer the checklist, record
+findings, submit. Every step is saved on the server at once, so a reload, a closed tab or
+a dropped connection loses nothing; client keys make a retried start or submit harmless."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import func, or_
+from sqlmodel import select
+
+from db.models import (
+    ChecklistAnswer,
+    ChecklistItem,
+    Finding,
+    FindingStatusChange,
+    Inspection,
+    Photo,
+    Severity,
+    Unit,
+    User,
+    VisitPlan,
+)
+from db.timeutil import utcnow
+from services.core.errors import NotFound, PermissionDenied, ValidationFailed
+from services.core.permissions import can, require
+from services.core.uow import UnitOfWork, idempotent, snapshot
+from services.core.validation import clean_text
+from services.fieldwork import checklists
+from services.fieldwork import plans as visit_plans
+from services.findings import status as finding_status
+from services.photos import evidence as photos
+
+DRAFT, SUBMITTED, REVIEWED = "draft", "submitted", "reviewed"
+SEVERITIES = tuple(s.value for s in Severity)
+CATEGORIES = (
+    "eight_systems", "discipline", "attitude", "efficiency", "publicity", "environment", "other",
+)
+
+
+@dataclass(frozen=True)
+class PhotoRef:
+    id: int
+    sha256: str
+    width: int
+    height: int
+    taken_at: datetime | None
+    gps_lat: float | None
+    gps_lon: float | None
+
+
+@dataclass(frozen=True)
+class FindingView:
+    id: int
+    client_key: str
+    inspection_id: int
+    unit_id: int
+    item_id: int | None
+    category: str
+    severity: str
+    description: str
+    responsible_person: str
+    status: str
+    deadline: date | None
+    version: int
+    photos: tuple[PhotoRef, ...] = ()
+
+
+@dataclass(frozen=True)
+class VisitView:
+    id: int
+    client_key: str
+    unit_id: int
+    unit: str
+    kind: str
+    plan_id: int | None
+    inspector_id: int
+    visited_at: datetime
+    summary: str
+    status: str
+    version: int
+    template: checklists.TemplateView
+    answers: dict[int, str] = field(default_factory=dict)
+    findings: tuple[FindingView, ...] = ()
+
+    def failing_items(self) -> list[ChecklistItem]:
+        return [i for i in self.template.items if checklists.fails(i, self.answers.get(i.id))]
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+def photo_refs(
+    session, *, actor: User, finding_ids=(), rectification_ids=()
+) -> dict[tuple[str, int], list]:
+    """Photos grouped by ("finding"|"rectification", id), oldest first. Where a photo was
+    taken is evidence for the office, not for the unit: GPS only with photo.original."""
+    with_gps = can(actor, "photo.original")
+    out: dict[tuple[str, int], list[PhotoRef]] = {}
+    conditions = []
+    if finding_ids:
+        conditions.append(Photo.finding_id.in_(list(finding_ids)))
+    if rectification_ids:
+        conditions.append(Photo.rectification_id.in_(list(rectification_ids)))
+    if not conditions:
+        return out
+    for p in session.exec(select(Photo).where(or_(*conditions)).order_by(Photo.id)).all():
+        lat, lon = (p.gps_lat, p.gps_lon) if with_gps else (None, None)
+        ref = PhotoRef(p.id, p.sha256, p.width, p.height, p.taken_at, lat, lon)
+        if p.finding_id is not None:
+            out.setdefault(("finding", p.finding_id), []).append(ref)
+        if p.rectification_id is not None:
+            out.setdefault(("rectification", p.rectification_id), []).append(ref)
+    return out
+
+
+def _finding_view(f: Finding, photos: list[PhotoRef]) -> FindingView:
+    return FindingView(
+        f.id, f.client_key, f.inspection_id, f.unit_id, f.item_id, f.category, f.severity,
+        f.description, f.responsible_person, f.status, f.deadline, f.version, tuple(photos),
+    )
+
+
+def get_visit(uow: UnitOfWork, *, actor: User, inspection_id: int) -> VisitView:
+    with uow.read() as r:
+        s = r.session
+        insp = r.get(Inspection, inspection_id)
+        _require_reader(actor, insp)
+        unit = s.get(Unit, insp.unit_id)
+        answers = {
+            a.item_id: a.value
+            for a in s.exec(
+                select(ChecklistAnswer).where(ChecklistAnswer.inspection_id == insp.id)
+            ).all()
+        }
+        findings = s.exec(
+            select(Finding).where(Finding.inspection_id == insp.id).order_by(Finding.id)
+        ).all()
+        refs = photo_refs(s, actor=actor, finding_ids=[f.id for f in findings])
+        tpl = r.get(checklists.ChecklistTemplate, insp.template_id)
+        items = checklists.items_of_inspection(
+            s, insp.template_id, insp.id, submitted=insp.status != DRAFT
+        )
+    template = checklists.TemplateView(
+        tpl.id, tpl.name, tpl.description, tpl.active, tpl.version, tuple(items)
+    )
+    return VisitView(
+        insp.id, insp.client_key, insp.unit_id, unit.name, insp.kind, insp.plan_id,
+        insp.inspector_id, insp.visited_at, insp.summary, insp.status, insp.version, template,
+        answers, tuple(_finding_view(f, refs.get(("finding", f.id), [])) for f in findings),
+    )
+
+
+def _require_reader(actor: User, insp: Inspection) -> None:
+    """A whole visit (all answers, all findings) is for its author and, once submitted, for
+    those who see every submitted finding."""
+    if insp.inspector_id == actor.id and can(actor, "inspection.record"):
+        return
+    if insp.status != DRAFT and can(actor, "finding.view_all"):
+        return
+    raise PermissionDenied(capability="inspection.view")
+
+
+@dataclass(frozen=True)
+class DraftRow:
+    id: int
+    unit: str
+    kind: str
+    visited_at: datetime
+    updated_at: datetime
+    findings: int
+
+
+def list_drafts(uow: UnitOfWork, *, actor: User) -> list[DraftRow]:
+    require(actor, "inspection.record")
+    with uow.read() as r:
+        rows = r.session.exec(
+            select(Inspection, Unit.name, func.count(Finding.id))
+            .join(Unit, Inspection.unit_id == Unit.id)
+            .join(Finding, Finding.inspection_id == Inspection.id, isouter=True)
+            .where(Inspection.inspector_id == actor.id, Inspection.status == DRAFT)
+            .group_by(Inspection.id, Unit.name)
+            .order_by(Inspection.updated_at.desc())
+        ).all()
+    return [DraftRow(i.id, n, i.kind, i.visited_at, i.updated_at, c) for i, n, c in rows]
+
+
+def recent_units(uow: UnitOfWork, *, actor: User, limit: int = 5) -> list[tuple[int, str]]:
+    """The units this inspector visited last, most recent first: the unit picker starts there."""
+    require(actor, "inspection.record")
+    with uow.read() as r:
+        rows = r.session.exec(
+            select(Unit.id, Unit.name, func.max(Inspection.visited_at).label("last"))
+            .join(Inspection, Inspection.unit_id == Unit.id)
+            .where(Inspection.inspector_id == actor.id, Unit.active)
+            .group_by(Unit.id, Unit.name)
+            .order_by(func.max(Inspection.visited_at).desc())
+            .limit(limit)
+        ).all()
+    return [(i, n) for i, n, _ in rows]
+
+
+# --- writing ------------------------------------------------------------------------------
+
+
+def _own_draft(uow: UnitOfWork, actor: User, inspection_id: int) -> Inspection:
+    insp = uow.get(Inspection, inspection_id)
+    if insp.inspector_id != actor.id:
+        raise PermissionDenied(capability="inspection.edit")
+    if insp.status != DRAFT:
+        raise ValidationFailed("inspection.already_submitted")
+    return insp
+
+
+def _touch(insp: Inspection) -> None:
+    insp.updated_at = utcnow()
+    insp.version += 1
+
+
+@idempotent
+def start_visit(
+    uow: UnitOfWork,
+    *,
+    actor: User,
+    client_key: str,
+    unit_id: int | None = None,
+    kind: str | None = None,
+    template_id: int | None = None,
+    plan_id: int | None = None,
+) -> Inspection:
+    """From a plan (unit, kind and checklist come from it) or unplanned. Starting again with
+    the same client key returns the draft already made."""
+    require(actor, "inspection.record")
+    client_key = clean_text(client_key, field="client_key", max_len=64)
+    with uow:
+        s = uow.session
+        existing = s.exec(select(Inspection).where(Inspection.client_key == client_key)).first()
+        if existing is not None:
+            if existing.inspector_id != actor.id:
+                raise PermissionDenied(capability="inspection.edit")
+            return existing
+        if plan_id is not None:
+            plan = s.get(VisitPlan, plan_id)
+            if plan is None or not visit_plans.is_assigned(uow, plan_id, actor.id):
+                raise NotFound()
+            if plan.status != visit_plans.PLANNED:
+                raise ValidationFailed("plan.not_editable")
+            unit_id, kind, template_id = plan.unit_id, plan.kind, plan.template_id
+        if unit_id is None or s.get(Unit, unit_id) is None:
+            raise ValidationFailed("inspection.unit_required", field="unit")
+        if kind not in visit_plans.KINDS:
+            raise ValidationFailed("inspection.kind_unknown", field="kind")
+        if template_id is None or s.get(checklists.ChecklistTemplate, template_id) is None:
+            raise ValidationFailed("plan.template_missing", field="template")
+        insp = Inspection(
+            client_key=client_key, unit_id=unit_id, kind=kind, template_id=template_id,
+            plan_id=plan_id, inspector_id=actor.id,
+        )
+        s.add(insp)
+        s.flush()
+        uow.audit(actor, "inspection.start", "inspection", insp.id, after=snapshot(insp))
+        uow.commit()
+        return insp
+
+
+@idempotent
+def save_answers(
+    uow: UnitOfWork, *, actor: User, inspection_id: int, answers: dict[int, str]
+) -> None:
+    """Saves the given answers (others stay as they were); an empty value clears one."""
+    require(actor, "inspection.record")
+    with uow:
+        s = uow.session
+        insp = _own_draft(uow, actor, inspection_id)
+        items = {
+            i.id: i
+            for i in s.exec(
+                select(ChecklistItem).where(ChecklistItem.template_id == insp.template_id)
+            ).all()
+        }
+        stored = {
+            a.item_id: a
+            for a in s.exec(
+                select(ChecklistAnswer).where(ChecklistAnswer.inspection_id == insp.id)
+            ).all()
+        }
+        changed = {}
+        for item_id, raw in answers.items():
+            item = items.get(item_id)
+            if item is None:
+                raise ValidationFailed("inspection.item_unknown")
+            value = checklists.check_answer(item, raw)
+            row = stored.get(item_id) or ChecklistAnswer(inspection_id=insp.id, item_id=item_id)
+            if row.value != value or row.id is None:
+                row.value = value
+                s.add(row)
+                changed[str(item_id)] = value
+        if changed:
+            _touch(insp)
+            uow.audit(actor, "inspection.answers", "inspection", insp.id, after=changed)
+        uow.commit()
+
+
+def save_details(
+    uow: UnitOfWork, *, actor: User, inspection_id: int, summary: str,
+    visited_at: datetime | None = None,
+) -> None:
+    require(actor, "inspection.record")
+    summary = clean_text(summary, field="summary", max_len=4000, required=False)
+    with uow:
+        insp = _own_draft(uow, actor, inspection_id)
+        before = snapshot(insp)
+        insp.summary = summary
+        if visited_at is not None:
+            insp.visited_at = visited_at
+        _touch(insp)
+        uow.audit(actor, "inspection.details", "inspection", insp.id, before=before,
+                  after=snapshot(insp))
+        uow.commit()
+
+
+@idempotent
+def save_finding(
+    uow: UnitOfWork,
+    *,
+    actor: User,
+    inspection_id: int,
+    client_key: str,
+    category: str,
+    severity: str,
+    description: str,
+    responsible_person: str = "",
+    item_id: int | None = None,
+) -> Finding:
+    """Create the finding named by `client_key`, or update it: a retried save is one finding."""
+    require(actor, "inspection.record")
+    client_key = clean_text(client_key, field="client_key", max_len=64)
+    if category not in CATEGORIES:
+        raise ValidationFailed("finding.category_unknown", field="category")
+    if severity not in SEVERITIES:
+        raise ValidationFailed("finding.severity_unknown", field="severity")
+    description = clean_text(description, field="description", max_len=4000)
+    responsible_person = clean_text(
+        responsible_person, field="responsible_person", max_len=100, required=False
+    )
+    with uow:
+        s = uow.session
+        insp = _own_draft(uow, actor, inspection_id)
+        if item_id is not None:
+            item = s.get(ChecklistItem, item_id)
+            if item is None or item.template_id != insp.template_id:
+                raise ValidationFailed("inspection.item_unknown")
+        finding = s.exec(select(Finding).where(Finding.client_key == client_key)).first()
+        if finding is not None and finding.inspection_id != insp.id:
+            raise PermissionDenied(capability="inspection.edit")
+        created = finding is None
+        before = None if created else snapshot(finding)
+        if created:
+            finding = Finding(client_key=client_key, inspection_id=insp.id, unit_id=insp.unit_id,
+                              category=category, description=description)
+        finding.category, finding.severity, finding.description = category, severity, description
+        finding.responsible_person, finding.item_id = responsible_person, item_id
+        if not created:
+            finding.version += 1
+        s.add(finding)
+        s.flush()
+        if created:
+            finding_status.log_created(s, finding, actor=actor)
+        _touch(insp)
+        uow.audit(actor, "finding.create" if created else "finding.update", "finding",
+                  finding.id, before=before, after=snapshot(finding))
+        uow.commit()
+        return finding
+
+
+def delete_finding(uow: UnitOfWork, *, actor: User, finding_id: int, store=None) -> None:
+    """Only from a draft; its photos go with it."""
+    require(actor, "inspection.record")
+    with uow:
+        finding = uow.get(Finding, finding_id)
+        insp = _own_draft(uow, actor, finding.inspection_id)
+        before = snapshot(finding)
+        orphans = _delete_draft_finding(uow, finding)
+        _touch(insp)
+        uow.audit(actor, "finding.delete", "finding", finding_id, before=before)
+        uow.commit()
+    photos.remove_unreferenced(uow, store or photos.default_store(), orphans)
+
+
+def discard_draft(uow: UnitOfWork, *, actor: User, inspection_id: int, store=None) -> None:
+    """Throw away one's own draft (a visit started at the wrong unit, say), with its
+    answers, findings and photos. A plan it came from stays planned."""
+    require(actor, "inspection.record")
+    with uow:
+        s = uow.session
+        insp = _own_draft(uow, actor, inspection_id)
+        before = snapshot(insp)
+        orphans: list[str] = []
+        for finding in s.exec(select(Finding).where(Finding.inspection_id == insp.id)).all():
+            orphans += _delete_draft_finding(uow, finding)
+        for answer in s.exec(
+            select(ChecklistAnswer).where(ChecklistAnswer.inspection_id == insp.id)
+        ).all():
+            s.delete(answer)
+        s.flush()
+        s.delete(insp)
+        uow.audit(actor, "inspection.discard", "inspection", inspection_id, before=before)
+        uow.commit()
+    photos.remove_unreferenced(uow, store or photos.default_store(), orphans)
+
+
+def _delete_draft_finding(uow: UnitOfWork, finding: Finding) -> list[str]:
+    s = uow.session
+    orphans = photos.detach_all(uow, finding_id=finding.id)
+    for change in s.exec(
+        select(FindingStatusChange).where(FindingStatusChange.finding_id == finding.id)
+    ):
+        s.delete(change)
+    s.flush()
+    s.delete(finding)
+    return orphans
+
+
+def submit_visit(uow: UnitOfWork, *, actor: User, inspection_id: int) -> Inspection:
+    """Draft -> submitted, its findings -> open for review. Submitting an inspection that
+    is already submitted (a double tap, a retry after a time-out) returns it unchanged."""
+    require(actor, "inspection.record")
+    with uow:
+        s = uow.session
+        insp = uow.get(Inspection, inspection_id)
+        if insp.inspector_id != actor.id:
+            raise PermissionDenied(capability="inspection.edit")
+        if insp.status != DRAFT:
+            return insp
+        _check_complete(uow, insp)
+        findings = s.exec(select(Finding).where(Finding.inspection_id == insp.id)).all()
+        for finding in findings:
+            finding_status.transition(s, finding, finding_status.OPEN, actor=actor)
+        before = snapshot(insp)
+        # A visit that found nothing leaves nothing for the office to decide.
+        insp.status = SUBMITTED if findings else REVIEWED
+        insp.submitted_at = utcnow()
+        _touch(insp)
+        if insp.plan_id is not None:
+            plan = s.get(VisitPlan, insp.plan_id)
+            if plan is not None and plan.status == visit_plans.PLANNED:
+                plan.status = visit_plans.DONE
+                plan.version += 1
+        uow.audit(actor, "inspection.submit", "inspection", insp.id, before=before,
+                  after=snapshot(insp))
+        uow.commit()
+        return insp
+
+
+def _check_complete(uow: UnitOfWork, insp: Inspection) -> None:
+    s = uow.session
+    items = s.exec(
+        select(ChecklistItem).where(
+            ChecklistItem.template_id == insp.template_id, ChecklistItem.active
+        )
+    ).all()
+    answers = {
+        a.item_id: a.value
+        for a in s.exec(
+            select(ChecklistAnswer).where(ChecklistAnswer.inspection_id == insp.id)
+        ).all()
+    }
+    unanswered = [i.text for i in items if not answers.get(i.id)]
+    if unanswered:
+        raise ValidationFailed("inspection.unanswered", count=len(unanswered),
+                               items=unanswered[:3])
+    findings = s.exec(select(Finding).where(Finding.inspection_id == insp.id)).all()
+    photo_counts = dict(
+        s.exec(
+            select(Photo.finding_id, func.count(Photo.id))
+            .where(Photo.finding_id.in_([f.id for f in findings]))
+            .group_by(Photo.finding_id)
+        ).all()
+    ) if findings else {}
+    for item in items:
+        if item.photo_required_on_fail and checklists.fails(item, answers.get(item.id)):
+            linked = [f for f in findings if f.item_id == item.id]
+            if not any(photo_counts.get(f.id) for f in linked):
+                raise ValidationFailed("inspection.photo_required", item=item.text)

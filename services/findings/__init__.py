@@ -1,0 +1,1 @@
+"""Problems found: their status log, review, rectification and verification."""

@@ -1,0 +1,119 @@
+"""The office reviews submitted inspections: each finding is confirmed, with a
+rectification deadline, or rejected with a reason. Confirmed findings reach the unit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import func
+from sqlmodel import select
+
+from config import get_settings
+from db.models import Finding, Inspection, Unit, User
+from db.timeutil import utcnow
+from services.core.errors import ValidationFailed
+from services.core.permissions import require
+from services.core.uow import UnitOfWork, snapshot
+from services.core.validation import check_version, clean_text
+from services.fieldwork.visits import REVIEWED, SUBMITTED
+from services.findings import status as finding_status
+
+
+@dataclass(frozen=True)
+class PendingInspection:
+    id: int
+    unit: str
+    kind: str
+    inspector: str
+    visited_at: datetime
+    submitted_at: datetime | None
+    open_findings: int
+
+
+def today_local() -> date:
+    return utcnow().astimezone(get_settings().zone).date()
+
+
+def default_deadline(severity: str, today: date | None = None) -> date:
+    return (today or today_local()) + timedelta(days=get_settings().deadline_days(severity))
+
+
+def list_pending(uow: UnitOfWork, *, actor: User) -> list[PendingInspection]:
+    """Submitted inspections with findings still waiting for a decision, oldest first."""
+    require(actor, "finding.review")
+    with uow.read() as r:
+        open_count = func.count(Finding.id).filter(Finding.status == finding_status.OPEN)
+        rows = r.session.exec(
+            select(Inspection, Unit.name, User.display_name, open_count)
+            .join(Unit, Inspection.unit_id == Unit.id)
+            .join(User, Inspection.inspector_id == User.id)
+            .join(Finding, Finding.inspection_id == Inspection.id, isouter=True)
+            .where(Inspection.status == SUBMITTED)
+            .group_by(Inspection.id, Unit.name, User.display_name)
+            .having(open_count > 0)
+            .order_by(Inspection.submitted_at, Inspection.id)
+        ).all()
+    return [
+        PendingInspection(i.id, u, i.kind, n, i.visited_at, i.submitted_at, c)
+        for i, u, n, c in rows
+    ]
+
+
+def _open_finding(uow: UnitOfWork, finding_id: int, version: int | None) -> Finding:
+    finding = uow.get(Finding, finding_id)
+    check_version(finding.version, version)
+    return finding
+
+
+def _close_inspection_if_decided(uow: UnitOfWork, inspection_id: int) -> None:
+    s = uow.session
+    undecided = s.exec(
+        select(func.count()).select_from(Finding).where(
+            Finding.inspection_id == inspection_id, Finding.status == finding_status.OPEN
+        )
+    ).one()
+    insp = s.get(Inspection, inspection_id)
+    if undecided == 0 and insp.status == SUBMITTED:
+        insp.status = REVIEWED
+        insp.version += 1
+        s.add(insp)
+
+
+def confirm_finding(
+    uow: UnitOfWork, *, actor: User, finding_id: int, version: int | None = None,
+    deadline: date | None = None, note: str = "",
+) -> Finding:
+    require(actor, "finding.review")
+    note = clean_text(note, field="note", max_len=2000, required=False)
+    with uow:
+        finding = _open_finding(uow, finding_id, version)
+        deadline = deadline or default_deadline(finding.severity)
+        if deadline < today_local():
+            raise ValidationFailed("review.deadline_past", field="deadline")
+        before = snapshot(finding)
+        finding_status.transition(uow.session, finding, finding_status.RECTIFYING,
+                                  actor=actor, note=note)
+        finding.deadline = deadline
+        _close_inspection_if_decided(uow, finding.inspection_id)
+        uow.audit(actor, "finding.confirm", "finding", finding.id, before=before,
+                  after=snapshot(finding))
+        uow.commit()
+        return finding
+
+
+def reject_finding(
+    uow: UnitOfWork, *, actor: User, finding_id: int, reason: str, version: int | None = None
+) -> Finding:
+    require(actor, "finding.review")
+    reason = clean_text(reason, field="reason", max_len=2000)
+    with uow:
+        finding = _open_finding(uow, finding_id, version)
+        before = snapshot(finding)
+        finding_status.transition(uow.session, finding, finding_status.REJECTED,
+                                  actor=actor, note=reason)
+        _close_inspection_if_decided(uow, finding.inspection_id)
+        uow.audit(actor, "finding.reject", "finding", finding.id, before=before,
+                  after=snapshot(finding))
+        uow.commit()
+        return finding

@@ -1,0 +1,1 @@
+"""Who people are: sign-in, passwords, user administration."""

@@ -1,0 +1,165 @@
+"""User administration: create, edit role and scope, deactivate, reset password."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import select
+
+from db.models import District, Role, Unit, User
+from services.core.errors import Conflict, ValidationFailed
+from services.core.permissions import ROLES, require
+from services.core.uow import UnitOfWork, snapshot
+from services.core.validation import check_version, clean_text
+from services.identity import passwords
+
+
+@dataclass(frozen=True)
+class UserRow:
+    id: int
+    username: str
+    display_name: str
+    role: str
+    district_id: int | None
+    district: str | None
+    unit_id: int | None
+    unit: str | None
+    active: bool
+    locked_until: datetime | None
+    last_signin_at: datetime | None
+    version: int
+
+
+def list_users(uow: UnitOfWork, *, actor: User) -> list[UserRow]:
+    require(actor, "users.manage")
+    with uow.read() as r:
+        rows = r.session.exec(
+            select(User, District.name, Unit.name)
+            .join(District, User.district_id == District.id, isouter=True)
+            .join(Unit, User.unit_id == Unit.id, isouter=True)
+            .order_by(User.role, User.username)
+        ).all()
+        return [
+            UserRow(
+                u.id,
+                u.username,
+                u.display_name,
+                u.role,
+                u.district_id,
+                d,
+                u.unit_id,
+                n,
+                u.active,
+                u.locked_until,
+                u.last_signin_at,
+                u.version,
+            )
+            for u, d, n in rows
+        ]
+
+
+def _check_scope(session, role: str, district_id: int | None, unit_id: int | None) -> None:
+    if role not in ROLES:
+        raise ValidationFailed("users.role_unknown", field="role", role=role)
+    if district_id is not None and session.get(District, district_id) is None:
+        raise ValidationFailed("org.district_missing", field="district")
+    if unit_id is not None:
+        unit = session.get(Unit, unit_id)
+        if unit is None or not unit.active:
+            raise ValidationFailed("org.unit_missing", field="unit")
+    if role == Role.UNIT and unit_id is None:
+        raise ValidationFailed("users.unit_required", field="unit")
+    if role != Role.UNIT and unit_id is not None:
+        raise ValidationFailed("users.unit_only_for_liaison", field="unit")
+
+
+def create_user(
+    uow: UnitOfWork,
+    *,
+    actor: User,
+    username: str,
+    display_name: str,
+    role: str,
+    password: str,
+    district_id: int | None = None,
+    unit_id: int | None = None,
+) -> User:
+    require(actor, "users.manage")
+    username = clean_text(username, field="username", max_len=64)
+    display_name = clean_text(display_name, field="display_name", max_len=100)
+    password_hash = passwords.hash_password(password)
+    with uow:
+        _check_scope(uow.session, role, district_id, unit_id)
+        if uow.session.exec(select(User.id).where(User.username == username)).first():
+            raise Conflict("users.username_taken", username=username)
+        user = User(
+            username=username,
+            display_name=display_name,
+            role=role,
+            district_id=district_id,
+            unit_id=unit_id,
+            password_hash=password_hash,
+        )
+        uow.session.add(user)
+        uow.flush()
+        uow.audit(actor, "user.create", "user", user.id, after=snapshot(user))
+        uow.commit()
+        return user
+
+
+def update_user(
+    uow: UnitOfWork,
+    *,
+    actor: User,
+    user_id: int,
+    version: int,
+    display_name: str,
+    role: str,
+    district_id: int | None,
+    unit_id: int | None,
+) -> User:
+    require(actor, "users.manage")
+    display_name = clean_text(display_name, field="display_name", max_len=100)
+    with uow:
+        user = uow.get(User, user_id)
+        check_version(user.version, version)
+        _check_scope(uow.session, role, district_id, unit_id)
+        if user.id == actor.id and role != Role.ADMIN:
+            raise ValidationFailed("users.cannot_demote_self")
+        before = snapshot(user)
+        user.display_name, user.role = display_name, role
+        user.district_id, user.unit_id = district_id, unit_id
+        user.version += 1
+        uow.audit(actor, "user.update", "user", user.id, before=before, after=snapshot(user))
+        uow.commit()
+        return user
+
+
+def set_active(uow: UnitOfWork, *, actor: User, user_id: int, active: bool) -> User:
+    require(actor, "users.manage")
+    with uow:
+        user = uow.get(User, user_id)
+        if user.id == actor.id and not active:
+            raise ValidationFailed("users.cannot_deactivate_self")
+        before = snapshot(user)
+        user.active = active
+        user.version += 1
+        action = "user.reactivate" if active else "user.deactivate"
+        uow.audit(actor, action, "user", user.id, before=before, after=snapshot(user))
+        uow.commit()
+        return user
+
+
+def reset_password(uow: UnitOfWork, *, actor: User, user_id: int, new_password: str) -> None:
+    """Also lifts a lockout: the administrator has just confirmed who the user is."""
+    require(actor, "users.manage")
+    new_hash = passwords.hash_password(new_password)
+    with uow:
+        user = uow.get(User, user_id)
+        user.password_hash = new_hash
+        user.failed_attempts = 0
+        user.locked_until = None
+        user.version += 1
+        uow.audit(actor, "user.reset_password", "user", user.id)
+        uow.commit()

@@ -1,0 +1,1 @@
+"""Imports from CSV and XLSX with a report per row."""

@@ -1,0 +1,1 @@
+"""The organisation: districts, towns, communities, industries, units."""

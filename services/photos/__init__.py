@@ -1,0 +1,1 @@
+"""Photo evidence: checks and derivatives, the content-addressed store, attachment to records."""

@@ -1,0 +1,246 @@
+"""Photo evidence: accept an upload, store it, attach it to a finding or a rectification,
+and serve it only to users who may see what it belongs to.
+
+Files are written before the row that points at them and removed again if that row is
+not committed, so a failed upload leaves neither an orphan file nor a row without a file.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import func, or_
+from sqlmodel import select
+
+from config import get_settings
+from db.models import Finding, Inspection, Photo, Rectification, Unit, User
+from db.timeutil import utcnow
+from services.core.errors import NotFound, PermissionDenied, ValidationFailed
+from services.core.permissions import require
+from services.core.uow import UnitOfWork
+from services.core.visibility import finding_filter
+from services.photos import imaging
+from services.photos.store import PhotoStore
+
+VARIANTS = ("display", "thumb", "original")
+MAX_PHOTOS_PER_ITEM = 20
+# Decoding a 50-megapixel PNG or HEIC takes about 430 MB: at most two at a time per
+# process, so a hall full of tablets uploading at once cannot exhaust the server's memory.
+_DECODING = threading.BoundedSemaphore(2)
+
+
+def ingest(data: bytes, watermark=None) -> imaging.IngestedPhoto:
+    with _DECODING:
+        return imaging.ingest(data, watermark=watermark)
+
+
+def default_store() -> PhotoStore:
+    return PhotoStore(get_settings().upload_dir)
+
+
+def watermark_for(unit: str, inspector: str, unit_id: int, username: str):
+    """The stamp inspection cameras put on a photo: when it was taken (the camera's time,
+    or now when the file has none), the unit and the inspector."""
+
+    def stamp(taken_at: datetime | None) -> imaging.Watermark:
+        when = _camera_time(taken_at) or utcnow()
+        local = when.astimezone(get_settings().zone).strftime("%Y-%m-%d %H:%M")
+        return imaging.Watermark(
+            lines=(local, unit, inspector), latin_lines=(local, f"Unit {unit_id}", username)
+        )
+
+    return stamp
+
+
+class _Written:
+    """Files written for one upload, to be removed if the database does not keep them."""
+
+    def __init__(self, store: PhotoStore) -> None:
+        self.store = store
+        self.new_keys: list[str] = []
+
+    def put(self, photo: imaging.IngestedPhoto) -> tuple[str, str, str]:
+        keys = (
+            self.store.put(photo.original, suffix=photo.suffix),
+            self.store.put_derivative(photo.sha256, "display", photo.display),
+            self.store.put_derivative(photo.sha256, "thumb", photo.thumbnail),
+        )
+        # On undo only keys no row refers to are removed: a deduplicated file that an
+        # earlier photo row uses stays.
+        self.new_keys += [k for k in keys if k not in self.new_keys]
+        return keys
+
+    def undo(self, uow: UnitOfWork) -> None:
+        remove_unreferenced(uow, self.store, self.new_keys)
+
+
+def remove_unreferenced(uow: UnitOfWork, store: PhotoStore, keys: Iterable[str]) -> None:
+    keys = list(keys)
+    if not keys:
+        return
+    with uow.read() as r:
+        used = set()
+        for column in (Photo.original_key, Photo.display_key, Photo.thumb_key):
+            used |= set(r.session.exec(select(column).where(column.in_(keys))).all())
+    for key in keys:
+        if key not in used:
+            store.delete(key)
+
+
+def _camera_time(taken_at: datetime | None) -> datetime | None:
+    # EXIF times are the camera's wall clock; the city's tablets run on local time.
+    if taken_at is None or taken_at.tzinfo is not None:
+        return taken_at
+    return taken_at.replace(tzinfo=get_settings().zone)
+
+
+def photo_row(
+    photo: imaging.IngestedPhoto, keys: tuple[str, str, str], actor: User, **owner
+) -> Photo:
+    return Photo(
+        sha256=photo.sha256,
+        original_key=keys[0],
+        display_key=keys[1],
+        thumb_key=keys[2],
+        mime=photo.mime,
+        size_bytes=len(photo.original),
+        width=photo.width,
+        height=photo.height,
+        taken_at=_camera_time(photo.taken_at),
+        gps_lat=photo.gps_lat,
+        gps_lon=photo.gps_lon,
+        uploaded_by=actor.id,
+        uploaded_at=utcnow(),
+        **owner,
+    )
+
+
+def store_and_record(uow: UnitOfWork, store: PhotoStore, photos, record) -> list[Photo]:
+    """Write the files, then call `record(keys_list)`, which records the rows in one
+    transaction; if anything fails the files written for it are removed again."""
+    written = _Written(store)
+    try:
+        keys_list = [written.put(p) for p in photos]
+        return record(keys_list)
+    except BaseException:
+        written.undo(uow)
+        raise
+
+
+def add_finding_photo(
+    uow: UnitOfWork,
+    *,
+    actor: User,
+    finding_id: int,
+    data: bytes,
+    store: PhotoStore | None = None,
+) -> Photo:
+    """Attach one photo to a finding of the actor's own draft inspection."""
+    store = store or default_store()
+    with uow.read() as r:
+        finding, insp, unit = _draft_finding(r, actor, finding_id)
+    mark = None
+    if get_settings().photo_watermark:
+        mark = watermark_for(unit.name, actor.display_name, unit.id, actor.username)
+    photo = ingest(data, watermark=mark)  # PhotoRejected: nothing written yet
+
+    def record(keys_list):
+        with uow:
+            _draft_finding(uow, actor, finding_id)  # still a draft of this inspector?
+            same = uow.session.exec(
+                select(Photo).where(Photo.finding_id == finding_id, Photo.sha256 == photo.sha256)
+            ).first()
+            if same is not None:  # the same upload again (a re-sent file): one photo
+                return [same]
+            count = uow.session.exec(
+                select(func.count()).select_from(Photo).where(Photo.finding_id == finding_id)
+            ).one()
+            if count >= MAX_PHOTOS_PER_ITEM:
+                raise ValidationFailed("photo.too_many", max=MAX_PHOTOS_PER_ITEM)
+            row = photo_row(photo, keys_list[0], actor, finding_id=finding_id)
+            uow.session.add(row)
+            uow.flush()
+            uow.audit(
+                actor,
+                "photo.add",
+                "photo",
+                row.id,
+                after={"finding_id": finding_id, "sha256": photo.sha256},
+            )
+            uow.commit()
+            return [row]
+
+    return store_and_record(uow, store, [photo], record)[0]
+
+
+def _draft_finding(uow: UnitOfWork, actor: User, finding_id: int):
+    s = uow.session
+    finding = uow.get(Finding, finding_id)
+    insp = s.get(Inspection, finding.inspection_id)
+    if insp.inspector_id != actor.id:
+        raise PermissionDenied(capability="inspection.edit")
+    if insp.status != "draft":
+        raise ValidationFailed("inspection.already_submitted")
+    return finding, insp, s.get(Unit, insp.unit_id)
+
+
+def remove_photo(
+    uow: UnitOfWork, *, actor: User, photo_id: int, store: PhotoStore | None = None
+) -> None:
+    """Only from a finding of one's own draft."""
+    store = store or default_store()
+    with uow:
+        row = uow.session.get(Photo, photo_id)
+        if row is None or row.finding_id is None:
+            raise NotFound()
+        _draft_finding(uow, actor, row.finding_id)
+        keys = [row.original_key, row.display_key, row.thumb_key]
+        uow.session.delete(row)
+        uow.audit(actor, "photo.remove", "photo", photo_id, before={"sha256": row.sha256})
+        uow.commit()
+    remove_unreferenced(uow, store, keys)
+
+
+def detach_all(uow: UnitOfWork, *, finding_id: int) -> list[str]:
+    """Delete a finding's photo rows inside the caller's transaction; returns their keys,
+    for remove_unreferenced() after the commit."""
+    keys: list[str] = []
+    for row in uow.session.exec(select(Photo).where(Photo.finding_id == finding_id)).all():
+        keys += [row.original_key, row.display_key, row.thumb_key]
+        uow.session.delete(row)
+    return keys
+
+
+def photo_bytes(
+    uow: UnitOfWork,
+    *,
+    actor: User,
+    photo_id: int,
+    variant: str = "display",
+    store: PhotoStore | None = None,
+) -> bytes:
+    """The file behind a photo, for a user allowed to see its finding. Originals (with
+    their EXIF and GPS) only for the office and administrators."""
+    if variant not in VARIANTS:
+        raise ValidationFailed("photo.invalid_key")
+    if variant == "original":
+        require(actor, "photo.original")
+    store = store or default_store()
+    with uow.read() as r:
+        row = r.session.exec(
+            select(Photo)
+            .join(Rectification, Photo.rectification_id == Rectification.id, isouter=True)
+            .join(
+                Finding, or_(Photo.finding_id == Finding.id, Rectification.finding_id == Finding.id)
+            )
+            .join(Inspection, Finding.inspection_id == Inspection.id)
+            .where(Photo.id == photo_id, finding_filter(actor))
+        ).first()
+    if row is None:
+        raise NotFound()  # also when it exists but is not the actor's to see
+    key = {"display": row.display_key, "thumb": row.thumb_key, "original": row.original_key}[
+        variant
+    ]
+    return store.open(key)
