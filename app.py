@@ -6,10 +6,10 @@ import streamlit as st
 from pydantic import ValidationError
 
 from config import get_settings
-from pages.session import setup
 from services.identity import auth
 from ui import context, navigation
 from ui.context import t
+from views.session import setup
 
 
 def main() -> None:

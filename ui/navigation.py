@@ -8,15 +8,15 @@ from collections.abc import Callable
 import streamlit as st
 
 from db.models import User
-from pages.admin import audit as admin_audit
-from pages.admin import org as admin_org
-from pages.admin import users as admin_users
-from pages.fieldwork import checklists, today, visit
-from pages.fieldwork import plans as visit_plans
-from pages.findings import rectify, review, verify
-from pages.session import account, setup, signin
 from services.core.permissions import pages_for
 from ui.context import t
+from views.admin import audit as admin_audit
+from views.admin import org as admin_org
+from views.admin import users as admin_users
+from views.fieldwork import checklists, today, visit
+from views.fieldwork import plans as visit_plans
+from views.findings import rectify, review, verify
+from views.session import account, setup, signin
 
 # Page key -> (render function, Material icon). The key is the URL path and the catalog key.
 PAGES: dict[str, tuple[Callable[[], None], str]] = {
@@ -32,7 +32,7 @@ PAGES: dict[str, tuple[Callable[[], None], str]] = {
     "admin_audit": (admin_audit.render, ":material/history:"),
     "account": (account.render, ":material/person:"),
 }
-# Menu section of each page: the package its module lives in (pages/<section>/).
+# Menu sections: the packages of pages/, each page in the section of its module.
 SECTIONS: tuple[str, ...] = ("fieldwork", "findings", "admin", "session")
 SIGNIN_PATH, SETUP_PATH, SIGNOUT_PATH = "signin", "setup", "sign_out"
 
@@ -45,22 +45,32 @@ def page_keys(user: User) -> list[str]:
     return pages_for(user.role)
 
 
+def menu(keys: list[str]) -> list[tuple[str, list[str]]]:
+    """(section, page keys) in menu order: a section comes where its first page comes in
+    the role's page order, so the start page sits in the first section."""
+    sections: dict[str, list[str]] = {}
+    for key in keys:
+        sections.setdefault(section_of(key), []).append(key)
+    sections.setdefault("session", [])
+    return list(sections.items())
+
+
 def pages_for_user(user: User) -> dict[str, list[st.Page]]:
-    """Menu sections in SECTIONS order, each with the user's pages in menu order; the first
-    page of the first section is the start page, and "sign out" closes the last section."""
+    """The user's menu for st.navigation; "sign out" closes the account section."""
     keys = page_keys(user)
     grouped: dict[str, list[st.Page]] = {}
-    for section in SECTIONS:
-        for key in (k for k in keys if section_of(k) == section):
+    for section, section_keys in menu(keys):
+        pages = grouped.setdefault(t(f"nav.section.{section}"), [])
+        for key in section_keys:
             render, icon = PAGES[key]
-            page = st.Page(
-                render, title=t(f"nav.{key}"), icon=icon, url_path=key, default=(key == keys[0])
+            pages.append(
+                st.Page(render, title=t(f"nav.{key}"), icon=icon, url_path=key,
+                        default=(key == keys[0]))
             )
-            grouped.setdefault(t(f"nav.section.{section}"), []).append(page)
-    sign_out = st.Page(
-        account.sign_out, title=t("nav.sign_out"), icon=":material/logout:", url_path=SIGNOUT_PATH
+    grouped[t("nav.section.session")].append(
+        st.Page(account.sign_out, title=t("nav.sign_out"), icon=":material/logout:",
+                url_path=SIGNOUT_PATH)
     )
-    grouped.setdefault(t("nav.section.session"), []).append(sign_out)
     return grouped
 
 

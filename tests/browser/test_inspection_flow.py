@@ -41,7 +41,7 @@ from services.fieldwork import visits as inspections
 from services.findings import status as finding_status
 from services.identity import auth
 from services.org import structure as org
-from tests.browser.test_signin_navigation import expect_signin_form, sign_in, top_nav, zh
+from tests.browser.test_signin_navigation import expect_signin_form, go_to, sign_in, top_nav, zh
 from tests.conftest import PHOTOS
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(420)]
@@ -196,7 +196,7 @@ def sign_in_to(page: Page, url: str, username: str, password: str, landing: str)
 
 
 def open_menu_page(page: Page, key: str, title_key: str, timeout: float = TIMEOUT_MS) -> None:
-    top_nav(page).get_by_role("link", name=zh(f"nav.{key}"), exact=True).click()
+    go_to(page, key)
     expect(heading(page, title_key)).to_be_visible(timeout=timeout)
     settle(page, timeout)
 

@@ -10,6 +10,7 @@ from playwright.sync_api import Locator, Page, expect
 from demo.org import ACCOUNTS
 from i18n import translate
 from services.core.permissions import PAGE_CAPABILITY, pages_for
+from ui.navigation import menu, section_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 
@@ -28,7 +29,17 @@ def zh(key: str, **params: object) -> str:
 
 def expected_nav(role: str) -> list[str]:
     """Menu titles of a role, in menu order: its pages, then "sign out"."""
-    return [zh(f"nav.{key}") for key in pages_for(role)] + [zh("nav.sign_out")]
+    return [title for _section, titles in expected_menu(role) for title in titles]
+
+
+def expected_menu(role: str) -> list[tuple[str, list[str]]]:
+    """(section title, page titles) of a role; "sign out" closes the account section."""
+    sections = [
+        (zh(f"nav.section.{section}"), [zh(f"nav.{key}") for key in keys])
+        for section, keys in menu(pages_for(role))
+    ]
+    sections[-1][1].append(zh("nav.sign_out"))
+    return sections
 
 
 # --------------------------------------------------------------------------- helpers
@@ -51,10 +62,33 @@ def top_nav(page: Page) -> Locator:
     return page.get_by_test_id("stTopNav")
 
 
-def nav_link_titles(page: Page) -> Locator:
-    """Titles of the links shown in the header menu. `get_by_role` skips aria-hidden items,
-    so a page pushed into the overflow ("more") part of the menu would not count as shown."""
-    return top_nav(page).get_by_role("link").get_by_test_id("stMarkdownContainer")
+def nav_section_titles(page: Page) -> Locator:
+    """Titles of the menu sections shown in the header. `get_by_role` skips aria-hidden
+    items, so a section pushed into the overflow ("more") part would not count as shown."""
+    return top_nav(page).get_by_role("button").get_by_test_id("stMarkdownContainer")
+
+
+def open_section(page: Page, section_title: str) -> Locator:
+    """Opens a menu section and returns its drop-down."""
+    top_nav(page).get_by_test_id("stTopNavSection").filter(has_text=section_title).click()
+    dropdown = page.get_by_test_id("stTopNavPopover")
+    expect(dropdown).to_be_visible()
+    return dropdown
+
+
+def menu_item(page: Page, title: str) -> Locator:
+    return page.get_by_test_id("stTopNavPopover").get_by_role("menuitem", name=title, exact=True)
+
+
+def go_to(page: Page, key: str) -> None:
+    """Opens a page through the menu (its section, then its item)."""
+    open_section(page, zh(f"nav.section.{section_of(key)}"))
+    menu_item(page, zh(f"nav.{key}")).click()
+
+
+def sign_out_via_menu(page: Page) -> None:
+    open_section(page, zh("nav.section.session"))
+    menu_item(page, zh("nav.sign_out")).click()
 
 
 def wait_until_idle(page: Page) -> None:
@@ -115,18 +149,25 @@ def test_role_sees_its_menu_and_signs_out(
     signed_in = zh("app.signed_in_as", name=DISPLAY_NAME_OF[username], role=zh(f"role.{role}"))
     expect(page.get_by_text(signed_in, exact=True)).to_be_visible()
     expect(top_nav(page)).to_be_visible()
-    # Exactly these titles, in this order, all visible in the bar at 1280 px.
-    expect(nav_link_titles(page)).to_have_text(expected)
-    for title in expected:
-        expect(top_nav(page).get_by_role("link", name=title, exact=True)).to_be_visible()
-    for title in absent:  # (a page may use the same word as a label: look at links only)
-        expect(page.get_by_role("link", name=title, exact=True)).to_have_count(0)
+    # Exactly these sections, in this order, all visible in the bar at 1280 px; each opens
+    # on exactly its pages.
+    sections = expected_menu(role)
+    expect(nav_section_titles(page)).to_have_text([section for section, _ in sections])
+    for section, titles in sections:
+        dropdown = open_section(page, section)
+        expect(dropdown.get_by_role("menuitem").get_by_test_id("stMarkdownContainer")).to_have_text(
+            titles
+        )
+        for title in absent:  # (a page may use the same word as a label: look at items only)
+            expect(page.get_by_role("menuitem", name=title, exact=True)).to_have_count(0)
+        page.keyboard.press("Escape")
+        expect(dropdown).to_have_count(0)
     # The default page is the first of the menu, and it rendered without an error.
     expect(page.get_by_role("heading", name=expected[0], exact=True)).to_be_visible()
     expect(username_box(page)).to_have_count(0)
     expect_no_app_error(page)
 
-    top_nav(page).get_by_role("link", name=zh("nav.sign_out"), exact=True).click()
+    sign_out_via_menu(page)
 
     expect(page.get_by_text(zh("auth.signed_out"), exact=True)).to_be_visible()
     expect_signin_form(page)

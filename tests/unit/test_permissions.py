@@ -31,18 +31,18 @@ def test_an_inactive_user_can_do_nothing():
     assert not can(None, "account.self")
 
 
-def test_no_page_module_sits_where_legacy_multipage_mode_would_run_it():
-    """A new server process runs top-level pages/*.py files on their own (Streamlit's legacy
-    multipage mode) until st.navigation has run once, skipping the sign-in gate in app.py.
-    Page modules therefore live in sub-packages only; each is in the menu section named
-    after its package."""
+def test_no_pages_folder_puts_streamlit_in_legacy_multipage_mode():
+    """A `pages/` folder beside app.py makes a new server process run Streamlit's legacy
+    multipage mode until st.navigation has run once: a cold deep link then skipped the
+    sign-in gate or met "page not found". Page modules live in views/<section>/ instead,
+    and each is in the menu section named after its package."""
     from pathlib import Path
 
     from ui import navigation
 
-    pages_dir = Path(navigation.__file__).parents[1] / "pages"
-    assert {p.name for p in pages_dir.glob("*.py")} == {"__init__.py"}
+    root = Path(navigation.__file__).parents[1]
+    assert not (root / "pages").exists()
     for key, (render, _icon) in navigation.PAGES.items():
-        assert render.__module__.startswith("pages."), key
+        assert render.__module__.startswith("views."), key
         assert navigation.section_of(key) in navigation.SECTIONS, key
     assert set(navigation.PAGES) == set(PAGE_CAPABILITY)
