@@ -19,9 +19,22 @@ def alembic_config() -> Config:
 
 def upgrade_to_head(engine: Engine) -> None:
     cfg = alembic_config()
-    with engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            # Several app processes may start together: one migrates, the others wait.
-            conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7283401)")
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+    with engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
+            # SQLite cannot add a CHECK constraint to a table: a batch migration copies the
+            # table and drops the old one, which foreign keys would refuse. The pragma only
+            # works outside a transaction; the keys are checked before committing instead.
+            conn.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with conn.begin():
+                if conn.dialect.name == "postgresql":
+                    # Several app processes may start together: one migrates, the others wait.
+                    conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7283401)")
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, "head")
+                if sqlite and conn.exec_driver_sql("PRAGMA foreign_key_check").first():
+                    raise RuntimeError("migration left rows with broken foreign keys")
+        finally:
+            if sqlite:
+                conn.connection.dbapi_connection.execute("PRAGMA foreign_keys=ON")

@@ -6,10 +6,26 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from db.timeutil import utcnow
+
+# Named constraints read ck_<table>_<column>_valid, the names the migrations use.
+SQLModel.metadata.naming_convention = {
+    **SQLModel.metadata.naming_convention, "ck": "ck_%(table_name)s_%(constraint_name)s"
+}
+
+
+def one_of(column: str, values: type[StrEnum], *, nullable: bool = False) -> CheckConstraint:
+    """A CHECK constraint that keeps a status or kind column within its enum, so a typo in
+    any writer (a service, an import, a hand-made SQL fix) fails instead of storing a value
+    no screen knows. Named, so migrations can find it on every database."""
+    allowed = ", ".join(f"'{v.value}'" for v in values)
+    test = f"{column} IN ({allowed})"
+    if nullable:
+        test = f"{column} IS NULL OR {test}"
+    return CheckConstraint(test, name=f"{column}_valid")
 
 
 class Role(StrEnum):
@@ -27,6 +43,7 @@ class DistrictKind(StrEnum):
 
 
 class District(SQLModel, table=True):
+    __table_args__ = (one_of("kind", DistrictKind),)
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=100, unique=True)
     kind: str = Field(max_length=20)
@@ -54,6 +71,7 @@ class Unit(SQLModel, table=True):
 
 
 class User(SQLModel, table=True):
+    __table_args__ = (one_of("role", Role),)
     id: int | None = Field(default=None, primary_key=True)
     username: str = Field(max_length=64, unique=True)
     display_name: str = Field(max_length=100)
@@ -99,6 +117,33 @@ class AnswerType(StrEnum):
     TEXT = "text"
 
 
+class InspectionStatus(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    REVIEWED = "reviewed"
+
+
+class FindingStatus(StrEnum):
+    DRAFT = "draft"  # the inspector is still writing it
+    OPEN = "open"  # submitted, waiting for the office's review
+    REJECTED = "rejected"
+    RECTIFYING = "rectifying"  # confirmed, with a deadline: the unit must fix it
+    REPORTED = "reported"  # the unit says it is fixed
+    VERIFIED = "verified"  # closed
+    REOPENED = "reopened"  # not fixed after all: back to the unit
+
+
+class VisitPlanStatus(StrEnum):
+    PLANNED = "planned"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class RectificationOutcome(StrEnum):
+    VERIFIED = "verified"
+    REOPENED = "reopened"
+
+
 class Severity(StrEnum):
     GENERAL = "general"  # 一般
     SERIOUS = "serious"  # 较重
@@ -117,6 +162,7 @@ class ChecklistTemplate(SQLModel, table=True):
 
 class ChecklistItem(SQLModel, table=True):
     __tablename__ = "checklist_item"
+    __table_args__ = (one_of("answer_type", AnswerType),)
 
     id: int | None = Field(default=None, primary_key=True)
     template_id: int = Field(foreign_key="checklist_template.id", index=True)
@@ -130,6 +176,7 @@ class ChecklistItem(SQLModel, table=True):
 
 class VisitPlan(SQLModel, table=True):
     __tablename__ = "visit_plan"
+    __table_args__ = (one_of("kind", InspectionKind), one_of("status", VisitPlanStatus))
 
     id: int | None = Field(default=None, primary_key=True)
     unit_id: int = Field(foreign_key="unit.id", index=True)
@@ -138,7 +185,7 @@ class VisitPlan(SQLModel, table=True):
     window_end: date
     template_id: int = Field(foreign_key="checklist_template.id")
     note: str = Field(default="", max_length=500)
-    status: str = Field(default="planned", max_length=20)  # planned, done, cancelled
+    status: str = Field(default=VisitPlanStatus.PLANNED, max_length=20)
     created_by: int | None = Field(default=None, foreign_key="user.id")
     created_at: datetime = Field(default_factory=utcnow)
     version: int = 1
@@ -152,6 +199,7 @@ class VisitPlanInspector(SQLModel, table=True):
 
 
 class Inspection(SQLModel, table=True):
+    __table_args__ = (one_of("kind", InspectionKind), one_of("status", InspectionStatus))
     id: int | None = Field(default=None, primary_key=True)
     # Chosen by the tablet when the visit starts: a retried start or submit finds this row
     # instead of creating a second inspection.
@@ -163,7 +211,7 @@ class Inspection(SQLModel, table=True):
     inspector_id: int = Field(foreign_key="user.id", index=True)
     visited_at: datetime = Field(default_factory=utcnow, index=True)
     summary: str = Field(default="", max_length=4000)
-    status: str = Field(default="draft", max_length=20, index=True)  # draft/submitted/reviewed
+    status: str = Field(default=InspectionStatus.DRAFT, max_length=20, index=True)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
     submitted_at: datetime | None = None
@@ -181,6 +229,13 @@ class ChecklistAnswer(SQLModel, table=True):
 
 
 class Finding(SQLModel, table=True):
+    __table_args__ = (
+        one_of("severity", Severity),
+        one_of("status", FindingStatus),
+        # The lists filter by status and deadline (overdue, due soon) and by unit and status.
+        Index("ix_finding_status_deadline", "status", "deadline"),
+        Index("ix_finding_unit_status", "unit_id", "status"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     client_key: str = Field(max_length=64, unique=True)
     inspection_id: int = Field(foreign_key="inspection.id", index=True)
@@ -190,14 +245,21 @@ class Finding(SQLModel, table=True):
     severity: str = Field(default=Severity.GENERAL, max_length=20)
     description: str = Field(max_length=4000)
     responsible_person: str = Field(default="", max_length=100)
-    status: str = Field(default="draft", max_length=20, index=True)
+    status: str = Field(default=FindingStatus.DRAFT, max_length=20, index=True)
     deadline: date | None = Field(default=None, index=True)
     created_at: datetime = Field(default_factory=utcnow)
+    # When the office confirmed it (open -> rectifying): lists and on-time rates read it
+    # here instead of searching the status log.
+    confirmed_at: datetime | None = None
     version: int = 1
 
 
 class FindingStatusChange(SQLModel, table=True):
     __tablename__ = "finding_status_change"
+    __table_args__ = (
+        one_of("from_status", FindingStatus, nullable=True),
+        one_of("to_status", FindingStatus),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     finding_id: int = Field(foreign_key="finding.id", index=True)
@@ -209,13 +271,14 @@ class FindingStatusChange(SQLModel, table=True):
 
 
 class Rectification(SQLModel, table=True):
+    __table_args__ = (one_of("outcome", RectificationOutcome, nullable=True),)
     id: int | None = Field(default=None, primary_key=True)
     client_key: str = Field(max_length=64, unique=True)
     finding_id: int = Field(foreign_key="finding.id", index=True)
     submitted_by: int = Field(foreign_key="user.id")
     text: str = Field(max_length=4000)
     submitted_at: datetime = Field(default_factory=utcnow)
-    outcome: str | None = Field(default=None, max_length=20)  # verified / reopened
+    outcome: str | None = Field(default=None, max_length=20)
     verified_by: int | None = Field(default=None, foreign_key="user.id")
     verified_at: datetime | None = None
     verify_note: str = Field(default="", max_length=2000)

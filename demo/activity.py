@@ -17,14 +17,15 @@ from config import get_settings
 from db.models import (
     ChecklistAnswer,
     Finding,
-    FindingStatusChange,
     Inspection,
+    InspectionStatus,
     Rectification,
     Role,
     Unit,
     User,
     VisitPlan,
     VisitPlanInspector,
+    VisitPlanStatus,
 )
 from db.timeutil import utcnow
 from demo import checklist as demo_checklist
@@ -196,7 +197,7 @@ def _inspection(s, rng, now, template, people, pool, n_findings, counts) -> None
             unit_id=unit.id,
             kind=kind,
             template_id=template.id,
-            status="done",
+            status=VisitPlanStatus.DONE,
             window_start=(visited - timedelta(days=3)).date(),
             window_end=(visited + timedelta(days=4)).date(),
             created_by=people["office"].id,
@@ -218,7 +219,7 @@ def _inspection(s, rng, now, template, people, pool, n_findings, counts) -> None
         summary=rng.choice(
             ["整体情况良好", "存在个别问题，已当场指出", "作风问题较突出，建议通报"]
         ),
-        status="submitted",
+        status=InspectionStatus.SUBMITTED,
         created_at=visited,
         updated_at=visited,
         submitted_at=visited + timedelta(hours=2),
@@ -247,7 +248,7 @@ def _inspection(s, rng, now, template, people, pool, n_findings, counts) -> None
         decided = _finding(s, rng, now, insp, unit, inspector, people, pool, item, category, counts)
         decided_all = decided_all and decided
     if decided_all:
-        insp.status = "reviewed"
+        insp.status = InspectionStatus.REVIEWED
 
 
 def _finding(s, rng, now, insp, unit, inspector, people, pool, item, category, counts) -> bool:
@@ -300,16 +301,10 @@ def _finding(s, rng, now, insp, unit, inspector, people, pool, item, category, c
             steps.append((finding_status.VERIFIED, office, "", at))
             break
     rect = None
-    for n, (status, who, note, when) in enumerate(steps):
-        s.add(
-            FindingStatusChange(
-                finding_id=f.id,
-                from_status=steps[n - 1][0] if n else None,
-                to_status=status,
-                actor_id=who.id,
-                at=when,
-                note="" if status == finding_status.REPORTED else note,
-            )
+    finding_status.log_created(s, f, actor=inspector, at=insp.visited_at)
+    for status, who, note, when in steps[1:]:
+        finding_status.transition(
+            s, f, status, actor=who, at=when, note="" if status == finding_status.REPORTED else note
         )
         if status == finding_status.REPORTED:
             rect = Rectification(
@@ -327,7 +322,6 @@ def _finding(s, rng, now, insp, unit, inspector, people, pool, item, category, c
         elif status in (finding_status.VERIFIED, finding_status.REOPENED) and rect is not None:
             rect.outcome, rect.verified_by, rect.verified_at = status, who.id, when
             rect.verify_note = note
-    f.status = steps[-1][0]
     return f.status != finding_status.OPEN
 
 

@@ -18,6 +18,7 @@ from db.models import (
     User,
     VisitPlan,
     VisitPlanInspector,
+    VisitPlanStatus,
 )
 from services.core.errors import NotFound, PermissionDenied, ValidationFailed
 from services.core.permissions import can, require
@@ -25,7 +26,7 @@ from services.core.uow import UnitOfWork, snapshot
 from services.core.validation import check_version, clean_text
 
 KINDS = tuple(k.value for k in InspectionKind)
-PLANNED, DONE, CANCELLED = "planned", "done", "cancelled"
+PLANNED, DONE, CANCELLED = tuple(VisitPlanStatus)
 
 
 @dataclass(frozen=True)

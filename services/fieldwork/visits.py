@@ -16,6 +16,7 @@ from db.models import (
     Finding,
     FindingStatusChange,
     Inspection,
+    InspectionStatus,
     Photo,
     Severity,
     Unit,
@@ -32,7 +33,7 @@ from services.fieldwork import plans as visit_plans
 from services.findings import status as finding_status
 from services.photos import evidence as photos
 
-DRAFT, SUBMITTED, REVIEWED = "draft", "submitted", "reviewed"
+DRAFT, SUBMITTED, REVIEWED = tuple(InspectionStatus)
 SEVERITIES = tuple(s.value for s in Severity)
 CATEGORIES = (
     "eight_systems", "discipline", "attitude", "efficiency", "publicity", "environment", "other",

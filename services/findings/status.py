@@ -6,28 +6,39 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlmodel import Session
 
-from db.models import Finding, FindingStatusChange, User
-from db.timeutil import utcnow
-from services.core.errors import InvalidTransition
+from db.models import Finding, FindingStatus, FindingStatusChange, User
+from services.core.lifecycle import Lifecycle
 
-DRAFT, OPEN, REJECTED = "draft", "open", "rejected"
-RECTIFYING, REPORTED, VERIFIED, REOPENED = "rectifying", "reported", "verified", "reopened"
-STATUSES = (DRAFT, OPEN, REJECTED, RECTIFYING, REPORTED, VERIFIED, REOPENED)
+DRAFT, OPEN, REJECTED = FindingStatus.DRAFT, FindingStatus.OPEN, FindingStatus.REJECTED
+RECTIFYING, REPORTED = FindingStatus.RECTIFYING, FindingStatus.REPORTED
+VERIFIED, REOPENED = FindingStatus.VERIFIED, FindingStatus.REOPENED
+STATUSES = tuple(FindingStatus)
 
-TRANSITIONS: dict[str | None, frozenset[str]] = {
-    None: frozenset({DRAFT}),
-    DRAFT: frozenset({OPEN}),
-    OPEN: frozenset({RECTIFYING, REJECTED}),
-    RECTIFYING: frozenset({REPORTED}),
-    REPORTED: frozenset({VERIFIED, REOPENED}),
-    REOPENED: frozenset({REPORTED}),
-    REJECTED: frozenset(),
-    VERIFIED: frozenset(),
-}
+
+def _confirmed(finding: Finding, at: datetime) -> None:
+    finding.confirmed_at = at
+
+
+LIFECYCLE = Lifecycle(
+    "finding",
+    {
+        None: frozenset({DRAFT}),
+        DRAFT: frozenset({OPEN}),
+        OPEN: frozenset({RECTIFYING, REJECTED}),
+        RECTIFYING: frozenset({REPORTED}),
+        REPORTED: frozenset({VERIFIED, REOPENED}),
+        REOPENED: frozenset({REPORTED}),
+        REJECTED: frozenset(),
+        VERIFIED: frozenset(),
+    },
+    log=FindingStatusChange,
+    owner="finding_id",
+    on_enter={RECTIFYING: _confirmed},
+)
 # Confirmed findings: what the unit's liaison sees and must fix.
 CONFIRMED = frozenset({RECTIFYING, REPORTED, VERIFIED, REOPENED})
 # Waiting for the unit: these can be overdue.
@@ -35,30 +46,17 @@ AWAITING_UNIT = frozenset({RECTIFYING, REOPENED})
 
 
 def transition(
-    session: Session, finding: Finding, to: str, *, actor: User | None, note: str = ""
+    session: Session, finding: Finding, to: str, *, actor: User | None, note: str = "",
+    at: datetime | None = None,
 ) -> FindingStatusChange:
-    current = finding.status
-    if to not in TRANSITIONS.get(current, frozenset()):
-        raise InvalidTransition("finding.bad_transition", frm=current or "-", to=to)
-    change = FindingStatusChange(
-        finding_id=finding.id, from_status=current, to_status=to,
-        actor_id=actor.id if actor else None, at=utcnow(), note=note,
-    )
-    finding.status = to
-    finding.version = (finding.version or 0) + 1
-    session.add(finding)
-    session.add(change)
-    return change
+    return LIFECYCLE.move(session, finding, to, actor=actor, note=note, at=at)
 
 
-def log_created(session: Session, finding: Finding, *, actor: User | None) -> None:
+def log_created(
+    session: Session, finding: Finding, *, actor: User | None, at: datetime | None = None
+) -> FindingStatusChange:
     """The first row of a finding's log (it must have been flushed, to have an id)."""
-    session.add(
-        FindingStatusChange(
-            finding_id=finding.id, from_status=None, to_status=finding.status,
-            actor_id=actor.id if actor else None, at=utcnow(),
-        )
-    )
+    return LIFECYCLE.start(session, finding, actor=actor, at=at)
 
 
 def is_overdue(status: str, deadline: date | None, today: date) -> bool:

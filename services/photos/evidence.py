@@ -15,7 +15,7 @@ from sqlalchemy import func, or_
 from sqlmodel import select
 
 from config import get_settings
-from db.models import Finding, Inspection, Photo, Rectification, Unit, User
+from db.models import Finding, Inspection, InspectionStatus, Photo, Rectification, Unit, User
 from db.timeutil import utcnow
 from services.core.errors import NotFound, PermissionDenied, ValidationFailed
 from services.core.permissions import require
@@ -181,7 +181,7 @@ def _draft_finding(uow: UnitOfWork, actor: User, finding_id: int):
     insp = s.get(Inspection, finding.inspection_id)
     if insp.inspector_id != actor.id:
         raise PermissionDenied(capability="inspection.edit")
-    if insp.status != "draft":
+    if insp.status != InspectionStatus.DRAFT:
         raise ValidationFailed("inspection.already_submitted")
     return finding, insp, s.get(Unit, insp.unit_id)
 

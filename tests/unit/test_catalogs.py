@@ -9,9 +9,11 @@ import pytest
 
 from i18n import LANGUAGES, catalog, translate
 from services.core.permissions import PAGE_CAPABILITY, ROLES
+from services.findings import status as finding_status
+from ui.navigation import SECTIONS
 
 REPO = Path(__file__).resolve().parents[2]
-CODE_DIRS = ("app.py", "manage.py", "pages", "services", "ui")
+CODE_DIRS = ("app.py", "manage.py", "views", "services", "ui", "demo")
 KEY_CALL = re.compile(
     r"""(?:\bt|translate|flash|RowIssue|[A-Z][A-Za-z]+)\(\s*(?:"[a-z]+",\s*)?"([a-z_]+\.[a-z_.]+)\""""
 )
@@ -43,6 +45,8 @@ def test_catalogs_have_the_same_keys_and_placeholders():
 def test_every_key_used_in_code_exists(lang):
     keys = _code_keys()
     keys |= {f"nav.{page}" for page in PAGE_CAPABILITY} | {f"role.{r}" for r in ROLES}
+    keys |= {f"nav.section.{section}" for section in SECTIONS}
+    keys |= {f"{lifecycle.name}.bad_transition" for lifecycle in (finding_status.LIFECYCLE,)}
     assert len(keys) > 100
     assert sorted(k for k in keys if k not in catalog(lang)) == []
 
