@@ -10,12 +10,9 @@ Leaving the block without `commit()` rolls everything back, audit rows included.
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel
 
 from db.engine import WRITE_OPTION
@@ -24,24 +21,6 @@ from db.timeutil import utcnow
 from services.core.errors import NotFound
 
 T = TypeVar("T", bound=SQLModel)
-P = ParamSpec("P")
-R = TypeVar("R")
-
-
-def idempotent(fn: Callable[P, R]) -> Callable[P, R]:
-    """For writes keyed by a client key (or another unique pair): when the same request
-    arrives twice at the same moment (a double tap, two tabs, a retry racing the original),
-    both may find no row and both insert; the database keeps one and the other fails on
-    the unique constraint. Running it once more then finds the row the first one made."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return fn(*args, **kwargs)
-        except IntegrityError:
-            return fn(*args, **kwargs)
-
-    return wrapper
 
 
 def snapshot(obj: SQLModel | None, *, exclude: frozenset[str] = frozenset()) -> dict | None:

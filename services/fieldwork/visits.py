@@ -25,8 +25,9 @@ from db.models import (
 )
 from db.timeutil import utcnow
 from services.core.errors import NotFound, PermissionDenied, ValidationFailed
+from services.core.idempotency import get_or_create
 from services.core.permissions import can, require
-from services.core.uow import UnitOfWork, idempotent, snapshot
+from services.core.uow import UnitOfWork, snapshot
 from services.core.validation import clean_text
 from services.fieldwork import checklists
 from services.fieldwork import plans as visit_plans
@@ -219,7 +220,6 @@ def _touch(insp: Inspection) -> None:
     insp.version += 1
 
 
-@idempotent
 def start_visit(
     uow: UnitOfWork,
     *,
@@ -234,13 +234,13 @@ def start_visit(
     the same client key returns the draft already made."""
     require(actor, "inspection.record")
     client_key = clean_text(client_key, field="client_key", max_len=64)
-    with uow:
+    target = {"inspector_id": actor.id, "plan_id": plan_id}
+    if plan_id is None:
+        target |= {"unit_id": unit_id, "kind": kind, "template_id": template_id}
+
+    def create() -> Inspection:
+        nonlocal unit_id, kind, template_id
         s = uow.session
-        existing = s.exec(select(Inspection).where(Inspection.client_key == client_key)).first()
-        if existing is not None:
-            if existing.inspector_id != actor.id:
-                raise PermissionDenied(capability="inspection.edit")
-            return existing
         if plan_id is not None:
             plan = s.get(VisitPlan, plan_id)
             if plan is None or not visit_plans.is_assigned(uow, plan_id, actor.id):
@@ -254,18 +254,18 @@ def start_visit(
             raise ValidationFailed("inspection.kind_unknown", field="kind")
         if template_id is None or s.get(checklists.ChecklistTemplate, template_id) is None:
             raise ValidationFailed("plan.template_missing", field="template")
-        insp = Inspection(
-            client_key=client_key, unit_id=unit_id, kind=kind, template_id=template_id,
-            plan_id=plan_id, inspector_id=actor.id,
+        return Inspection(unit_id=unit_id, kind=kind, template_id=template_id)
+
+    with uow:
+        insp, created = get_or_create(
+            uow, Inspection, client_key=client_key, target=target, create=create
         )
-        s.add(insp)
-        s.flush()
-        uow.audit(actor, "inspection.start", "inspection", insp.id, after=snapshot(insp))
+        if created:
+            uow.audit(actor, "inspection.start", "inspection", insp.id, after=snapshot(insp))
         uow.commit()
         return insp
 
 
-@idempotent
 def save_answers(
     uow: UnitOfWork, *, actor: User, inspection_id: int, answers: dict[int, str]
 ) -> None:
@@ -321,7 +321,6 @@ def save_details(
         uow.commit()
 
 
-@idempotent
 def save_finding(
     uow: UnitOfWork,
     *,
@@ -352,22 +351,21 @@ def save_finding(
             item = s.get(ChecklistItem, item_id)
             if item is None or item.template_id != insp.template_id:
                 raise ValidationFailed("inspection.item_unknown")
-        finding = s.exec(select(Finding).where(Finding.client_key == client_key)).first()
-        if finding is not None and finding.inspection_id != insp.id:
-            raise PermissionDenied(capability="inspection.edit")
-        created = finding is None
+        fields = {"category": category, "severity": severity, "description": description,
+                  "responsible_person": responsible_person, "item_id": item_id}
+        finding, created = get_or_create(
+            uow, Finding, client_key=client_key, target={"inspection_id": insp.id},
+            create=lambda: Finding(unit_id=insp.unit_id, **fields),
+        )
         before = None if created else snapshot(finding)
         if created:
-            finding = Finding(client_key=client_key, inspection_id=insp.id, unit_id=insp.unit_id,
-                              category=category, description=description)
-        finding.category, finding.severity, finding.description = category, severity, description
-        finding.responsible_person, finding.item_id = responsible_person, item_id
-        if not created:
-            finding.version += 1
-        s.add(finding)
-        s.flush()
-        if created:
             finding_status.log_created(s, finding, actor=actor)
+        else:
+            for name, value in fields.items():
+                setattr(finding, name, value)
+            finding.version += 1
+            s.add(finding)
+            s.flush()
         _touch(insp)
         uow.audit(actor, "finding.create" if created else "finding.update", "finding",
                   finding.id, before=before, after=snapshot(finding))

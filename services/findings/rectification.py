@@ -19,9 +19,10 @@ from db.models import (
     User,
 )
 from db.timeutil import utcnow
-from services.core.errors import NotFound, PermissionDenied, PhotoRejected, ValidationFailed
+from services.core import idempotency
+from services.core.errors import NotFound, PhotoRejected, ValidationFailed
 from services.core.permissions import require
-from services.core.uow import UnitOfWork, idempotent, snapshot
+from services.core.uow import UnitOfWork, snapshot
 from services.core.validation import check_version, clean_text
 from services.core.visibility import finding_filter
 from services.fieldwork.visits import PhotoRef, photo_refs
@@ -182,7 +183,6 @@ def list_cases(
     ]
 
 
-@idempotent
 def _late(deadline: date | None, reports: list[RectificationRow]) -> bool:
     if deadline is None or not reports:
         return False
@@ -207,13 +207,11 @@ def submit_rectification(
     text = clean_text(text, field="rectification_text", max_len=4000)
     if len(photo_files) > MAX_PHOTOS:
         raise ValidationFailed("photo.too_many", max=MAX_PHOTOS)
+    target = {"finding_id": finding_id, "submitted_by": actor.id}
     with uow.read() as r:
-        done = r.session.exec(
-            select(Rectification).where(Rectification.client_key == client_key)
-        ).first()
+        # A retry after the report was stored is answered without decoding its photos again.
+        done = idempotency.existing(r.session, Rectification, client_key, target)
         if done is not None:
-            if done.submitted_by != actor.id:
-                raise PermissionDenied(capability="rectification.submit")
             return done
         _unit_finding(r, actor, finding_id)
     ingested = []
@@ -224,14 +222,23 @@ def submit_rectification(
             # Which of the photos: the page names that file in its message.
             raise PhotoRejected(err.message_key, **err.params, position=position) from err
 
+    unused: list[str] = []
+
+    def create() -> Rectification:
+        _unit_finding(uow, actor, finding_id)
+        return Rectification(text=text, submitted_at=utcnow())
+
     def record(keys_list):
         with uow:
             s = uow.session
-            finding = _unit_finding(uow, actor, finding_id)
-            rect = Rectification(client_key=client_key, finding_id=finding.id,
-                                 submitted_by=actor.id, text=text, submitted_at=utcnow())
-            s.add(rect)
-            s.flush()
+            rect, created = idempotency.get_or_create(
+                uow, Rectification, client_key=client_key, target=target, create=create
+            )
+            if not created:
+                # The same report sent twice at once, and the other one stored it first.
+                unused.extend(key for keys in keys_list for key in keys)
+                return rect
+            finding = uow.get(Finding, finding_id)
             for photo, keys in zip(ingested, keys_list, strict=True):
                 s.add(photos.photo_row(photo, keys, actor, rectification_id=rect.id))
             finding_status.transition(s, finding, finding_status.REPORTED, actor=actor)
@@ -240,12 +247,15 @@ def submit_rectification(
             uow.commit()
             return rect
 
-    return photos.store_and_record(uow, store or photos.default_store(), ingested, record)
+    store = store or photos.default_store()
+    rect = photos.store_and_record(uow, store, ingested, record)
+    photos.remove_unreferenced(uow, store, unused)
+    return rect
 
 
 def _unit_finding(uow: UnitOfWork, actor: User, finding_id: int) -> Finding:
-    finding = uow.session.get(Finding, finding_id)
-    if finding is None or finding.unit_id != actor.unit_id:
+    finding = uow.get(Finding, finding_id)  # locked in a writing unit
+    if finding.unit_id != actor.unit_id:
         raise NotFound()
     if finding.status not in (finding_status.RECTIFYING, finding_status.REOPENED):
         raise ValidationFailed("rectification.not_expected")
