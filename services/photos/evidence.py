@@ -17,7 +17,7 @@ from sqlmodel import select
 from config import get_settings
 from db.models import Finding, Inspection, InspectionStatus, Photo, Rectification, Unit, User
 from db.timeutil import utcnow
-from services.core.errors import NotFound, PermissionDenied, ValidationFailed
+from services.core.errors import NotFound, PermissionDenied, PhotoRejected, ValidationFailed
 from services.core.permissions import require
 from services.core.uow import UnitOfWork
 from services.core.visibility import finding_filter
@@ -29,11 +29,21 @@ MAX_PHOTOS_PER_ITEM = 20
 # Decoding a 50-megapixel PNG or HEIC takes about 430 MB: at most two at a time per
 # process, so a hall full of tablets uploading at once cannot exhaust the server's memory.
 _DECODING = threading.BoundedSemaphore(2)
+# How long an upload waits for a decode slot before the inspector is told to try again.
+# The slowest photo we accept decodes in about 1.5 s (a 48 MP PNG, BENCHMARKS.md), so
+# 20 s is a long queue; without a bound, a page would hang as long as the slots stay busy.
+DECODE_WAIT_S = 20.0
 
 
 def ingest(data: bytes, watermark=None) -> imaging.IngestedPhoto:
-    with _DECODING:
+    """imaging.ingest within a decode slot; PhotoRejected("photo.busy") when none frees
+    up in time."""
+    if not _DECODING.acquire(timeout=DECODE_WAIT_S):
+        raise PhotoRejected("photo.busy")
+    try:
         return imaging.ingest(data, watermark=watermark)
+    finally:
+        _DECODING.release()
 
 
 def default_store() -> PhotoStore:

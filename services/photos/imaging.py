@@ -24,6 +24,7 @@ import pillow_heif
 from PIL import ExifTags, Image, ImageDraw, ImageFont
 
 from services.core.errors import PhotoRejected
+from services.photos.jpeg_scans import check_scans
 
 pillow_heif.register_heif_opener()
 
@@ -103,11 +104,14 @@ def ingest(
     """Validate an uploaded photo and build everything the app stores for it.
 
     Raises PhotoRejected (photo.empty, photo.too_large, photo.unsupported_format,
-    photo.too_many_pixels, photo.damaged). `fonts` defaults to what the system has."""
+    photo.too_many_scans, photo.too_many_pixels, photo.damaged). `fonts` defaults to what
+    the system has."""
     _check_byte_size(data)
     kind = _sniff(data)
     if kind.is_heif:
         _check_heif_boxes(data)
+    if kind is _JPEG:
+        check_scans(data)  # decode time grows with the number of scans, not the bytes
     im = _open(data, kind)
     full_size = im.size  # before draft mode shrinks it
     _check_pixel_count(full_size)

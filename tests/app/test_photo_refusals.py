@@ -1,0 +1,129 @@
+"""On the tablet: a JPEG with hundreds of scans and an upload while the server is busy
+decoding are named in a message; the other photos and what was typed are kept."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from PIL import Image
+
+from demo import checklist as demo_checklist
+from services.core.system import system_actor
+from services.fieldwork import checklists
+from services.fieldwork import visits as inspections
+from services.findings import rectification, review
+from services.identity import auth, users
+from services.photos import evidence
+from tests.app.conftest import new_app, sign_in, texts
+from tests.conftest import PHOTOS
+
+
+@pytest.fixture
+def template(demo_loaded):
+    return checklists.save_template(demo_loaded, actor=system_actor(), name=demo_checklist.NAME,
+                                    description="", items=demo_checklist.ITEMS)
+
+
+class Slots:
+    """The process's decode slots, taken as two long decodes elsewhere would take them."""
+
+    held = 0
+
+    def take_both(self) -> None:
+        for _ in range(2):
+            assert evidence._DECODING.acquire(blocking=False), "a decode slot was left taken"
+            self.held += 1
+
+    def free(self) -> None:
+        while self.held:
+            self.held -= 1
+            evidence._DECODING.release()
+
+
+@pytest.fixture
+def slots(monkeypatch):
+    monkeypatch.setattr(evidence, "DECODE_WAIT_S", 0.01)
+    taken = Slots()
+    yield taken
+    taken.free()
+
+
+def _user(uow, username: str):
+    row = next(u for u in users.list_users(uow, actor=system_actor()) if u.username == username)
+    return auth.current_user(uow, row.id)
+
+
+def _many_scans() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("L", (200, 200), 128).save(buffer, "JPEG", progressive=True)
+    data = buffer.getvalue()
+    last = data.rindex(b"\xff\xda")
+    return data[:-2] + data[last:-2] * 500 + data[-2:]
+
+
+@pytest.mark.timeout(120)
+def test_visit_page_names_the_refused_and_busy_photos_and_keeps_the_others(
+    demo_loaded, template, slots
+):
+    at = sign_in(new_app().run(), "inspector1")
+    at.text_input(key="today_unit_search").input("雄关区便民").run()
+    at.button(key="today_start").click().run()
+    insp = _user(demo_loaded, "inspector1")
+    [draft] = inspections.list_drafts(demo_loaded, actor=insp)
+    at.text_area(key="fnew_desc").input("窗口工作人员玩手机")
+    at.button(key="FormSubmitter:finding_new-添加问题").click().run()
+    [finding] = inspections.get_visit(demo_loaded, actor=insp, inspection_id=draft.id).findings
+
+    at.file_uploader(key=f"up_{finding.id}_0").set_value([
+        ("scans.jpg", _many_scans(), "image/jpeg"),
+        ("hall.jpg", (PHOTOS / "jpg_gps_DSCN0010.jpg").read_bytes(), "image/jpeg"),
+    ]).run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        "scans.jpg: 照片文件结构异常（扫描段过多），无法处理，请用相机重新拍摄后上传"]
+    assert len(inspections.get_visit(demo_loaded, actor=insp,
+                                     inspection_id=draft.id).findings[0].photos) == 1
+
+    slots.take_both()
+    at.file_uploader(key=f"up_{finding.id}_1").set_value([
+        ("desk.jpg", (PHOTOS / "jpg_gps_DSCN0021.jpg").read_bytes(), "image/jpeg"),
+    ]).run()
+    assert not at.exception
+    assert [e.value for e in at.error] == ["desk.jpg: 服务器正忙，正在处理其他照片，请稍后重试"]
+    [kept] = inspections.get_visit(demo_loaded, actor=insp, inspection_id=draft.id).findings
+    assert kept.description == "窗口工作人员玩手机" and len(kept.photos) == 1
+    assert at.image  # the photo already stored is still shown
+
+
+@pytest.mark.timeout(120)
+def test_rectify_page_keeps_the_report_when_the_server_is_busy(demo_loaded, template, slots):
+    insp = _user(demo_loaded, "inspector1")
+    unit_id = _user(demo_loaded, "unit_gdj").unit_id
+    visit = inspections.start_visit(demo_loaded, actor=insp, client_key="v", unit_id=unit_id,
+                                    kind="open", template_id=template.id)
+    view = inspections.get_visit(demo_loaded, actor=insp, inspection_id=visit.id)
+    inspections.save_answers(demo_loaded, actor=insp, inspection_id=visit.id, answers={
+        i.id: {"yes_no": "yes", "number": "2", "text": "无"}[i.answer_type]
+        for i in view.template.items})
+    finding = inspections.save_finding(demo_loaded, actor=insp, inspection_id=visit.id,
+                                       client_key="f", category="efficiency",
+                                       severity="severe", description="排队超过一小时")
+    inspections.submit_visit(demo_loaded, actor=insp, inspection_id=visit.id)
+    review.confirm_finding(demo_loaded, actor=_user(demo_loaded, "office"), finding_id=finding.id)
+
+    at = sign_in(new_app().run(), "unit_gdj")
+    slots.take_both()
+    at.text_area(key=f"rect_text_{finding.id}").input("增设窗口两个")
+    photo = ("ok.jpg", (PHOTOS / "jpg_Canon_40D.jpg").read_bytes(), "image/jpeg")
+    at.file_uploader(key=f"rect_files_{finding.id}").set_value([photo])
+    at.button(key=f"FormSubmitter:rect_form_{finding.id}-报送整改").click().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == ["ok.jpg: 服务器正忙，正在处理其他照片，请稍后重试"]
+    assert at.text_area(key=f"rect_text_{finding.id}").value == "增设窗口两个"
+
+    slots.free()  # the other decodes finish; the liaison sends again
+    at.button(key=f"FormSubmitter:rect_form_{finding.id}-报送整改").click().run()
+    assert "整改情况已报送" in texts(at)
+    [case] = rectification.list_cases(demo_loaded, actor=system_actor())
+    assert case.status == "reported" and len(case.rectifications[0].photos) == 1
