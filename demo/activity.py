@@ -32,12 +32,12 @@ from demo import checklist as demo_checklist
 from demo import photos as demo_photos
 from services.core.system import system_actor
 from services.core.uow import UnitOfWork
+from services.core.visibility import unit_scope
 from services.fieldwork import checklists
 from services.fieldwork.visits import CATEGORIES, SEVERITIES
 from services.findings import status as finding_status
 from services.identity import passwords
 from services.photos import evidence as photos
-from services.photos import imaging
 from services.photos.store import PhotoStore
 
 Progress = Callable[[float, str], None]
@@ -83,7 +83,7 @@ def load_activity(
     template = _template(uow, actor)
     people = _people(uow, password)
     report(0.0, "photos")
-    pool = _photo_pool(uow, rng, store, n_photos, report)
+    pool = demo_photos.pool(rng, store, n_photos, report)
     report(0.3, "inspections")
     now = utcnow()
     counts = {"plans": 0, "inspections": 0, "findings": 0, "photos": 0}
@@ -144,8 +144,10 @@ def _people(uow: UnitOfWork, password: str) -> dict:
     for u in users:
         by_role.setdefault(u.role, []).append(u)
     liaison = {u.unit_id: u for u in by_role.get(Role.UNIT, [])}
+    inspectors = by_role.get(Role.INSPECTOR, [])
     return {
-        "inspectors": by_role.get(Role.INSPECTOR, []),
+        "inspectors": inspectors,
+        "reach": _reach(uow, inspectors),
         "office": (by_role.get(Role.OFFICE) or by_role.get(Role.ADMIN))[0],
         "units": units,
         "liaison": liaison,
@@ -154,21 +156,16 @@ def _people(uow: UnitOfWork, password: str) -> dict:
     }
 
 
-def _photo_pool(uow, rng, store, n, report) -> list[tuple[imaging.IngestedPhoto, tuple]]:
-    pool = []
-    for i in range(n):
-        taken = datetime(2026, 1, 1, 9) + timedelta(
-            days=rng.randint(0, 300), minutes=rng.randint(0, 480)
-        )
-        ingested = imaging.ingest(demo_photos.draw(rng, taken))
-        keys = (
-            store.put(ingested.original, suffix=ingested.suffix),
-            store.put_derivative(ingested.sha256, "display", ingested.display),
-            store.put_derivative(ingested.sha256, "thumb", ingested.thumbnail),
-        )
-        pool.append((ingested, keys))
-        report(0.3 * (i + 1) / n, "photos")
-    return pool
+def _reach(uow: UnitOfWork, inspectors: list[User]) -> dict[int, set[int] | None]:
+    """Inspector id -> the units they may visit unplanned (None: the whole city)."""
+    reach: dict[int, set[int] | None] = {}
+    with uow.read() as r:
+        for inspector in inspectors:
+            scope = unit_scope(inspector, Unit.id)
+            reach[inspector.id] = None if scope is None else set(
+                r.session.exec(select(Unit.id).where(scope)).all()
+            )
+    return reach
 
 
 def _when(rng: random.Random, now: datetime, max_days: int) -> datetime:
@@ -182,17 +179,21 @@ def _when(rng: random.Random, now: datetime, max_days: int) -> datetime:
 
 
 def _inspection(s, rng, now, template, people, pool, n_findings, counts) -> None:
-    inspector = rng.choice(people["inspectors"])
     # Some visits go to the units that have a demo liaison, so their pages have work.
     liaison_units = [u for u in people["units"] if u.id in people["liaison"]]
     if liaison_units and rng.random() < 0.15:
         unit = rng.choice(liaison_units)
     else:
         unit = rng.choice(people["units"])
+    # The demo obeys the district scope: an inspector visits a unit of their district, or
+    # one a plan assigns to them.
+    reach = people["reach"]
+    local = [i for i in people["inspectors"] if reach[i.id] is None or unit.id in reach[i.id]]
+    inspector = rng.choice(local or people["inspectors"])
     kind = rng.choice(KINDS)
     visited = _when(rng, now, 365)
     plan_id = None
-    if kind == "unannounced" and rng.random() < 0.7:
+    if not local or (kind == "unannounced" and rng.random() < 0.7):
         plan = VisitPlan(
             unit_id=unit.id,
             kind=kind,

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import io
 import random
-from datetime import datetime
+from collections.abc import Callable
+from datetime import datetime, timedelta
 
 from PIL import Image, ImageDraw, ImageFont
 
 from services.photos import imaging
+from services.photos.store import PhotoStore
 
 SIZE = (1600, 1200)
 JIAYUGUAN = (39.77, 98.29)
@@ -61,3 +63,23 @@ def draw(rng: random.Random, taken_at: datetime) -> bytes:
     buf = io.BytesIO()
     im.save(buf, "JPEG", quality=80, exif=exif)
     return buf.getvalue()
+
+
+def pool(
+    rng: random.Random, store: PhotoStore, n: int, report: Callable[[float, str], None]
+) -> list[tuple[imaging.IngestedPhoto, tuple[str, str, str]]]:
+    """`n` drawn photos, ingested and stored once; demo findings and reports share them."""
+    out = []
+    for i in range(n):
+        taken = datetime(2026, 1, 1, 9) + timedelta(
+            days=rng.randint(0, 300), minutes=rng.randint(0, 480)
+        )
+        ingested = imaging.ingest(draw(rng, taken))
+        keys = (
+            store.put(ingested.original, suffix=ingested.suffix),
+            store.put_derivative(ingested.sha256, "display", ingested.display),
+            store.put_derivative(ingested.sha256, "thumb", ingested.thumbnail),
+        )
+        out.append((ingested, keys))
+        report(0.3 * (i + 1) / n, "photos")
+    return out

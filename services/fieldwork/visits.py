@@ -29,6 +29,7 @@ from services.core.idempotency import get_or_create
 from services.core.permissions import can, require
 from services.core.uow import UnitOfWork, snapshot
 from services.core.validation import clean_text
+from services.core.visibility import unit_in_scope
 from services.fieldwork import checklists
 from services.fieldwork import plans as visit_plans
 from services.findings import status as finding_status
@@ -128,7 +129,7 @@ def get_visit(uow: UnitOfWork, *, actor: User, inspection_id: int) -> VisitView:
     with uow.read() as r:
         s = r.session
         insp = r.get(Inspection, inspection_id)
-        _require_reader(actor, insp)
+        _require_reader(s, actor, insp)
         unit = s.get(Unit, insp.unit_id)
         answers = {
             a.item_id: a.value
@@ -154,12 +155,14 @@ def get_visit(uow: UnitOfWork, *, actor: User, inspection_id: int) -> VisitView:
     )
 
 
-def _require_reader(actor: User, insp: Inspection) -> None:
-    """A whole visit (all answers, all findings) is for its author and, once submitted, for
-    those who see every submitted finding."""
-    if insp.inspector_id == actor.id and can(actor, "inspection.record"):
-        return
-    if insp.status != DRAFT and can(actor, "finding.view_all"):
+def _require_reader(session, actor: User, insp: Inspection) -> None:
+    """A whole visit (all answers, all findings) is for its author while a draft and, once
+    submitted, for those who see every submitted finding of its unit (an inspector within
+    their scope: services.core.visibility.unit_scope)."""
+    if insp.status == DRAFT:
+        if insp.inspector_id == actor.id and can(actor, "inspection.record"):
+            return
+    elif can(actor, "finding.view_all") and unit_in_scope(session, actor, insp.unit_id):
         return
     raise PermissionDenied(capability="inspection.view")
 
@@ -186,21 +189,6 @@ def list_drafts(uow: UnitOfWork, *, actor: User) -> list[DraftRow]:
             .order_by(Inspection.updated_at.desc())
         ).all()
     return [DraftRow(i.id, n, i.kind, i.visited_at, i.updated_at, c) for i, n, c in rows]
-
-
-def recent_units(uow: UnitOfWork, *, actor: User, limit: int = 5) -> list[tuple[int, str]]:
-    """The units this inspector visited last, most recent first: the unit picker starts there."""
-    require(actor, "inspection.record")
-    with uow.read() as r:
-        rows = r.session.exec(
-            select(Unit.id, Unit.name, func.max(Inspection.visited_at).label("last"))
-            .join(Inspection, Inspection.unit_id == Unit.id)
-            .where(Inspection.inspector_id == actor.id, Unit.active)
-            .group_by(Unit.id, Unit.name)
-            .order_by(func.max(Inspection.visited_at).desc())
-            .limit(limit)
-        ).all()
-    return [(i, n) for i, n, _ in rows]
 
 
 # --- writing ------------------------------------------------------------------------------
@@ -250,6 +238,8 @@ def start_visit(
             unit_id, kind, template_id = plan.unit_id, plan.kind, plan.template_id
         if unit_id is None or s.get(Unit, unit_id) is None:
             raise ValidationFailed("inspection.unit_required", field="unit")
+        if plan_id is None and not unit_in_scope(s, actor, unit_id):
+            raise PermissionDenied("inspection.out_of_scope")
         if kind not in visit_plans.KINDS:
             raise ValidationFailed("inspection.kind_unknown", field="kind")
         if template_id is None or s.get(checklists.ChecklistTemplate, template_id) is None:

@@ -24,7 +24,7 @@ from services.core.errors import NotFound, PhotoRejected, ValidationFailed
 from services.core.permissions import require
 from services.core.uow import UnitOfWork, snapshot
 from services.core.validation import check_version, clean_text
-from services.core.visibility import finding_filter
+from services.core.visibility import finding_filter, finding_visible
 from services.fieldwork.visits import PhotoRef, photo_refs
 from services.findings import status as finding_status
 from services.findings.review import default_deadline, today_local
@@ -267,7 +267,8 @@ def verify(
     version: int | None = None, deadline: date | None = None,
 ) -> Finding:
     """Closes the finding, or reopens it; a reopen must say why, and gets a new deadline
-    (by default the severity's number of days from today)."""
+    (by default the severity's number of days from today). Only on a finding the actor
+    may see (an inspector: within their scope)."""
     require(actor, "finding.verify")
     note = clean_text(note, field="note", max_len=2000, required=not accept)
     if deadline is not None and deadline < today_local():
@@ -275,6 +276,8 @@ def verify(
     with uow:
         s = uow.session
         finding = uow.get(Finding, finding_id)
+        if not finding_visible(s, actor, finding.id):
+            raise NotFound()  # another district's finding: as if it did not exist
         check_version(finding.version, version)
         before = snapshot(finding)
         to = finding_status.VERIFIED if accept else finding_status.REOPENED

@@ -114,6 +114,16 @@ def test_submit_tells_what_is_missing_then_submits(demo_loaded, template):
     assert inspections.list_drafts(demo_loaded, actor=_inspector(demo_loaded)) == []
 
 
+def test_a_district_inspector_is_offered_only_units_in_their_district(demo_loaded, template):
+    at = sign_in(new_app().run(), "inspector3")  # 镜铁区
+    at.text_input(key="today_unit_search").input("便民服务中心").run()
+    assert not at.exception
+    assert at.selectbox(key="today_unit").options == ["镜铁区便民服务中心"]
+    at.text_input(key="today_unit_search").input("雄关区").run()
+    assert "today_unit" not in [s.key for s in at.selectbox]
+    assert "输入单位名称中的几个字以查找单位" in texts(at)
+
+
 def test_the_unit_liaison_reports_a_rectification(demo_loaded, template):
     insp = _inspector(demo_loaded)
     unit_id = next(u for u in users.list_users(demo_loaded, actor=system_actor())

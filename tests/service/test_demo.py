@@ -7,6 +7,7 @@ from db.models import Finding, FindingStatusChange, Inspection, Photo
 from demo import loader as demo
 from services.core.errors import Conflict
 from services.core.system import system_actor
+from services.core.visibility import unit_in_scope
 from services.findings import rectification
 from services.findings import status as finding_status
 from services.photos.store import PhotoStore
@@ -69,3 +70,12 @@ def test_demo_history_is_in_order_and_by_the_right_people(uow, tmp_path, monkeyp
         reporters = s.exec(select(User.role).join(Rectification,
                                                   Rectification.submitted_by == User.id)).all()
         assert reporters and set(reporters) == {"unit"}
+        # Scoped inspectors visit their district's units, or ones a plan assigns to them.
+        scoped = s.exec(select(User).where(User.role == "inspector",
+                                           User.district_id.is_not(None))).all()
+        assert len(scoped) == 2
+        visits = s.exec(select(Inspection).where(
+            Inspection.inspector_id.in_([u.id for u in scoped]))).all()
+        assert visits
+        by_id = {u.id: u for u in scoped}
+        assert all(unit_in_scope(s, by_id[v.inspector_id], v.unit_id) for v in visits)

@@ -17,7 +17,7 @@ from services.core.errors import (
     PhotoRejected,
     ValidationFailed,
 )
-from services.fieldwork import checklists
+from services.fieldwork import checklists, picker
 from services.fieldwork import plans as visit_plans
 from services.fieldwork import visits as inspections
 from services.findings import rectification, review
@@ -231,7 +231,7 @@ def test_recent_units_come_first(uow, field):
         inspections.start_visit(uow, actor=field["insp1"], client_key=key,
                                 unit_id=field[unit].id, kind="open",
                                 template_id=field["template"].id)
-    assert [n for _, n in inspections.recent_units(uow, actor=field["insp1"])] == [
+    assert [n for _, n in picker.recent_units(uow, actor=field["insp1"])] == [
         "雄关区便民服务中心", "市供电公司"]
 
 

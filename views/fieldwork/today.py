@@ -6,11 +6,10 @@ import uuid
 
 import streamlit as st
 
-from services.fieldwork import checklists
+from services.fieldwork import checklists, picker
 from services.fieldwork import plans as visit_plans
 from services.fieldwork import visits as inspections
 from services.findings import review
-from services.org import structure as org
 from ui import context
 from ui.context import local_time, t
 from ui.feedback import reported
@@ -74,11 +73,11 @@ def _drafts(actor) -> None:
 def _unplanned(actor) -> None:
     st.subheader(t("today.unplanned"))
     uow = context.uow()
-    recent = inspections.recent_units(uow, actor=actor)
+    # Only units this inspector may visit (their district, or assigned by a plan).
+    recent = picker.recent_units(uow, actor=actor)
     query = st.text_input(t("today.unit_search"), key="today_unit_search",
                           placeholder=t("today.unit_search_hint"))
-    units = {u.id: u.name for u in org.list_units(uow, actor=actor, include_inactive=False,
-                                                   search=query)} if query.strip() else {}
+    units = dict(picker.units_to_visit(uow, actor=actor, search=query)) if query.strip() else {}
     choices = {i: n for i, n in recent if not query.strip() or i in units} | units
     templates = {tv.id: tv.name for tv in checklists.list_templates(uow, actor=actor,
                                                                      active_only=True)}
