@@ -240,7 +240,7 @@ def submit_rectification(
             uow.commit()
             return rect
 
-    return photos.store_and_record(uow, store or photos.default_store(), ingested, record)
+    return photos.store_and_record(store or photos.default_store(), ingested, record)
 
 
 def _unit_finding(uow: UnitOfWork, actor: User, finding_id: int) -> Finding:
