@@ -107,6 +107,7 @@ def add_finding_photo(
     store: PhotoStore | None = None,
 ) -> Photo:
     """Attach one photo to a finding of the actor's own draft inspection."""
+    require(actor, "inspection.record")
     store = store or default_store()
     with uow.read() as r:
         finding, insp, unit = _draft_finding(r, actor, finding_id)
@@ -157,6 +158,7 @@ def _draft_finding(uow: UnitOfWork, actor: User, finding_id: int):
 
 def remove_photo(uow: UnitOfWork, *, actor: User, photo_id: int) -> None:
     """Only from a finding of one's own draft. The files stay for the sweep."""
+    require(actor, "inspection.record")
     with uow:
         row = uow.session.get(Photo, photo_id)
         if row is None or row.finding_id is None:

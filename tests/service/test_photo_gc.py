@@ -1,5 +1,6 @@
 """Photo files are never deleted under a live photo: removal leaves them to the sweep, which
-takes only files no row refers to once untouched for the grace period."""
+takes only files no row refers to once untouched for the grace period. And photo writes
+check the actor's capability themselves."""
 
 from __future__ import annotations
 
@@ -12,12 +13,15 @@ from datetime import timedelta
 import pytest
 from sqlmodel import func, select
 
-from db.models import Photo, Role
+from db.models import Finding, Photo, Role
 from db.timeutil import utcnow
 from demo import checklist as demo_checklist
+from services.core.errors import PermissionDenied
 from services.core.uow import UnitOfWork
 from services.fieldwork import checklists
 from services.fieldwork import visits as inspections
+from services.findings import rectification, review
+from services.identity import auth, users
 from services.org import structure as org
 from services.photos import evidence as photos
 from services.photos import sweep
@@ -215,6 +219,67 @@ def test_the_background_sweep_runs_without_the_caller_waiting(uow, store, monkey
     finally:
         stop.set()
         thread.join(60)
+
+
+def _as_stored_now(uow, user):
+    """The account as the app loads it at the user's next click."""
+    return auth.current_user(uow, user.id)
+
+
+def _change_role(uow, admin, user, role, **scope):
+    users.update_user(uow, actor=admin, user_id=user.id, version=user.version,
+                      display_name=user.display_name, role=role,
+                      district_id=scope.get("district_id"), unit_id=scope.get("unit_id"))
+
+
+def test_an_inspector_made_leader_no_longer_adds_or_removes_photos_on_an_old_draft(
+    uow, people, store
+):
+    insp = _draft(uow, people)
+    finding = _finding(uow, people, insp)
+    photo = photos.add_finding_photo(uow, actor=people["insp"], finding_id=finding.id,
+                                     data=CANON, store=store)
+    _change_role(uow, people["admin"], people["insp"], Role.LEADER)
+    leader = _as_stored_now(uow, people["insp"])
+    before = _files(store)
+    with pytest.raises(PermissionDenied) as refused:
+        photos.add_finding_photo(uow, actor=leader, finding_id=finding.id,
+                                 data=(PHOTOS / "jpg_gps_DSCN0010.jpg").read_bytes(),
+                                 store=store)
+    assert refused.value.params["capability"] == "inspection.record"
+    with pytest.raises(PermissionDenied):
+        photos.remove_photo(uow, actor=leader, photo_id=photo.id)
+    with pytest.raises(PermissionDenied):
+        inspections.delete_finding(uow, actor=leader, finding_id=finding.id)
+    assert _photo_count(uow) == 1 and _files(store) == before
+
+
+def _confirmed_finding(uow, p, store):
+    insp = _draft(uow, p)
+    view = inspections.get_visit(uow, actor=p["insp"], inspection_id=insp.id)
+    answers = {
+        i.id: {"yes_no": "yes", "number": "3"}.get(i.answer_type, "无")
+        for i in view.template.items
+    }
+    inspections.save_answers(uow, actor=p["insp"], inspection_id=insp.id, answers=answers)
+    finding = _finding(uow, p, insp)
+    inspections.submit_visit(uow, actor=p["insp"], inspection_id=insp.id)
+    review.confirm_finding(uow, actor=p["office"], finding_id=finding.id)
+    return finding
+
+
+def test_a_liaison_made_leader_no_longer_submits_rectification_photos(uow, people, store):
+    finding = _confirmed_finding(uow, people, store)
+    _change_role(uow, people["admin"], people["liaison"], Role.LEADER)
+    leader = _as_stored_now(uow, people["liaison"])
+    with pytest.raises(PermissionDenied) as refused:
+        rectification.submit_rectification(
+            uow, actor=leader, finding_id=finding.id, client_key="r1", text="已整改",
+            photo_files=[CANON], store=store)
+    assert refused.value.params["capability"] == "rectification.submit"
+    assert _files(store) == [] and _photo_count(uow) == 0
+    with uow.read() as r:
+        assert r.session.get(Finding, finding.id).status == "rectifying"
 
 
 def test_each_server_process_starts_one_background_sweep(tmp_path, monkeypatch):
