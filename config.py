@@ -58,6 +58,9 @@ class Settings(BaseSettings):
     deadline_days_serious: int = Field(default=7, ge=1, le=365)
     deadline_days_severe: int = Field(default=3, ge=1, le=365)
     photo_watermark: bool = True
+    # Photo files no row refers to are removed by the sweep once untouched this long. It must
+    # exceed the longest time an upload takes from writing its files to committing its row.
+    photo_gc_grace_hours: int = Field(default=24, ge=1, le=24 * 90)
 
     @field_validator("upload_dir")
     @classmethod

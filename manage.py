@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
+from datetime import timedelta
 
 from pydantic import ValidationError
 
@@ -17,6 +18,8 @@ from services.core.system import system_actor
 from services.core.uow import UnitOfWork
 from services.identity import users
 from services.org import lookup
+from services.photos import evidence as photos
+from services.photos import sweep
 
 
 def _uow() -> UnitOfWork:
@@ -75,6 +78,25 @@ def cmd_demo(args: argparse.Namespace) -> None:
         print(translate("cli.demo_activity", _lang(), **counts))
 
 
+def cmd_gc_photos(args: argparse.Namespace) -> None:
+    hours = args.grace_hours or get_settings().photo_gc_grace_hours  # at least 1 when given
+    result = sweep.sweep(_uow(), photos.default_store(), grace=timedelta(hours=hours),
+                         dry_run=args.dry_run)
+    for name in result.removed:
+        print(name)
+    key = "cli.gc_dry_run" if args.dry_run else "cli.gc_done"
+    print(translate(key, _lang(), removed=len(result.removed), young=result.kept_young,
+                    referenced=result.referenced, hours=hours))
+
+
+def _grace_hours(text: str) -> float:
+    hours = float(text)
+    # Shorter, and an upload still writing its files could look abandoned.
+    if not 1 <= hours <= 24 * 90:
+        raise argparse.ArgumentTypeError("between 1 and 2160 hours")
+    return hours
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="manage.py", description="效能督查台 · management")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -102,6 +124,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--size", choices=demo.SIZES, default="full",
                    help="full: a year of field work; small: a sample; org: organisation only")
     p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("gc-photos", help="remove photo files no record has used for a while")
+    p.add_argument("--grace-hours", type=_grace_hours,
+                   help="keep files written more recently (default PHOTO_GC_GRACE_HOURS, 24)")
+    p.add_argument("--dry-run", action="store_true", help="list what would go, remove nothing")
+    p.set_defaults(func=cmd_gc_photos)
     return parser
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import streamlit as st
@@ -15,6 +15,8 @@ from db.timeutil import utcnow
 from i18n import LANGUAGES, normalize, translate
 from services.core.uow import UnitOfWork
 from services.identity import auth
+from services.photos import evidence as photos
+from services.photos import sweep
 
 USER_KEY = "auth_user_id"
 SEEN_KEY = "auth_last_seen"
@@ -24,8 +26,13 @@ FLASH_KEY = "ui_flash"
 
 @st.cache_resource(show_spinner=False)
 def _engine(url: str) -> Engine:
-    # One engine (and one migration run) per database per server process.
-    return open_database(url)
+    # One engine (and one migration run) per database per server process; and once per
+    # process, the photo sweep in a background thread (files left by removed photos and
+    # interrupted uploads), so no page ever waits for it.
+    engine = open_database(url)
+    grace = timedelta(hours=get_settings().photo_gc_grace_hours)
+    sweep.start_background(UnitOfWork(engine), photos.default_store(), grace=grace)
+    return engine
 
 
 def uow() -> UnitOfWork:

@@ -363,21 +363,20 @@ def save_finding(
         return finding
 
 
-def delete_finding(uow: UnitOfWork, *, actor: User, finding_id: int, store=None) -> None:
-    """Only from a draft; its photos go with it."""
+def delete_finding(uow: UnitOfWork, *, actor: User, finding_id: int) -> None:
+    """Only from a draft; its photos go with it (their files stay for the sweep)."""
     require(actor, "inspection.record")
     with uow:
         finding = uow.get(Finding, finding_id)
         insp = _own_draft(uow, actor, finding.inspection_id)
         before = snapshot(finding)
-        orphans = _delete_draft_finding(uow, finding)
+        _delete_draft_finding(uow, finding)
         _touch(insp)
         uow.audit(actor, "finding.delete", "finding", finding_id, before=before)
         uow.commit()
-    photos.remove_unreferenced(uow, store or photos.default_store(), orphans)
 
 
-def discard_draft(uow: UnitOfWork, *, actor: User, inspection_id: int, store=None) -> None:
+def discard_draft(uow: UnitOfWork, *, actor: User, inspection_id: int) -> None:
     """Throw away one's own draft (a visit started at the wrong unit, say), with its
     answers, findings and photos. A plan it came from stays planned."""
     require(actor, "inspection.record")
@@ -385,9 +384,8 @@ def discard_draft(uow: UnitOfWork, *, actor: User, inspection_id: int, store=Non
         s = uow.session
         insp = _own_draft(uow, actor, inspection_id)
         before = snapshot(insp)
-        orphans: list[str] = []
         for finding in s.exec(select(Finding).where(Finding.inspection_id == insp.id)).all():
-            orphans += _delete_draft_finding(uow, finding)
+            _delete_draft_finding(uow, finding)
         for answer in s.exec(
             select(ChecklistAnswer).where(ChecklistAnswer.inspection_id == insp.id)
         ).all():
@@ -396,19 +394,17 @@ def discard_draft(uow: UnitOfWork, *, actor: User, inspection_id: int, store=Non
         s.delete(insp)
         uow.audit(actor, "inspection.discard", "inspection", inspection_id, before=before)
         uow.commit()
-    photos.remove_unreferenced(uow, store or photos.default_store(), orphans)
 
 
-def _delete_draft_finding(uow: UnitOfWork, finding: Finding) -> list[str]:
+def _delete_draft_finding(uow: UnitOfWork, finding: Finding) -> None:
     s = uow.session
-    orphans = photos.detach_all(uow, finding_id=finding.id)
+    photos.detach_all(uow, finding_id=finding.id)
     for change in s.exec(
         select(FindingStatusChange).where(FindingStatusChange.finding_id == finding.id)
     ):
         s.delete(change)
     s.flush()
     s.delete(finding)
-    return orphans
 
 
 def submit_visit(uow: UnitOfWork, *, actor: User, inspection_id: int) -> Inspection:

@@ -222,8 +222,6 @@ def submit_rectification(
             # Which of the photos: the page names that file in its message.
             raise PhotoRejected(err.message_key, **err.params, position=position) from err
 
-    unused: list[str] = []
-
     def create() -> Rectification:
         _unit_finding(uow, actor, finding_id)
         return Rectification(text=text, submitted_at=utcnow())
@@ -235,8 +233,8 @@ def submit_rectification(
                 uow, Rectification, client_key=client_key, target=target, create=create
             )
             if not created:
-                # The same report sent twice at once, and the other one stored it first.
-                unused.extend(key for keys in keys_list for key in keys)
+                # The same report sent twice at once, and the other one stored it first;
+                # the files this one wrote are the sweep's (services/photos/sweep.py).
                 return rect
             finding = uow.get(Finding, finding_id)
             for photo, keys in zip(ingested, keys_list, strict=True):
@@ -247,10 +245,7 @@ def submit_rectification(
             uow.commit()
             return rect
 
-    store = store or photos.default_store()
-    rect = photos.store_and_record(uow, store, ingested, record)
-    photos.remove_unreferenced(uow, store, unused)
-    return rect
+    return photos.store_and_record(store or photos.default_store(), ingested, record)
 
 
 def _unit_finding(uow: UnitOfWork, actor: User, finding_id: int) -> Finding:

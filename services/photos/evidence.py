@@ -1,14 +1,15 @@
 """Photo evidence: accept an upload, store it, attach it to a finding or a rectification,
 and serve it only to users who may see what it belongs to.
 
-Files are written before the row that points at them and removed again if that row is
-not committed, so a failed upload leaves neither an orphan file nor a row without a file.
+Files are written before the row that points at them, so a row never points at a missing
+file. Nothing here deletes a file, not even when its row is not committed or is removed:
+an identical upload in flight may be about to use it. Unused files are removed later by
+services/photos/sweep.py.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import func, or_
@@ -64,39 +65,12 @@ def watermark_for(unit: str, inspector: str, unit_id: int, username: str):
     return stamp
 
 
-class _Written:
-    """Files written for one upload, to be removed if the database does not keep them."""
-
-    def __init__(self, store: PhotoStore) -> None:
-        self.store = store
-        self.new_keys: list[str] = []
-
-    def put(self, photo: imaging.IngestedPhoto) -> tuple[str, str, str]:
-        keys = (
-            self.store.put(photo.original, suffix=photo.suffix),
-            self.store.put_derivative(photo.sha256, "display", photo.display),
-            self.store.put_derivative(photo.sha256, "thumb", photo.thumbnail),
-        )
-        # On undo only keys no row refers to are removed: a deduplicated file that an
-        # earlier photo row uses stays.
-        self.new_keys += [k for k in keys if k not in self.new_keys]
-        return keys
-
-    def undo(self, uow: UnitOfWork) -> None:
-        remove_unreferenced(uow, self.store, self.new_keys)
-
-
-def remove_unreferenced(uow: UnitOfWork, store: PhotoStore, keys: Iterable[str]) -> None:
-    keys = list(keys)
-    if not keys:
-        return
-    with uow.read() as r:
-        used = set()
-        for column in (Photo.original_key, Photo.display_key, Photo.thumb_key):
-            used |= set(r.session.exec(select(column).where(column.in_(keys))).all())
-    for key in keys:
-        if key not in used:
-            store.delete(key)
+def _put(store: PhotoStore, photo: imaging.IngestedPhoto) -> tuple[str, str, str]:
+    return (
+        store.put(photo.original, suffix=photo.suffix),
+        store.put_derivative(photo.sha256, "display", photo.display),
+        store.put_derivative(photo.sha256, "thumb", photo.thumbnail),
+    )
 
 
 def _camera_time(taken_at: datetime | None) -> datetime | None:
@@ -127,16 +101,11 @@ def photo_row(
     )
 
 
-def store_and_record(uow: UnitOfWork, store: PhotoStore, photos, record) -> list[Photo]:
+def store_and_record(store: PhotoStore, photos, record) -> list[Photo]:
     """Write the files, then call `record(keys_list)`, which records the rows in one
-    transaction; if anything fails the files written for it are removed again."""
-    written = _Written(store)
-    try:
-        keys_list = [written.put(p) for p in photos]
-        return record(keys_list)
-    except BaseException:
-        written.undo(uow)
-        raise
+    transaction (where the caller checks scope again). If that fails the files stay until
+    the sweep: another upload of the same bytes may already be counting on them."""
+    return record([_put(store, p) for p in photos])
 
 
 def add_finding_photo(
@@ -148,6 +117,7 @@ def add_finding_photo(
     store: PhotoStore | None = None,
 ) -> Photo:
     """Attach one photo to a finding of the actor's own draft inspection."""
+    require(actor, "inspection.record")
     store = store or default_store()
     with uow.read() as r:
         finding, insp, unit = _draft_finding(r, actor, finding_id)
@@ -182,7 +152,7 @@ def add_finding_photo(
             uow.commit()
             return [row]
 
-    return store_and_record(uow, store, [photo], record)[0]
+    return store_and_record(store, [photo], record)[0]
 
 
 def _draft_finding(uow: UnitOfWork, actor: User, finding_id: int):
@@ -196,31 +166,24 @@ def _draft_finding(uow: UnitOfWork, actor: User, finding_id: int):
     return finding, insp, s.get(Unit, insp.unit_id)
 
 
-def remove_photo(
-    uow: UnitOfWork, *, actor: User, photo_id: int, store: PhotoStore | None = None
-) -> None:
-    """Only from a finding of one's own draft."""
-    store = store or default_store()
+def remove_photo(uow: UnitOfWork, *, actor: User, photo_id: int) -> None:
+    """Only from a finding of one's own draft. The files stay for the sweep."""
+    require(actor, "inspection.record")
     with uow:
         row = uow.session.get(Photo, photo_id)
         if row is None or row.finding_id is None:
             raise NotFound()
         _draft_finding(uow, actor, row.finding_id)
-        keys = [row.original_key, row.display_key, row.thumb_key]
         uow.session.delete(row)
         uow.audit(actor, "photo.remove", "photo", photo_id, before={"sha256": row.sha256})
         uow.commit()
-    remove_unreferenced(uow, store, keys)
 
 
-def detach_all(uow: UnitOfWork, *, finding_id: int) -> list[str]:
-    """Delete a finding's photo rows inside the caller's transaction; returns their keys,
-    for remove_unreferenced() after the commit."""
-    keys: list[str] = []
+def detach_all(uow: UnitOfWork, *, finding_id: int) -> None:
+    """Delete a finding's photo rows inside the caller's transaction (the caller has
+    checked capability and scope); the files stay for the sweep."""
     for row in uow.session.exec(select(Photo).where(Photo.finding_id == finding_id)).all():
-        keys += [row.original_key, row.display_key, row.thumb_key]
         uow.session.delete(row)
-    return keys
 
 
 def photo_bytes(

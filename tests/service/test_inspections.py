@@ -9,6 +9,7 @@ import pytest
 from sqlmodel import func, select
 
 from db.models import FindingStatusChange, Inspection, Photo, Role
+from db.timeutil import utcnow
 from demo import checklist as demo_checklist
 from services.core.errors import (
     InvalidTransition,
@@ -24,6 +25,7 @@ from services.findings import rectification, review
 from services.findings import status as finding_status
 from services.org import structure as org
 from services.photos import evidence as photos
+from services.photos import sweep
 from services.photos.store import PhotoStore
 from tests.conftest import PHOTOS
 
@@ -242,6 +244,12 @@ def _files(store: PhotoStore) -> list:
     return sorted(p for p in store.root.rglob("*") if p.is_file()) if store.root.exists() else []
 
 
+def _after_the_grace_period(uow, store: PhotoStore) -> list:
+    """The files left once the sweep has run a day later."""
+    sweep.sweep(uow, store, grace=timedelta(hours=24), now=utcnow() + timedelta(hours=25))
+    return _files(store)
+
+
 def test_a_rejected_photo_stores_nothing_and_keeps_the_finding(uow, field, store):
     insp = inspections.start_visit(uow, actor=field["insp1"], client_key="e",
                                    unit_id=field["unit"].id, kind="open",
@@ -258,8 +266,9 @@ def test_a_rejected_photo_stores_nothing_and_keeps_the_finding(uow, field, store
     assert [f.description for f in view.findings] == ["记录"]
 
 
-def test_a_failure_after_the_files_are_written_leaves_no_orphan(uow, field, store,
-                                                                 monkeypatch):
+def test_a_failure_after_the_files_are_written_leaves_no_orphan_after_the_sweep(
+    uow, field, store, monkeypatch
+):
     insp = inspections.start_visit(uow, actor=field["insp1"], client_key="g",
                                    unit_id=field["unit"].id, kind="open",
                                    template_id=field["template"].id)
@@ -276,9 +285,9 @@ def test_a_failure_after_the_files_are_written_leaves_no_orphan(uow, field, stor
                                  data=(PHOTOS / "jpg_gps_DSCN0021.jpg").read_bytes(),
                                  store=store)
     monkeypatch.undo()
-    assert _files(store) == []
     with uow.read() as r:
         assert r.session.exec(select(func.count()).select_from(Photo)).one() == 0
+    assert _after_the_grace_period(uow, store) == []
 
 
 def test_the_same_photo_twice_is_stored_once_and_removal_keeps_the_other(uow, field, store):
@@ -302,10 +311,12 @@ def test_the_same_photo_twice_is_stored_once_and_removal_keeps_the_other(uow, fi
     assert first.original_key == second.original_key and first.id != second.id
     originals = [p for p in _files(store) if p.suffix == ".jpg" and "-" not in p.name]
     assert len(originals) == 1
-    photos.remove_photo(uow, actor=field["insp1"], photo_id=first.id, store=store)
-    assert store.exists(second.original_key)
-    photos.remove_photo(uow, actor=field["insp1"], photo_id=second.id, store=store)
-    assert _files(store) == []
+    photos.remove_photo(uow, actor=field["insp1"], photo_id=first.id)
+    assert len(_after_the_grace_period(uow, store)) == 3
+    assert photos.photo_bytes(uow, actor=field["insp1"], photo_id=second.id, variant="thumb",
+                              store=store)[:2] == b"\xff\xd8"
+    photos.remove_photo(uow, actor=field["insp1"], photo_id=second.id)
+    assert _after_the_grace_period(uow, store) == []
 
 
 def test_photo_is_shown_only_to_users_who_may_see_its_finding(uow, field, store):
@@ -491,10 +502,10 @@ def test_an_inspector_discards_a_draft_with_everything_in_it(uow, field, store):
     photos.add_finding_photo(uow, actor=field["insp1"], finding_id=finding.id,
                              data=(PHOTOS / "jpg_gps_DSCN0021.jpg").read_bytes(), store=store)
     with pytest.raises(PermissionDenied):
-        inspections.discard_draft(uow, actor=field["insp2"], inspection_id=insp.id, store=store)
-    inspections.discard_draft(uow, actor=field["insp1"], inspection_id=insp.id, store=store)
+        inspections.discard_draft(uow, actor=field["insp2"], inspection_id=insp.id)
+    inspections.discard_draft(uow, actor=field["insp1"], inspection_id=insp.id)
     assert inspections.list_drafts(uow, actor=field["insp1"]) == []
-    assert _files(store) == []
+    assert _after_the_grace_period(uow, store) == []
     assert visit_plans.get_plan(uow, actor=field["office"], plan_id=plan.id).status == "planned"
 
 
@@ -581,8 +592,7 @@ def test_every_field_write_is_audited_and_labelled(uow, field, store):
             ("save_", "cancel_", "start_", "add_", "remove_", "delete_", "discard_", "submit_",
              "confirm_", "reject_", "verify"))
     }
-    # Removing files no row refers to any more is housekeeping, not a change of records.
-    assert public - {"photos.remove_unreferenced"} == set(FIELD_WRITES)
+    assert public == set(FIELD_WRITES)
 
     def actions():
         with uow.read() as r:
@@ -610,7 +620,7 @@ def test_every_field_write_is_audited_and_labelled(uow, field, store):
     throwaway = inspections.start_visit(uow, actor=insp1, client_key="t", unit_id=f["unit"].id,
                                         kind="open", template_id=tpl.id)
     step("inspections.discard_draft", lambda: inspections.discard_draft(
-        uow, actor=insp1, inspection_id=throwaway.id, store=store))
+        uow, actor=insp1, inspection_id=throwaway.id))
     insp = step("inspections.start_visit", lambda: inspections.start_visit(
         uow, actor=insp1, client_key="s", unit_id=f["unit"].id, kind="open",
         template_id=tpl.id))
@@ -627,9 +637,9 @@ def test_every_field_write_is_audited_and_labelled(uow, field, store):
         uow, actor=insp1, finding_id=keep.id,
         data=(PHOTOS / "jpg_Canon_40D.jpg").read_bytes(), store=store))
     step("photos.remove_photo", lambda: photos.remove_photo(
-        uow, actor=insp1, photo_id=photo.id, store=store))
+        uow, actor=insp1, photo_id=photo.id))
     step("inspections.delete_finding", lambda: inspections.delete_finding(
-        uow, actor=insp1, finding_id=drop.id, store=store))
+        uow, actor=insp1, finding_id=drop.id))
     step("inspections.submit_visit", lambda: inspections.submit_visit(
         uow, actor=insp1, inspection_id=insp.id))
     step("review.confirm_finding", lambda: review.confirm_finding(
@@ -645,7 +655,9 @@ def test_every_field_write_is_audited_and_labelled(uow, field, store):
     assert_audit_labels(uow)
 
 
-def test_a_rectification_that_fails_to_save_leaves_no_files(uow, field, store, monkeypatch):
+def test_a_rectification_that_fails_to_save_leaves_no_files_after_the_sweep(
+    uow, field, store, monkeypatch
+):
     _, finding = _visit_with_finding(uow, field, store, photo=None)
     review.confirm_finding(uow, actor=field["office"], finding_id=finding.id)
 
@@ -658,6 +670,6 @@ def test_a_rectification_that_fails_to_save_leaves_no_files(uow, field, store, m
             uow, actor=field["liaison"], finding_id=finding.id, client_key="z", text="已整改",
             photo_files=[(PHOTOS / "jpg_gps_DSCN0010.jpg").read_bytes()], store=store)
     monkeypatch.undo()
-    assert _files(store) == []
     [case] = rectification.list_cases(uow, actor=field["liaison"])
     assert case.status == "rectifying" and case.rectifications == ()
+    assert _after_the_grace_period(uow, store) == []

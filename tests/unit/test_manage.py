@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+import time
 
 from tests.conftest import REPO
 
@@ -48,3 +49,21 @@ def test_unknown_role_is_refused_by_the_parser(tmp_path):
 def test_unsafe_production_settings_are_refused_with_the_reason(tmp_path):
     refused = _manage(tmp_path, "init", env_extra={"APP_ENV": "production"})
     assert refused.returncode == 2 and "PostgreSQL" in refused.stderr
+
+
+def test_gc_photos_removes_old_files_no_record_uses(tmp_path):
+    from services.photos.store import PhotoStore
+
+    store = PhotoStore(tmp_path / "uploads")
+    old, new = store.put(b"removed last week", suffix=".jpg"), store.put(b"new", suffix=".jpg")
+    week_ago = time.time() - 7 * 86_400
+    os.utime(store.path(old), (week_ago, week_ago))
+    dry = _manage(tmp_path, "gc-photos", "--dry-run")
+    assert dry.returncode == 0 and old in dry.stdout and "试运行" in dry.stdout
+    assert store.exists(old)
+    done = _manage(tmp_path, "gc-photos", "--grace-hours", "48")
+    assert done.returncode == 0 and old in done.stdout and new not in done.stdout
+    assert "删除 1 个文件" in done.stdout
+    assert not store.exists(old) and store.exists(new)
+    hasty = _manage(tmp_path, "gc-photos", "--grace-hours", "0")
+    assert hasty.returncode == 2 and "between 1 and 2160 hours" in hasty.stderr
