@@ -15,6 +15,7 @@ from db.timeutil import utcnow
 from i18n import LANGUAGES, normalize, translate
 from services.core.uow import UnitOfWork
 from services.identity import auth
+from ui.text import plain_param
 
 USER_KEY = "auth_user_id"
 SEEN_KEY = "auth_last_seen"
@@ -93,7 +94,8 @@ def touch_or_expire(now: datetime | None = None, *, peek: bool = False) -> bool:
 
 
 def flash(kind: str, key: str, **params: Any) -> None:
-    """A message that survives one st.rerun(), e.g. after a redirect."""
+    """A message that survives one st.rerun(), e.g. after a redirect. Parameters are raw
+    values (a unit's name as stored): show_flash escapes them."""
     st.session_state[FLASH_KEY] = (kind, key, params)
 
 
@@ -101,7 +103,7 @@ def show_flash() -> None:
     item = st.session_state.pop(FLASH_KEY, None)
     if item:
         kind, key, params = item
-        getattr(st, kind)(t(key, **params))
+        getattr(st, kind)(t(key, **{k: plain_param(v) for k, v in params.items()}))
 
 
 def zone():
