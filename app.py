@@ -9,6 +9,7 @@ from config import get_settings
 from services.identity import auth
 from ui import context, navigation
 from ui.context import t
+from ui.text import plain
 from views.session import setup
 
 
@@ -29,7 +30,8 @@ def main() -> None:
         page = st.navigation(navigation.signin_pages(), position="hidden")
     else:
         page = st.navigation(navigation.pages_for_user(user), position="top")
-        st.caption(t("app.signed_in_as", name=user.display_name, role=t("role." + user.role)))
+        st.caption(t("app.signed_in_as", name=plain(user.display_name),
+                     role=t("role." + user.role)))
         _idle_watch()
     page.run()
 

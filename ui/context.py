@@ -17,6 +17,7 @@ from services.core.uow import UnitOfWork
 from services.identity import auth
 from services.photos import evidence as photos
 from services.photos import sweep
+from ui.text import plain_param
 
 USER_KEY = "auth_user_id"
 SEEN_KEY = "auth_last_seen"
@@ -100,7 +101,8 @@ def touch_or_expire(now: datetime | None = None, *, peek: bool = False) -> bool:
 
 
 def flash(kind: str, key: str, **params: Any) -> None:
-    """A message that survives one st.rerun(), e.g. after a redirect."""
+    """A message that survives one st.rerun(), e.g. after a redirect. Parameters are raw
+    values (a unit's name as stored): show_flash escapes them."""
     st.session_state[FLASH_KEY] = (kind, key, params)
 
 
@@ -108,7 +110,7 @@ def show_flash() -> None:
     item = st.session_state.pop(FLASH_KEY, None)
     if item:
         kind, key, params = item
-        getattr(st, kind)(t(key, **params))
+        getattr(st, kind)(t(key, **{k: plain_param(v) for k, v in params.items()}))
 
 
 def zone():

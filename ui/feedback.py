@@ -10,12 +10,20 @@ import streamlit as st
 
 from services.core.errors import Conflict, DomainError
 from ui.context import flash, t
+from ui.text import plain_param
 from ui.widgets import forget_form
 
+# Parameters that are code names, shown as their catalog text (ours, not a user's).
+_TRANSLATED = {"field", "columns", "frm", "to"}
 
-def message_text(key: str, params: dict[str, Any]) -> str:
-    """Services name fields by their code names; the user reads them in their language."""
-    params = dict(params)
+
+def message_text(key: str, params: dict[str, Any], *, markdown: bool = True) -> str:
+    """Services name fields by their code names; the user reads them in their language.
+
+    Other parameters can be text a user typed (a name, a checklist item): escaped, since
+    messages are shown as Markdown; `markdown=False` for a data frame cell."""
+    params = {k: plain_param(v) if markdown and k not in _TRANSLATED else v
+              for k, v in params.items()}
     if "field" in params:
         params["field"] = t(f"field.{params['field']}")
     if "columns" in params:

@@ -297,5 +297,6 @@ def _show_report(report: unit_import.ImportReport) -> bool:
 def _row_result(row: unit_import.ImportRow) -> str:
     if row.ok:
         return "✅"
-    return "❌ " + "；".join(message_text(i.key, i.params) for i in row.issues)
+    # A data frame cell is not Markdown: the names in the message stay as typed.
+    return "❌ " + "；".join(message_text(i.key, i.params, markdown=False) for i in row.issues)
 

@@ -11,6 +11,7 @@ from services.org import structure as org
 from ui import context
 from ui.context import t
 from ui.feedback import reported, saving
+from ui.text import plain
 from ui.widgets import optional_select, seen_version
 
 
@@ -140,7 +141,7 @@ def _edit_form(actor, row: users.UserRow, districts: dict[int, str], units: dict
                 users.reset_password(
                     context.uow(), actor=actor, user_id=row.id, new_password=new_password
                 )
-                st.success(t("users.password_reset", username=row.username))
+                st.success(t("users.password_reset", username=plain(row.username)))
     with right:
         label = t("users.deactivate") if row.active else t("users.reactivate")
         if st.button(label, key=f"{k}_toggle", width="stretch"):

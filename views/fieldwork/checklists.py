@@ -14,6 +14,7 @@ from ui import context
 from ui.context import t
 from ui.feedback import saving
 from ui.tablet import touch_friendly
+from ui.text import plain
 from ui.widgets import seen_version
 
 PICK_KEY = "cl_pick"
@@ -117,7 +118,7 @@ def _column_config() -> dict:
 def _editor(actor, view: checklists.TemplateView | None) -> None:
     k = f"cl_t{view.id}_" if view else "cl_new_"
     version = seen_version(k, view.version) if view else None
-    st.subheader(t("checklist.edit", name=view.name) if view else t("checklist.new"))
+    st.subheader(t("checklist.edit", name=plain(view.name)) if view else t("checklist.new"))
     with st.form(f"{k}form"):
         name = st.text_input(t("field.name"), value=view.name if view else "", key=f"{k}name",
                              max_chars=100)

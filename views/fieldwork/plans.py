@@ -15,6 +15,7 @@ from ui import context
 from ui.context import t
 from ui.feedback import saving
 from ui.tablet import touch_friendly
+from ui.text import plain
 from ui.widgets import seen_version
 
 NEW = "plan_new_"  # key prefix of the "new plan" form (forgotten after a save)
@@ -208,7 +209,7 @@ def _edit(actor, planned: list[visit_plans.PlanRow], templates, inspectors) -> N
         _save(actor, k, values, success_key="common.saved", plan_id=plan.id, version=version)
 
     with st.popover(t("plan.cancel"), width="stretch", key=f"{k}cancel_pop"):
-        st.write(t("plan.cancel_confirm", unit=plan.unit))
+        st.write(t("plan.cancel_confirm", unit=plain(plan.unit)))
         if st.button(t("plan.cancel"), key=f"{k}cancel", type="primary", width="stretch"):
             with saving(k, "plan.cancelled"):
                 visit_plans.cancel_plan(

@@ -37,9 +37,9 @@ def _plans(actor) -> None:
         st.caption(t("today.no_plans"))
     for plan in plans:
         with st.container(border=True):
-            st.markdown(f"**{plan.unit}** · {t('kind_inspection.' + plan.kind)}")
+            st.markdown(f"**{plain(plan.unit)}** · {t('kind_inspection.' + plan.kind)}")
             st.caption(t("today.plan_window", start=plan.window_start, end=plan.window_end,
-                         template=plan.template))
+                         template=plain(plan.template)))
             if plan.window_end < review.today_local():
                 st.warning(t("today.plan_late", end=plan.window_end))
             if plan.note:
@@ -63,7 +63,7 @@ def _drafts(actor) -> None:
     for d in drafts:
         with st.container(border=True):
             left, right = st.columns([3, 1], vertical_alignment="center")
-            left.markdown(f"**{d.unit}** · {t('kind_inspection.' + d.kind)}")
+            left.markdown(f"**{plain(d.unit)}** · {t('kind_inspection.' + d.kind)}")
             saved = local_time(d.updated_at, "%m-%d %H:%M")
             left.caption(t("today.draft_saved", when=saved, findings=d.findings))
             if right.button(t("today.continue"), key=f"today_draft_{d.id}", width="stretch"):

@@ -44,7 +44,7 @@ def render() -> None:
     except DomainError as err:
         st.error(error_text(err))
         return
-    st.caption(t("visit.header", unit=view.unit, kind=t("kind_inspection." + view.kind),
+    st.caption(t("visit.header", unit=plain(view.unit), kind=t("kind_inspection." + view.kind),
                  status=t("visit_status." + view.status),
                  when=local_time(view.visited_at)))
     if view.status != inspections.DRAFT:
@@ -75,7 +75,7 @@ def _checklist(actor, view: inspections.VisitView) -> dict[int, str]:
     """Shows every item and saves what changed since the last run; returns current answers."""
     current: dict[int, str] = {}
     for section, items in view.template.sections():
-        st.subheader(section)
+        st.subheader(plain(section))
         for item in items:
             current[item.id] = _answer_widget(view, item)
     changed = {i: v for i, v in current.items() if v != view.answers.get(i, "")}
@@ -89,21 +89,22 @@ def _checklist(actor, view: inspections.VisitView) -> dict[int, str]:
 def _answer_widget(view: inspections.VisitView, item) -> str:
     stored = view.answers.get(item.id, "")
     key = f"ans_{view.id}_{item.id}"
+    label = plain(item.text)  # a widget label is Markdown too
     if item.answer_type == "yes_no":
         value = st.segmented_control(
-            item.text, ANSWERS, default=stored or None, key=key,
+            label, ANSWERS, default=stored or None, key=key,
             format_func=lambda a: t("answer." + a),
         )
         if value == checklists.NO and item.photo_required_on_fail:
             st.caption(t("visit.photo_required_hint"))
         return value or ""
     if item.answer_type == "number":
-        number = st.number_input(item.text, value=float(stored) if stored else None,
+        number = st.number_input(label, value=float(stored) if stored else None,
                                  min_value=0.0, step=1.0, format="%g", key=key)
         if number is None:
             return ""
         return str(int(number)) if number.is_integer() else repr(number)
-    return st.text_input(item.text, value=stored, key=key, max_chars=1000)
+    return st.text_input(label, value=stored, key=key, max_chars=1000)
 
 
 # --- findings -------------------------------------------------------------------------------
@@ -117,7 +118,7 @@ def _findings(actor, view: inspections.VisitView, answers: dict[int, str]) -> No
     for item in failing:
         if item.id in linked:
             continue
-        if st.button(t("visit.make_finding", item=item.text), key=f"mk_{view.id}_{item.id}",
+        if st.button(t("visit.make_finding", item=plain(item.text)), key=f"mk_{view.id}_{item.id}",
                      width="stretch"):
             with reported():
                 # One finding per failing item, whatever the number of taps.
@@ -201,7 +202,7 @@ def _photo_inputs(actor, finding_id: int) -> None:
             photos.add_finding_photo(context.uow(), actor=actor, finding_id=finding_id,
                                      data=upload.getvalue())
         except DomainError as err:
-            errors.append(f"{upload.name}: {error_text(err)}")
+            errors.append(f"{plain(upload.name)}: {error_text(err)}")
     st.session_state[PHOTO_ERRORS_KEY] = errors
     st.session_state[round_key] = n + 1  # new widget keys: the inputs come back empty
     st.rerun()
@@ -249,7 +250,7 @@ def _submit(actor, view) -> None:
             context.flash("success", "visit.submitted", unit=view.unit)
             go("inspect_today")
     with st.popover(t("visit.discard"), width="stretch"):
-        st.write(t("visit.discard_confirm", unit=view.unit))
+        st.write(t("visit.discard_confirm", unit=plain(view.unit)))
         if st.button(t("visit.discard"), key=f"discard_{view.id}", type="primary"):
             with reported():
                 inspections.discard_draft(context.uow(), actor=actor, inspection_id=view.id)
@@ -260,11 +261,12 @@ def _submit(actor, view) -> None:
 def _read_only(view: inspections.VisitView) -> None:
     st.info(t("visit.read_only"))
     for section, items in view.template.sections():
-        st.subheader(section)
+        st.subheader(plain(section))
         for item in items:
             value = view.answers.get(item.id, "")
-            shown = t("answer." + value) if item.answer_type == "yes_no" and value else value
-            st.markdown(f"- {item.text}：**{shown or '—'}**")
+            shown = (t("answer." + value) if item.answer_type == "yes_no" and value
+                     else plain(value))
+            st.markdown(f"- {plain(item.text)}：**{shown or '—'}**")
     st.subheader(t("visit.findings"))
     for n, f in enumerate(view.findings, start=1):
         with st.container(border=True):

@@ -63,7 +63,7 @@ def _case(case: rectification.FindingCase, *, with_form: bool = False) -> None:
         thumbnails(case.photos, key=f"rc_{case.id}")
         for rect in case.rectifications:
             with st.expander(t("rectify.report_of", when=local_time(rect.submitted_at),
-                               who=rect.submitted_by)):
+                               who=plain(rect.submitted_by))):
                 st.markdown(plain(rect.text))
                 thumbnails(rect.photos, key=f"rr_{rect.id}")
                 if rect.outcome:
@@ -112,7 +112,7 @@ def _report_form(case) -> None:
     except DomainError as err:
         # The form keeps the text and the files: replace the one photo and send again.
         position = err.params.get("position")
-        prefix = f"{files[position - 1].name}: " if position else ""
+        prefix = f"{plain(files[position - 1].name)}: " if position else ""
         st.error(prefix + error_text(err))
         return
     st.session_state.pop(key_name, None)

@@ -74,11 +74,11 @@ def _pending_table(pending: list[review.PendingInspection]) -> None:
 
 def _header(view: inspections.VisitView, row: review.PendingInspection) -> None:
     with st.container(border=True):
-        st.subheader(view.unit)
+        st.subheader(plain(view.unit))
         st.markdown(
-            t("review.header", kind=t("kind_inspection." + view.kind), inspector=row.inspector,
-              when=local_time(view.visited_at), submitted=local_time(row.submitted_at),
-              template=view.template.name)
+            t("review.header", kind=t("kind_inspection." + view.kind),
+              inspector=plain(row.inspector), when=local_time(view.visited_at),
+              submitted=local_time(row.submitted_at), template=plain(view.template.name))
         )
         if view.plan_id is not None:
             st.caption(t("review.from_plan"))
@@ -91,15 +91,16 @@ def _answers(view: inspections.VisitView) -> None:
     label = t("review.answers", failing=len(failing))
     with st.expander(label, expanded=bool(failing)):
         for section, items in view.template.sections():
-            st.markdown(f"**{section}**")
+            st.markdown(f"**{plain(section)}**")
             lines = []
             for item in items:
                 value = view.answers.get(item.id, "")
-                shown = t("answer." + value) if item.answer_type == "yes_no" and value else value
+                shown = (t("answer." + value) if item.answer_type == "yes_no" and value
+                         else plain(value))
                 if item.id in failing:
-                    lines.append(f"- :red[**✗ {item.text}：{shown}**]")
+                    lines.append(f"- :red[**✗ {plain(item.text)}：{shown}**]")
                 else:
-                    lines.append(f"- {item.text}：{shown or '—'}")
+                    lines.append(f"- {plain(item.text)}：{shown or '—'}")
             st.markdown("\n".join(lines))
 
 
@@ -120,10 +121,10 @@ def _finding(actor, f: inspections.FindingView, n: int, items: dict) -> None:
         f"{_severity_badge(f.severity)} · {t('finding_status.' + f.status)}"
     )
     if f.item_id in items:
-        st.caption(t("review.from_item", item=items[f.item_id].text))
+        st.caption(t("review.from_item", item=plain(items[f.item_id].text)))
     st.markdown(plain(f.description))
     if f.responsible_person:
-        st.caption(t("review.responsible", name=f.responsible_person))
+        st.caption(t("review.responsible", name=plain(f.responsible_person)))
     k = f"rv_f{f.id}_"
     thumbnails(f.photos, key=f"{k}thumbs")
     if f.photos and st.toggle(t("review.show_large"), key=f"{k}large"):

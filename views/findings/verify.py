@@ -96,7 +96,8 @@ def _case(actor, case: rectification.FindingCase) -> None:
         badges.append(f":red-badge[{t('verify.overdue')}]")
     elif case.reported_late:
         badges.append(f":red-badge[{t('verify.reported_late')}]")
-    st.markdown(f"**{case.unit}** · {t('category.' + case.category)} · " + " ".join(badges))
+    st.markdown(f"**{plain(case.unit)}** · {t('category.' + case.category)} · "
+                + " ".join(badges))
     st.caption(
         t("verify.meta", visited=local_time(case.visited_at),
           deadline=case.deadline or t("common.none"))
@@ -105,12 +106,12 @@ def _case(actor, case: rectification.FindingCase) -> None:
     st.markdown(f"**{t('verify.finding')}**")
     st.markdown(plain(case.description))
     if case.responsible_person:
-        st.caption(t("review.responsible", name=case.responsible_person))
+        st.caption(t("review.responsible", name=plain(case.responsible_person)))
     thumbnails(case.photos, key=f"{k}photos")
 
     if case.rectifications:
         latest = case.rectifications[-1]
-        heading = t("verify.latest_report", who=latest.submitted_by,
+        heading = t("verify.latest_report", who=plain(latest.submitted_by),
                     when=local_time(latest.submitted_at))
         st.markdown(f"**{heading}**")
         st.markdown(plain(latest.text))
@@ -119,7 +120,8 @@ def _case(actor, case: rectification.FindingCase) -> None:
         if earlier:
             with st.expander(t("verify.earlier_reports", n=len(earlier))):
                 for rect in reversed(earlier):
-                    st.markdown(f"**{local_time(rect.submitted_at)} · {rect.submitted_by}**")
+                    st.markdown(f"**{local_time(rect.submitted_at)} · "
+                                f"{plain(rect.submitted_by)}**")
                     st.markdown(plain(rect.text))
                     if rect.outcome:
                         st.caption(t("finding_status." + rect.outcome)

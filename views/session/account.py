@@ -8,6 +8,7 @@ from services.identity import auth
 from ui import context
 from ui.context import t
 from ui.feedback import reported
+from ui.text import plain
 from ui.widgets import LANGUAGE_NAMES
 
 
@@ -16,8 +17,8 @@ def render() -> None:
     st.title(t("account.title"))
     context.show_flash()
     st.markdown(
-        f"**{t('field.username')}**: {user.username}  \n"
-        f"**{t('field.display_name')}**: {user.display_name}  \n"
+        f"**{t('field.username')}**: {plain(user.username)}  \n"
+        f"**{t('field.display_name')}**: {plain(user.display_name)}  \n"
         f"**{t('field.role')}**: {t('role.' + user.role)}"
     )
 
