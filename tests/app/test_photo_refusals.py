@@ -81,7 +81,7 @@ def test_visit_page_names_the_refused_and_busy_photos_and_keeps_the_others(
     ]).run()
     assert not at.exception
     assert [e.value for e in at.error] == [
-        "scans.jpg: 照片文件结构异常（扫描段过多），无法处理，请用相机重新拍摄后上传"]
+        "scans\\.jpg: 照片文件结构异常（扫描段过多），无法处理，请用相机重新拍摄后上传"]
     assert len(inspections.get_visit(demo_loaded, actor=insp,
                                      inspection_id=draft.id).findings[0].photos) == 1
 
@@ -90,7 +90,7 @@ def test_visit_page_names_the_refused_and_busy_photos_and_keeps_the_others(
         ("desk.jpg", (PHOTOS / "jpg_gps_DSCN0021.jpg").read_bytes(), "image/jpeg"),
     ]).run()
     assert not at.exception
-    assert [e.value for e in at.error] == ["desk.jpg: 服务器正忙，正在处理其他照片，请稍后重试"]
+    assert [e.value for e in at.error] == ["desk\\.jpg: 服务器正忙，正在处理其他照片，请稍后重试"]
     [kept] = inspections.get_visit(demo_loaded, actor=insp, inspection_id=draft.id).findings
     assert kept.description == "窗口工作人员玩手机" and len(kept.photos) == 1
     assert at.image  # the photo already stored is still shown
@@ -119,7 +119,7 @@ def test_rectify_page_keeps_the_report_when_the_server_is_busy(demo_loaded, temp
     at.file_uploader(key=f"rect_files_{finding.id}").set_value([photo])
     at.button(key=f"FormSubmitter:rect_form_{finding.id}-报送整改").click().run()
     assert not at.exception
-    assert [e.value for e in at.error] == ["ok.jpg: 服务器正忙，正在处理其他照片，请稍后重试"]
+    assert [e.value for e in at.error] == ["ok\\.jpg: 服务器正忙，正在处理其他照片，请稍后重试"]
     assert at.text_area(key=f"rect_text_{finding.id}").value == "增设窗口两个"
 
     slots.free()  # the other decodes finish; the liaison sends again
