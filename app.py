@@ -39,8 +39,9 @@ def main() -> None:
 @st.fragment(run_every=60)
 def _idle_watch() -> None:
     # Ends an idle session even when nobody clicks: the screen of a tablet left on a desk
-    # stops showing data once the timeout has passed.
-    if context.touch_or_expire(peek=True):
+    # stops showing data once the timeout has passed, or once the user's password, role or
+    # scope has changed elsewhere.
+    if context.touch_or_expire(peek=True) or context.current_user() is None:
         st.rerun(scope="app")
 
 

@@ -50,8 +50,17 @@ class Settings(BaseSettings):
     default_language: Literal["zh-CN", "en"] = "zh-CN"
     time_zone: str = "Asia/Shanghai"
     idle_timeout_minutes: int = Field(default=30, ge=1, le=24 * 60)
-    max_failed_signins: int = Field(default=5, ge=1, le=100)
-    lockout_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    # Sign-in throttle: after the free failures each further one doubles the wait (1 s,
+    # 2 s, 4 s, ...) up to a cap. The cap per typed username stays short, so that someone
+    # guessing from elsewhere only slows the real user down and can never lock them out;
+    # the cap per client address can be long.
+    signin_free_attempts: int = Field(default=3, ge=1, le=20)
+    signin_account_max_delay_seconds: int = Field(default=30, ge=1, le=300)
+    signin_client_max_delay_seconds: int = Field(default=15 * 60, ge=1, le=24 * 3600)
+    # Argon2 takes 64 MiB per hash: at most this many at once per process, and a request
+    # that cannot get a turn within the wait is told the system is busy.
+    password_hash_concurrency: int = Field(default=2, ge=1, le=32)
+    password_hash_wait_seconds: float = Field(default=5.0, gt=0, le=60)
     min_password_length: int = Field(default=10, ge=8, le=128)
     # Rectification deadline by severity (一般, 较重, 严重), in days from confirmation.
     deadline_days_general: int = Field(default=15, ge=1, le=365)
@@ -77,6 +86,10 @@ class Settings(BaseSettings):
         return value
 
     @property
+    def is_production(self) -> bool:
+        return self.app_env == "production"
+
+    @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.time_zone)
 
@@ -85,7 +98,7 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:
-        if self.app_env != "production":
+        if not self.is_production:
             return self
         if self.database_url.startswith("sqlite"):
             raise UnsafeSettings(

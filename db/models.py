@@ -81,11 +81,27 @@ class User(SQLModel, table=True):
     password_hash: str = Field(max_length=255)
     language: str | None = Field(default=None, max_length=10)
     active: bool = True
-    failed_attempts: int = 0
-    locked_until: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
     last_signin_at: datetime | None = None
     version: int = 1
+    # Raised by whatever should end the user's other sessions (a new password, a new role
+    # or scope, deactivation); a session started under an older value is signed out.
+    credential_version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+
+
+class SignInThrottle(SQLModel, table=True):
+    """Failed sign-ins counted per typed username ("account") and per client address
+    ("client"), known username or not; see services/identity/throttle.py."""
+
+    __tablename__ = "signin_throttle"
+    __table_args__ = (UniqueConstraint("scope", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    scope: str = Field(max_length=10)
+    key: str = Field(max_length=128)
+    failures: int = 0
+    last_failure_at: datetime | None = Field(default=None, index=True)
+    blocked_until: datetime | None = None
 
 
 class AuditEvent(SQLModel, table=True):

@@ -7,10 +7,11 @@ from collections.abc import Callable
 
 from sqlmodel import select
 
+from config import get_settings
 from db.models import District, Industry, Unit, User
 from demo import activity as demo_activity
 from demo import org as demo_org
-from services.core.errors import Conflict
+from services.core.errors import Conflict, PermissionDenied
 from services.core.system import system_actor
 from services.core.uow import UnitOfWork
 from services.identity import users
@@ -43,6 +44,10 @@ def load_demo(
     """Refuses a second run unless `force`; with `force` it adds only what is missing.
     `size`: "full" adds a year of field work (about 400 inspections, 900 findings),
     "small" a sample of it, "org" only the organisation and the accounts."""
+    if get_settings().is_production:
+        # Demo accounts (an administrator among them) all share one password, printed in the
+        # README; made-up findings would also mix with real ones.
+        raise PermissionDenied("demo.refused_in_production")
     if size not in SIZES:
         raise ValueError(f"size must be one of {SIZES}")
     if is_loaded(uow) and not force:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -20,9 +21,14 @@ from services.photos import sweep
 from ui.text import plain_param
 
 USER_KEY = "auth_user_id"
+CREDENTIAL_KEY = "auth_credential_version"
 SEEN_KEY = "auth_last_seen"
 LANG_KEY = "ui_lang"
 FLASH_KEY = "ui_flash"
+CLIENT_KEY = "auth_client_id"
+# What outlives a sign-out: the tab's language, and the id that stands for the client
+# when the server does not know its address (so signing out does not reset the throttle).
+KEPT_AFTER_SIGN_OUT = frozenset({LANG_KEY, CLIENT_KEY})
 
 
 @st.cache_resource(show_spinner=False)
@@ -63,26 +69,49 @@ def languages() -> tuple[str, ...]:
 
 
 def current_user() -> User | None:
-    """Reloaded on every run: deactivation or a role change applies at the next click."""
+    """Reloaded on every run: a deactivation, a new password, role or scope (set here or in
+    any other session) signs this session out at its next click."""
     user_id = st.session_state.get(USER_KEY)
     if user_id is None:
         return None
-    user = auth.current_user(uow(), user_id)
+    version = st.session_state.get(CREDENTIAL_KEY)
+    user = auth.current_user(uow(), user_id, version) if version is not None else None
     if user is None:
         end_session()
+        flash("warning", "auth.credentials_changed")
     return user
 
 
 def start_session(user: User) -> None:
     st.session_state[USER_KEY] = user.id
+    st.session_state[CREDENTIAL_KEY] = user.credential_version
     st.session_state[SEEN_KEY] = utcnow()
     if user.language and "lang" not in st.query_params:
         st.session_state[LANG_KEY] = user.language
 
 
+def keep_session(user: User) -> None:
+    """After this session changed the user's own password: it stays signed in, while the
+    user's other sessions end."""
+    st.session_state[CREDENTIAL_KEY] = user.credential_version
+
+
 def end_session() -> None:
-    for key in (USER_KEY, SEEN_KEY):
-        st.session_state.pop(key, None)
+    """Forgets everything of the user who was signed in: the next person at this tab
+    starts with empty forms, filters and drafts, not the previous user's."""
+    for key in list(st.session_state.keys()):
+        if key not in KEPT_AFTER_SIGN_OUT:
+            del st.session_state[key]
+
+
+def client_id() -> str:
+    """Who is attempting a sign-in, for the throttle: the client's address (behind a proxy
+    that sets X-Forwarded-For, see FORWARDED_ALLOW_IPS in the README), or this browser
+    session when the server sees none (localhost)."""
+    address = st.context.ip_address
+    if address:
+        return f"ip:{address}"
+    return "session:" + st.session_state.setdefault(CLIENT_KEY, uuid.uuid4().hex)
 
 
 def touch_or_expire(now: datetime | None = None, *, peek: bool = False) -> bool:

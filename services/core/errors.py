@@ -45,8 +45,17 @@ class AuthenticationFailed(DomainError):
     default_key = "auth.bad_credentials"
 
 
-class AccountLocked(DomainError):
-    default_key = "auth.locked"
+class SignInThrottled(DomainError):
+    """Too many failed sign-ins for this username or from this client: wait `seconds`.
+    Said the same way whether or not the username exists."""
+
+    default_key = "auth.throttled"
+
+
+class Busy(DomainError):
+    """Too much work at once (e.g. password hashing); nothing was done, try again."""
+
+    default_key = "error.busy"
 
 
 class PhotoRejected(DomainError):

@@ -1,4 +1,5 @@
-"""Sign-in with lockout, first-run set-up, own-account changes, idle sign-out."""
+"""Sign-in (throttled, see throttle.py), first-run set-up, own-account changes, session
+checks (idle time, credential version)."""
 
 from __future__ import annotations
 
@@ -12,15 +13,15 @@ from config import get_settings
 from db.models import Role, User
 from db.timeutil import utcnow
 from services.core.errors import (
-    AccountLocked,
     AuthenticationFailed,
     Conflict,
+    SignInThrottled,
     ValidationFailed,
 )
 from services.core.permissions import require
 from services.core.uow import UnitOfWork, snapshot
 from services.core.validation import clean_text
-from services.identity import passwords
+from services.identity import passwords, throttle
 
 LANGUAGES = ("zh-CN", "en")
 
@@ -62,32 +63,47 @@ def create_first_admin(uow: UnitOfWork, *, username: str, display_name: str, pas
         return user
 
 
-def sign_in(uow: UnitOfWork, *, username: str, password: str, now: datetime | None = None) -> User:
+def sign_in(
+    uow: UnitOfWork,
+    *,
+    username: str,
+    password: str,
+    client: str,
+    now: datetime | None = None,
+) -> User:
+    """`client` names where the attempt comes from (an address, or a browser session when
+    there is none); failures are counted for it and for the typed username.
+
+    Whether the username exists, is deactivated or is real and active, a refusal costs the
+    same and reads the same: one Argon2 verification (against a dummy hash for a name that
+    does not exist), or none at all while a wait runs."""
     now = now or utcnow()
-    settings = get_settings()
+    typed = (username or "").strip()
+    client = throttle.client_key(client)
     with uow:
-        # Locked: parallel wrong passwords count one after the other, none is lost.
-        user = uow.session.exec(
-            select(User).where(User.username == (username or "").strip()).with_for_update()
-        ).first()
-        if user is None or not user.active:
-            passwords.verify(None, password)
-            raise AuthenticationFailed()
-        if user.locked_until and user.locked_until > now:
-            raise AccountLocked(minutes=_minutes_left(user.locked_until, now))
-        if not passwords.verify(user.password_hash, password):
-            user.failed_attempts += 1
-            locked = user.failed_attempts >= settings.max_failed_signins
-            if locked:
-                user.locked_until = now + timedelta(minutes=settings.lockout_minutes)
-                user.failed_attempts = 0
-            uow.audit(user, "auth.locked" if locked else "auth.failed", "user", user.id)
+        # Locked until commit: parallel attempts are checked one after the other, so every
+        # failure counts and none slips past a wait that an earlier one has just started.
+        rows = throttle.lock(
+            uow.session,
+            [(throttle.ACCOUNT, throttle.account_key(typed)), (throttle.CLIENT, client)],
+        )
+        user = uow.session.exec(select(User).where(User.username == typed)).first()
+        # No entity for a name that does not exist; the typed text is not kept either
+        # (it is sometimes a password typed into the wrong box).
+        user_id = user.id if user is not None else None
+        wait = throttle.wait_seconds(rows, now)
+        if wait:
+            uow.audit(user, "auth.throttled", "user", user_id, after={"client": client})
+            uow.commit()
+            raise SignInThrottled(seconds=wait)
+        usable = user is not None and user.active
+        if not passwords.verify(user.password_hash if usable else None, password):
+            throttle.count_failure(rows, now)
+            throttle.forget_stale(uow.session, now)
+            uow.audit(user, "auth.failed", "user", user_id, after={"client": client})
             uow.commit()  # the failed attempt must count even though we refuse
-            if locked:
-                raise AccountLocked(minutes=settings.lockout_minutes)
             raise AuthenticationFailed()
-        user.failed_attempts = 0
-        user.locked_until = None
+        throttle.clear(uow.session, rows)
         user.last_signin_at = now
         if passwords.needs_rehash(user.password_hash):
             user.password_hash = passwords.hash_password(password)
@@ -96,15 +112,15 @@ def sign_in(uow: UnitOfWork, *, username: str, password: str, now: datetime | No
         return user
 
 
-def _minutes_left(until: datetime, now: datetime) -> int:
-    return max(1, int((until - now).total_seconds() + 59) // 60)
-
-
-def current_user(uow: UnitOfWork, user_id: int) -> User | None:
-    """The user as stored now: a deactivated account loses its session on the next click."""
+def current_user(uow: UnitOfWork, user_id: int, credential_version: int) -> User | None:
+    """The user as stored now, for a session that signed in when the user's credential
+    version was `credential_version`. None ends that session: the account was deactivated,
+    or its password, role or scope changed since (all of which raise the version)."""
     with uow.read() as r:
         user = r.session.get(User, user_id)
-        return user if user is not None and user.active else None
+        if user is None or not user.active or user.credential_version != credential_version:
+            return None
+        return user
 
 
 def sign_out(uow: UnitOfWork, *, actor: User) -> None:
@@ -120,7 +136,9 @@ def is_idle_expired(last_seen: datetime | None, now: datetime, minutes: int | No
     return now - last_seen > timedelta(minutes=limit)
 
 
-def change_own_password(uow: UnitOfWork, *, actor: User, old: str, new: str) -> None:
+def change_own_password(uow: UnitOfWork, *, actor: User, old: str, new: str) -> User:
+    """Ends the user's other sessions (the credential version goes up); the caller keeps
+    its own session by storing the returned user's new version."""
     require(actor, "account.self")
     new_hash = passwords.hash_password(new)
     with uow:
@@ -131,8 +149,10 @@ def change_own_password(uow: UnitOfWork, *, actor: User, old: str, new: str) -> 
             raise ValidationFailed("account.password_unchanged", field="new")
         user.password_hash = new_hash
         user.version += 1
+        user.credential_version += 1
         uow.audit(actor, "account.password_change", "user", user.id)
         uow.commit()
+        return user
 
 
 def set_own_language(uow: UnitOfWork, *, actor: User, language: str) -> None:

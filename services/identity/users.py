@@ -8,11 +8,12 @@ from datetime import datetime
 from sqlmodel import select
 
 from db.models import District, Role, Unit, User
+from db.timeutil import utcnow
 from services.core.errors import Conflict, ValidationFailed
 from services.core.permissions import ROLES, require
 from services.core.uow import UnitOfWork, snapshot
 from services.core.validation import check_version, clean_text
-from services.identity import passwords
+from services.identity import passwords, throttle
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,7 @@ class UserRow:
     unit_id: int | None
     unit: str | None
     active: bool
-    locked_until: datetime | None
+    signin_delayed_until: datetime | None  # failed sign-ins for this name: wait until then
     last_signin_at: datetime | None
     version: int
 
@@ -40,6 +41,9 @@ def list_users(uow: UnitOfWork, *, actor: User) -> list[UserRow]:
             .join(Unit, User.unit_id == Unit.id, isouter=True)
             .order_by(User.role, User.username)
         ).all()
+        delayed = throttle.blocked_until_by_account(
+            r.session, [u.username for u, _, _ in rows], utcnow()
+        )
         return [
             UserRow(
                 u.id,
@@ -51,7 +55,7 @@ def list_users(uow: UnitOfWork, *, actor: User) -> list[UserRow]:
                 u.unit_id,
                 n,
                 u.active,
-                u.locked_until,
+                delayed.get(u.username),
                 u.last_signin_at,
                 u.version,
             )
@@ -128,6 +132,10 @@ def update_user(
         if user.id == actor.id and role != Role.ADMIN:
             raise ValidationFailed("users.cannot_demote_self")
         before = snapshot(user)
+        if (user.role, user.district_id, user.unit_id) != (role, district_id, unit_id):
+            # What the user may see and do has changed: sessions opened under the old role
+            # or scope end. A new display name alone leaves them alone.
+            user.credential_version += 1
         user.display_name, user.role = display_name, role
         user.district_id, user.unit_id = district_id, unit_id
         user.version += 1
@@ -143,6 +151,8 @@ def set_active(uow: UnitOfWork, *, actor: User, user_id: int, active: bool) -> U
         if user.id == actor.id and not active:
             raise ValidationFailed("users.cannot_deactivate_self")
         before = snapshot(user)
+        if user.active != active:
+            user.credential_version += 1
         user.active = active
         user.version += 1
         action = "user.reactivate" if active else "user.deactivate"
@@ -152,14 +162,19 @@ def set_active(uow: UnitOfWork, *, actor: User, user_id: int, active: bool) -> U
 
 
 def reset_password(uow: UnitOfWork, *, actor: User, user_id: int, new_password: str) -> None:
-    """Also lifts a lockout: the administrator has just confirmed who the user is."""
+    """Ends the user's sessions, and lifts the sign-in delay on the name: the
+    administrator has just confirmed who the user is."""
     require(actor, "users.manage")
     new_hash = passwords.hash_password(new_password)
     with uow:
+        # The name's counter before the user row: the order sign-in takes them in, so a
+        # sign-in at the same moment waits instead of deadlocking.
+        username = uow.session.exec(select(User.username).where(User.id == user_id)).first()
+        if username is not None:
+            throttle.clear_account(uow.session, username)
         user = uow.get(User, user_id)
         user.password_hash = new_hash
-        user.failed_attempts = 0
-        user.locked_until = None
         user.version += 1
+        user.credential_version += 1
         uow.audit(actor, "user.reset_password", "user", user.id)
         uow.commit()

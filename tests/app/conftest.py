@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import pytest
+from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
 from config import ROOT, get_settings
 from db.bootstrap import open_database
+from db.models import User
 from demo import loader as demo
 from services.core.uow import UnitOfWork
 from tests.conftest import PASSWORD
+from ui.context import CREDENTIAL_KEY, USER_KEY
 
 APP = str(ROOT / "app.py")
 TIMEOUT = 30
@@ -36,6 +39,19 @@ def sign_in(at: AppTest, username: str, password: str = PASSWORD) -> AppTest:
     at.text_input(key="signin_password").input(password)
     at.button[0].click()
     return at.run()
+
+
+def user_named(uow: UnitOfWork, username: str) -> User:
+    with uow.read() as r:
+        return r.session.exec(select(User).where(User.username == username)).one()
+
+
+def signed_in(at: AppTest, uow: UnitOfWork, username: str) -> AppTest:
+    """A page harness's session as sign-in leaves it (ui.context.start_session)."""
+    user = user_named(uow, username)
+    at.session_state[USER_KEY] = user.id
+    at.session_state[CREDENTIAL_KEY] = user.credential_version
+    return at
 
 
 def texts(at: AppTest) -> str:

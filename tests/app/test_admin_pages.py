@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 from services.core.system import system_actor
 from services.identity import users
 from services.org import structure as org
-from tests.app.conftest import TIMEOUT, texts
+from tests.app.conftest import TIMEOUT, signed_in, texts
 
 
 def _harness(key: str) -> None:
@@ -20,9 +20,7 @@ def _harness(key: str) -> None:
 
 def page(module: str, username: str, uow) -> AppTest:
     at = AppTest.from_function(_harness, args=(module,), default_timeout=TIMEOUT)
-    user = next(u for u in users.list_users(uow, actor=system_actor()) if u.username == username)
-    at.session_state["auth_user_id"] = user.id
-    return at.run()
+    return signed_in(at, uow, username).run()
 
 
 def test_admin_creates_a_user_and_a_duplicate_gets_a_clear_message(demo_loaded):
@@ -96,9 +94,7 @@ def test_import_of_a_broken_file_says_why(demo_loaded):
 @pytest.mark.parametrize("module", ["admin_users", "admin_org", "admin_audit", "account"])
 def test_pages_render_for_admin_in_english_too(demo_loaded, module):
     at = AppTest.from_function(_harness, args=(module,), default_timeout=TIMEOUT)
-    admin = next(u for u in users.list_users(demo_loaded, actor=system_actor())
-                 if u.username == "admin")
-    at.session_state["auth_user_id"] = admin.id
+    signed_in(at, demo_loaded, "admin")
     at.session_state["ui_lang"] = "en"
     at.run()
     assert not at.exception

@@ -1,14 +1,26 @@
-"""The app through app.py: first run, sign-in, lockout, role menus, language, idle timeout."""
+"""The app through app.py: first run, sign-in and its throttle, role menus, language, idle
+timeout, sessions that end when credentials change, and what a sign-out leaves behind."""
 
+import re
 from datetime import timedelta
 
 import pytest
+import streamlit as st
+from sqlalchemy import create_engine, text
 
+import config
 from db.timeutil import utcnow
 from i18n import translate
+from services.core.errors import AuthenticationFailed, SignInThrottled
 from services.core.permissions import pages_for
+from services.core.system import system_actor
+from services.identity import auth, users
 from tests.app.conftest import new_app, sign_in, texts
+from tests.conftest import PASSWORD
 from ui.context import SEEN_KEY, USER_KEY
+
+ELSEWHERE = "ip:203.0.113.66"
+SIGNED_OUT_CHANGED = "您的密码或权限已变更，请重新登录。"
 
 
 def test_first_run_creates_the_admin_and_loads_the_demo_with_progress(app_uow):
@@ -49,16 +61,46 @@ def test_sign_in(demo_loaded):
     assert "市效能办 王敏（效能办）已登录" in texts(at)
 
 
-def test_wrong_password_then_lockout_message(demo_loaded):
+def _guess(uow, username, times, *, now):
+    """`times` wrong passwords from ELSEWHERE, each as soon as the throttle allows."""
+    while times:
+        try:
+            auth.sign_in(uow, username=username, password="wrong-password", client=ELSEWHERE,
+                         now=now)
+        except SignInThrottled as wait:
+            now += timedelta(seconds=wait.params["seconds"])
+        except AuthenticationFailed:
+            times -= 1
+    return now
+
+
+def test_a_wrong_password_reads_the_same_for_real_and_unknown_names(demo_loaded):
     at = new_app().run()
-    for _ in range(4):
-        sign_in(at, "leader", "wrong-password")
+    for name in ("leader", "no-such-name"):
+        sign_in(at, name, "wrong-password")
         assert at.error[0].value == "用户名或密码错误"
-    sign_in(at, "leader", "wrong-password")
-    assert "账户已锁定，请 15 分钟后再试" in at.error[0].value
-    sign_in(at, "leader")  # the right password is refused too while locked
-    assert "账户已锁定" in at.error[0].value
+    # Both names guessed at from elsewhere until they must wait: the real user typing the
+    # right password and someone typing a name that does not exist read the same thing.
+    start = utcnow()
+    for name in ("leader", "no-such-name"):
+        _guess(demo_loaded, name, 9, now=start)
+    seen = []
+    for name in ("leader", "no-such-name"):
+        sign_in(at, name)
+        assert re.fullmatch(r"尝试次数过多，请在 \d+ 秒后再试", at.error[0].value)
+        seen.append(re.sub(r"\d+", "N", at.error[0].value))
+    assert seen[0] == seen[1]
     assert USER_KEY not in at.session_state
+
+
+def test_guessing_from_elsewhere_does_not_keep_the_real_user_out(demo_loaded):
+    # Twenty wrong passwords for "leader" from another address, the last 31 seconds ago
+    # (a lockout of 15 minutes would still be on).
+    _guess(demo_loaded, "leader", 19, now=utcnow() - timedelta(hours=3))
+    _guess(demo_loaded, "leader", 1, now=utcnow() - timedelta(seconds=31))
+    at = sign_in(new_app().run(), "leader")
+    assert not at.error
+    assert at.title[0].value == "我的账户"
 
 
 @pytest.mark.parametrize(
@@ -98,24 +140,114 @@ def test_idle_session_is_signed_out(demo_loaded):
     assert at.text_input(key="signin_username")
 
 
-def test_a_deactivated_user_is_signed_out_on_the_next_click(demo_loaded):
-    from services.core.system import system_actor
-    from services.identity import users
+def _leader(uow):
+    return next(u for u in users.list_users(uow, actor=system_actor()) if u.username == "leader")
 
+
+def test_a_password_changed_in_another_session_signs_this_one_out(demo_loaded):
+    desk = sign_in(new_app().run(), "leader")
+    tablet = sign_in(new_app().run(), "leader")
+    tablet.text_input(key="pw_old").input(PASSWORD)
+    tablet.text_input(key="pw_new").input("a-brand-new-password")
+    tablet.text_input(key="pw_again").input("a-brand-new-password")
+    tablet.button(key="FormSubmitter:password_form-保存新密码").click().run()
+    assert "密码已修改" in texts(tablet)
+    tablet.run()  # the session that made the change stays signed in
+    assert tablet.title[0].value == "我的账户" and USER_KEY in tablet.session_state
+
+    desk.run()  # the other one is out at its next click, and is told why
+    assert USER_KEY not in desk.session_state
+    assert SIGNED_OUT_CHANGED in texts(desk)
+    assert desk.text_input(key="signin_username")
+
+
+CHANGES = {
+    "reset by the administrator": lambda uow, row: users.reset_password(
+        uow, actor=system_actor(), user_id=row.id, new_password="a-brand-new-password"),
+    "new role": lambda uow, row: users.update_user(
+        uow, actor=system_actor(), user_id=row.id, version=row.version,
+        display_name=row.display_name, role="office", district_id=None, unit_id=None),
+    "deactivated": lambda uow, row: users.set_active(
+        uow, actor=system_actor(), user_id=row.id, active=False),
+}
+
+
+@pytest.mark.parametrize("change", list(CHANGES))
+def test_an_administrators_change_signs_the_user_out_on_the_next_click(demo_loaded, change):
     at = sign_in(new_app().run(), "leader")
-    leader = next(u for u in users.list_users(demo_loaded, actor=system_actor())
-                  if u.username == "leader")
-    users.set_active(demo_loaded, actor=system_actor(), user_id=leader.id, active=False)
+    CHANGES[change](demo_loaded, _leader(demo_loaded))
     at.run()
     assert USER_KEY not in at.session_state
+    assert SIGNED_OUT_CHANGED in texts(at)
     assert at.text_input(key="signin_username")
 
 
-def test_unsafe_production_settings_stop_the_app_with_the_reason(monkeypatch):
-    import config
+def test_a_new_display_name_keeps_the_user_signed_in(demo_loaded):
+    at = sign_in(new_app().run(), "leader")
+    row = _leader(demo_loaded)
+    users.update_user(demo_loaded, actor=system_actor(), user_id=row.id, version=row.version,
+                      display_name="新名字", role="leader", district_id=None, unit_id=None)
+    at.run()
+    assert USER_KEY in at.session_state
+    assert "新名字（领导）已登录" in texts(at)
 
+
+def test_the_next_user_in_the_tab_finds_nothing_of_the_previous_one(demo_loaded):
+    from pages.fieldwork.today import NEW_VISIT_KEY
+
+    from demo import checklist as demo_checklist
+    from services.fieldwork import checklists
+
+    checklists.save_template(demo_loaded, actor=system_actor(), name=demo_checklist.NAME,
+                             description="", items=demo_checklist.ITEMS)
+    at = sign_in(new_app().run(), "inspector1")
+    at.text_input(key="today_unit_search").input("雄关区便民").run()
+    first_draft_key = at.session_state[NEW_VISIT_KEY]
+    at.session_state[SEEN_KEY] = utcnow() - timedelta(minutes=31)
+    at.run()  # inspector1 left the tablet: signed out after the idle time
+    assert USER_KEY not in at.session_state and NEW_VISIT_KEY not in at.session_state
+
+    sign_in(at, "inspector2")
+    assert at.title[0].value == "今日督查"
+    assert at.text_input(key="today_unit_search").value == ""
+    at.text_input(key="today_unit_search").input("雄关区便民").run()
+    # inspector2's visit would otherwise carry inspector1's key, and starting it be refused.
+    assert at.session_state[NEW_VISIT_KEY] != first_draft_key
+
+
+def test_unsafe_production_settings_stop_the_app_with_the_reason(monkeypatch):
     monkeypatch.setenv("APP_ENV", "production")
     config.get_settings.cache_clear()
     at = new_app().run()
     assert "PostgreSQL" in at.error[0].value
     assert not at.text_input  # no sign-in form, no page
+
+
+@pytest.fixture
+def production_database(pg_database_url, monkeypatch):
+    """APP_ENV=production needs PostgreSQL: an empty schema in the test database."""
+    engine = create_engine(pg_database_url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    monkeypatch.setenv("APP_ENV", "production")
+    monkeypatch.setenv("DATABASE_URL", pg_database_url)
+    config.get_settings.cache_clear()
+    st.cache_resource.clear()  # the app's engine for that URL is made (and migrated) anew
+    yield
+    st.cache_resource.clear()
+
+
+def test_production_set_up_offers_no_demo_accounts(production_database):
+    at = new_app().run()
+    assert at.title[0].value == "初始设置"
+    at.text_input(key="setup_password").input("first-admin-pass")
+    at.text_input(key="setup_again").input("first-admin-pass")
+    at.button[0].click().run()
+    assert not at.exception
+    assert "管理员账户已创建，您已登录。" in texts(at)
+    assert at.title[0].value == "用户管理"
+    assert "setup_load_demo" not in [b.key for b in at.button]
+    assert "demo-pass-2026" not in [ti.value for ti in at.text_input]
+    assert len(at.dataframe[0].value) == 1  # the administrator, and no demo account

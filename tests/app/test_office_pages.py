@@ -17,10 +17,9 @@ from services.fieldwork import plans as visit_plans
 from services.fieldwork import visits as inspections
 from services.findings import rectification, review
 from services.findings import status as finding_status
-from services.identity import auth, users
 from services.org import structure as org
 from services.photos import evidence as photos
-from tests.app.conftest import TIMEOUT, texts
+from tests.app.conftest import TIMEOUT, signed_in, texts, user_named
 from tests.conftest import PHOTOS
 
 PHOTO = "jpg_gps_DSCN0010.jpg"
@@ -36,13 +35,12 @@ def _harness(key: str) -> None:
 
 
 def _user(uow, username: str) -> User:
-    row = next(u for u in users.list_users(uow, actor=system_actor()) if u.username == username)
-    return auth.current_user(uow, row.id)
+    return user_named(uow, username)
 
 
 def page(module: str, username: str, uow, *, lang: str | None = None) -> AppTest:
     at = AppTest.from_function(_harness, args=(module,), default_timeout=TIMEOUT)
-    at.session_state["auth_user_id"] = _user(uow, username).id
+    signed_in(at, uow, username)
     if lang:
         at.session_state["ui_lang"] = lang
     return at.run()

@@ -581,7 +581,7 @@ def submitted_visit(db_url: str, password: str, failing: tuple[int, int]) -> tup
     engine = open_database(db_url)
     try:
         uow = UnitOfWork(engine)
-        actor = auth.sign_in(uow, username=INSPECTOR, password=password)
+        actor = auth.sign_in(uow, username=INSPECTOR, password=password, client="test")
         (unit,) = [
             u for u in org.list_units(uow, actor=actor, search=SECOND_UNIT) if u.name == SECOND_UNIT
         ]

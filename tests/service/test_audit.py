@@ -71,7 +71,8 @@ def _calls(uow, admin, world):
             uow, actor=admin, unit_id=u.id, active=False), "unit.deactivate"),
         "units.import_units": (lambda: unit_import.import_units(
             uow, actor=admin, filename="u.csv", content=csv, dry_run=False), "unit.import"),
-        "auth.sign_in": (lambda: auth.sign_in(uow, username="root", password=PASSWORD),
+        "auth.sign_in": (lambda: auth.sign_in(uow, username="root", password=PASSWORD,
+                                              client="test"),
                          "auth.signin"),
         "auth.sign_out": (lambda: auth.sign_out(uow, actor=admin), "auth.signout"),
         "auth.change_own_password": (lambda: auth.change_own_password(
@@ -117,7 +118,7 @@ def assert_audit_labels(uow) -> None:
 def test_first_admin_and_failed_sign_in_are_audited(uow):
     auth.create_first_admin(uow, username="boss", display_name="B", password=PASSWORD)
     with pytest.raises(AuthenticationFailed):
-        auth.sign_in(uow, username="boss", password="wrong-password")
+        auth.sign_in(uow, username="boss", password="wrong-password", client="test")
     assert _actions(uow) == ["setup.first_admin", "auth.failed"]
 
 

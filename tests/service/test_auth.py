@@ -1,18 +1,51 @@
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from datetime import timedelta
 
 import pytest
+from sqlmodel import select
 
-from db.models import Role
+import config
+from db.models import AuditEvent, Role, SignInThrottle
 from db.timeutil import utcnow
+from demo import loader as demo
 from services.core.errors import (
-    AccountLocked,
     AuthenticationFailed,
+    Busy,
     Conflict,
     PermissionDenied,
+    SignInThrottled,
     ValidationFailed,
 )
-from services.identity import auth, users
+from services.core.uow import UnitOfWork
+from services.identity import auth, passwords, users
 from tests.conftest import PASSWORD
+
+HERE, ELSEWHERE = "ip:192.0.2.10", "ip:203.0.113.66"
+
+
+def attempt(uow, username, password, *, client=HERE, now=None):
+    """One sign-in; the refusal as (kind, message key, params), or "ok"."""
+    try:
+        auth.sign_in(uow, username=username, password=password, client=client, now=now)
+    except (AuthenticationFailed, SignInThrottled) as err:
+        return type(err).__name__, err.message_key, err.params
+    return "ok"
+
+
+def fail(uow, username, times, *, client, now):
+    """`times` wrong passwords, each as soon as the throttle lets it be checked; returns the
+    time of the last one."""
+    done = 0
+    while done < times:
+        result = attempt(uow, username, "wrong-password", client=client, now=now)
+        if result[0] == "SignInThrottled":
+            now += timedelta(seconds=result[2]["seconds"])
+        else:
+            done += 1
+    return now
 
 
 def test_first_run_needs_setup_until_the_first_admin_exists(uow):
@@ -42,46 +75,179 @@ def test_weak_password_is_refused(uow, admin, password):
 
 
 def test_sign_in_with_right_and_wrong_password(uow, admin):
-    assert auth.sign_in(uow, username="root", password=PASSWORD).id == admin.id
+    assert auth.sign_in(uow, username="root", password=PASSWORD, client=HERE).id == admin.id
     with pytest.raises(AuthenticationFailed):
-        auth.sign_in(uow, username="root", password="wrong-password")
+        auth.sign_in(uow, username="root", password="wrong-password", client=HERE)
     with pytest.raises(AuthenticationFailed):
-        auth.sign_in(uow, username="nobody", password=PASSWORD)
+        auth.sign_in(uow, username="nobody", password=PASSWORD, client=HERE)
 
 
-def test_five_wrong_passwords_lock_for_fifteen_minutes(uow, admin):
+# --- throttle: by name and by client, never a lockout ------------------------------------
+
+
+def test_the_wait_grows_with_each_failure_from_one_client(uow, admin):
+    # A new name for each failure, so only the client's counter adds up: three free
+    # failures, then 1 s, 2 s, 4 s, ... up to the 15-minute cap.
+    now, waits = utcnow(), []
+    while True:
+        result = attempt(uow, f"guess{len(waits)}", "wrong-password", now=now)
+        if result[0] == "SignInThrottled":
+            waits[-1] = result[2]["seconds"]  # the wait that followed the last failure
+            if len(waits) == 15:
+                break
+            now += timedelta(seconds=result[2]["seconds"])
+        else:
+            waits.append(0)
+    assert waits == [0, 0, 0, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 900, 900]
+    # Another client is not slowed down by this one.
+    assert attempt(uow, "root", PASSWORD, client=ELSEWHERE, now=now) == "ok"
+
+
+def test_guessing_from_elsewhere_only_delays_the_real_user_a_little(uow, make_user):
+    office = make_user("office", Role.OFFICE)
+    start = utcnow()
+    # Twenty wrong passwords for "office" from ELSEWHERE, as fast as the throttle allows.
+    now = fail(uow, "office", 20, client=ELSEWHERE, now=start)
+    assert now - start > timedelta(minutes=30)  # the guesser's own client is slowed right down
+
+    # The real user, at another client, right after the latest guess: a short wait at most.
+    refusal = attempt(uow, "office", PASSWORD, now=now)
+    assert refusal[:2] == ("SignInThrottled", "auth.throttled")
+    assert refusal[2]["seconds"] <= 30
+    later = now + timedelta(seconds=refusal[2]["seconds"])
+    assert auth.sign_in(uow, username="office", password=PASSWORD, client=HERE,
+                        now=later).id == office.id
+    # The guesser stays slowed down by its own client's wait.
+    assert attempt(uow, "office", "wrong-password", client=ELSEWHERE,
+                   now=later)[0] == "SignInThrottled"
+
+
+def test_unknown_and_real_names_are_answered_alike(uow, make_user):
+    make_user("office", Role.OFFICE)
+    now = utcnow()
+    answers = {}
+    for name in ("office", "ofice"):
+        client = f"ip:198.51.100.{len(answers)}"
+        answers[name] = [attempt(uow, name, "wrong-password", client=client, now=now)
+                         for _ in range(6)]
+        # While the wait runs even the right password gets the same answer, unchecked.
+        answers[name].append(attempt(uow, name, PASSWORD, client=client, now=now))
+    assert answers["office"] == answers["ofice"]
+    assert answers["office"][4:] == [("SignInThrottled", "auth.throttled", {"seconds": 1})] * 3
+
+
+def test_a_refused_attempt_is_neither_checked_nor_counted(uow, admin, monkeypatch):
     now = utcnow()
     for _ in range(4):
-        with pytest.raises(AuthenticationFailed):
-            auth.sign_in(uow, username="root", password="wrong-password", now=now)
-    with pytest.raises(AccountLocked) as locked:
-        auth.sign_in(uow, username="root", password="wrong-password", now=now)
-    assert locked.value.params == {"minutes": 15}
-    # Even the right password is refused while locked, with the minutes left.
-    with pytest.raises(AccountLocked) as still:
-        auth.sign_in(uow, username="root", password=PASSWORD, now=now + timedelta(minutes=5))
-    assert still.value.params == {"minutes": 10}
-    later = now + timedelta(minutes=15, seconds=1)
-    assert auth.sign_in(uow, username="root", password=PASSWORD, now=later).id == admin.id
-
-
-def test_admin_reset_lifts_the_lock(uow, admin, make_user):
-    make_user("clerk", Role.OFFICE)
+        attempt(uow, "root", "wrong-password", now=now)
+    checked = []
+    real_verify = passwords.verify
+    monkeypatch.setattr(passwords, "verify", lambda *a: checked.append(a) or real_verify(*a))
     for _ in range(5):
-        with pytest.raises((AuthenticationFailed, AccountLocked)):
-            auth.sign_in(uow, username="clerk", password="wrong-password")
-    clerk = next(u for u in users.list_users(uow, actor=admin) if u.username == "clerk")
-    assert clerk.locked_until is not None
+        assert attempt(uow, "root", "wrong-password", now=now)[0] == "SignInThrottled"
+    assert checked == []  # no Argon2 while the wait runs
+    with uow.read() as r:
+        counters = r.session.exec(select(SignInThrottle.failures)).all()
+    assert counters == [4, 4]
+    assert attempt(uow, "root", PASSWORD, now=now + timedelta(seconds=1)) == "ok"
+    with uow.read() as r:
+        assert r.session.exec(select(SignInThrottle)).all() == []  # both counters cleared
+
+
+def test_failed_and_refused_attempts_are_audited_without_the_typed_text(uow, admin):
+    now = utcnow()
+    for name in ("root", "no-such-user"):
+        for _ in range(5):
+            attempt(uow, name, "typed-secret-1", client=f"client-{name}", now=now)
+    with uow.read() as r:
+        events = r.session.exec(select(AuditEvent).where(AuditEvent.action.startswith("auth."))
+                                .order_by(AuditEvent.id))
+        seen = [(e.action, e.entity_id, e.after) for e in events]
+    assert seen == (
+        [("auth.failed", admin.id, {"client": "client-root"})] * 4
+        + [("auth.throttled", admin.id, {"client": "client-root"})]
+        + [("auth.failed", None, {"client": "client-no-such-user"})] * 4
+        + [("auth.throttled", None, {"client": "client-no-such-user"})]
+    )
+    assert "typed-secret" not in repr(seen)
+
+
+def test_old_failures_are_forgiven_after_a_quiet_day(uow, admin):
+    now = utcnow()
+    for _ in range(4):
+        attempt(uow, "root", "wrong-password", now=now)
+    next_day = now + timedelta(hours=25)
+    assert attempt(uow, "root", "wrong-password", now=next_day)[0] == "AuthenticationFailed"
+    assert attempt(uow, "root", PASSWORD, now=next_day) == "ok"  # 1 failure: no wait
+
+
+def test_admin_reset_lifts_the_delay_and_the_list_shows_it(uow, admin, make_user):
+    clerk = make_user("clerk", Role.OFFICE)
+    now = fail(uow, "clerk", 9, client=ELSEWHERE, now=utcnow())  # a 30-second wait now
+    row = next(u for u in users.list_users(uow, actor=admin) if u.username == "clerk")
+    assert row.signin_delayed_until is not None
     users.reset_password(uow, actor=admin, user_id=clerk.id, new_password="brand-new-password")
-    assert auth.sign_in(uow, username="clerk", password="brand-new-password").id == clerk.id
+    assert auth.sign_in(uow, username="clerk", password="brand-new-password", client=HERE,
+                        now=now).id == clerk.id
 
 
 def test_deactivated_user_cannot_sign_in_and_loses_the_session(uow, admin, make_user):
     clerk = make_user("clerk", Role.OFFICE)
     users.set_active(uow, actor=admin, user_id=clerk.id, active=False)
     with pytest.raises(AuthenticationFailed):
-        auth.sign_in(uow, username="clerk", password=PASSWORD)
-    assert auth.current_user(uow, clerk.id) is None
+        auth.sign_in(uow, username="clerk", password=PASSWORD, client=HERE)
+    assert auth.current_user(uow, clerk.id, clerk.credential_version) is None
+
+
+# --- sessions end when credentials change -------------------------------------------------
+
+
+CHANGES = {
+    "own password": lambda uow, admin, u: auth.change_own_password(
+        uow, actor=u, old=PASSWORD, new="another-password"),
+    "reset": lambda uow, admin, u: users.reset_password(
+        uow, actor=admin, user_id=u.id, new_password="another-password"),
+    "role": lambda uow, admin, u: users.update_user(
+        uow, actor=admin, user_id=u.id, version=u.version, display_name=u.display_name,
+        role=Role.LEADER, district_id=None, unit_id=None),
+    "deactivation": lambda uow, admin, u: users.set_active(
+        uow, actor=admin, user_id=u.id, active=False),
+}
+
+
+@pytest.mark.parametrize("change", list(CHANGES))
+def test_a_credential_change_ends_sessions_opened_before_it(uow, admin, make_user, change):
+    make_user("clerk", Role.OFFICE)
+    session = auth.sign_in(uow, username="clerk", password=PASSWORD, client=HERE)
+    assert auth.current_user(uow, session.id, session.credential_version) is not None
+    CHANGES[change](uow, admin, session)
+    assert auth.current_user(uow, session.id, session.credential_version) is None
+
+
+def test_a_new_district_scope_ends_sessions_but_a_new_name_or_language_does_not(
+    uow, admin, make_user
+):
+    from services.org import structure as org
+
+    district = org.create_district(uow, actor=admin, name="雄关区", kind="district")
+    make_user("insp", Role.INSPECTOR)
+    session = auth.sign_in(uow, username="insp", password=PASSWORD, client=HERE)
+    auth.set_own_language(uow, actor=session, language="en")
+    renamed = users.update_user(uow, actor=admin, user_id=session.id, version=session.version,
+                                display_name="新名字", role=Role.INSPECTOR, district_id=None,
+                                unit_id=None)
+    assert auth.current_user(uow, session.id, session.credential_version).display_name == "新名字"
+    users.update_user(uow, actor=admin, user_id=session.id, version=renamed.version,
+                      display_name="新名字", role=Role.INSPECTOR, district_id=district.id,
+                      unit_id=None)
+    assert auth.current_user(uow, session.id, session.credential_version) is None
+
+
+def test_the_session_that_changed_its_own_password_may_stay(uow, make_user):
+    clerk = make_user("clerk", Role.OFFICE)
+    changed = auth.change_own_password(uow, actor=clerk, old=PASSWORD, new="another-password")
+    assert changed.credential_version == clerk.credential_version + 1
+    assert auth.current_user(uow, clerk.id, changed.credential_version) is not None
 
 
 def test_idle_timeout():
@@ -96,10 +262,10 @@ def test_change_own_password_and_language(uow, make_user):
     with pytest.raises(ValidationFailed) as err:
         auth.change_own_password(uow, actor=clerk, old="not-my-password", new="another-password")
     assert err.value.message_key == "account.old_password_wrong"
-    auth.change_own_password(uow, actor=clerk, old=PASSWORD, new="another-password")
-    assert auth.sign_in(uow, username="clerk", password="another-password")
+    changed = auth.change_own_password(uow, actor=clerk, old=PASSWORD, new="another-password")
+    assert auth.sign_in(uow, username="clerk", password="another-password", client=HERE)
     auth.set_own_language(uow, actor=clerk, language="en")
-    assert auth.current_user(uow, clerk.id).language == "en"
+    assert auth.current_user(uow, clerk.id, changed.credential_version).language == "en"
     with pytest.raises(ValidationFailed):
         auth.set_own_language(uow, actor=clerk, language="fr")
 
@@ -111,3 +277,102 @@ def test_non_admin_cannot_manage_users(uow, make_user):
                           password="a-long-password")
     with pytest.raises(PermissionDenied):
         users.list_users(uow, actor=clerk)
+
+
+# --- Argon2 memory: a cap on hashes at once -----------------------------------------------
+
+
+def _settings(monkeypatch, **env):
+    for name, value in env.items():
+        monkeypatch.setenv(name, str(value))
+    config.get_settings.cache_clear()
+
+
+def test_sign_in_says_busy_at_once_when_every_hashing_turn_is_taken(uow, admin, monkeypatch):
+    _settings(monkeypatch, PASSWORD_HASH_WAIT_SECONDS=0.2)
+    with ExitStack() as held:
+        for _ in range(config.get_settings().password_hash_concurrency):
+            held.enter_context(passwords.hashing_slot())
+        started = time.monotonic()
+        with pytest.raises(Busy) as busy:
+            auth.sign_in(uow, username="root", password=PASSWORD, client=HERE)
+        assert time.monotonic() - started < 5
+    assert busy.value.message_key == "error.busy"
+    with uow.read() as r:
+        assert r.session.exec(select(SignInThrottle)).all() == []  # nothing was counted
+    assert auth.sign_in(uow, username="root", password=PASSWORD, client=HERE).id == admin.id
+
+
+class CountingHasher:
+    """Wraps the real hasher and records how many hashes ran at the same time."""
+
+    def __init__(self, real):
+        self.real, self.lock, self.running, self.most = real, threading.Lock(), 0, 0
+
+    def _counted(self, fn, *args):
+        with self.lock:
+            self.running += 1
+            self.most = max(self.most, self.running)
+        try:
+            return fn(*args)
+        finally:
+            with self.lock:
+                self.running -= 1
+
+    def hash(self, *args):
+        return self._counted(self.real.hash, *args)
+
+    def verify(self, *args):
+        return self._counted(self.real.verify, *args)
+
+    def check_needs_rehash(self, *args):
+        return self.real.check_needs_rehash(*args)
+
+
+def _at_once(calls):
+    barrier = threading.Barrier(len(calls))
+
+    def run(call):
+        barrier.wait(10)
+        try:
+            return call()
+        except Exception as exc:
+            return exc
+
+    with ThreadPoolExecutor(len(calls)) as pool:
+        return list(pool.map(run, calls))
+
+
+def test_eight_parallel_sign_ins_never_hash_more_than_the_cap(uow, admin, monkeypatch):
+    _settings(monkeypatch, PASSWORD_HASH_CONCURRENCY=2, PASSWORD_HASH_WAIT_SECONDS=60)
+    counting = CountingHasher(passwords._hasher)
+    monkeypatch.setattr(passwords, "_hasher", counting)
+    # Eight names and eight clients, so no counter row makes them wait for each other.
+    results = _at_once([
+        lambda i=i: attempt(UnitOfWork(uow.engine), f"user{i}", "wrong-password",
+                            client=f"ip:192.0.2.{i}")
+        for i in range(8)
+    ])
+    assert all(r[0] == "AuthenticationFailed" for r in results), results
+    assert 1 <= counting.most <= 2
+
+
+def test_hashing_outside_sign_in_is_capped_too(monkeypatch):
+    _settings(monkeypatch, PASSWORD_HASH_CONCURRENCY=2, PASSWORD_HASH_WAIT_SECONDS=60)
+    counting = CountingHasher(passwords._hasher)
+    monkeypatch.setattr(passwords, "_hasher", counting)
+    results = _at_once([lambda: passwords.hash_password("a-long-password")] * 4
+                       + [lambda: passwords.verify(None, "a-long-password")] * 4)
+    assert all(isinstance(r, str | bool) for r in results), results
+    assert 1 <= counting.most <= 2
+
+
+# --- demo accounts ------------------------------------------------------------------------
+
+
+def test_demo_accounts_are_refused_in_production(uow, monkeypatch):
+    _settings(monkeypatch, APP_ENV="production", DATABASE_URL="postgresql://db/effdesk")
+    with pytest.raises(PermissionDenied) as refused:
+        demo.load_demo(uow, password=demo.DEFAULT_PASSWORD, size="org")
+    assert refused.value.message_key == "demo.refused_in_production"
+    assert not demo.is_loaded(uow)

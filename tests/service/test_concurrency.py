@@ -110,18 +110,25 @@ def test_confirm_and_reject_at_the_same_time_one_wins(engine, admin, make_user):
     assert len(log) == 3  # draft, open, and exactly one decision
 
 
-def test_parallel_wrong_passwords_all_count_towards_the_lock(engine, make_user):
-    from services.core.errors import AccountLocked, AuthenticationFailed
+def test_parallel_wrong_passwords_all_count_and_none_slips_past_the_wait(engine, make_user):
+    from db.timeutil import utcnow
+    from services.core.errors import AuthenticationFailed, SignInThrottled
     from services.core.uow import UnitOfWork
     from services.identity import auth
 
     make_user("target")
+    now = utcnow()
+    # Six guesses at once from six places: checked one after the other, so the three free
+    # ones and the one that starts the wait are checked and counted, and the two that come
+    # after it are refused unchecked. Without the lock all six would have been checked.
     results = _race([
-        lambda: auth.sign_in(UnitOfWork(engine), username="target", password="wrong-password")
-        for _ in range(6)
+        lambda i=i: auth.sign_in(UnitOfWork(engine), username="target",
+                                 password="wrong-password", client=f"ip:198.51.100.{i}", now=now)
+        for i in range(6)
     ])
-    assert all(isinstance(r, AuthenticationFailed | AccountLocked) for r in results), results
-    assert any(isinstance(r, AccountLocked) for r in results)
+    assert all(isinstance(r, AuthenticationFailed | SignInThrottled) for r in results), results
+    assert sum(isinstance(r, AuthenticationFailed) for r in results) == 4
+    assert sum(isinstance(r, SignInThrottled) for r in results) == 2
 
 
 def test_the_same_start_twice_at_the_same_moment_makes_one_visit(engine, admin, make_user):

@@ -62,5 +62,5 @@ def test_translate_formats_lists_per_language_and_survives_missing_keys():
     assert translate("import.missing_columns", "zh-CN", columns=["a", "b"]).endswith("a、b")
     assert translate("import.missing_columns", "en", columns=["a", "b"]).endswith("a, b")
     assert translate("no.such_key", "en") == "no.such_key"
-    assert translate("auth.locked", "en-US", minutes=3).startswith("Too many")
+    assert translate("auth.throttled", "en-US", seconds=3).startswith("Too many")
 

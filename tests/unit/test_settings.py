@@ -49,3 +49,25 @@ def test_secrets_toml_is_read_below_the_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("DEFAULT_LANGUAGE", "zh-CN")
     s = config.Settings()
     assert (s.idle_timeout_minutes, s.default_language) == (45, "zh-CN")
+
+
+def test_sign_in_throttle_and_hashing_defaults():
+    s = Settings()
+    assert (s.signin_free_attempts, s.signin_account_max_delay_seconds,
+            s.signin_client_max_delay_seconds) == (3, 30, 900)
+    assert (s.password_hash_concurrency, s.password_hash_wait_seconds) == (2, 5.0)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        # A long wait per username would let anyone keep its owner out: it stays short.
+        ("SIGNIN_ACCOUNT_MAX_DELAY_SECONDS", "3600"),
+        ("PASSWORD_HASH_CONCURRENCY", "0"),
+        ("PASSWORD_HASH_WAIT_SECONDS", "0"),
+    ],
+)
+def test_unsafe_throttle_and_hashing_settings_are_refused(monkeypatch, name, value):
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ValidationError, match=name.lower()):
+        Settings()

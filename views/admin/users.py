@@ -51,7 +51,7 @@ def _table(rows: list[users.UserRow]) -> pd.DataFrame:
             t("field.district"): [r.district or "" for r in rows],
             t("field.unit"): [r.unit or "" for r in rows],
             t("field.active"): [r.active for r in rows],
-            t("users.locked_until"): [r.locked_until for r in rows],
+            t("users.signin_delayed_until"): [r.signin_delayed_until for r in rows],
             t("users.last_signin"): [r.last_signin_at for r in rows],
         }
     )

@@ -55,7 +55,8 @@ def render() -> None:
             st.error(t("account.passwords_differ"))
         else:
             with reported():
-                auth.change_own_password(context.uow(), actor=user, old=old, new=new)
+                changed = auth.change_own_password(context.uow(), actor=user, old=old, new=new)
+                context.keep_session(changed)  # the user's other sessions are signed out
                 st.success(t("account.password_changed"))
 
 

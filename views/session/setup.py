@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from config import get_settings
 from demo import loader as demo
 from services.identity import auth
 from ui import context
@@ -42,12 +43,17 @@ def render() -> None:
                     context.uow(), username=username, display_name=display, password=password
                 )
                 context.start_session(user)
+                if get_settings().is_production:
+                    # No demo offer: its accounts share a password printed in the README.
+                    _finish("success", "setup.admin_created")
                 st.session_state[DONE_KEY] = True
                 st.rerun()
     language_links()
 
 
 def _offer_demo() -> None:
+    if get_settings().is_production:
+        _finish("success", "setup.admin_created")
     st.success(t("setup.admin_created"))
     st.write(t("setup.demo_question"))
     password = st.text_input(

@@ -21,7 +21,9 @@ def render() -> None:
         submitted = st.form_submit_button(t("signin.submit"), type="primary", width="stretch")
     if submitted:
         with reported():
-            user = auth.sign_in(context.uow(), username=username, password=password)
+            user = auth.sign_in(
+                context.uow(), username=username, password=password, client=context.client_id()
+            )
             context.start_session(user)
             st.rerun()
     language_links()

@@ -1,7 +1,7 @@
 """statuses and kinds checked against their enums; finding.confirmed_at; list indexes
 
 Revision ID: 0004
-Revises: 0002
+Revises: 0003
 Create Date: 2026-11-25
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlmodel  # noqa: F401
 
 
 revision = '0004'
-down_revision = '0002'
+down_revision = '0003'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,150 @@
+"""Sign-in throttle: a growing delay per typed username and per client, never a lockout.
+
+Two counters answer every attempt: one for the username as typed ("account"), whether or
+not such a user exists, so an unknown name is throttled exactly like a real one and the
+answer tells nobody which names are real; and one for the client ("client": its address,
+or its browser session when there is none). After the free failures each further failure
+doubles the wait up to a cap. The account cap is short (seconds), so someone guessing a
+name from elsewhere slows its owner down a little but cannot keep them out; the client
+cap is long, so one client cannot keep guessing. While a wait runs, attempts are refused
+without looking at the password and without counting.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, select
+
+from config import get_settings
+from db.models import SignInThrottle
+
+ACCOUNT = "account"
+CLIENT = "client"
+KEY_LENGTH = 128
+# Failures older than this are forgiven: a few typos a month never add up to a delay.
+FORGET_AFTER = timedelta(hours=24)
+_CLEANUP_BATCH = 200
+
+
+def account_key(username: str) -> str:
+    # Case-folded: "Office" and "office" share one counter, so varying the case of a name
+    # buys no extra guesses.
+    return (username or "").strip().casefold()[:KEY_LENGTH]
+
+
+def client_key(client: str) -> str:
+    return (client or "unknown").strip()[:KEY_LENGTH]
+
+
+def lock(session: Session, keys: Sequence[tuple[str, str]]) -> list[SignInThrottle]:
+    """The counters for `keys`, created when missing and locked until the transaction ends.
+
+    Locked, so that parallel attempts on one name or from one client are checked one after
+    the other and every failure counts. Always taken in the same order (account, then
+    client), so two attempts never wait for each other crosswise."""
+    return [_locked_row(session, scope, key) for scope, key in keys]
+
+
+def _locked_row(session: Session, scope: str, key: str) -> SignInThrottle:
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else (
+        sqlite.insert
+    )
+    while True:
+        session.exec(
+            insert(SignInThrottle)
+            .values(scope=scope, key=key, failures=0)
+            .on_conflict_do_nothing(index_elements=["scope", "key"])
+        )
+        row = session.exec(
+            select(SignInThrottle)
+            .where(SignInThrottle.scope == scope, SignInThrottle.key == key)
+            .with_for_update()
+        ).first()
+        if row is not None:
+            return row
+        # Another attempt's successful sign-in (or the clean-up) deleted the row between
+        # the two statements: the next round inserts it afresh.
+
+
+def wait_seconds(rows: Sequence[SignInThrottle], now: datetime) -> int:
+    """Whole seconds until every counter allows an attempt again (0: now)."""
+    waits = [
+        (row.blocked_until - now).total_seconds()
+        for row in rows
+        if row.blocked_until is not None and row.blocked_until > now
+    ]
+    return math.ceil(max(waits)) if waits else 0
+
+
+def delay_after(failures: int, cap: int) -> int:
+    """Seconds to wait after the n-th failure in a row: none for the free ones, then 1, 2,
+    4, ... up to `cap`."""
+    over = failures - get_settings().signin_free_attempts
+    if over <= 0:
+        return 0
+    return min(cap, 2 ** min(over - 1, 32))
+
+
+def count_failure(rows: Sequence[SignInThrottle], now: datetime) -> None:
+    settings = get_settings()
+    caps = {
+        ACCOUNT: settings.signin_account_max_delay_seconds,
+        CLIENT: settings.signin_client_max_delay_seconds,
+    }
+    for row in rows:
+        if row.last_failure_at is not None and now - row.last_failure_at > FORGET_AFTER:
+            row.failures = 0
+        row.failures += 1
+        row.last_failure_at = now
+        delay = delay_after(row.failures, caps[row.scope])
+        row.blocked_until = now + timedelta(seconds=delay) if delay else None
+
+
+def clear(session: Session, rows: Sequence[SignInThrottle]) -> None:
+    """A successful sign-in: this name and this client start afresh."""
+    for row in rows:
+        session.delete(row)
+
+
+def clear_account(session: Session, username: str) -> None:
+    """An administrator has just confirmed who the user is (password reset)."""
+    session.exec(
+        delete(SignInThrottle).where(
+            SignInThrottle.scope == ACCOUNT, SignInThrottle.key == account_key(username)
+        )
+    )
+
+
+def forget_stale(session: Session, now: datetime) -> None:
+    """Drops counters nobody has failed on for a day, so names typed once (or sprayed by a
+    script) do not pile up. Rows another attempt holds are skipped, not waited for."""
+    stale = session.exec(
+        select(SignInThrottle.id)
+        .where(SignInThrottle.last_failure_at < now - FORGET_AFTER)
+        .limit(_CLEANUP_BATCH)
+        .with_for_update(skip_locked=True)
+    ).all()
+    if stale:
+        session.exec(delete(SignInThrottle).where(SignInThrottle.id.in_(stale)))
+
+
+def blocked_until_by_account(
+    session: Session, usernames: Sequence[str], now: datetime
+) -> dict[str, datetime]:
+    """For the user list: which of these accounts must wait before the next attempt."""
+    keys = {account_key(name): name for name in usernames}
+    if not keys:
+        return {}
+    rows = session.exec(
+        select(SignInThrottle).where(
+            SignInThrottle.scope == ACCOUNT,
+            SignInThrottle.key.in_(list(keys)),
+            SignInThrottle.blocked_until > now,
+        )
+    ).all()
+    return {keys[row.key]: row.blocked_until for row in rows}
