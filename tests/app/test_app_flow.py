@@ -193,10 +193,9 @@ def test_a_new_display_name_keeps_the_user_signed_in(demo_loaded):
 
 
 def test_the_next_user_in_the_tab_finds_nothing_of_the_previous_one(demo_loaded):
-    from pages.fieldwork.today import NEW_VISIT_KEY
-
     from demo import checklist as demo_checklist
     from services.fieldwork import checklists
+    from views.fieldwork.today import NEW_VISIT_KEY
 
     checklists.save_template(demo_loaded, actor=system_actor(), name=demo_checklist.NAME,
                              description="", items=demo_checklist.ITEMS)

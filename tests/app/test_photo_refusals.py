@@ -13,9 +13,8 @@ from services.core.system import system_actor
 from services.fieldwork import checklists
 from services.fieldwork import visits as inspections
 from services.findings import rectification, review
-from services.identity import auth, users
 from services.photos import evidence
-from tests.app.conftest import new_app, sign_in, texts
+from tests.app.conftest import new_app, sign_in, texts, user_named
 from tests.conftest import PHOTOS
 
 
@@ -50,8 +49,7 @@ def slots(monkeypatch):
 
 
 def _user(uow, username: str):
-    row = next(u for u in users.list_users(uow, actor=system_actor()) if u.username == username)
-    return auth.current_user(uow, row.id)
+    return user_named(uow, username)
 
 
 def _many_scans() -> bytes:

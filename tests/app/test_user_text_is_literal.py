@@ -22,9 +22,9 @@ from services.fieldwork import checklists
 from services.fieldwork import plans as visit_plans
 from services.fieldwork import visits as inspections
 from services.findings import rectification, review
-from services.identity import auth, users
+from services.identity import users
 from services.org import structure as org
-from tests.app.conftest import APP, TIMEOUT
+from tests.app.conftest import APP, TIMEOUT, signed_in, user_named
 from ui.text import plain
 
 PAYLOAD = "# h ![x](http://evil.invalid/p.png) <img src=x onerror=alert(1)> **b** `c`"
@@ -125,12 +125,12 @@ def _rows(uow) -> dict[str, users.UserRow]:
 
 
 def _user(uow, username: str) -> User:
-    return auth.current_user(uow, _rows(uow)[username].id)
+    return user_named(uow, username)
 
 
 def page(key: str, username: str, uow, **query: int) -> AppTest:
-    at = AppTest.from_function(_harness, args=(key,), default_timeout=TIMEOUT)
-    at.session_state["auth_user_id"] = _rows(uow)[username].id
+    at = signed_in(AppTest.from_function(_harness, args=(key,), default_timeout=TIMEOUT), uow,
+                   username)
     for name, value in query.items():
         at.query_params[name] = str(value)
     return at.run()
@@ -302,6 +302,6 @@ def test_account_and_menu_bar_show_the_display_name_literally(world):
     at = page("account", "inspector1", world["uow"])
     check(at, [INSPECTOR])
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.session_state["auth_user_id"] = _rows(world["uow"])["inspector1"].id
+    signed_in(at, world["uow"], "inspector1")
     at.run()
     check(at, [INSPECTOR])

@@ -13,7 +13,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import func, select
 
-from db.models import Finding, Photo, Role
+from db.models import Finding, Photo, Role, User
 from db.timeutil import utcnow
 from demo import checklist as demo_checklist
 from services.core.errors import PermissionDenied
@@ -21,7 +21,7 @@ from services.core.uow import UnitOfWork
 from services.fieldwork import checklists
 from services.fieldwork import visits as inspections
 from services.findings import rectification, review
-from services.identity import auth, users
+from services.identity import users
 from services.org import structure as org
 from services.photos import evidence as photos
 from services.photos import sweep
@@ -222,8 +222,10 @@ def test_the_background_sweep_runs_without_the_caller_waiting(uow, store, monkey
 
 
 def _as_stored_now(uow, user):
-    """The account as the app loads it at the user's next click."""
-    return auth.current_user(uow, user.id)
+    """The account as stored now: the services must refuse on the role they find, whatever
+    the page still holds."""
+    with uow.read() as r:
+        return r.session.get(User, user.id)
 
 
 def _change_role(uow, admin, user, role, **scope):
