@@ -24,7 +24,7 @@ def main() -> None:
     context.touch_or_expire()
     user = context.current_user()
 
-    if st.session_state.get(setup.DONE_KEY) or (user is None and auth.needs_setup(context.uow())):
+    if st.session_state.get(setup.DONE_KEY) or (user is None and context.query(auth.needs_setup)):
         page = st.navigation(navigation.setup_pages(), position="hidden")
     elif user is None:
         page = st.navigation(navigation.signin_pages(), position="hidden")

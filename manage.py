@@ -43,10 +43,9 @@ def _read_password(args: argparse.Namespace) -> str:
 def cmd_create_user(args: argparse.Namespace) -> None:
     uow = _uow()
     password = _read_password(args)
-    district_id = lookup.district_id(uow, args.district) if args.district else None
-    unit_id = lookup.unit_id(uow, args.unit) if args.unit else None
-    user = users.create_user(
-        uow,
+    district_id = uow.query(lookup.district_id, args.district) if args.district else None
+    unit_id = uow.query(lookup.unit_id, args.unit) if args.unit else None
+    user = uow.run(users.create_user,
         actor=system_actor(),
         username=args.username,
         display_name=args.display_name or args.username,
@@ -69,8 +68,9 @@ def cmd_demo(args: argparse.Namespace) -> None:
             shown["step"] = step
             print(f"[{'#' * step:<20}] {fraction:4.0%} {stage}", flush=True)
 
-    counts = demo.load_demo(
-        uow, password=args.password, force=args.force, progress=show, size=args.size
+    # One transaction: an interrupted load leaves nothing half made.
+    counts = uow.run(
+        demo.load_demo, password=args.password, force=args.force, progress=show, size=args.size
     )
     print()
     print(translate("cli.demo_done", _lang(), **counts))
@@ -80,7 +80,7 @@ def cmd_demo(args: argparse.Namespace) -> None:
 
 def cmd_gc_photos(args: argparse.Namespace) -> None:
     hours = args.grace_hours or get_settings().photo_gc_grace_hours  # at least 1 when given
-    result = sweep.sweep(_uow(), photos.default_store(), grace=timedelta(hours=hours),
+    result = _uow().query(sweep.sweep, photos.default_store(), grace=timedelta(hours=hours),
                          dry_run=args.dry_run)
     for name in result.removed:
         print(name)

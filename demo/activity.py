@@ -90,28 +90,24 @@ def load_activity(
     findings_left = n_findings
     batch = 25
     for start in range(0, n_inspections, batch):
-        with uow:
-            s = uow.session
-            for i in range(start, min(start + batch, n_inspections)):
-                share = findings_left // max(1, n_inspections - i)
-                k = min(findings_left, max(0, share + rng.choice((-2, -1, 0, 1, 2))))
-                if i == n_inspections - 1:
-                    k = findings_left
-                findings_left -= k
-                _inspection(s, rng, now, template, people, pool, k, counts)
-            uow.audit(
-                actor,
-                "demo.activity",
-                "inspection",
-                None,
-                after={"inspections": min(start + batch, n_inspections)},
-            )
-            uow.commit()
+        s = uow.session
+        for i in range(start, min(start + batch, n_inspections)):
+            share = findings_left // max(1, n_inspections - i)
+            k = min(findings_left, max(0, share + rng.choice((-2, -1, 0, 1, 2))))
+            if i == n_inspections - 1:
+                k = findings_left
+            findings_left -= k
+            _inspection(s, rng, now, template, people, pool, k, counts)
+        uow.audit(
+            actor,
+            "demo.activity",
+            "inspection",
+            None,
+            after={"inspections": min(start + batch, n_inspections)},
+        )
         report(0.3 + 0.6 * min(start + batch, n_inspections) / n_inspections, "inspections")
-    with uow:
-        counts["plans"] += _upcoming_plans(uow.session, rng, now, template, people)
-        uow.audit(actor, "demo.activity", "visit_plan", None, after={"plans": counts["plans"]})
-        uow.commit()
+    counts["plans"] += _upcoming_plans(uow.session, rng, now, template, people)
+    uow.audit(actor, "demo.activity", "visit_plan", None, after={"plans": counts["plans"]})
     counts["liaisons"] = people["created_liaisons"]
     report(1.0, "done")
     return counts
@@ -136,10 +132,9 @@ def _template(uow: UnitOfWork, actor) -> checklists.TemplateView:
 
 
 def _people(uow: UnitOfWork, password: str) -> dict:
-    with uow.read() as r:
-        s = r.session
-        users = s.exec(select(User).where(User.active)).all()
-        units = s.exec(select(Unit).where(Unit.active).order_by(Unit.id)).all()
+    s = uow.session
+    users = s.exec(select(User).where(User.active)).all()
+    units = s.exec(select(Unit).where(Unit.active).order_by(Unit.id)).all()
     by_role: dict[str, list[User]] = {}
     for u in users:
         by_role.setdefault(u.role, []).append(u)
@@ -159,12 +154,11 @@ def _people(uow: UnitOfWork, password: str) -> dict:
 def _reach(uow: UnitOfWork, inspectors: list[User]) -> dict[int, set[int] | None]:
     """Inspector id -> the units they may visit unplanned (None: the whole city)."""
     reach: dict[int, set[int] | None] = {}
-    with uow.read() as r:
-        for inspector in inspectors:
-            scope = unit_scope(inspector, Unit.id)
-            reach[inspector.id] = None if scope is None else set(
-                r.session.exec(select(Unit.id).where(scope)).all()
-            )
+    for inspector in inspectors:
+        scope = unit_scope(inspector, Unit.id)
+        reach[inspector.id] = None if scope is None else set(
+            uow.session.exec(select(Unit.id).where(scope)).all()
+        )
     return reach
 
 

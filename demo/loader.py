@@ -23,11 +23,10 @@ DEFAULT_PASSWORD = "demo-pass-2026"
 
 
 def is_loaded(uow: UnitOfWork) -> bool:
-    with uow.read() as r:
-        return (
-            r.session.exec(select(District.id).where(District.name == MARKER_DISTRICT)).first()
-            is not None
-        )
+    return (
+        uow.session.exec(select(District.id).where(District.name == MARKER_DISTRICT)).first()
+        is not None
+    )
 
 
 SIZES = ("full", "small", "org")
@@ -136,14 +135,13 @@ def load_demo(
 
 
 def _names(uow: UnitOfWork) -> dict[str, list[tuple[str, int]]]:
-    with uow.read() as r:
-        s = r.session
-        return {
-            "district": list(s.exec(select(District.name, District.id)).all()),
-            "industry": list(s.exec(select(Industry.name, Industry.id)).all()),
-            "unit": list(s.exec(select(Unit.name, Unit.id)).all()),
-            "user": list(s.exec(select(User.username, User.id)).all()),
-        }
+    s = uow.session
+    return {
+        "district": list(s.exec(select(District.name, District.id)).all()),
+        "industry": list(s.exec(select(Industry.name, Industry.id)).all()),
+        "unit": list(s.exec(select(Unit.name, Unit.id)).all()),
+        "user": list(s.exec(select(User.username, User.id)).all()),
+    }
 
 
 _SURNAMES = "王李张刘陈杨黄赵周吴徐孙马朱胡郭何高林罗"

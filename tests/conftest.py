@@ -85,8 +85,9 @@ def uow(engine: Engine) -> UnitOfWork:
 @pytest.fixture
 def make_user(uow: UnitOfWork):
     def make(username: str, role: str = Role.ADMIN, **scope) -> User:
-        return users.create_user(
-            uow, actor=system_actor(), username=username, display_name=username.title(),
+        return uow.run(
+            users.create_user, actor=system_actor(), username=username,
+            display_name=username.title(),
             role=role, password=PASSWORD, **scope,
         )
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import streamlit as st
 from sqlalchemy import Engine
@@ -19,6 +20,8 @@ from services.identity import auth
 from services.photos import evidence as photos
 from services.photos import sweep
 from ui.text import plain_param
+
+R = TypeVar("R")
 
 USER_KEY = "auth_user_id"
 CREDENTIAL_KEY = "auth_credential_version"
@@ -43,7 +46,19 @@ def _engine(url: str) -> Engine:
 
 
 def uow() -> UnitOfWork:
+    """An unopened unit for a page that combines several services in one transaction:
+    `with context.uow() as tx: ...; tx.commit()`."""
     return UnitOfWork(_engine(get_settings().sqlalchemy_url))
+
+
+def run(fn: Callable[..., R], /, *args: Any, **kwargs: Any) -> R:
+    """A page action that is one service call: its own transaction, committed."""
+    return uow().run(fn, *args, **kwargs)
+
+
+def query(fn: Callable[..., R], /, *args: Any, **kwargs: Any) -> R:
+    """A read for the page: a read-only unit, no write lock."""
+    return uow().query(fn, *args, **kwargs)
 
 
 def language() -> str:
@@ -75,7 +90,7 @@ def current_user() -> User | None:
     if user_id is None:
         return None
     version = st.session_state.get(CREDENTIAL_KEY)
-    user = auth.current_user(uow(), user_id, version) if version is not None else None
+    user = query(auth.current_user, user_id, version) if version is not None else None
     if user is None:
         end_session()
         flash("warning", "auth.credentials_changed")

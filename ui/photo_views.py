@@ -30,7 +30,7 @@ def thumbnails(
     for i, ref in enumerate(refs):
         with cols[i % COLUMNS]:
             try:
-                data = photos.photo_bytes(context.uow(), actor=actor, photo_id=ref.id,
+                data = context.query(photos.photo_bytes, actor=actor, photo_id=ref.id,
                                           variant="display" if large else "thumb")
             except DomainError as err:
                 st.warning(error_text(err))

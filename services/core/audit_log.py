@@ -20,18 +20,16 @@ COLUMNS = ["at", "actor", "action", "entity", "entity_id", "before", "after"]
 
 def list_actions(uow: UnitOfWork, *, actor: User) -> list[str]:
     require(actor, "audit.view")
-    with uow.read() as r:
-        return list(
-            r.session.exec(select(AuditEvent.action).distinct().order_by(AuditEvent.action))
-        )
+    return list(
+        uow.session.exec(select(AuditEvent.action).distinct().order_by(AuditEvent.action))
+    )
 
 
 def list_entities(uow: UnitOfWork, *, actor: User) -> list[str]:
     require(actor, "audit.view")
-    with uow.read() as r:
-        return list(
-            r.session.exec(select(AuditEvent.entity).distinct().order_by(AuditEvent.entity))
-        )
+    return list(
+        uow.session.exec(select(AuditEvent.entity).distinct().order_by(AuditEvent.entity))
+    )
 
 
 def search(
@@ -63,8 +61,7 @@ def search(
         query = query.where(AuditEvent.at >= _start_of(date_from))
     if date_to:
         query = query.where(AuditEvent.at < _start_of(date_to + timedelta(days=1)))
-    with uow.read() as r:
-        rows = r.session.exec(query).all()
+    rows = uow.session.exec(query).all()
     records = [
         {
             "at": ev.at,

@@ -10,6 +10,9 @@ class DomainError(Exception):
     """Base of every error a service raises on purpose."""
 
     default_key = "error.generic"
+    # True for a refusal that is itself a fact to keep (a failed sign-in is counted and
+    # audited): UnitOfWork.run commits before passing the error on.
+    keep_changes = False
 
     def __init__(self, message_key: str | None = None, **params: Any) -> None:
         self.message_key = message_key or self.default_key
@@ -43,6 +46,7 @@ class InvalidTransition(DomainError):
 
 class AuthenticationFailed(DomainError):
     default_key = "auth.bad_credentials"
+    keep_changes = True  # the failure is counted and audited
 
 
 class SignInThrottled(DomainError):
@@ -50,6 +54,7 @@ class SignInThrottled(DomainError):
     Said the same way whether or not the username exists."""
 
     default_key = "auth.throttled"
+    keep_changes = True  # the refused attempt is audited
 
 
 class Busy(DomainError):

@@ -55,7 +55,6 @@ def get_or_create(
 
     `create` may check things and raise a domain error: nothing it did stays."""
     session = uow.session
-    assert session is not None, "get_or_create runs inside `with uow:`"
     row = existing(session, model, client_key, target, lock=uow.write)
     if row is not None:
         return row, False

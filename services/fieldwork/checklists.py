@@ -69,16 +69,15 @@ def list_templates(
 ) -> list[TemplateView]:
     if not (can(actor, "checklist.manage") or can(actor, "inspection.record")):
         raise PermissionDenied(capability="checklist.view")
-    with uow.read() as r:
-        query = select(ChecklistTemplate).order_by(ChecklistTemplate.name)
-        if active_only:
-            query = query.where(ChecklistTemplate.active)
-        templates = r.session.exec(query).all()
-        items = r.session.exec(
-            select(ChecklistItem)
-            .where(ChecklistItem.active)
-            .order_by(ChecklistItem.template_id, ChecklistItem.position, ChecklistItem.id)
-        ).all()
+    query = select(ChecklistTemplate).order_by(ChecklistTemplate.name)
+    if active_only:
+        query = query.where(ChecklistTemplate.active)
+    templates = uow.session.exec(query).all()
+    items = uow.session.exec(
+        select(ChecklistItem)
+        .where(ChecklistItem.active)
+        .order_by(ChecklistItem.template_id, ChecklistItem.position, ChecklistItem.id)
+    ).all()
     by_template: dict[int, list[ChecklistItem]] = {}
     for item in items:
         by_template.setdefault(item.template_id, []).append(item)
@@ -133,59 +132,57 @@ def save_template(
     name = clean_text(name, field="name", max_len=100)
     description = clean_text(description, field="description", max_len=500, required=False)
     specs = _clean_items(items)
-    with uow:
-        s = uow.session
-        clash = s.exec(select(ChecklistTemplate.id).where(ChecklistTemplate.name == name)).first()
-        if clash is not None and clash != template_id:
-            raise Conflict("org.name_taken", name=name)
-        if template_id is None:
-            template = ChecklistTemplate(name=name, description=description, active=active)
-            before = None
-        else:
-            template = uow.get(ChecklistTemplate, template_id)
-            check_version(template.version, version)
-            before = snapshot(template)
-            template.name, template.description, template.active = name, description, active
-            template.version += 1
-        s.add(template)
-        s.flush()
-        existing = {
-            i.id: i
-            for i in s.exec(
-                select(ChecklistItem).where(ChecklistItem.template_id == template.id)
-            ).all()
-        }
-        answered = set(
-            s.exec(
-                select(ChecklistAnswer.item_id)
-                .where(ChecklistAnswer.item_id.in_(list(existing)))
-                .distinct()
-            ).all()
-        ) if existing else set()
-        kept: set[int] = set()
-        for position, spec in enumerate(specs):
-            item = existing.get(spec.id) if spec.id else None
-            if item is not None and item.id in answered and _changes_meaning(item, spec):
-                # Past answers belong to the question as it was asked: keep that item
-                # (inactive) for them and ask the new question as a new item.
-                item = None
-            if item is None:
-                item = ChecklistItem(template_id=template.id)
-            item.section, item.text, item.answer_type = spec.section, spec.text, spec.answer_type
-            item.photo_required_on_fail = spec.photo_required_on_fail
-            item.position, item.active = position, True
+    s = uow.session
+    clash = s.exec(select(ChecklistTemplate.id).where(ChecklistTemplate.name == name)).first()
+    if clash is not None and clash != template_id:
+        raise Conflict("org.name_taken", name=name)
+    if template_id is None:
+        template = ChecklistTemplate(name=name, description=description, active=active)
+        before = None
+    else:
+        template = uow.get(ChecklistTemplate, template_id)
+        check_version(template.version, version)
+        before = snapshot(template)
+        template.name, template.description, template.active = name, description, active
+        template.version += 1
+    s.add(template)
+    s.flush()
+    existing = {
+        i.id: i
+        for i in s.exec(
+            select(ChecklistItem).where(ChecklistItem.template_id == template.id)
+        ).all()
+    }
+    answered = set(
+        s.exec(
+            select(ChecklistAnswer.item_id)
+            .where(ChecklistAnswer.item_id.in_(list(existing)))
+            .distinct()
+        ).all()
+    ) if existing else set()
+    kept: set[int] = set()
+    for position, spec in enumerate(specs):
+        item = existing.get(spec.id) if spec.id else None
+        if item is not None and item.id in answered and _changes_meaning(item, spec):
+            # Past answers belong to the question as it was asked: keep that item
+            # (inactive) for them and ask the new question as a new item.
+            item = None
+        if item is None:
+            item = ChecklistItem(template_id=template.id)
+        item.section, item.text, item.answer_type = spec.section, spec.text, spec.answer_type
+        item.photo_required_on_fail = spec.photo_required_on_fail
+        item.position, item.active = position, True
+        s.add(item)
+        if item.id:
+            kept.add(item.id)
+    for item_id, item in existing.items():
+        if item_id not in kept:
+            item.active = False
             s.add(item)
-            if item.id:
-                kept.add(item.id)
-        for item_id, item in existing.items():
-            if item_id not in kept:
-                item.active = False
-                s.add(item)
-        after = snapshot(template) | {"items": len(specs)}
-        action = "checklist.create" if before is None else "checklist.update"
-        uow.audit(actor, action, "checklist_template", template.id, before=before, after=after)
-        uow.commit()
-        return template
+    after = snapshot(template) | {"items": len(specs)}
+    action = "checklist.create" if before is None else "checklist.update"
+    uow.audit(actor, action, "checklist_template", template.id, before=before, after=after)
+    return template
 
 
 def _changes_meaning(item: ChecklistItem, spec: ItemSpec) -> bool:

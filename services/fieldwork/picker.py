@@ -29,8 +29,7 @@ def recent_units(uow: UnitOfWork, *, actor: User, limit: int = 5) -> list[tuple[
         .order_by(func.max(Inspection.visited_at).desc())
         .limit(limit)
     )
-    with uow.read() as r:
-        rows = r.session.exec(_in_scope(query, actor)).all()
+    rows = uow.session.exec(_in_scope(query, actor)).all()
     return [(i, n) for i, n, _ in rows]
 
 
@@ -42,5 +41,4 @@ def units_to_visit(
     query = select(Unit.id, Unit.name).where(Unit.active).order_by(Unit.name).limit(limit)
     if search.strip():
         query = query.where(Unit.name.contains(search.strip()))
-    with uow.read() as r:
-        return [(i, n) for i, n in r.session.exec(_in_scope(query, actor)).all()]
+    return [(i, n) for i, n in uow.session.exec(_in_scope(query, actor)).all()]

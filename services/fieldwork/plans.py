@@ -70,15 +70,14 @@ def list_plans(
         query = query.where(VisitPlan.status == status)
     if plan_id is not None:
         query = query.where(VisitPlan.id == plan_id)
-    with uow.read() as r:
-        rows = r.session.exec(query).all()
-        ids = [p.id for p, _, _ in rows]
-        people = r.session.exec(
-            select(VisitPlanInspector.plan_id, User.id, User.display_name)
-            .join(User, VisitPlanInspector.user_id == User.id)
-            .where(VisitPlanInspector.plan_id.in_(ids))
-            .order_by(User.id)
-        ).all() if ids else []
+    rows = uow.session.exec(query).all()
+    ids = [p.id for p, _, _ in rows]
+    people = uow.session.exec(
+        select(VisitPlanInspector.plan_id, User.id, User.display_name)
+        .join(User, VisitPlanInspector.user_id == User.id)
+        .where(VisitPlanInspector.plan_id.in_(ids))
+        .order_by(User.id)
+    ).all() if ids else []
     team: dict[int, list[tuple[int, str]]] = {}
     for plan_id_, user_id, name in people:
         team.setdefault(plan_id_, []).append((user_id, name))
@@ -137,49 +136,45 @@ def save_plan(
     require(actor, "plan.manage")
     note = clean_text(note, field="note", max_len=500, required=False)
     inspector_ids = sorted(set(inspector_ids))
-    with uow:
-        _check(uow, unit_id, kind, window_start, window_end, template_id, inspector_ids)
-        s = uow.session
-        if plan_id is None:
-            plan, before = VisitPlan(created_by=actor.id), None
-        else:
-            plan = uow.get(VisitPlan, plan_id)
-            check_version(plan.version, version)
-            if plan.status != PLANNED:
-                raise ValidationFailed("plan.not_editable")
-            before = snapshot(plan)
-            plan.version += 1
-        plan.unit_id, plan.kind, plan.template_id, plan.note = unit_id, kind, template_id, note
-        plan.window_start, plan.window_end = window_start, window_end
-        s.add(plan)
-        s.flush()
-        for link in s.exec(select(VisitPlanInspector).where(VisitPlanInspector.plan_id == plan.id)):
-            s.delete(link)
-        s.flush()
-        for user_id in inspector_ids:
-            s.add(VisitPlanInspector(plan_id=plan.id, user_id=user_id))
-        after = snapshot(plan) | {"inspectors": inspector_ids}
-        uow.audit(actor, "plan.create" if before is None else "plan.update", "visit_plan",
-                  plan.id, before=before, after=after)
-        uow.commit()
-        return plan
+    _check(uow, unit_id, kind, window_start, window_end, template_id, inspector_ids)
+    s = uow.session
+    if plan_id is None:
+        plan, before = VisitPlan(created_by=actor.id), None
+    else:
+        plan = uow.get(VisitPlan, plan_id)
+        check_version(plan.version, version)
+        if plan.status != PLANNED:
+            raise ValidationFailed("plan.not_editable")
+        before = snapshot(plan)
+        plan.version += 1
+    plan.unit_id, plan.kind, plan.template_id, plan.note = unit_id, kind, template_id, note
+    plan.window_start, plan.window_end = window_start, window_end
+    s.add(plan)
+    s.flush()
+    for link in s.exec(select(VisitPlanInspector).where(VisitPlanInspector.plan_id == plan.id)):
+        s.delete(link)
+    s.flush()
+    for user_id in inspector_ids:
+        s.add(VisitPlanInspector(plan_id=plan.id, user_id=user_id))
+    after = snapshot(plan) | {"inspectors": inspector_ids}
+    uow.audit(actor, "plan.create" if before is None else "plan.update", "visit_plan",
+              plan.id, before=before, after=after)
+    return plan
 
 
 def cancel_plan(
     uow: UnitOfWork, *, actor: User, plan_id: int, version: int | None = None
 ) -> VisitPlan:
     require(actor, "plan.manage")
-    with uow:
-        plan = uow.get(VisitPlan, plan_id)
-        check_version(plan.version, version)
-        if plan.status != PLANNED:
-            raise ValidationFailed("plan.not_editable")
-        before = snapshot(plan)
-        plan.status = CANCELLED
-        plan.version += 1
-        uow.audit(actor, "plan.cancel", "visit_plan", plan.id, before=before, after=snapshot(plan))
-        uow.commit()
-        return plan
+    plan = uow.get(VisitPlan, plan_id)
+    check_version(plan.version, version)
+    if plan.status != PLANNED:
+        raise ValidationFailed("plan.not_editable")
+    before = snapshot(plan)
+    plan.status = CANCELLED
+    plan.version += 1
+    uow.audit(actor, "plan.cancel", "visit_plan", plan.id, before=before, after=snapshot(plan))
+    return plan
 
 
 def is_assigned(uow: UnitOfWork, plan_id: int, user_id: int) -> bool:
@@ -190,10 +185,9 @@ def is_assigned(uow: UnitOfWork, plan_id: int, user_id: int) -> bool:
 def list_inspectors(uow: UnitOfWork, *, actor: User) -> list[tuple[int, str]]:
     """Active inspectors a plan can be assigned to: (id, display name)."""
     require(actor, "plan.manage")
-    with uow.read() as r:
-        rows = r.session.exec(
-            select(User.id, User.display_name)
-            .where(User.role == Role.INSPECTOR, User.active)
-            .order_by(User.display_name)
-        ).all()
+    rows = uow.session.exec(
+        select(User.id, User.display_name)
+        .where(User.role == Role.INSPECTOR, User.active)
+        .order_by(User.display_name)
+    ).all()
     return [(i, n) for i, n in rows]

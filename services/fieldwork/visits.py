@@ -126,25 +126,24 @@ def _finding_view(f: Finding, photos: list[PhotoRef]) -> FindingView:
 
 
 def get_visit(uow: UnitOfWork, *, actor: User, inspection_id: int) -> VisitView:
-    with uow.read() as r:
-        s = r.session
-        insp = r.get(Inspection, inspection_id)
-        _require_reader(s, actor, insp)
-        unit = s.get(Unit, insp.unit_id)
-        answers = {
-            a.item_id: a.value
-            for a in s.exec(
-                select(ChecklistAnswer).where(ChecklistAnswer.inspection_id == insp.id)
-            ).all()
-        }
-        findings = s.exec(
-            select(Finding).where(Finding.inspection_id == insp.id).order_by(Finding.id)
+    s = uow.session
+    insp = uow.get(Inspection, inspection_id)
+    _require_reader(s, actor, insp)
+    unit = s.get(Unit, insp.unit_id)
+    answers = {
+        a.item_id: a.value
+        for a in s.exec(
+            select(ChecklistAnswer).where(ChecklistAnswer.inspection_id == insp.id)
         ).all()
-        refs = photo_refs(s, actor=actor, finding_ids=[f.id for f in findings])
-        tpl = r.get(checklists.ChecklistTemplate, insp.template_id)
-        items = checklists.items_of_inspection(
-            s, insp.template_id, insp.id, submitted=insp.status != DRAFT
-        )
+    }
+    findings = s.exec(
+        select(Finding).where(Finding.inspection_id == insp.id).order_by(Finding.id)
+    ).all()
+    refs = photo_refs(s, actor=actor, finding_ids=[f.id for f in findings])
+    tpl = uow.get(checklists.ChecklistTemplate, insp.template_id)
+    items = checklists.items_of_inspection(
+        s, insp.template_id, insp.id, submitted=insp.status != DRAFT
+    )
     template = checklists.TemplateView(
         tpl.id, tpl.name, tpl.description, tpl.active, tpl.version, tuple(items)
     )
@@ -179,15 +178,14 @@ class DraftRow:
 
 def list_drafts(uow: UnitOfWork, *, actor: User) -> list[DraftRow]:
     require(actor, "inspection.record")
-    with uow.read() as r:
-        rows = r.session.exec(
-            select(Inspection, Unit.name, func.count(Finding.id))
-            .join(Unit, Inspection.unit_id == Unit.id)
-            .join(Finding, Finding.inspection_id == Inspection.id, isouter=True)
-            .where(Inspection.inspector_id == actor.id, Inspection.status == DRAFT)
-            .group_by(Inspection.id, Unit.name)
-            .order_by(Inspection.updated_at.desc())
-        ).all()
+    rows = uow.session.exec(
+        select(Inspection, Unit.name, func.count(Finding.id))
+        .join(Unit, Inspection.unit_id == Unit.id)
+        .join(Finding, Finding.inspection_id == Inspection.id, isouter=True)
+        .where(Inspection.inspector_id == actor.id, Inspection.status == DRAFT)
+        .group_by(Inspection.id, Unit.name)
+        .order_by(Inspection.updated_at.desc())
+    ).all()
     return [DraftRow(i.id, n, i.kind, i.visited_at, i.updated_at, c) for i, n, c in rows]
 
 
@@ -246,14 +244,12 @@ def start_visit(
             raise ValidationFailed("plan.template_missing", field="template")
         return Inspection(unit_id=unit_id, kind=kind, template_id=template_id)
 
-    with uow:
-        insp, created = get_or_create(
-            uow, Inspection, client_key=client_key, target=target, create=create
-        )
-        if created:
-            uow.audit(actor, "inspection.start", "inspection", insp.id, after=snapshot(insp))
-        uow.commit()
-        return insp
+    insp, created = get_or_create(
+        uow, Inspection, client_key=client_key, target=target, create=create
+    )
+    if created:
+        uow.audit(actor, "inspection.start", "inspection", insp.id, after=snapshot(insp))
+    return insp
 
 
 def save_answers(
@@ -261,36 +257,34 @@ def save_answers(
 ) -> None:
     """Saves the given answers (others stay as they were); an empty value clears one."""
     require(actor, "inspection.record")
-    with uow:
-        s = uow.session
-        insp = _own_draft(uow, actor, inspection_id)
-        items = {
-            i.id: i
-            for i in s.exec(
-                select(ChecklistItem).where(ChecklistItem.template_id == insp.template_id)
-            ).all()
-        }
-        stored = {
-            a.item_id: a
-            for a in s.exec(
-                select(ChecklistAnswer).where(ChecklistAnswer.inspection_id == insp.id)
-            ).all()
-        }
-        changed = {}
-        for item_id, raw in answers.items():
-            item = items.get(item_id)
-            if item is None:
-                raise ValidationFailed("inspection.item_unknown")
-            value = checklists.check_answer(item, raw)
-            row = stored.get(item_id) or ChecklistAnswer(inspection_id=insp.id, item_id=item_id)
-            if row.value != value or row.id is None:
-                row.value = value
-                s.add(row)
-                changed[str(item_id)] = value
-        if changed:
-            _touch(insp)
-            uow.audit(actor, "inspection.answers", "inspection", insp.id, after=changed)
-        uow.commit()
+    s = uow.session
+    insp = _own_draft(uow, actor, inspection_id)
+    items = {
+        i.id: i
+        for i in s.exec(
+            select(ChecklistItem).where(ChecklistItem.template_id == insp.template_id)
+        ).all()
+    }
+    stored = {
+        a.item_id: a
+        for a in s.exec(
+            select(ChecklistAnswer).where(ChecklistAnswer.inspection_id == insp.id)
+        ).all()
+    }
+    changed = {}
+    for item_id, raw in answers.items():
+        item = items.get(item_id)
+        if item is None:
+            raise ValidationFailed("inspection.item_unknown")
+        value = checklists.check_answer(item, raw)
+        row = stored.get(item_id) or ChecklistAnswer(inspection_id=insp.id, item_id=item_id)
+        if row.value != value or row.id is None:
+            row.value = value
+            s.add(row)
+            changed[str(item_id)] = value
+    if changed:
+        _touch(insp)
+        uow.audit(actor, "inspection.answers", "inspection", insp.id, after=changed)
 
 
 def save_details(
@@ -299,16 +293,14 @@ def save_details(
 ) -> None:
     require(actor, "inspection.record")
     summary = clean_text(summary, field="summary", max_len=4000, required=False)
-    with uow:
-        insp = _own_draft(uow, actor, inspection_id)
-        before = snapshot(insp)
-        insp.summary = summary
-        if visited_at is not None:
-            insp.visited_at = visited_at
-        _touch(insp)
-        uow.audit(actor, "inspection.details", "inspection", insp.id, before=before,
-                  after=snapshot(insp))
-        uow.commit()
+    insp = _own_draft(uow, actor, inspection_id)
+    before = snapshot(insp)
+    insp.summary = summary
+    if visited_at is not None:
+        insp.visited_at = visited_at
+    _touch(insp)
+    uow.audit(actor, "inspection.details", "inspection", insp.id, before=before,
+              after=snapshot(insp))
 
 
 def save_finding(
@@ -334,66 +326,60 @@ def save_finding(
     responsible_person = clean_text(
         responsible_person, field="responsible_person", max_len=100, required=False
     )
-    with uow:
-        s = uow.session
-        insp = _own_draft(uow, actor, inspection_id)
-        if item_id is not None:
-            item = s.get(ChecklistItem, item_id)
-            if item is None or item.template_id != insp.template_id:
-                raise ValidationFailed("inspection.item_unknown")
-        fields = {"category": category, "severity": severity, "description": description,
-                  "responsible_person": responsible_person, "item_id": item_id}
-        finding, created = get_or_create(
-            uow, Finding, client_key=client_key, target={"inspection_id": insp.id},
-            create=lambda: Finding(unit_id=insp.unit_id, **fields),
-        )
-        before = None if created else snapshot(finding)
-        if created:
-            finding_status.log_created(s, finding, actor=actor)
-        else:
-            for name, value in fields.items():
-                setattr(finding, name, value)
-            finding.version += 1
-            s.add(finding)
-            s.flush()
-        _touch(insp)
-        uow.audit(actor, "finding.create" if created else "finding.update", "finding",
-                  finding.id, before=before, after=snapshot(finding))
-        uow.commit()
-        return finding
+    s = uow.session
+    insp = _own_draft(uow, actor, inspection_id)
+    if item_id is not None:
+        item = s.get(ChecklistItem, item_id)
+        if item is None or item.template_id != insp.template_id:
+            raise ValidationFailed("inspection.item_unknown")
+    fields = {"category": category, "severity": severity, "description": description,
+              "responsible_person": responsible_person, "item_id": item_id}
+    finding, created = get_or_create(
+        uow, Finding, client_key=client_key, target={"inspection_id": insp.id},
+        create=lambda: Finding(unit_id=insp.unit_id, **fields),
+    )
+    before = None if created else snapshot(finding)
+    if created:
+        finding_status.log_created(s, finding, actor=actor)
+    else:
+        for name, value in fields.items():
+            setattr(finding, name, value)
+        finding.version += 1
+        s.add(finding)
+        s.flush()
+    _touch(insp)
+    uow.audit(actor, "finding.create" if created else "finding.update", "finding",
+              finding.id, before=before, after=snapshot(finding))
+    return finding
 
 
 def delete_finding(uow: UnitOfWork, *, actor: User, finding_id: int) -> None:
     """Only from a draft; its photos go with it (their files stay for the sweep)."""
     require(actor, "inspection.record")
-    with uow:
-        finding = uow.get(Finding, finding_id)
-        insp = _own_draft(uow, actor, finding.inspection_id)
-        before = snapshot(finding)
-        _delete_draft_finding(uow, finding)
-        _touch(insp)
-        uow.audit(actor, "finding.delete", "finding", finding_id, before=before)
-        uow.commit()
+    finding = uow.get(Finding, finding_id)
+    insp = _own_draft(uow, actor, finding.inspection_id)
+    before = snapshot(finding)
+    _delete_draft_finding(uow, finding)
+    _touch(insp)
+    uow.audit(actor, "finding.delete", "finding", finding_id, before=before)
 
 
 def discard_draft(uow: UnitOfWork, *, actor: User, inspection_id: int) -> None:
     """Throw away one's own draft (a visit started at the wrong unit, say), with its
     answers, findings and photos. A plan it came from stays planned."""
     require(actor, "inspection.record")
-    with uow:
-        s = uow.session
-        insp = _own_draft(uow, actor, inspection_id)
-        before = snapshot(insp)
-        for finding in s.exec(select(Finding).where(Finding.inspection_id == insp.id)).all():
-            _delete_draft_finding(uow, finding)
-        for answer in s.exec(
-            select(ChecklistAnswer).where(ChecklistAnswer.inspection_id == insp.id)
-        ).all():
-            s.delete(answer)
-        s.flush()
-        s.delete(insp)
-        uow.audit(actor, "inspection.discard", "inspection", inspection_id, before=before)
-        uow.commit()
+    s = uow.session
+    insp = _own_draft(uow, actor, inspection_id)
+    before = snapshot(insp)
+    for finding in s.exec(select(Finding).where(Finding.inspection_id == insp.id)).all():
+        _delete_draft_finding(uow, finding)
+    for answer in s.exec(
+        select(ChecklistAnswer).where(ChecklistAnswer.inspection_id == insp.id)
+    ).all():
+        s.delete(answer)
+    s.flush()
+    s.delete(insp)
+    uow.audit(actor, "inspection.discard", "inspection", inspection_id, before=before)
 
 
 def _delete_draft_finding(uow: UnitOfWork, finding: Finding) -> None:
@@ -411,31 +397,29 @@ def submit_visit(uow: UnitOfWork, *, actor: User, inspection_id: int) -> Inspect
     """Draft -> submitted, its findings -> open for review. Submitting an inspection that
     is already submitted (a double tap, a retry after a time-out) returns it unchanged."""
     require(actor, "inspection.record")
-    with uow:
-        s = uow.session
-        insp = uow.get(Inspection, inspection_id)
-        if insp.inspector_id != actor.id:
-            raise PermissionDenied(capability="inspection.edit")
-        if insp.status != DRAFT:
-            return insp
-        _check_complete(uow, insp)
-        findings = s.exec(select(Finding).where(Finding.inspection_id == insp.id)).all()
-        for finding in findings:
-            finding_status.transition(s, finding, finding_status.OPEN, actor=actor)
-        before = snapshot(insp)
-        # A visit that found nothing leaves nothing for the office to decide.
-        insp.status = SUBMITTED if findings else REVIEWED
-        insp.submitted_at = utcnow()
-        _touch(insp)
-        if insp.plan_id is not None:
-            plan = s.get(VisitPlan, insp.plan_id)
-            if plan is not None and plan.status == visit_plans.PLANNED:
-                plan.status = visit_plans.DONE
-                plan.version += 1
-        uow.audit(actor, "inspection.submit", "inspection", insp.id, before=before,
-                  after=snapshot(insp))
-        uow.commit()
+    s = uow.session
+    insp = uow.get(Inspection, inspection_id)
+    if insp.inspector_id != actor.id:
+        raise PermissionDenied(capability="inspection.edit")
+    if insp.status != DRAFT:
         return insp
+    _check_complete(uow, insp)
+    findings = s.exec(select(Finding).where(Finding.inspection_id == insp.id)).all()
+    for finding in findings:
+        finding_status.transition(s, finding, finding_status.OPEN, actor=actor)
+    before = snapshot(insp)
+    # A visit that found nothing leaves nothing for the office to decide.
+    insp.status = SUBMITTED if findings else REVIEWED
+    insp.submitted_at = utcnow()
+    _touch(insp)
+    if insp.plan_id is not None:
+        plan = s.get(VisitPlan, insp.plan_id)
+        if plan is not None and plan.status == visit_plans.PLANNED:
+            plan.status = visit_plans.DONE
+            plan.version += 1
+    uow.audit(actor, "inspection.submit", "inspection", insp.id, before=before,
+              after=snapshot(insp))
+    return insp
 
 
 def _check_complete(uow: UnitOfWork, insp: Inspection) -> None:

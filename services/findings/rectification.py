@@ -112,8 +112,7 @@ def count_cases(
         .join(Inspection, Finding.inspection_id == Inspection.id)
         .where(*where)
     )
-    with uow.read() as r:
-        total, overdue = r.session.exec(query).one()
+    total, overdue = uow.session.exec(query).one()
     return total, overdue
 
 
@@ -140,25 +139,24 @@ def list_cases(
         .order_by(Finding.deadline.is_(None), Finding.deadline, Finding.id)
         .limit(limit)
     )
-    with uow.read() as r:
-        s = r.session
-        rows = s.exec(query).all()
-        ids = [f.id for f, _, _ in rows]
-        rects = s.exec(
-            select(Rectification, User.display_name)
-            .join(User, Rectification.submitted_by == User.id)
-            .where(Rectification.finding_id.in_(ids))
-            .order_by(Rectification.id)
-        ).all() if ids else []
-        history = s.exec(
-            select(FindingStatusChange, User.display_name)
-            .join(User, FindingStatusChange.actor_id == User.id, isouter=True)
-            .where(FindingStatusChange.finding_id.in_(ids))
-            .order_by(FindingStatusChange.id)
-        ).all() if ids else []
-        refs = photo_refs(
-            s, actor=actor, finding_ids=ids, rectification_ids=[r_.id for r_, _ in rects]
-        )
+    s = uow.session
+    rows = s.exec(query).all()
+    ids = [f.id for f, _, _ in rows]
+    rects = s.exec(
+        select(Rectification, User.display_name)
+        .join(User, Rectification.submitted_by == User.id)
+        .where(Rectification.finding_id.in_(ids))
+        .order_by(Rectification.id)
+    ).all() if ids else []
+    history = s.exec(
+        select(FindingStatusChange, User.display_name)
+        .join(User, FindingStatusChange.actor_id == User.id, isouter=True)
+        .where(FindingStatusChange.finding_id.in_(ids))
+        .order_by(FindingStatusChange.id)
+    ).all() if ids else []
+    refs = photo_refs(
+        s, actor=actor, finding_ids=ids, rectification_ids=[r_.id for r_, _ in rects]
+    )
     by_finding: dict[int, list[RectificationRow]] = {}
     for rect, name in rects:
         by_finding.setdefault(rect.finding_id, []).append(
@@ -208,12 +206,8 @@ def submit_rectification(
     if len(photo_files) > MAX_PHOTOS:
         raise ValidationFailed("photo.too_many", max=MAX_PHOTOS)
     target = {"finding_id": finding_id, "submitted_by": actor.id}
-    with uow.read() as r:
-        # A retry after the report was stored is answered without decoding its photos again.
-        done = idempotency.existing(r.session, Rectification, client_key, target)
-        if done is not None:
-            return done
-        _unit_finding(r, actor, finding_id)
+    # Decoded before the first statement: a writing unit takes SQLite's write lock there,
+    # and other writers should not wait for the photos.
     ingested = []
     for position, data in enumerate(photo_files, start=1):
         try:
@@ -227,23 +221,21 @@ def submit_rectification(
         return Rectification(text=text, submitted_at=utcnow())
 
     def record(keys_list):
-        with uow:
-            s = uow.session
-            rect, created = idempotency.get_or_create(
-                uow, Rectification, client_key=client_key, target=target, create=create
-            )
-            if not created:
-                # The same report sent twice at once, and the other one stored it first;
-                # the files this one wrote are the sweep's (services/photos/sweep.py).
-                return rect
-            finding = uow.get(Finding, finding_id)
-            for photo, keys in zip(ingested, keys_list, strict=True):
-                s.add(photos.photo_row(photo, keys, actor, rectification_id=rect.id))
-            finding_status.transition(s, finding, finding_status.REPORTED, actor=actor)
-            uow.audit(actor, "rectification.submit", "rectification", rect.id,
-                      after=snapshot(rect) | {"photos": len(ingested)})
-            uow.commit()
+        s = uow.session
+        rect, created = idempotency.get_or_create(
+            uow, Rectification, client_key=client_key, target=target, create=create
+        )
+        if not created:
+            # The same report sent twice at once, and the other one stored it first;
+            # the files this one wrote are the sweep's (services/photos/sweep.py).
             return rect
+        finding = uow.get(Finding, finding_id)
+        for photo, keys in zip(ingested, keys_list, strict=True):
+            s.add(photos.photo_row(photo, keys, actor, rectification_id=rect.id))
+        finding_status.transition(s, finding, finding_status.REPORTED, actor=actor)
+        uow.audit(actor, "rectification.submit", "rectification", rect.id,
+                  after=snapshot(rect) | {"photos": len(ingested)})
+        return rect
 
     return photos.store_and_record(store or photos.default_store(), ingested, record)
 
@@ -268,27 +260,25 @@ def verify(
     note = clean_text(note, field="note", max_len=2000, required=not accept)
     if deadline is not None and deadline < today_local():
         raise ValidationFailed("review.deadline_past", field="deadline")
-    with uow:
-        s = uow.session
-        finding = uow.get(Finding, finding_id)
-        if not finding_visible(s, actor, finding.id):
-            raise NotFound()  # another district's finding: as if it did not exist
-        check_version(finding.version, version)
-        before = snapshot(finding)
-        to = finding_status.VERIFIED if accept else finding_status.REOPENED
-        finding_status.transition(s, finding, to, actor=actor, note=note)
-        if not accept:
-            finding.deadline = deadline or default_deadline(finding.severity)
-        rect = s.exec(
-            select(Rectification)
-            .where(Rectification.finding_id == finding.id, Rectification.outcome.is_(None))
-            .order_by(Rectification.id.desc())
-        ).first()
-        if rect is not None:
-            rect.outcome, rect.verified_by, rect.verified_at = to, actor.id, utcnow()
-            rect.verify_note = note
-            s.add(rect)
-        uow.audit(actor, "finding.verify" if accept else "finding.reopen", "finding",
-                  finding.id, before=before, after=snapshot(finding))
-        uow.commit()
-        return finding
+    s = uow.session
+    finding = uow.get(Finding, finding_id)
+    if not finding_visible(s, actor, finding.id):
+        raise NotFound()  # another district's finding: as if it did not exist
+    check_version(finding.version, version)
+    before = snapshot(finding)
+    to = finding_status.VERIFIED if accept else finding_status.REOPENED
+    finding_status.transition(s, finding, to, actor=actor, note=note)
+    if not accept:
+        finding.deadline = deadline or default_deadline(finding.severity)
+    rect = s.exec(
+        select(Rectification)
+        .where(Rectification.finding_id == finding.id, Rectification.outcome.is_(None))
+        .order_by(Rectification.id.desc())
+    ).first()
+    if rect is not None:
+        rect.outcome, rect.verified_by, rect.verified_at = to, actor.id, utcnow()
+        rect.verify_note = note
+        s.add(rect)
+    uow.audit(actor, "finding.verify" if accept else "finding.reopen", "finding",
+              finding.id, before=before, after=snapshot(finding))
+    return finding

@@ -42,18 +42,17 @@ def default_deadline(severity: str, today: date | None = None) -> date:
 def list_pending(uow: UnitOfWork, *, actor: User) -> list[PendingInspection]:
     """Submitted inspections with findings still waiting for a decision, oldest first."""
     require(actor, "finding.review")
-    with uow.read() as r:
-        open_count = func.count(Finding.id).filter(Finding.status == finding_status.OPEN)
-        rows = r.session.exec(
-            select(Inspection, Unit.name, User.display_name, open_count)
-            .join(Unit, Inspection.unit_id == Unit.id)
-            .join(User, Inspection.inspector_id == User.id)
-            .join(Finding, Finding.inspection_id == Inspection.id, isouter=True)
-            .where(Inspection.status == SUBMITTED)
-            .group_by(Inspection.id, Unit.name, User.display_name)
-            .having(open_count > 0)
-            .order_by(Inspection.submitted_at, Inspection.id)
-        ).all()
+    open_count = func.count(Finding.id).filter(Finding.status == finding_status.OPEN)
+    rows = uow.session.exec(
+        select(Inspection, Unit.name, User.display_name, open_count)
+        .join(Unit, Inspection.unit_id == Unit.id)
+        .join(User, Inspection.inspector_id == User.id)
+        .join(Finding, Finding.inspection_id == Inspection.id, isouter=True)
+        .where(Inspection.status == SUBMITTED)
+        .group_by(Inspection.id, Unit.name, User.display_name)
+        .having(open_count > 0)
+        .order_by(Inspection.submitted_at, Inspection.id)
+    ).all()
     return [
         PendingInspection(i.id, u, i.kind, n, i.visited_at, i.submitted_at, c)
         for i, u, n, c in rows
@@ -86,20 +85,18 @@ def confirm_finding(
 ) -> Finding:
     require(actor, "finding.review")
     note = clean_text(note, field="note", max_len=2000, required=False)
-    with uow:
-        finding = _open_finding(uow, finding_id, version)
-        deadline = deadline or default_deadline(finding.severity)
-        if deadline < today_local():
-            raise ValidationFailed("review.deadline_past", field="deadline")
-        before = snapshot(finding)
-        finding_status.transition(uow.session, finding, finding_status.RECTIFYING,
-                                  actor=actor, note=note)
-        finding.deadline = deadline
-        _close_inspection_if_decided(uow, finding.inspection_id)
-        uow.audit(actor, "finding.confirm", "finding", finding.id, before=before,
-                  after=snapshot(finding))
-        uow.commit()
-        return finding
+    finding = _open_finding(uow, finding_id, version)
+    deadline = deadline or default_deadline(finding.severity)
+    if deadline < today_local():
+        raise ValidationFailed("review.deadline_past", field="deadline")
+    before = snapshot(finding)
+    finding_status.transition(uow.session, finding, finding_status.RECTIFYING,
+                              actor=actor, note=note)
+    finding.deadline = deadline
+    _close_inspection_if_decided(uow, finding.inspection_id)
+    uow.audit(actor, "finding.confirm", "finding", finding.id, before=before,
+              after=snapshot(finding))
+    return finding
 
 
 def reject_finding(
@@ -107,13 +104,11 @@ def reject_finding(
 ) -> Finding:
     require(actor, "finding.review")
     reason = clean_text(reason, field="reason", max_len=2000)
-    with uow:
-        finding = _open_finding(uow, finding_id, version)
-        before = snapshot(finding)
-        finding_status.transition(uow.session, finding, finding_status.REJECTED,
-                                  actor=actor, note=reason)
-        _close_inspection_if_decided(uow, finding.inspection_id)
-        uow.audit(actor, "finding.reject", "finding", finding.id, before=before,
-                  after=snapshot(finding))
-        uow.commit()
-        return finding
+    finding = _open_finding(uow, finding_id, version)
+    before = snapshot(finding)
+    finding_status.transition(uow.session, finding, finding_status.REJECTED,
+                              actor=actor, note=reason)
+    _close_inspection_if_decided(uow, finding.inspection_id)
+    uow.audit(actor, "finding.reject", "finding", finding.id, before=before,
+              after=snapshot(finding))
+    return finding

@@ -38,8 +38,7 @@ class SignedIn:
 
 
 def needs_setup(uow: UnitOfWork) -> bool:
-    with uow.read() as r:
-        return r.session.exec(select(func.count()).select_from(User)).one() == 0
+    return uow.session.exec(select(func.count()).select_from(User)).one() == 0
 
 
 def create_first_admin(uow: UnitOfWork, *, username: str, display_name: str, password: str) -> User:
@@ -47,20 +46,18 @@ def create_first_admin(uow: UnitOfWork, *, username: str, display_name: str, pas
     username = clean_text(username, field="username", max_len=64)
     display_name = clean_text(display_name, field="display_name", max_len=100)
     password_hash = passwords.hash_password(password)
-    with uow:
-        if uow.session.exec(select(func.count()).select_from(User)).one() > 0:
-            raise Conflict("setup.already_done")
-        user = User(
-            username=username,
-            display_name=display_name,
-            role=Role.ADMIN,
-            password_hash=password_hash,
-        )
-        uow.session.add(user)
-        uow.flush()
-        uow.audit(user, "setup.first_admin", "user", user.id, after=snapshot(user))
-        uow.commit()
-        return user
+    if uow.session.exec(select(func.count()).select_from(User)).one() > 0:
+        raise Conflict("setup.already_done")
+    user = User(
+        username=username,
+        display_name=display_name,
+        role=Role.ADMIN,
+        password_hash=password_hash,
+    )
+    uow.session.add(user)
+    uow.flush()
+    uow.audit(user, "setup.first_admin", "user", user.id, after=snapshot(user))
+    return user
 
 
 def sign_in(
@@ -80,53 +77,46 @@ def sign_in(
     now = now or utcnow()
     typed = (username or "").strip()
     client = throttle.client_key(client)
-    with uow:
-        # Locked until commit: parallel attempts are checked one after the other, so every
-        # failure counts and none slips past a wait that an earlier one has just started.
-        rows = throttle.lock(
-            uow.session,
-            [(throttle.ACCOUNT, throttle.account_key(typed)), (throttle.CLIENT, client)],
-        )
-        user = uow.session.exec(select(User).where(User.username == typed)).first()
-        # No entity for a name that does not exist; the typed text is not kept either
-        # (it is sometimes a password typed into the wrong box).
-        user_id = user.id if user is not None else None
-        wait = throttle.wait_seconds(rows, now)
-        if wait:
-            uow.audit(user, "auth.throttled", "user", user_id, after={"client": client})
-            uow.commit()
-            raise SignInThrottled(seconds=wait)
-        usable = user is not None and user.active
-        if not passwords.verify(user.password_hash if usable else None, password):
-            throttle.count_failure(rows, now)
-            throttle.forget_stale(uow.session, now)
-            uow.audit(user, "auth.failed", "user", user_id, after={"client": client})
-            uow.commit()  # the failed attempt must count even though we refuse
-            raise AuthenticationFailed()
-        throttle.clear(uow.session, rows)
-        user.last_signin_at = now
-        if passwords.needs_rehash(user.password_hash):
-            user.password_hash = passwords.hash_password(password)
-        uow.audit(user, "auth.signin", "user", user.id)
-        uow.commit()
-        return user
+    # Locked until commit: parallel attempts are checked one after the other, so every
+    # failure counts and none slips past a wait that an earlier one has just started.
+    rows = throttle.lock(
+        uow.session,
+        [(throttle.ACCOUNT, throttle.account_key(typed)), (throttle.CLIENT, client)],
+    )
+    user = uow.session.exec(select(User).where(User.username == typed)).first()
+    # No entity for a name that does not exist; the typed text is not kept either
+    # (it is sometimes a password typed into the wrong box).
+    user_id = user.id if user is not None else None
+    wait = throttle.wait_seconds(rows, now)
+    if wait:
+        uow.audit(user, "auth.throttled", "user", user_id, after={"client": client})
+        raise SignInThrottled(seconds=wait)
+    usable = user is not None and user.active
+    if not passwords.verify(user.password_hash if usable else None, password):
+        throttle.count_failure(rows, now)
+        throttle.forget_stale(uow.session, now)
+        uow.audit(user, "auth.failed", "user", user_id, after={"client": client})
+        raise AuthenticationFailed()
+    throttle.clear(uow.session, rows)
+    user.last_signin_at = now
+    if passwords.needs_rehash(user.password_hash):
+        user.password_hash = passwords.hash_password(password)
+    uow.audit(user, "auth.signin", "user", user.id)
+    return user
 
 
 def current_user(uow: UnitOfWork, user_id: int, credential_version: int) -> User | None:
     """The user as stored now, for a session that signed in when the user's credential
     version was `credential_version`. None ends that session: the account was deactivated,
     or its password, role or scope changed since (all of which raise the version)."""
-    with uow.read() as r:
-        user = r.session.get(User, user_id)
-        if user is None or not user.active or user.credential_version != credential_version:
-            return None
-        return user
+    user = uow.session.get(User, user_id)
+    if user is None or not user.active or user.credential_version != credential_version:
+        return None
+    return user
 
 
 def sign_out(uow: UnitOfWork, *, actor: User) -> None:
-    with uow:
-        uow.audit(actor, "auth.signout", "user", actor.id)
-        uow.commit()
+    uow.audit(actor, "auth.signout", "user", actor.id)
 
 
 def is_idle_expired(last_seen: datetime | None, now: datetime, minutes: int | None = None) -> bool:
@@ -141,34 +131,30 @@ def change_own_password(uow: UnitOfWork, *, actor: User, old: str, new: str) -> 
     its own session by storing the returned user's new version."""
     require(actor, "account.self")
     new_hash = passwords.hash_password(new)
-    with uow:
-        user = uow.get(User, actor.id)
-        if not passwords.verify(user.password_hash, old):
-            raise ValidationFailed("account.old_password_wrong", field="old")
-        if old == new:
-            raise ValidationFailed("account.password_unchanged", field="new")
-        user.password_hash = new_hash
-        user.version += 1
-        user.credential_version += 1
-        uow.audit(actor, "account.password_change", "user", user.id)
-        uow.commit()
-        return user
+    user = uow.get(User, actor.id)
+    if not passwords.verify(user.password_hash, old):
+        raise ValidationFailed("account.old_password_wrong", field="old")
+    if old == new:
+        raise ValidationFailed("account.password_unchanged", field="new")
+    user.password_hash = new_hash
+    user.version += 1
+    user.credential_version += 1
+    uow.audit(actor, "account.password_change", "user", user.id)
+    return user
 
 
 def set_own_language(uow: UnitOfWork, *, actor: User, language: str) -> None:
     require(actor, "account.self")
     if language not in LANGUAGES:
         raise ValidationFailed("account.language_unknown", field="language")
-    with uow:
-        user = uow.get(User, actor.id)
-        before = user.language
-        user.language = language
-        uow.audit(
-            actor,
-            "account.language",
-            "user",
-            user.id,
-            before={"language": before},
-            after={"language": language},
-        )
-        uow.commit()
+    user = uow.get(User, actor.id)
+    before = user.language
+    user.language = language
+    uow.audit(
+        actor,
+        "account.language",
+        "user",
+        user.id,
+        before={"language": before},
+        after={"language": language},
+    )

@@ -34,33 +34,32 @@ class UserRow:
 
 def list_users(uow: UnitOfWork, *, actor: User) -> list[UserRow]:
     require(actor, "users.manage")
-    with uow.read() as r:
-        rows = r.session.exec(
-            select(User, District.name, Unit.name)
-            .join(District, User.district_id == District.id, isouter=True)
-            .join(Unit, User.unit_id == Unit.id, isouter=True)
-            .order_by(User.role, User.username)
-        ).all()
-        delayed = throttle.blocked_until_by_account(
-            r.session, [u.username for u, _, _ in rows], utcnow()
+    rows = uow.session.exec(
+        select(User, District.name, Unit.name)
+        .join(District, User.district_id == District.id, isouter=True)
+        .join(Unit, User.unit_id == Unit.id, isouter=True)
+        .order_by(User.role, User.username)
+    ).all()
+    delayed = throttle.blocked_until_by_account(
+        uow.session, [u.username for u, _, _ in rows], utcnow()
+    )
+    return [
+        UserRow(
+            u.id,
+            u.username,
+            u.display_name,
+            u.role,
+            u.district_id,
+            d,
+            u.unit_id,
+            n,
+            u.active,
+            delayed.get(u.username),
+            u.last_signin_at,
+            u.version,
         )
-        return [
-            UserRow(
-                u.id,
-                u.username,
-                u.display_name,
-                u.role,
-                u.district_id,
-                d,
-                u.unit_id,
-                n,
-                u.active,
-                delayed.get(u.username),
-                u.last_signin_at,
-                u.version,
-            )
-            for u, d, n in rows
-        ]
+        for u, d, n in rows
+    ]
 
 
 def _check_scope(session, role: str, district_id: int | None, unit_id: int | None) -> None:
@@ -93,23 +92,21 @@ def create_user(
     username = clean_text(username, field="username", max_len=64)
     display_name = clean_text(display_name, field="display_name", max_len=100)
     password_hash = passwords.hash_password(password)
-    with uow:
-        _check_scope(uow.session, role, district_id, unit_id)
-        if uow.session.exec(select(User.id).where(User.username == username)).first():
-            raise Conflict("users.username_taken", username=username)
-        user = User(
-            username=username,
-            display_name=display_name,
-            role=role,
-            district_id=district_id,
-            unit_id=unit_id,
-            password_hash=password_hash,
-        )
-        uow.session.add(user)
-        uow.flush()
-        uow.audit(actor, "user.create", "user", user.id, after=snapshot(user))
-        uow.commit()
-        return user
+    _check_scope(uow.session, role, district_id, unit_id)
+    if uow.session.exec(select(User.id).where(User.username == username)).first():
+        raise Conflict("users.username_taken", username=username)
+    user = User(
+        username=username,
+        display_name=display_name,
+        role=role,
+        district_id=district_id,
+        unit_id=unit_id,
+        password_hash=password_hash,
+    )
+    uow.session.add(user)
+    uow.flush()
+    uow.audit(actor, "user.create", "user", user.id, after=snapshot(user))
+    return user
 
 
 def update_user(
@@ -125,40 +122,36 @@ def update_user(
 ) -> User:
     require(actor, "users.manage")
     display_name = clean_text(display_name, field="display_name", max_len=100)
-    with uow:
-        user = uow.get(User, user_id)
-        check_version(user.version, version)
-        _check_scope(uow.session, role, district_id, unit_id)
-        if user.id == actor.id and role != Role.ADMIN:
-            raise ValidationFailed("users.cannot_demote_self")
-        before = snapshot(user)
-        if (user.role, user.district_id, user.unit_id) != (role, district_id, unit_id):
-            # What the user may see and do has changed: sessions opened under the old role
-            # or scope end. A new display name alone leaves them alone.
-            user.credential_version += 1
-        user.display_name, user.role = display_name, role
-        user.district_id, user.unit_id = district_id, unit_id
-        user.version += 1
-        uow.audit(actor, "user.update", "user", user.id, before=before, after=snapshot(user))
-        uow.commit()
-        return user
+    user = uow.get(User, user_id)
+    check_version(user.version, version)
+    _check_scope(uow.session, role, district_id, unit_id)
+    if user.id == actor.id and role != Role.ADMIN:
+        raise ValidationFailed("users.cannot_demote_self")
+    before = snapshot(user)
+    if (user.role, user.district_id, user.unit_id) != (role, district_id, unit_id):
+        # What the user may see and do has changed: sessions opened under the old role
+        # or scope end. A new display name alone leaves them alone.
+        user.credential_version += 1
+    user.display_name, user.role = display_name, role
+    user.district_id, user.unit_id = district_id, unit_id
+    user.version += 1
+    uow.audit(actor, "user.update", "user", user.id, before=before, after=snapshot(user))
+    return user
 
 
 def set_active(uow: UnitOfWork, *, actor: User, user_id: int, active: bool) -> User:
     require(actor, "users.manage")
-    with uow:
-        user = uow.get(User, user_id)
-        if user.id == actor.id and not active:
-            raise ValidationFailed("users.cannot_deactivate_self")
-        before = snapshot(user)
-        if user.active != active:
-            user.credential_version += 1
-        user.active = active
-        user.version += 1
-        action = "user.reactivate" if active else "user.deactivate"
-        uow.audit(actor, action, "user", user.id, before=before, after=snapshot(user))
-        uow.commit()
-        return user
+    user = uow.get(User, user_id)
+    if user.id == actor.id and not active:
+        raise ValidationFailed("users.cannot_deactivate_self")
+    before = snapshot(user)
+    if user.active != active:
+        user.credential_version += 1
+    user.active = active
+    user.version += 1
+    action = "user.reactivate" if active else "user.deactivate"
+    uow.audit(actor, action, "user", user.id, before=before, after=snapshot(user))
+    return user
 
 
 def reset_password(uow: UnitOfWork, *, actor: User, user_id: int, new_password: str) -> None:
@@ -166,15 +159,13 @@ def reset_password(uow: UnitOfWork, *, actor: User, user_id: int, new_password: 
     administrator has just confirmed who the user is."""
     require(actor, "users.manage")
     new_hash = passwords.hash_password(new_password)
-    with uow:
-        # The name's counter before the user row: the order sign-in takes them in, so a
-        # sign-in at the same moment waits instead of deadlocking.
-        username = uow.session.exec(select(User.username).where(User.id == user_id)).first()
-        if username is not None:
-            throttle.clear_account(uow.session, username)
-        user = uow.get(User, user_id)
-        user.password_hash = new_hash
-        user.version += 1
-        user.credential_version += 1
-        uow.audit(actor, "user.reset_password", "user", user.id)
-        uow.commit()
+    # The name's counter before the user row: the order sign-in takes them in, so a
+    # sign-in at the same moment waits instead of deadlocking.
+    username = uow.session.exec(select(User.username).where(User.id == user_id)).first()
+    if username is not None:
+        throttle.clear_account(uow.session, username)
+    user = uow.get(User, user_id)
+    user.password_hash = new_hash
+    user.version += 1
+    user.credential_version += 1
+    uow.audit(actor, "user.reset_password", "user", user.id)

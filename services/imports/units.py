@@ -1,5 +1,5 @@
 """Import units from CSV or XLSX: every row checked, a report per row, and only rows
-without errors written, in one transaction. A dry run gives the preview."""
+without errors written, in the caller's transaction. A preview is the import rolled back."""
 
 from __future__ import annotations
 
@@ -12,9 +12,10 @@ import pandas as pd
 from sqlmodel import select
 
 from db.models import District, Industry, Unit, User
-from services.core.errors import ValidationFailed
+from services.core.errors import DomainError, ValidationFailed
 from services.core.permissions import require
-from services.core.uow import UnitOfWork, snapshot
+from services.core.uow import UnitOfWork
+from services.org import structure
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
@@ -110,9 +111,11 @@ def import_units(
     actor: User,
     filename: str,
     content: bytes,
-    dry_run: bool,
     progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
+    """Creates every row without errors through org's create_unit (its rules, its audit) in
+    the caller's transaction. A preview is the same call rolled back: the caller does not
+    commit, so the report shows exactly what a real import would do."""
     require(actor, "org.manage")
     report = ImportReport()
     try:
@@ -129,76 +132,70 @@ def import_units(
         report.file_issues.append(RowIssue("import.too_many_rows", {"max": MAX_ROWS}))
         return report
 
-    with uow:
-        lookup = _Lookup(uow)
-        total = len(frame)
-        for idx, raw in enumerate(frame.to_dict("records")):
-            values = {c: str(raw.get(columns.get(c), "") or "").strip() for c in HEADERS}
-            if not any(values.values()):
-                report.skipped_empty += 1
-                continue
-            row = ImportRow(line=idx + 2, values=values)
-            unit = lookup.build(row)
-            report.rows.append(row)
-            if unit is not None and not dry_run:
-                uow.session.add(unit)
-                uow.flush()
-                uow.audit(actor, "unit.import", "unit", unit.id, after=snapshot(unit))
-                report.created += 1
-            if progress:
-                progress(idx + 1, total)
-        if not dry_run:
-            uow.commit()
+    names = _Names(uow)
+    total = len(frame)
+    for idx, raw in enumerate(frame.to_dict("records")):
+        values = {c: str(raw.get(columns.get(c), "") or "").strip() for c in HEADERS}
+        if not any(values.values()):
+            report.skipped_empty += 1
+            continue
+        row = ImportRow(line=idx + 2, values=values)
+        report.rows.append(row)
+        refs = names.resolve(row)
+        if refs is not None:
+            _create(uow, actor, row, refs, names)
+            report.created += row.ok
+        if progress:
+            progress(idx + 1, total)
+    uow.audit(actor, "unit.import", "import", None,
+              after={"file": filename, "created": report.created, "invalid": report.invalid})
     return report
 
 
-class _Lookup:
-    """Name -> id maps loaded once, extended with the rows accepted so far, so that a unit
+def _create(uow: UnitOfWork, actor: User, row: ImportRow, refs: dict, names: _Names) -> None:
+    # A savepoint per row: a row the unit rules refuse leaves the rows before it intact.
+    savepoint = uow.session.begin_nested()
+    try:
+        unit = structure.create_unit(
+            uow, actor=actor, name=row.values["name"],
+            first_responsible=row.values["first_responsible"], **refs,
+        )
+    except DomainError as err:
+        savepoint.rollback()
+        row.issues.append(RowIssue(err.message_key, err.params))
+        return
+    savepoint.commit()
+    names.units[unit.name] = unit.id
+
+
+class _Names:
+    """Name -> id maps loaded once, extended with the rows created so far, so that a unit
     may name a supervising department listed above it in the same file."""
 
     def __init__(self, uow: UnitOfWork) -> None:
         s = uow.session
         self.districts = {n: i for i, n in s.exec(select(District.id, District.name)).all()}
         self.industries = {n: i for i, n in s.exec(select(Industry.id, Industry.name)).all()}
-        self.units: dict[str, int | None] = {
-            n: i for i, n in s.exec(select(Unit.id, Unit.name)).all()
-        }
-        self.pending: dict[str, Unit] = {}
+        self.units = {n: i for i, n in s.exec(select(Unit.id, Unit.name)).all()}
 
-    def build(self, row: ImportRow) -> Unit | None:
+    def resolve(self, row: ImportRow) -> dict[str, int | None] | None:
+        """The ids the row names, or None with the row's issues filled in."""
         v = row.values
         if not v["name"]:
             row.issues.append(RowIssue("import.name_missing"))
-        elif len(v["name"]) > 200:
-            row.issues.append(RowIssue("error.too_long", {"field": "name", "max": 200}))
-        elif v["name"] in self.units or v["name"] in self.pending:
+        elif v["name"] in self.units:
             row.issues.append(RowIssue("import.name_taken", {"name": v["name"]}))
-        if v["district"] and v["district"] not in self.districts:
-            row.issues.append(RowIssue("import.district_unknown", {"name": v["district"]}))
-        if v["industry"] and v["industry"] not in self.industries:
-            row.issues.append(RowIssue("import.industry_unknown", {"name": v["industry"]}))
-        supervisor = v["supervisor"]
-        if supervisor and supervisor not in self.units and supervisor not in self.pending:
-            row.issues.append(RowIssue("import.supervisor_unknown", {"name": supervisor}))
-        if len(v["first_responsible"]) > 100:
-            row.issues.append(
-                RowIssue("error.too_long", {"field": "first_responsible", "max": 100})
-            )
+        for column, known, key in (
+            ("district", self.districts, "import.district_unknown"),
+            ("industry", self.industries, "import.industry_unknown"),
+            ("supervisor", self.units, "import.supervisor_unknown"),
+        ):
+            if v[column] and v[column] not in known:
+                row.issues.append(RowIssue(key, {"name": v[column]}))
         if row.issues:
             return None
-        unit = Unit(
-            name=v["name"],
-            district_id=self.districts.get(v["district"]),
-            industry_id=self.industries.get(v["industry"]),
-            supervisor_id=self._unit_id(supervisor),
-            first_responsible=v["first_responsible"],
-        )
-        self.pending[unit.name] = unit
-        return unit
-
-    def _unit_id(self, name: str) -> int | None:
-        if not name:
-            return None
-        if name in self.units:
-            return self.units[name]
-        return self.pending[name].id  # flushed already, since rows are written in order
+        return {
+            "district_id": self.districts.get(v["district"]),
+            "industry_id": self.industries.get(v["industry"]),
+            "supervisor_id": self.units.get(v["supervisor"]),
+        }

@@ -10,16 +10,14 @@ from services.core.uow import UnitOfWork
 
 
 def district_id(uow: UnitOfWork, name: str) -> int:
-    with uow.read() as r:
-        found = r.session.exec(select(District.id).where(District.name == name.strip())).first()
+    found = uow.session.exec(select(District.id).where(District.name == name.strip())).first()
     if found is None:
         raise ValidationFailed("org.district_unknown", name=name)
     return found
 
 
 def unit_id(uow: UnitOfWork, name: str) -> int:
-    with uow.read() as r:
-        found = r.session.exec(select(Unit.id).where(Unit.name == name.strip())).first()
+    found = uow.session.exec(select(Unit.id).where(Unit.name == name.strip())).first()
     if found is None:
         raise ValidationFailed("org.unit_unknown", name=name)
     return found

@@ -63,7 +63,6 @@ def _save(uow: UnitOfWork, actor: User, action: str, row, before: dict | None) -
     uow.flush()
     entity = row.__tablename__
     uow.audit(actor, action, entity, row.id, before=before, after=snapshot(row))
-    uow.commit()
 
 
 # --- districts ------------------------------------------------------------------------
@@ -74,8 +73,7 @@ def list_districts(
 ) -> list[DistrictRow]:
     """Depth-first order, so a page can indent it as a tree."""
     require(actor, "org.view")
-    with uow.read() as r:
-        rows = r.session.exec(select(District).order_by(District.name)).all()
+    rows = uow.session.exec(select(District).order_by(District.name)).all()
     children: dict[int | None, list[District]] = {}
     for d in rows:
         if include_inactive or d.active:
@@ -109,12 +107,11 @@ def create_district(
 ) -> District:
     require(actor, "org.manage")
     name = clean_text(name, field="name", max_len=100)
-    with uow:
-        _check_parent(uow, kind, parent_id)
-        _ensure_name_free(uow, District, name)
-        district = District(name=name, kind=kind, parent_id=parent_id)
-        _save(uow, actor, "district.create", district, None)
-        return district
+    _check_parent(uow, kind, parent_id)
+    _ensure_name_free(uow, District, name)
+    district = District(name=name, kind=kind, parent_id=parent_id)
+    _save(uow, actor, "district.create", district, None)
+    return district
 
 
 def update_district(
@@ -128,34 +125,32 @@ def update_district(
 ) -> District:
     require(actor, "org.manage")
     name = clean_text(name, field="name", max_len=100)
-    with uow:
-        district = uow.get(District, district_id)
-        check_version(district.version, version)
-        _check_parent(uow, district.kind, parent_id)
-        _ensure_name_free(uow, District, name, except_id=district.id)
-        before = snapshot(district)
-        district.name, district.parent_id = name, parent_id
-        _save(uow, actor, "district.update", district, before)
-        return district
+    district = uow.get(District, district_id)
+    check_version(district.version, version)
+    _check_parent(uow, district.kind, parent_id)
+    _ensure_name_free(uow, District, name, except_id=district.id)
+    before = snapshot(district)
+    district.name, district.parent_id = name, parent_id
+    _save(uow, actor, "district.update", district, before)
+    return district
 
 
 def set_district_active(
     uow: UnitOfWork, *, actor: User, district_id: int, active: bool
 ) -> District:
     require(actor, "org.manage")
-    with uow:
-        district = uow.get(District, district_id)
-        if not active:
-            child = uow.session.exec(
-                select(District.id).where(District.parent_id == district.id, District.active)
-            ).first()
-            if child is not None:
-                raise ValidationFailed("org.district_has_children")
-        before = snapshot(district)
-        district.active = active
-        action = "district.reactivate" if active else "district.deactivate"
-        _save(uow, actor, action, district, before)
-        return district
+    district = uow.get(District, district_id)
+    if not active:
+        child = uow.session.exec(
+            select(District.id).where(District.parent_id == district.id, District.active)
+        ).first()
+        if child is not None:
+            raise ValidationFailed("org.district_has_children")
+    before = snapshot(district)
+    district.active = active
+    action = "district.reactivate" if active else "district.deactivate"
+    _save(uow, actor, action, district, before)
+    return district
 
 
 # --- industries -----------------------------------------------------------------------
@@ -165,21 +160,19 @@ def list_industries(
     uow: UnitOfWork, *, actor: User, include_inactive: bool = True
 ) -> list[Industry]:
     require(actor, "org.view")
-    with uow.read() as r:
-        query = select(Industry).order_by(Industry.name)
-        if not include_inactive:
-            query = query.where(Industry.active)
-        return list(r.session.exec(query).all())
+    query = select(Industry).order_by(Industry.name)
+    if not include_inactive:
+        query = query.where(Industry.active)
+    return list(uow.session.exec(query).all())
 
 
 def create_industry(uow: UnitOfWork, *, actor: User, name: str) -> Industry:
     require(actor, "org.manage")
     name = clean_text(name, field="name", max_len=100)
-    with uow:
-        _ensure_name_free(uow, Industry, name)
-        industry = Industry(name=name)
-        _save(uow, actor, "industry.create", industry, None)
-        return industry
+    _ensure_name_free(uow, Industry, name)
+    industry = Industry(name=name)
+    _save(uow, actor, "industry.create", industry, None)
+    return industry
 
 
 def update_industry(
@@ -187,14 +180,13 @@ def update_industry(
 ) -> Industry:
     require(actor, "org.manage")
     name = clean_text(name, field="name", max_len=100)
-    with uow:
-        industry = uow.get(Industry, industry_id)
-        check_version(industry.version, version)
-        _ensure_name_free(uow, Industry, name, except_id=industry.id)
-        before = snapshot(industry)
-        industry.name, industry.active = name, active
-        _save(uow, actor, "industry.update", industry, before)
-        return industry
+    industry = uow.get(Industry, industry_id)
+    check_version(industry.version, version)
+    _ensure_name_free(uow, Industry, name, except_id=industry.id)
+    before = snapshot(industry)
+    industry.name, industry.active = name, active
+    _save(uow, actor, "industry.update", industry, before)
+    return industry
 
 
 # --- units ----------------------------------------------------------------------------
@@ -216,23 +208,22 @@ def list_units(
         query = query.where(Unit.active)
     if search.strip():
         query = query.where(Unit.name.contains(search.strip()))
-    with uow.read() as r:
-        return [
-            UnitRow(
-                u.id,
-                u.name,
-                u.district_id,
-                d,
-                u.industry_id,
-                i,
-                u.supervisor_id,
-                s,
-                u.first_responsible,
-                u.active,
-                u.version,
-            )
-            for u, d, i, s in r.session.exec(query).all()
-        ]
+    return [
+        UnitRow(
+            u.id,
+            u.name,
+            u.district_id,
+            d,
+            u.industry_id,
+            i,
+            u.supervisor_id,
+            s,
+            u.first_responsible,
+            u.active,
+            u.version,
+        )
+        for u, d, i, s in uow.session.exec(query).all()
+    ]
 
 
 def _check_unit_refs(
@@ -268,18 +259,17 @@ def create_unit(
     first_responsible = clean_text(
         first_responsible, field="first_responsible", max_len=100, required=False
     )
-    with uow:
-        _check_unit_refs(uow, district_id, industry_id, supervisor_id)
-        _ensure_name_free(uow, Unit, name)
-        unit = Unit(
-            name=name,
-            district_id=district_id,
-            industry_id=industry_id,
-            supervisor_id=supervisor_id,
-            first_responsible=first_responsible,
-        )
-        _save(uow, actor, "unit.create", unit, None)
-        return unit
+    _check_unit_refs(uow, district_id, industry_id, supervisor_id)
+    _ensure_name_free(uow, Unit, name)
+    unit = Unit(
+        name=name,
+        district_id=district_id,
+        industry_id=industry_id,
+        supervisor_id=supervisor_id,
+        first_responsible=first_responsible,
+    )
+    _save(uow, actor, "unit.create", unit, None)
+    return unit
 
 
 def update_unit(
@@ -299,23 +289,21 @@ def update_unit(
     first_responsible = clean_text(
         first_responsible, field="first_responsible", max_len=100, required=False
     )
-    with uow:
-        unit = uow.get(Unit, unit_id)
-        check_version(unit.version, version)
-        _check_unit_refs(uow, district_id, industry_id, supervisor_id, self_id=unit.id)
-        _ensure_name_free(uow, Unit, name, except_id=unit.id)
-        before = snapshot(unit)
-        unit.name, unit.district_id, unit.industry_id = name, district_id, industry_id
-        unit.supervisor_id, unit.first_responsible = supervisor_id, first_responsible
-        _save(uow, actor, "unit.update", unit, before)
-        return unit
+    unit = uow.get(Unit, unit_id)
+    check_version(unit.version, version)
+    _check_unit_refs(uow, district_id, industry_id, supervisor_id, self_id=unit.id)
+    _ensure_name_free(uow, Unit, name, except_id=unit.id)
+    before = snapshot(unit)
+    unit.name, unit.district_id, unit.industry_id = name, district_id, industry_id
+    unit.supervisor_id, unit.first_responsible = supervisor_id, first_responsible
+    _save(uow, actor, "unit.update", unit, before)
+    return unit
 
 
 def set_unit_active(uow: UnitOfWork, *, actor: User, unit_id: int, active: bool) -> Unit:
     require(actor, "org.manage")
-    with uow:
-        unit = uow.get(Unit, unit_id)
-        before = snapshot(unit)
-        unit.active = active
-        _save(uow, actor, "unit.reactivate" if active else "unit.deactivate", unit, before)
-        return unit
+    unit = uow.get(Unit, unit_id)
+    before = snapshot(unit)
+    unit.active = active
+    _save(uow, actor, "unit.reactivate" if active else "unit.deactivate", unit, before)
+    return unit

@@ -119,38 +119,40 @@ def add_finding_photo(
     """Attach one photo to a finding of the actor's own draft inspection."""
     require(actor, "inspection.record")
     store = store or default_store()
-    with uow.read() as r:
-        finding, insp, unit = _draft_finding(r, actor, finding_id)
+
     mark = None
     if get_settings().photo_watermark:
+        # The names come from a read of their own: the caller's unit takes SQLite's write
+        # lock at its first statement, and decoding and writing the files must not hold it
+        # (other writers would wait, and the files are meant to exist before the row).
+        with uow.read() as names:
+            _finding, _insp, unit = _draft_finding(names, actor, finding_id)
         mark = watermark_for(unit.name, actor.display_name, unit.id, actor.username)
     photo = ingest(data, watermark=mark)  # PhotoRejected: nothing written yet
 
     def record(keys_list):
-        with uow:
-            _draft_finding(uow, actor, finding_id)  # still a draft of this inspector?
-            same = uow.session.exec(
-                select(Photo).where(Photo.finding_id == finding_id, Photo.sha256 == photo.sha256)
-            ).first()
-            if same is not None:  # the same upload again (a re-sent file): one photo
-                return [same]
-            count = uow.session.exec(
-                select(func.count()).select_from(Photo).where(Photo.finding_id == finding_id)
-            ).one()
-            if count >= MAX_PHOTOS_PER_ITEM:
-                raise ValidationFailed("photo.too_many", max=MAX_PHOTOS_PER_ITEM)
-            row = photo_row(photo, keys_list[0], actor, finding_id=finding_id)
-            uow.session.add(row)
-            uow.flush()
-            uow.audit(
-                actor,
-                "photo.add",
-                "photo",
-                row.id,
-                after={"finding_id": finding_id, "sha256": photo.sha256},
-            )
-            uow.commit()
-            return [row]
+        _draft_finding(uow, actor, finding_id)  # still a draft of this inspector?
+        same = uow.session.exec(
+            select(Photo).where(Photo.finding_id == finding_id, Photo.sha256 == photo.sha256)
+        ).first()
+        if same is not None:  # the same upload again (a re-sent file): one photo
+            return [same]
+        count = uow.session.exec(
+            select(func.count()).select_from(Photo).where(Photo.finding_id == finding_id)
+        ).one()
+        if count >= MAX_PHOTOS_PER_ITEM:
+            raise ValidationFailed("photo.too_many", max=MAX_PHOTOS_PER_ITEM)
+        row = photo_row(photo, keys_list[0], actor, finding_id=finding_id)
+        uow.session.add(row)
+        uow.flush()
+        uow.audit(
+            actor,
+            "photo.add",
+            "photo",
+            row.id,
+            after={"finding_id": finding_id, "sha256": photo.sha256},
+        )
+        return [row]
 
     return store_and_record(store, [photo], record)[0]
 
@@ -169,14 +171,12 @@ def _draft_finding(uow: UnitOfWork, actor: User, finding_id: int):
 def remove_photo(uow: UnitOfWork, *, actor: User, photo_id: int) -> None:
     """Only from a finding of one's own draft. The files stay for the sweep."""
     require(actor, "inspection.record")
-    with uow:
-        row = uow.session.get(Photo, photo_id)
-        if row is None or row.finding_id is None:
-            raise NotFound()
-        _draft_finding(uow, actor, row.finding_id)
-        uow.session.delete(row)
-        uow.audit(actor, "photo.remove", "photo", photo_id, before={"sha256": row.sha256})
-        uow.commit()
+    row = uow.session.get(Photo, photo_id)
+    if row is None or row.finding_id is None:
+        raise NotFound()
+    _draft_finding(uow, actor, row.finding_id)
+    uow.session.delete(row)
+    uow.audit(actor, "photo.remove", "photo", photo_id, before={"sha256": row.sha256})
 
 
 def detach_all(uow: UnitOfWork, *, finding_id: int) -> None:
@@ -201,16 +201,15 @@ def photo_bytes(
     if variant == "original":
         require(actor, "photo.original")
     store = store or default_store()
-    with uow.read() as r:
-        row = r.session.exec(
-            select(Photo)
-            .join(Rectification, Photo.rectification_id == Rectification.id, isouter=True)
-            .join(
-                Finding, or_(Photo.finding_id == Finding.id, Rectification.finding_id == Finding.id)
-            )
-            .join(Inspection, Finding.inspection_id == Inspection.id)
-            .where(Photo.id == photo_id, finding_filter(actor))
-        ).first()
+    row = uow.session.exec(
+        select(Photo)
+        .join(Rectification, Photo.rectification_id == Rectification.id, isouter=True)
+        .join(
+            Finding, or_(Photo.finding_id == Finding.id, Rectification.finding_id == Finding.id)
+        )
+        .join(Inspection, Finding.inspection_id == Inspection.id)
+        .where(Photo.id == photo_id, finding_filter(actor))
+    ).first()
     if row is None:
         raise NotFound()  # also when it exists but is not the actor's to see
     key = {"display": row.display_key, "thumb": row.thumb_key, "original": row.original_key}[

@@ -82,14 +82,13 @@ def _drop_referenced(uow: UnitOfWork, candidates: dict[str, StoredFile]) -> int:
         return 0
     used = 0
     query = select(Photo.original_key, Photo.display_key, Photo.thumb_key)
-    with uow.read() as r:
-        # Streamed: only the candidate keys are held in memory, not every key in the table.
-        for row in r.session.exec(query.execution_options(yield_per=_BATCH)):
-            for key in row:
-                if key in keys:
-                    keys.discard(key)
-                    del candidates[key]
-                    used += 1
+    # Streamed: only the candidate keys are held in memory, not every key in the table.
+    for row in uow.session.exec(query.execution_options(yield_per=_BATCH)):
+        for key in row:
+            if key in keys:
+                keys.discard(key)
+                del candidates[key]
+                used += 1
     return used
 
 
@@ -108,7 +107,7 @@ def start_background(
     def run() -> None:
         while True:
             try:
-                sweep(uow, store, grace=grace)
+                uow.query(sweep, store, grace=grace)  # a unit per round, opened here
             except Exception:
                 logger.exception("photo sweep failed")
             if stop.wait(every.total_seconds()):

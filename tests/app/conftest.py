@@ -25,7 +25,7 @@ def app_uow() -> UnitOfWork:
 
 @pytest.fixture
 def demo_loaded(app_uow) -> UnitOfWork:
-    demo.load_demo(app_uow, password=PASSWORD, size="org")
+    app_uow.run(demo.load_demo, password=PASSWORD, size="org")
     return app_uow
 
 

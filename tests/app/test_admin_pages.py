@@ -45,10 +45,10 @@ def test_admin_creates_a_user_and_a_duplicate_gets_a_clear_message(demo_loaded):
 
 def test_stale_edit_of_a_user_is_refused_with_a_message(demo_loaded):
     at = page("admin_users", "admin", demo_loaded)
-    rows = {u.username: u for u in users.list_users(demo_loaded, actor=system_actor())}
+    rows = {u.username: u for u in demo_loaded.query(users.list_users, actor=system_actor())}
     at.selectbox(key="users_pick").set_value(rows["leader"].id).run()
     # Someone else saves the same user in the meantime.
-    users.update_user(demo_loaded, actor=system_actor(), user_id=rows["leader"].id,
+    demo_loaded.run(users.update_user, actor=system_actor(), user_id=rows["leader"].id,
                       version=rows["leader"].version, display_name="改过的名字", role="leader",
                       district_id=None, unit_id=None)
     k = f"ue_{rows['leader'].id}"
@@ -60,7 +60,7 @@ def test_stale_edit_of_a_user_is_refused_with_a_message(demo_loaded):
     at.text_input(key=f"{k}_display").input("我的修改")
     at.button(key=f"FormSubmitter:{k}_form-保存").click().run()
     assert "已保存" in texts(at)
-    saved = next(u for u in users.list_users(demo_loaded, actor=system_actor())
+    saved = next(u for u in demo_loaded.query(users.list_users, actor=system_actor())
                  if u.username == "leader")
     assert saved.display_name == "我的修改"
 
@@ -78,10 +78,12 @@ def test_import_preview_shows_row_errors_then_imports_good_rows(demo_loaded):
     report = at.dataframe[-1].value
     assert list(report.iloc[:, 0]) == [2, 4]
     assert "单位“市供电公司”已存在" in report.iloc[1, -1]
-    assert "雄关区供水站" not in {u.name for u in org.list_units(demo_loaded, actor=system_actor())}
+    assert "雄关区供水站" not in {u.name for u in demo_loaded.query(
+        org.list_units, actor=system_actor())}
     at.button(key="unit_import_go").click().run()
     assert "已导入 1 个单位，跳过有错误的 1 行" in texts(at)
-    assert "雄关区供水站" in {u.name for u in org.list_units(demo_loaded, actor=system_actor())}
+    assert "雄关区供水站" in {u.name for u in demo_loaded.query(
+        org.list_units, actor=system_actor())}
 
 
 def test_import_of_a_broken_file_says_why(demo_loaded):
@@ -111,4 +113,4 @@ def test_org_tree_shows_the_demo_city(demo_loaded):
     at = page("admin_org", "admin", demo_loaded)
     names = list(at.dataframe[0].value.iloc[:, 0])
     assert "雄关区" in names and "\u3000\u3000峪泉镇" in names
-    assert len(org.list_units(demo_loaded, actor=system_actor())) == 77
+    assert len(demo_loaded.query(org.list_units, actor=system_actor())) == 77

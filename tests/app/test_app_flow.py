@@ -45,7 +45,8 @@ def test_first_run_creates_the_admin_and_loads_the_demo_with_progress(app_uow):
     from services.core.system import system_actor
     from services.identity import users
 
-    assert len(at.dataframe[0].value) == len(users.list_users(app_uow, actor=system_actor())) > 9
+    assert len(at.dataframe[0].value) == len(app_uow.query(
+        users.list_users, actor=system_actor())) > 9
 
 
 def test_sign_in(demo_loaded):
@@ -65,7 +66,7 @@ def _guess(uow, username, times, *, now):
     """`times` wrong passwords from ELSEWHERE, each as soon as the throttle allows."""
     while times:
         try:
-            auth.sign_in(uow, username=username, password="wrong-password", client=ELSEWHERE,
+            uow.run(auth.sign_in, username=username, password="wrong-password", client=ELSEWHERE,
                          now=now)
         except SignInThrottled as wait:
             now += timedelta(seconds=wait.params["seconds"])
@@ -141,7 +142,8 @@ def test_idle_session_is_signed_out(demo_loaded):
 
 
 def _leader(uow):
-    return next(u for u in users.list_users(uow, actor=system_actor()) if u.username == "leader")
+    return next(u for u in uow.query(
+        users.list_users, actor=system_actor()) if u.username == "leader")
 
 
 def test_a_password_changed_in_another_session_signs_this_one_out(demo_loaded):
@@ -162,13 +164,14 @@ def test_a_password_changed_in_another_session_signs_this_one_out(demo_loaded):
 
 
 CHANGES = {
-    "reset by the administrator": lambda uow, row: users.reset_password(
-        uow, actor=system_actor(), user_id=row.id, new_password="a-brand-new-password"),
-    "new role": lambda uow, row: users.update_user(
-        uow, actor=system_actor(), user_id=row.id, version=row.version,
+    "reset by the administrator": lambda uow, row: uow.run(
+        users.reset_password, actor=system_actor(), user_id=row.id,
+        new_password="a-brand-new-password"),
+    "new role": lambda uow, row: uow.run(
+        users.update_user, actor=system_actor(), user_id=row.id, version=row.version,
         display_name=row.display_name, role="office", district_id=None, unit_id=None),
-    "deactivated": lambda uow, row: users.set_active(
-        uow, actor=system_actor(), user_id=row.id, active=False),
+    "deactivated": lambda uow, row: uow.run(
+        users.set_active, actor=system_actor(), user_id=row.id, active=False),
 }
 
 
@@ -185,7 +188,7 @@ def test_an_administrators_change_signs_the_user_out_on_the_next_click(demo_load
 def test_a_new_display_name_keeps_the_user_signed_in(demo_loaded):
     at = sign_in(new_app().run(), "leader")
     row = _leader(demo_loaded)
-    users.update_user(demo_loaded, actor=system_actor(), user_id=row.id, version=row.version,
+    demo_loaded.run(users.update_user, actor=system_actor(), user_id=row.id, version=row.version,
                       display_name="新名字", role="leader", district_id=None, unit_id=None)
     at.run()
     assert USER_KEY in at.session_state
@@ -197,7 +200,7 @@ def test_the_next_user_in_the_tab_finds_nothing_of_the_previous_one(demo_loaded)
     from services.fieldwork import checklists
     from views.fieldwork.today import NEW_VISIT_KEY
 
-    checklists.save_template(demo_loaded, actor=system_actor(), name=demo_checklist.NAME,
+    demo_loaded.run(checklists.save_template, actor=system_actor(), name=demo_checklist.NAME,
                              description="", items=demo_checklist.ITEMS)
     at = sign_in(new_app().run(), "inspector1")
     at.text_input(key="today_unit_search").input("雄关区便民").run()

@@ -47,15 +47,16 @@ def page(module: str, username: str, uow, *, lang: str | None = None) -> AppTest
 
 
 def _unit_id(uow, name: str) -> int:
-    return next(u.id for u in org.list_units(uow, actor=system_actor()) if u.name == name)
+    return next(u.id for u in uow.query(org.list_units, actor=system_actor()) if u.name == name)
 
 
 @pytest.fixture
 def field(demo_loaded):
     uow = demo_loaded
     office = _user(uow, "office")
-    template = checklists.save_template(
-        uow, actor=office, name=demo_checklist.NAME, description="", items=demo_checklist.ITEMS
+    template = uow.run(
+        checklists.save_template, actor=office, name=demo_checklist.NAME, description="",
+        items=demo_checklist.ITEMS
     )
     return {
         "uow": uow, "office": office, "template": template,
@@ -67,40 +68,42 @@ def field(demo_loaded):
 def _submitted_visit(f, findings=(("serious", "窗口人员玩手机"),), photo=PHOTO) -> int:
     """inspector1 visits 市供电公司, answers everything, records findings and submits."""
     uow, insp_user = f["uow"], f["inspector"]
-    insp = inspections.start_visit(uow, actor=insp_user, client_key=uuid.uuid4().hex,
+    insp = uow.run(inspections.start_visit, actor=insp_user, client_key=uuid.uuid4().hex,
                                    unit_id=f["unit_id"], kind="unannounced",
                                    template_id=f["template"].id)
-    view = inspections.get_visit(uow, actor=insp_user, inspection_id=insp.id)
+    view = uow.query(inspections.get_visit, actor=insp_user, inspection_id=insp.id)
     answers = {i.id: {"yes_no": "yes", "number": "2", "text": "无"}[i.answer_type]
                for i in view.template.items}
-    inspections.save_answers(uow, actor=insp_user, inspection_id=insp.id, answers=answers)
-    inspections.save_details(uow, actor=insp_user, inspection_id=insp.id,
+    uow.run(inspections.save_answers, actor=insp_user, inspection_id=insp.id, answers=answers)
+    uow.run(inspections.save_details, actor=insp_user, inspection_id=insp.id,
                              summary="总体情况较好，个别窗口纪律松散")
     for severity, description in findings:
-        finding = inspections.save_finding(
-            uow, actor=insp_user, inspection_id=insp.id, client_key=uuid.uuid4().hex,
+        finding = uow.run(
+            inspections.save_finding, actor=insp_user, inspection_id=insp.id,
+            client_key=uuid.uuid4().hex,
             category="discipline", severity=severity, description=description,
             responsible_person="张某",
         )
         if photo:
-            photos.add_finding_photo(uow, actor=insp_user, finding_id=finding.id,
+            uow.run(photos.add_finding_photo, actor=insp_user, finding_id=finding.id,
                                      data=(PHOTOS / photo).read_bytes())
-    inspections.submit_visit(uow, actor=insp_user, inspection_id=insp.id)
+    uow.run(inspections.submit_visit, actor=insp_user, inspection_id=insp.id)
     return insp.id
 
 
 def _case(uow, actor, finding_id: int) -> rectification.FindingCase:
-    return next(c for c in rectification.list_cases(uow, actor=actor) if c.id == finding_id)
+    return next(c for c in uow.query(rectification.list_cases, actor=actor) if c.id == finding_id)
 
 
 def _reported_finding(f) -> int:
     """A confirmed finding the unit has reported as fixed, with a photo."""
     uow = f["uow"]
     insp_id = _submitted_visit(f)
-    finding = inspections.get_visit(uow, actor=f["office"], inspection_id=insp_id).findings[0]
-    review.confirm_finding(uow, actor=f["office"], finding_id=finding.id)
-    rectification.submit_rectification(
-        uow, actor=f["liaison"], finding_id=finding.id, client_key=uuid.uuid4().hex,
+    finding = uow.query(inspections.get_visit, actor=f["office"], inspection_id=insp_id).findings[0]
+    uow.run(review.confirm_finding, actor=f["office"], finding_id=finding.id)
+    uow.run(
+        rectification.submit_rectification, actor=f["liaison"], finding_id=finding.id,
+        client_key=uuid.uuid4().hex,
         text="已对相关人员批评教育，窗口加装监控", photo_files=[(PHOTOS / PHOTO).read_bytes()],
     )
     return finding.id
@@ -108,8 +111,8 @@ def _reported_finding(f) -> int:
 
 def _plan(f, **kw) -> visit_plans.VisitPlan:
     today = review.today_local()
-    return visit_plans.save_plan(
-        f["uow"], actor=f["office"], unit_id=f["unit_id"], kind="unannounced",
+    return f["uow"].run(
+        visit_plans.save_plan, actor=f["office"], unit_id=f["unit_id"], kind="unannounced",
         window_start=today, window_end=today + timedelta(days=7),
         template_id=f["template"].id, inspector_ids=[f["inspector"].id], **kw,
     )
@@ -132,7 +135,7 @@ def test_office_creates_a_plan_and_sees_it_in_the_list(field):
     at.date_input(key="plan_new_end").set_value(review.today_local() + timedelta(days=3))
     at.button(key="FormSubmitter:plan_new_form-新建暗访计划").click().run()
     assert "请至少指派一名督查员" in texts(at)  # the input stays; nothing was saved
-    assert visit_plans.list_plans(field["uow"], actor=field["office"]) == []
+    assert field["uow"].query(visit_plans.list_plans, actor=field["office"]) == []
 
     at.multiselect(key="plan_new_inspectors").set_value([inspector.id])
     at.button(key="FormSubmitter:plan_new_form-新建暗访计划").click().run()
@@ -143,7 +146,7 @@ def test_office_creates_a_plan_and_sees_it_in_the_list(field):
     assert list(table["kind"]) == ["暗访"]  # the default kind
     assert list(table["inspectors"]) == [inspector.display_name]
     assert list(table["status"]) == ["待执行"]
-    [plan] = visit_plans.list_plans(field["uow"], actor=field["office"])
+    [plan] = field["uow"].query(visit_plans.list_plans, actor=field["office"])
     assert plan.window_end == review.today_local() + timedelta(days=3)
     assert plan.template_id == field["template"].id
     # The form is empty again for the next plan.
@@ -156,7 +159,7 @@ def test_a_reversed_window_is_refused_with_a_message(field):
     at.date_input(key="plan_new_end").set_value(review.today_local() - timedelta(days=1))
     at.button(key="FormSubmitter:plan_new_form-新建暗访计划").click().run()
     assert "结束日期不能早于开始日期" in texts(at)
-    assert visit_plans.list_plans(field["uow"], actor=field["office"]) == []
+    assert field["uow"].query(visit_plans.list_plans, actor=field["office"]) == []
 
 
 def test_stale_plan_edit_is_refused_and_the_form_shows_the_other_save(field):
@@ -174,7 +177,7 @@ def test_stale_plan_edit_is_refused_and_the_form_shows_the_other_save(field):
     at.text_area(key=f"{k}note").input("我的修改")
     at.button(key=f"FormSubmitter:{k}form-保存").click().run()
     assert "已保存" in texts(at)
-    [row] = visit_plans.list_plans(field["uow"], actor=field["office"])
+    [row] = field["uow"].query(visit_plans.list_plans, actor=field["office"])
     assert row.note == "我的修改"
 
 
@@ -187,7 +190,7 @@ def test_office_cancels_a_plan(field):
     assert list(at.dataframe[0].value["status"]) == ["已取消"]
     # Nothing planned is left to edit.
     assert not [s for s in at.selectbox if s.key == "plan_pick"]
-    [row] = visit_plans.list_plans(field["uow"], actor=field["office"])
+    [row] = field["uow"].query(visit_plans.list_plans, actor=field["office"])
     assert row.status == visit_plans.CANCELLED
 
 
@@ -213,7 +216,7 @@ def test_checklist_editor_saves_a_new_template(demo_loaded):
     at.button(key="FormSubmitter:cl_new_form-创建检查表").click().run()
     assert not at.exception
     assert "已保存" in texts(at)
-    [view] = checklists.list_templates(demo_loaded, actor=system_actor())
+    [view] = demo_loaded.query(checklists.list_templates, actor=system_actor())
     assert view.name == "窗口服务专项检查表" and view.description == "政务服务窗口"
     assert [(i.section, i.text, i.answer_type, i.photo_required_on_fail) for i in view.items] == [
         ("窗口服务", "首问责任人在岗", "yes_no", True),
@@ -229,7 +232,7 @@ def test_checklist_editor_saves_a_new_template(demo_loaded):
 
 def test_editing_a_template_keeps_item_ids_and_refuses_empty_names(field):
     template_id = field["template"].id
-    before = checklists.get_template(field["uow"], actor=field["office"],
+    before = field["uow"].query(checklists.get_template, actor=field["office"],
                                      template_id=template_id)
     at = page("checklists", "office", field["uow"])
     k = f"cl_t{template_id}_"
@@ -250,7 +253,8 @@ def test_editing_a_template_keeps_item_ids_and_refuses_empty_names(field):
     at.button(key=f"FormSubmitter:{k}form-保存").click().run()
     assert not at.exception
     assert "已保存" in texts(at)
-    after = checklists.get_template(field["uow"], actor=field["office"], template_id=template_id)
+    after = field["uow"].query(
+        checklists.get_template, actor=field["office"], template_id=template_id)
     texts_after = [i.text for i in after.items]
     assert texts_after[:3] == ["限时办结制：办理时限公开、按时办结", before.items[2].text,
                                "意见箱定期开启"]
@@ -267,7 +271,8 @@ def test_review_confirms_with_the_default_deadline_and_rejects_only_with_a_reaso
     uow, office = field["uow"], field["office"]
     insp_id = _submitted_visit(field, findings=(("serious", "窗口人员玩手机"),
                                                 ("general", "工作牌未佩戴")))
-    serious, general = inspections.get_visit(uow, actor=office, inspection_id=insp_id).findings
+    serious, general = uow.query(
+        inspections.get_visit, actor=office, inspection_id=insp_id).findings
     at = page("review", "office", uow)
     assert not at.exception
     assert at.title[0].value == "问题审核"
@@ -300,18 +305,18 @@ def test_review_confirms_with_the_default_deadline_and_rejects_only_with_a_reaso
     assert _case(uow, office, general.id).status == finding_status.REJECTED
     # Every finding is decided: the inspection is no longer pending.
     assert "目前没有待审核的督查记录" in texts(at)
-    assert review.list_pending(uow, actor=office) == []
+    assert uow.query(review.list_pending, actor=office) == []
 
 
 def test_review_of_a_finding_someone_else_decided_shows_the_stale_message(field):
     uow, office = field["uow"], field["office"]
     insp_id = _submitted_visit(field, findings=(("severe", "窗口无人值守"),
                                                 ("general", "工作牌未佩戴")))
-    first, _ = inspections.get_visit(uow, actor=office, inspection_id=insp_id).findings
+    first, _ = uow.query(inspections.get_visit, actor=office, inspection_id=insp_id).findings
     at = page("review", "office", uow)
     later = review.today_local() + timedelta(days=20)
     at.date_input(key=f"rv_f{first.id}_deadline").set_value(later).run()
-    review.confirm_finding(uow, actor=office, finding_id=first.id)  # a colleague was quicker
+    uow.run(review.confirm_finding, actor=office, finding_id=first.id)  # a colleague was quicker
     at.button(key=f"rv_f{first.id}_confirm").click().run()
     assert not at.exception
     assert "该问题已由其他人处理（当前状态：整改中）" in texts(at)
@@ -346,8 +351,9 @@ def test_verify_reopens_only_with_a_note_then_accepts_the_next_report(field):
     assert case.history[-1].note == "监控尚未安装到位"
     assert "目前没有待核验的整改" in texts(at)
 
-    rectification.submit_rectification(
-        uow, actor=field["liaison"], finding_id=finding_id, client_key=uuid.uuid4().hex,
+    uow.run(
+        rectification.submit_rectification, actor=field["liaison"], finding_id=finding_id,
+        client_key=uuid.uuid4().hex,
         text="监控已安装并投入使用",
     )
     at.run()
@@ -365,9 +371,10 @@ def test_verify_of_a_case_that_changed_meanwhile_is_refused_or_explained(field):
     k = f"vf_{finding_id}_"
     # A colleague reopens it and the unit reports again: still "reported", but not the
     # report this user was looking at.
-    rectification.verify(uow, actor=office, finding_id=finding_id, accept=False, note="不彻底")
-    rectification.submit_rectification(
-        uow, actor=field["liaison"], finding_id=finding_id, client_key=uuid.uuid4().hex,
+    uow.run(rectification.verify, actor=office, finding_id=finding_id, accept=False, note="不彻底")
+    uow.run(
+        rectification.submit_rectification, actor=field["liaison"], finding_id=finding_id,
+        client_key=uuid.uuid4().hex,
         text="第二次整改：监控已安装",
     )
     at.button(key=f"{k}accept").click().run()
@@ -377,7 +384,7 @@ def test_verify_of_a_case_that_changed_meanwhile_is_refused_or_explained(field):
     assert _case(uow, office, finding_id).status == finding_status.REPORTED
 
     # Now the colleague verifies it first: the case leaves the list, and the page says why.
-    rectification.verify(uow, actor=office, finding_id=finding_id, accept=True)
+    uow.run(rectification.verify, actor=office, finding_id=finding_id, accept=True)
     at.button(key=f"{k}reopen").click().run()
     assert not at.exception
     assert "有 1 项整改已由其他人核验或退回" in texts(at)
@@ -390,9 +397,9 @@ def test_all_findings_tab_filters_by_status_and_flags_overdue(field):
     uow, office = field["uow"], field["office"]
     insp_id = _submitted_visit(field, findings=(("serious", "窗口人员玩手机"),
                                                 ("general", "工作牌未佩戴")), photo=None)
-    late, fine = inspections.get_visit(uow, actor=office, inspection_id=insp_id).findings
-    review.confirm_finding(uow, actor=office, finding_id=late.id)
-    review.confirm_finding(uow, actor=office, finding_id=fine.id)
+    late, fine = uow.query(inspections.get_visit, actor=office, inspection_id=insp_id).findings
+    uow.run(review.confirm_finding, actor=office, finding_id=late.id)
+    uow.run(review.confirm_finding, actor=office, finding_id=fine.id)
     # The first deadline has passed: set it in the past through the database.
     from db.models import Finding
 

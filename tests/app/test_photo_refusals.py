@@ -20,7 +20,7 @@ from tests.conftest import PHOTOS
 
 @pytest.fixture
 def template(demo_loaded):
-    return checklists.save_template(demo_loaded, actor=system_actor(), name=demo_checklist.NAME,
+    return demo_loaded.run(checklists.save_template, actor=system_actor(), name=demo_checklist.NAME,
                                     description="", items=demo_checklist.ITEMS)
 
 
@@ -68,10 +68,11 @@ def test_visit_page_names_the_refused_and_busy_photos_and_keeps_the_others(
     at.text_input(key="today_unit_search").input("雄关区便民").run()
     at.button(key="today_start").click().run()
     insp = _user(demo_loaded, "inspector1")
-    [draft] = inspections.list_drafts(demo_loaded, actor=insp)
+    [draft] = demo_loaded.query(inspections.list_drafts, actor=insp)
     at.text_area(key="fnew_desc").input("窗口工作人员玩手机")
     at.button(key="FormSubmitter:finding_new-添加问题").click().run()
-    [finding] = inspections.get_visit(demo_loaded, actor=insp, inspection_id=draft.id).findings
+    [finding] = demo_loaded.query(
+        inspections.get_visit, actor=insp, inspection_id=draft.id).findings
 
     at.file_uploader(key=f"up_{finding.id}_0").set_value([
         ("scans.jpg", _many_scans(), "image/jpeg"),
@@ -80,7 +81,7 @@ def test_visit_page_names_the_refused_and_busy_photos_and_keeps_the_others(
     assert not at.exception
     assert [e.value for e in at.error] == [
         "scans\\.jpg: 照片文件结构异常（扫描段过多），无法处理，请用相机重新拍摄后上传"]
-    assert len(inspections.get_visit(demo_loaded, actor=insp,
+    assert len(demo_loaded.query(inspections.get_visit, actor=insp,
                                      inspection_id=draft.id).findings[0].photos) == 1
 
     slots.take_both()
@@ -89,7 +90,7 @@ def test_visit_page_names_the_refused_and_busy_photos_and_keeps_the_others(
     ]).run()
     assert not at.exception
     assert [e.value for e in at.error] == ["desk\\.jpg: 服务器正忙，正在处理其他照片，请稍后重试"]
-    [kept] = inspections.get_visit(demo_loaded, actor=insp, inspection_id=draft.id).findings
+    [kept] = demo_loaded.query(inspections.get_visit, actor=insp, inspection_id=draft.id).findings
     assert kept.description == "窗口工作人员玩手机" and len(kept.photos) == 1
     assert at.image  # the photo already stored is still shown
 
@@ -98,17 +99,18 @@ def test_visit_page_names_the_refused_and_busy_photos_and_keeps_the_others(
 def test_rectify_page_keeps_the_report_when_the_server_is_busy(demo_loaded, template, slots):
     insp = _user(demo_loaded, "inspector1")
     unit_id = _user(demo_loaded, "unit_gdj").unit_id
-    visit = inspections.start_visit(demo_loaded, actor=insp, client_key="v", unit_id=unit_id,
+    visit = demo_loaded.run(inspections.start_visit, actor=insp, client_key="v", unit_id=unit_id,
                                     kind="open", template_id=template.id)
-    view = inspections.get_visit(demo_loaded, actor=insp, inspection_id=visit.id)
-    inspections.save_answers(demo_loaded, actor=insp, inspection_id=visit.id, answers={
+    view = demo_loaded.query(inspections.get_visit, actor=insp, inspection_id=visit.id)
+    demo_loaded.run(inspections.save_answers, actor=insp, inspection_id=visit.id, answers={
         i.id: {"yes_no": "yes", "number": "2", "text": "无"}[i.answer_type]
         for i in view.template.items})
-    finding = inspections.save_finding(demo_loaded, actor=insp, inspection_id=visit.id,
+    finding = demo_loaded.run(inspections.save_finding, actor=insp, inspection_id=visit.id,
                                        client_key="f", category="efficiency",
                                        severity="severe", description="排队超过一小时")
-    inspections.submit_visit(demo_loaded, actor=insp, inspection_id=visit.id)
-    review.confirm_finding(demo_loaded, actor=_user(demo_loaded, "office"), finding_id=finding.id)
+    demo_loaded.run(inspections.submit_visit, actor=insp, inspection_id=visit.id)
+    demo_loaded.run(
+        review.confirm_finding, actor=_user(demo_loaded, "office"), finding_id=finding.id)
 
     at = sign_in(new_app().run(), "unit_gdj")
     slots.take_both()
@@ -123,5 +125,5 @@ def test_rectify_page_keeps_the_report_when_the_server_is_busy(demo_loaded, temp
     slots.free()  # the other decodes finish; the liaison sends again
     at.button(key=f"FormSubmitter:rect_form_{finding.id}-报送整改").click().run()
     assert "整改情况已报送" in texts(at)
-    [case] = rectification.list_cases(demo_loaded, actor=system_actor())
+    [case] = demo_loaded.query(rectification.list_cases, actor=system_actor())
     assert case.status == "reported" and len(case.rectifications[0].photos) == 1

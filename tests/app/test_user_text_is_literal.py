@@ -121,7 +121,7 @@ def _harness(key: str) -> None:
 
 
 def _rows(uow) -> dict[str, users.UserRow]:
-    return {u.username: u for u in users.list_users(uow, actor=system_actor())}
+    return {u.username: u for u in uow.query(users.list_users, actor=system_actor())}
 
 
 def _user(uow, username: str) -> User:
@@ -140,7 +140,7 @@ def _rename_people(uow) -> None:
     rows = _rows(uow)
     for username, tag in (("inspector1", INSPECTOR), ("unit_gdj", LIAISON)):
         row = rows[username]
-        users.update_user(uow, actor=system_actor(), user_id=row.id, version=row.version,
+        uow.run(users.update_user, actor=system_actor(), user_id=row.id, version=row.version,
                           display_name=hostile(tag), role=row.role,
                           district_id=row.district_id, unit_id=row.unit_id)
 
@@ -149,16 +149,16 @@ def _rename_org(uow) -> int:
     """The liaison's unit, its first responsible person, a district and an industry get the
     payload; returns the unit's id."""
     actor = system_actor()
-    unit = next(u for u in org.list_units(uow, actor=actor) if u.name == "市供电公司")
-    org.update_unit(uow, actor=actor, unit_id=unit.id, version=unit.version,
+    unit = next(u for u in uow.query(org.list_units, actor=actor) if u.name == "市供电公司")
+    uow.run(org.update_unit, actor=actor, unit_id=unit.id, version=unit.version,
                     name=hostile(UNIT), district_id=unit.district_id,
                     industry_id=unit.industry_id, supervisor_id=unit.supervisor_id,
                     first_responsible=hostile(FIRST_RESP))
-    district = next(d for d in org.list_districts(uow, actor=actor) if d.name == "雄关区")
-    org.update_district(uow, actor=actor, district_id=district.id, version=district.version,
+    district = next(d for d in uow.query(org.list_districts, actor=actor) if d.name == "雄关区")
+    uow.run(org.update_district, actor=actor, district_id=district.id, version=district.version,
                         name=hostile(DISTRICT), parent_id=district.parent_id)
-    industry = next(i for i in org.list_industries(uow, actor=actor) if i.name == "供电")
-    org.update_industry(uow, actor=actor, industry_id=industry.id, version=industry.version,
+    industry = next(i for i in uow.query(org.list_industries, actor=actor) if i.name == "供电")
+    uow.run(org.update_industry, actor=actor, industry_id=industry.id, version=industry.version,
                         name=hostile(INDUSTRY), active=True)
     return unit.id
 
@@ -166,19 +166,20 @@ def _rename_org(uow) -> int:
 def _visit(uow, inspector, unit_id: int, template, *, submit: bool) -> tuple[int, int]:
     """A visit with the yes/no item failed, the text item answered with the payload and one
     finding on the failed item; returns (visit id, finding id)."""
-    insp = inspections.start_visit(uow, actor=inspector, client_key=uuid.uuid4().hex,
+    insp = uow.run(inspections.start_visit, actor=inspector, client_key=uuid.uuid4().hex,
                                    unit_id=unit_id, kind="unannounced", template_id=template.id)
     items = {i.answer_type: i for i in template.items}
-    inspections.save_answers(uow, actor=inspector, inspection_id=insp.id, answers={
+    uow.run(inspections.save_answers, actor=inspector, inspection_id=insp.id, answers={
         items["yes_no"].id: "no", items["text"].id: hostile(ANSWER)})
-    inspections.save_details(uow, actor=inspector, inspection_id=insp.id,
+    uow.run(inspections.save_details, actor=inspector, inspection_id=insp.id,
                              summary=hostile(SUMMARY))
-    finding = inspections.save_finding(
-        uow, actor=inspector, inspection_id=insp.id, client_key=uuid.uuid4().hex,
+    finding = uow.run(
+        inspections.save_finding, actor=inspector, inspection_id=insp.id,
+        client_key=uuid.uuid4().hex,
         category="discipline", severity="serious", description=hostile(DESCRIPTION),
         responsible_person=hostile(RESPONSIBLE), item_id=items["yes_no"].id)
     if submit:
-        inspections.submit_visit(uow, actor=inspector, inspection_id=insp.id)
+        uow.run(inspections.submit_visit, actor=inspector, inspection_id=insp.id)
     return insp.id, finding.id
 
 
@@ -191,32 +192,33 @@ def world(demo_loaded):
     _rename_people(uow)
     unit_id = _rename_org(uow)
     office, inspector, liaison = (_user(uow, n) for n in ("office", "inspector1", "unit_gdj"))
-    checklists.save_template(
-        uow, actor=office, name=hostile(TEMPLATE), description=hostile(TEMPLATE_DESC),
+    uow.run(
+        checklists.save_template, actor=office, name=hostile(TEMPLATE),
+        description=hostile(TEMPLATE_DESC),
         items=[checklists.ItemSpec(section=hostile(SECTION), text=hostile(YES_NO_ITEM)),
                checklists.ItemSpec(section=hostile(SECTION), text=hostile(TEXT_ITEM),
                                    answer_type="text")])
-    [template] = checklists.list_templates(uow, actor=office)
+    [template] = uow.query(checklists.list_templates, actor=office)
 
     # The first visit's finding stays open, so the visit waits for review.
     pending_id, _ = _visit(uow, inspector, unit_id, template, submit=True)
     _, finding_id = _visit(uow, inspector, unit_id, template, submit=True)
-    review.confirm_finding(uow, actor=office, finding_id=finding_id)
+    uow.run(review.confirm_finding, actor=office, finding_id=finding_id)
     for text, reopen in ((hostile(RECT_FIRST), True), (hostile(RECT_SECOND), False)):
-        rectification.submit_rectification(uow, actor=liaison, finding_id=finding_id,
+        uow.run(rectification.submit_rectification, actor=liaison, finding_id=finding_id,
                                            client_key=uuid.uuid4().hex, text=text)
         if reopen:
-            rectification.verify(uow, actor=office, finding_id=finding_id, accept=False,
+            uow.run(rectification.verify, actor=office, finding_id=finding_id, accept=False,
                                  note=hostile(REOPEN_NOTE))
 
     # A draft with the failed item not yet recorded as a finding, and nothing else answered.
-    draft = inspections.start_visit(uow, actor=inspector, client_key=uuid.uuid4().hex,
+    draft = uow.run(inspections.start_visit, actor=inspector, client_key=uuid.uuid4().hex,
                                     unit_id=unit_id, kind="open", template_id=template.id)
     yes_no = next(i for i in template.items if i.answer_type == "yes_no")
-    inspections.save_answers(uow, actor=inspector, inspection_id=draft.id,
+    uow.run(inspections.save_answers, actor=inspector, inspection_id=draft.id,
                              answers={yes_no.id: "no"})
     today = review.today_local()
-    visit_plans.save_plan(uow, actor=office, unit_id=unit_id, kind="unannounced",
+    uow.run(visit_plans.save_plan, actor=office, unit_id=unit_id, kind="unannounced",
                           window_start=today, window_end=today + timedelta(days=7),
                           template_id=template.id, inspector_ids=[inspector.id],
                           note=hostile(PLAN_NOTE))

@@ -581,17 +581,17 @@ def submitted_visit(db_url: str, password: str, failing: tuple[int, int]) -> tup
     engine = open_database(db_url)
     try:
         uow = UnitOfWork(engine)
-        actor = auth.sign_in(uow, username=INSPECTOR, password=password, client="test")
+        actor = uow.run(auth.sign_in, username=INSPECTOR, password=password, client="test")
         (unit,) = [
-            u for u in org.list_units(uow, actor=actor, search=SECOND_UNIT) if u.name == SECOND_UNIT
+            u for u in uow.query(
+                org.list_units, actor=actor, search=SECOND_UNIT) if u.name == SECOND_UNIT
         ]
         (template,) = [
             tv
-            for tv in checklists.list_templates(uow, actor=actor, active_only=True)
+            for tv in uow.query(checklists.list_templates, actor=actor, active_only=True)
             if tv.name == demo_checklist.NAME
         ]
-        visit = inspections.start_visit(
-            uow,
+        visit = uow.run(inspections.start_visit,
             actor=actor,
             client_key=f"second-review-{uuid.uuid4().hex}",
             unit_id=unit.id,
@@ -603,11 +603,10 @@ def submitted_visit(db_url: str, password: str, failing: tuple[int, int]) -> tup
             answers[item.id] = {"number": "0", "text": "无"}.get(item.answer_type) or (
                 checklists.NO if index in failing else checklists.YES
             )
-        inspections.save_answers(uow, actor=actor, inspection_id=visit.id, answers=answers)
+        uow.run(inspections.save_answers, actor=actor, inspection_id=visit.id, answers=answers)
         for index in failing:
             item = template.items[index]
-            inspections.save_finding(
-                uow,
+            uow.run(inspections.save_finding,
                 actor=actor,
                 inspection_id=visit.id,
                 client_key=uuid.uuid4().hex,
@@ -616,7 +615,7 @@ def submitted_visit(db_url: str, password: str, failing: tuple[int, int]) -> tup
                 description=f"{item.text}（复现）",
                 item_id=item.id,
             )
-        submitted = inspections.submit_visit(uow, actor=actor, inspection_id=visit.id)
+        submitted = uow.run(inspections.submit_visit, actor=actor, inspection_id=visit.id)
         when = submitted.visited_at.astimezone(get_settings().zone)
         return submitted.id, when.strftime("%Y-%m-%d %H:%M")
     finally:

@@ -27,59 +27,68 @@ def _actions(uow) -> list[str]:
 
 @pytest.fixture
 def world(uow, admin):
-    d = org.create_district(uow, actor=admin, name="雄关区", kind="district")
-    i = org.create_industry(uow, actor=admin, name="供电")
-    u = org.create_unit(uow, actor=admin, name="市供电公司")
+    d = uow.run(org.create_district, actor=admin, name="雄关区", kind="district")
+    i = uow.run(org.create_industry, actor=admin, name="供电")
+    u = uow.run(org.create_unit, actor=admin, name="市供电公司")
     return {"district": d, "industry": i, "unit": u}
 
 
 def _calls(uow, admin, world):
     d, i, u = world["district"], world["industry"], world["unit"]
-    user = users.create_user(uow, actor=admin, username="probe", display_name="P", role="office",
+    user = uow.run(
+        users.create_user, actor=admin, username="probe", display_name="P", role="office",
                              password=PASSWORD)
     csv = "名称,所属区镇,行业,第一责任人\n导入单位,,,甲\n".encode()
     return {
-        "users.create_user": (lambda: users.create_user(
-            uow, actor=admin, username="another", display_name="A", role="leader",
+        "users.create_user": (lambda: uow.run(
+            users.create_user, actor=admin, username="another", display_name="A", role="leader",
             password=PASSWORD), "user.create"),
-        "users.update_user": (lambda: users.update_user(
-            uow, actor=admin, user_id=user.id, version=user.version, display_name="P2",
+        "users.update_user": (lambda: uow.run(
+            users.update_user, actor=admin, user_id=user.id, version=user.version,
+            display_name="P2",
             role="office", district_id=None, unit_id=None), "user.update"),
-        "users.set_active": (lambda: users.set_active(
-            uow, actor=admin, user_id=user.id, active=False), "user.deactivate"),
-        "users.reset_password": (lambda: users.reset_password(
-            uow, actor=admin, user_id=user.id, new_password="a-new-password"),
+        "users.set_active": (lambda: uow.run(
+            users.set_active, actor=admin, user_id=user.id, active=False), "user.deactivate"),
+        "users.reset_password": (lambda: uow.run(
+            users.reset_password, actor=admin, user_id=user.id, new_password="a-new-password"),
             "user.reset_password"),
-        "structure.create_district": (lambda: org.create_district(
-            uow, actor=admin, name="镜铁区", kind="district"), "district.create"),
-        "structure.update_district": (lambda: org.update_district(
-            uow, actor=admin, district_id=d.id, version=d.version, name="雄关", parent_id=None),
+        "structure.create_district": (lambda: uow.run(
+            org.create_district, actor=admin, name="镜铁区", kind="district"), "district.create"),
+        "structure.update_district": (lambda: uow.run(
+            org.update_district, actor=admin, district_id=d.id, version=d.version, name="雄关",
+            parent_id=None),
             "district.update"),
-        "structure.set_district_active": (lambda: org.set_district_active(
-            uow, actor=admin, district_id=d.id, active=False), "district.deactivate"),
-        "structure.create_industry": (lambda: org.create_industry(uow, actor=admin, name="供水"),
+        "structure.set_district_active": (lambda: uow.run(
+            org.set_district_active, actor=admin, district_id=d.id,
+            active=False), "district.deactivate"),
+        "structure.create_industry": (lambda: uow.run(
+            org.create_industry, actor=admin, name="供水"),
                                 "industry.create"),
-        "structure.update_industry": (lambda: org.update_industry(
-            uow, actor=admin, industry_id=i.id, version=i.version, name="电力", active=True),
+        "structure.update_industry": (lambda: uow.run(
+            org.update_industry, actor=admin, industry_id=i.id, version=i.version, name="电力",
+            active=True),
             "industry.update"),
-        "structure.create_unit": (lambda: org.create_unit(uow, actor=admin, name="新单位"),
+        "structure.create_unit": (lambda: uow.run(org.create_unit, actor=admin, name="新单位"),
                             "unit.create"),
-        "structure.update_unit": (lambda: org.update_unit(
-            uow, actor=admin, unit_id=u.id, version=u.version, name="供电公司", district_id=None,
+        "structure.update_unit": (lambda: uow.run(
+            org.update_unit, actor=admin, unit_id=u.id, version=u.version, name="供电公司",
+            district_id=None,
             industry_id=None, supervisor_id=None, first_responsible=""), "unit.update"),
-        "structure.set_unit_active": (lambda: org.set_unit_active(
-            uow, actor=admin, unit_id=u.id, active=False), "unit.deactivate"),
-        "units.import_units": (lambda: unit_import.import_units(
-            uow, actor=admin, filename="u.csv", content=csv, dry_run=False), "unit.import"),
-        "auth.sign_in": (lambda: auth.sign_in(uow, username="root", password=PASSWORD,
+        "structure.set_unit_active": (lambda: uow.run(
+            org.set_unit_active, actor=admin, unit_id=u.id, active=False), "unit.deactivate"),
+        "units.import_units": (lambda: uow.run(
+            unit_import.import_units, actor=admin, filename="u.csv", content=csv),
+            "unit.import"),
+        "auth.sign_in": (lambda: uow.run(auth.sign_in, username="root", password=PASSWORD,
                                               client="test"),
                          "auth.signin"),
-        "auth.sign_out": (lambda: auth.sign_out(uow, actor=admin), "auth.signout"),
-        "auth.change_own_password": (lambda: auth.change_own_password(
-            uow, actor=admin, old=PASSWORD, new="changed-password"), "account.password_change"),
-        "auth.set_own_language": (lambda: auth.set_own_language(
-            uow, actor=admin, language="en"), "account.language"),
-        "loader.load_demo": (lambda: demo.load_demo(uow, password=PASSWORD, size="small"),
+        "auth.sign_out": (lambda: uow.run(auth.sign_out, actor=admin), "auth.signout"),
+        "auth.change_own_password": (lambda: uow.run(
+            auth.change_own_password, actor=admin, old=PASSWORD,
+            new="changed-password"), "account.password_change"),
+        "auth.set_own_language": (lambda: uow.run(
+            auth.set_own_language, actor=admin, language="en"), "account.language"),
+        "loader.load_demo": (lambda: uow.run(demo.load_demo, password=PASSWORD, size="small"),
                            "demo.activity"),
     }
 
@@ -116,40 +125,40 @@ def assert_audit_labels(uow) -> None:
 
 
 def test_first_admin_and_failed_sign_in_are_audited(uow):
-    auth.create_first_admin(uow, username="boss", display_name="B", password=PASSWORD)
+    uow.run(auth.create_first_admin, username="boss", display_name="B", password=PASSWORD)
     with pytest.raises(AuthenticationFailed):
-        auth.sign_in(uow, username="boss", password="wrong-password", client="test")
+        uow.run(auth.sign_in, username="boss", password="wrong-password", client="test")
     assert _actions(uow) == ["setup.first_admin", "auth.failed"]
 
 
 def test_audit_records_before_and_after_without_secrets(uow, admin, world):
     u = world["unit"]
-    org.update_unit(uow, actor=admin, unit_id=u.id, version=u.version, name="供电公司",
+    uow.run(org.update_unit, actor=admin, unit_id=u.id, version=u.version, name="供电公司",
                     district_id=None, industry_id=None, supervisor_id=None, first_responsible="")
-    frame = audit.search(uow, actor=admin, action="unit.update")
+    frame = uow.query(audit.search, actor=admin, action="unit.update")
     assert len(frame) == 1
     assert "市供电公司" in frame.loc[0, "before"] and "供电公司" in frame.loc[0, "after"]
     assert frame.loc[0, "actor"] == "root"
-    everything = audit.to_csv(audit.search(uow, actor=admin)).decode("utf-8-sig")
+    everything = audit.to_csv(uow.query(audit.search, actor=admin)).decode("utf-8-sig")
     assert "argon2" not in everything and PASSWORD not in everything
 
 
 def test_audit_filters_and_export(uow, admin, world, make_user):
     clerk_admin = make_user("second")
-    org.create_industry(uow, actor=clerk_admin, name="供暖")
-    by_second = audit.search(uow, actor=admin, user_id=clerk_admin.id)
+    uow.run(org.create_industry, actor=clerk_admin, name="供暖")
+    by_second = uow.query(audit.search, actor=admin, user_id=clerk_admin.id)
     assert list(by_second["action"]) == ["industry.create"]
-    assert list(audit.search(uow, actor=admin, entity="industry")["action"]).count(
+    assert list(uow.query(audit.search, actor=admin, entity="industry")["action"]).count(
         "industry.create") == 2
     today = date.today()
-    assert len(audit.search(uow, actor=admin, date_from=today - timedelta(days=1),
+    assert len(uow.query(audit.search, actor=admin, date_from=today - timedelta(days=1),
                             date_to=today + timedelta(days=1))) >= 5
-    assert audit.search(uow, actor=admin, date_to=today - timedelta(days=2)).empty
+    assert uow.query(audit.search, actor=admin, date_to=today - timedelta(days=2)).empty
     csv = audit.to_csv(by_second)
     assert csv.startswith(b"\xef\xbb\xbf") and "industry.create" in csv.decode("utf-8-sig")
-    assert "industry.create" in audit.list_actions(uow, actor=admin)
+    assert "industry.create" in uow.query(audit.list_actions, actor=admin)
 
 
 def test_only_admin_reads_the_audit_log(uow, make_user):
     with pytest.raises(PermissionDenied):
-        audit.search(uow, actor=make_user("leader1", "leader"))
+        uow.query(audit.search, actor=make_user("leader1", "leader"))

@@ -29,7 +29,7 @@ HERE, ELSEWHERE = "ip:192.0.2.10", "ip:203.0.113.66"
 def attempt(uow, username, password, *, client=HERE, now=None):
     """One sign-in; the refusal as (kind, message key, params), or "ok"."""
     try:
-        auth.sign_in(uow, username=username, password=password, client=client, now=now)
+        uow.run(auth.sign_in, username=username, password=password, client=client, now=now)
     except (AuthenticationFailed, SignInThrottled) as err:
         return type(err).__name__, err.message_key, err.params
     return "ok"
@@ -49,14 +49,15 @@ def fail(uow, username, times, *, client, now):
 
 
 def test_first_run_needs_setup_until_the_first_admin_exists(uow):
-    assert auth.needs_setup(uow)
-    admin = auth.create_first_admin(
-        uow, username="boss", display_name="Boss", password="a-long-password"
+    assert uow.query(auth.needs_setup)
+    admin = uow.run(
+        auth.create_first_admin, username="boss", display_name="Boss", password="a-long-password"
     )
     assert admin.role == Role.ADMIN
-    assert not auth.needs_setup(uow)
+    assert not uow.query(auth.needs_setup)
     with pytest.raises(Conflict) as err:
-        auth.create_first_admin(uow, username="other", display_name="x", password="a-long-password")
+        uow.run(
+            auth.create_first_admin, username="other", display_name="x", password="a-long-password")
     assert err.value.message_key == "setup.already_done"
 
 
@@ -70,16 +71,16 @@ def test_password_is_stored_as_argon2id_never_in_clear(uow, admin):
 @pytest.mark.parametrize("password", ["short", "123456789", "  padded-password  "])
 def test_weak_password_is_refused(uow, admin, password):
     with pytest.raises(ValidationFailed):
-        users.create_user(uow, actor=admin, username="u1", display_name="U", role="office",
+        uow.run(users.create_user, actor=admin, username="u1", display_name="U", role="office",
                           password=password)
 
 
 def test_sign_in_with_right_and_wrong_password(uow, admin):
-    assert auth.sign_in(uow, username="root", password=PASSWORD, client=HERE).id == admin.id
+    assert uow.run(auth.sign_in, username="root", password=PASSWORD, client=HERE).id == admin.id
     with pytest.raises(AuthenticationFailed):
-        auth.sign_in(uow, username="root", password="wrong-password", client=HERE)
+        uow.run(auth.sign_in, username="root", password="wrong-password", client=HERE)
     with pytest.raises(AuthenticationFailed):
-        auth.sign_in(uow, username="nobody", password=PASSWORD, client=HERE)
+        uow.run(auth.sign_in, username="nobody", password=PASSWORD, client=HERE)
 
 
 # --- throttle: by name and by client, never a lockout ------------------------------------
@@ -115,7 +116,7 @@ def test_guessing_from_elsewhere_only_delays_the_real_user_a_little(uow, make_us
     assert refusal[:2] == ("SignInThrottled", "auth.throttled")
     assert refusal[2]["seconds"] <= 30
     later = now + timedelta(seconds=refusal[2]["seconds"])
-    assert auth.sign_in(uow, username="office", password=PASSWORD, client=HERE,
+    assert uow.run(auth.sign_in, username="office", password=PASSWORD, client=HERE,
                         now=later).id == office.id
     # The guesser stays slowed down by its own client's wait.
     assert attempt(uow, "office", "wrong-password", client=ELSEWHERE,
@@ -184,44 +185,45 @@ def test_old_failures_are_forgiven_after_a_quiet_day(uow, admin):
 def test_admin_reset_lifts_the_delay_and_the_list_shows_it(uow, admin, make_user):
     clerk = make_user("clerk", Role.OFFICE)
     now = fail(uow, "clerk", 9, client=ELSEWHERE, now=utcnow())  # a 30-second wait now
-    row = next(u for u in users.list_users(uow, actor=admin) if u.username == "clerk")
+    row = next(u for u in uow.query(users.list_users, actor=admin) if u.username == "clerk")
     assert row.signin_delayed_until is not None
-    users.reset_password(uow, actor=admin, user_id=clerk.id, new_password="brand-new-password")
-    assert auth.sign_in(uow, username="clerk", password="brand-new-password", client=HERE,
+    uow.run(users.reset_password, actor=admin, user_id=clerk.id, new_password="brand-new-password")
+    assert uow.run(auth.sign_in, username="clerk", password="brand-new-password", client=HERE,
                         now=now).id == clerk.id
 
 
 def test_deactivated_user_cannot_sign_in_and_loses_the_session(uow, admin, make_user):
     clerk = make_user("clerk", Role.OFFICE)
-    users.set_active(uow, actor=admin, user_id=clerk.id, active=False)
+    uow.run(users.set_active, actor=admin, user_id=clerk.id, active=False)
     with pytest.raises(AuthenticationFailed):
-        auth.sign_in(uow, username="clerk", password=PASSWORD, client=HERE)
-    assert auth.current_user(uow, clerk.id, clerk.credential_version) is None
+        uow.run(auth.sign_in, username="clerk", password=PASSWORD, client=HERE)
+    assert uow.query(auth.current_user, clerk.id, clerk.credential_version) is None
 
 
 # --- sessions end when credentials change -------------------------------------------------
 
 
 CHANGES = {
-    "own password": lambda uow, admin, u: auth.change_own_password(
-        uow, actor=u, old=PASSWORD, new="another-password"),
-    "reset": lambda uow, admin, u: users.reset_password(
-        uow, actor=admin, user_id=u.id, new_password="another-password"),
-    "role": lambda uow, admin, u: users.update_user(
-        uow, actor=admin, user_id=u.id, version=u.version, display_name=u.display_name,
+    "own password": lambda uow, admin, u: uow.run(
+        auth.change_own_password, actor=u, old=PASSWORD, new="another-password"),
+    "reset": lambda uow, admin, u: uow.run(
+        users.reset_password, actor=admin, user_id=u.id, new_password="another-password"),
+    "role": lambda uow, admin, u: uow.run(
+        users.update_user, actor=admin, user_id=u.id, version=u.version,
+        display_name=u.display_name,
         role=Role.LEADER, district_id=None, unit_id=None),
-    "deactivation": lambda uow, admin, u: users.set_active(
-        uow, actor=admin, user_id=u.id, active=False),
+    "deactivation": lambda uow, admin, u: uow.run(
+        users.set_active, actor=admin, user_id=u.id, active=False),
 }
 
 
 @pytest.mark.parametrize("change", list(CHANGES))
 def test_a_credential_change_ends_sessions_opened_before_it(uow, admin, make_user, change):
     make_user("clerk", Role.OFFICE)
-    session = auth.sign_in(uow, username="clerk", password=PASSWORD, client=HERE)
-    assert auth.current_user(uow, session.id, session.credential_version) is not None
+    session = uow.run(auth.sign_in, username="clerk", password=PASSWORD, client=HERE)
+    assert uow.query(auth.current_user, session.id, session.credential_version) is not None
     CHANGES[change](uow, admin, session)
-    assert auth.current_user(uow, session.id, session.credential_version) is None
+    assert uow.query(auth.current_user, session.id, session.credential_version) is None
 
 
 def test_a_new_district_scope_ends_sessions_but_a_new_name_or_language_does_not(
@@ -229,25 +231,26 @@ def test_a_new_district_scope_ends_sessions_but_a_new_name_or_language_does_not(
 ):
     from services.org import structure as org
 
-    district = org.create_district(uow, actor=admin, name="雄关区", kind="district")
+    district = uow.run(org.create_district, actor=admin, name="雄关区", kind="district")
     make_user("insp", Role.INSPECTOR)
-    session = auth.sign_in(uow, username="insp", password=PASSWORD, client=HERE)
-    auth.set_own_language(uow, actor=session, language="en")
-    renamed = users.update_user(uow, actor=admin, user_id=session.id, version=session.version,
+    session = uow.run(auth.sign_in, username="insp", password=PASSWORD, client=HERE)
+    uow.run(auth.set_own_language, actor=session, language="en")
+    renamed = uow.run(users.update_user, actor=admin, user_id=session.id, version=session.version,
                                 display_name="新名字", role=Role.INSPECTOR, district_id=None,
                                 unit_id=None)
-    assert auth.current_user(uow, session.id, session.credential_version).display_name == "新名字"
-    users.update_user(uow, actor=admin, user_id=session.id, version=renamed.version,
+    assert uow.query(
+        auth.current_user, session.id, session.credential_version).display_name == "新名字"
+    uow.run(users.update_user, actor=admin, user_id=session.id, version=renamed.version,
                       display_name="新名字", role=Role.INSPECTOR, district_id=district.id,
                       unit_id=None)
-    assert auth.current_user(uow, session.id, session.credential_version) is None
+    assert uow.query(auth.current_user, session.id, session.credential_version) is None
 
 
 def test_the_session_that_changed_its_own_password_may_stay(uow, make_user):
     clerk = make_user("clerk", Role.OFFICE)
-    changed = auth.change_own_password(uow, actor=clerk, old=PASSWORD, new="another-password")
+    changed = uow.run(auth.change_own_password, actor=clerk, old=PASSWORD, new="another-password")
     assert changed.credential_version == clerk.credential_version + 1
-    assert auth.current_user(uow, clerk.id, changed.credential_version) is not None
+    assert uow.query(auth.current_user, clerk.id, changed.credential_version) is not None
 
 
 def test_idle_timeout():
@@ -260,23 +263,24 @@ def test_idle_timeout():
 def test_change_own_password_and_language(uow, make_user):
     clerk = make_user("clerk", Role.OFFICE)
     with pytest.raises(ValidationFailed) as err:
-        auth.change_own_password(uow, actor=clerk, old="not-my-password", new="another-password")
+        uow.run(
+            auth.change_own_password, actor=clerk, old="not-my-password", new="another-password")
     assert err.value.message_key == "account.old_password_wrong"
-    changed = auth.change_own_password(uow, actor=clerk, old=PASSWORD, new="another-password")
-    assert auth.sign_in(uow, username="clerk", password="another-password", client=HERE)
-    auth.set_own_language(uow, actor=clerk, language="en")
-    assert auth.current_user(uow, clerk.id, changed.credential_version).language == "en"
+    changed = uow.run(auth.change_own_password, actor=clerk, old=PASSWORD, new="another-password")
+    assert uow.run(auth.sign_in, username="clerk", password="another-password", client=HERE)
+    uow.run(auth.set_own_language, actor=clerk, language="en")
+    assert uow.query(auth.current_user, clerk.id, changed.credential_version).language == "en"
     with pytest.raises(ValidationFailed):
-        auth.set_own_language(uow, actor=clerk, language="fr")
+        uow.run(auth.set_own_language, actor=clerk, language="fr")
 
 
 def test_non_admin_cannot_manage_users(uow, make_user):
     clerk = make_user("clerk", Role.OFFICE)
     with pytest.raises(PermissionDenied):
-        users.create_user(uow, actor=clerk, username="x", display_name="x", role="admin",
+        uow.run(users.create_user, actor=clerk, username="x", display_name="x", role="admin",
                           password="a-long-password")
     with pytest.raises(PermissionDenied):
-        users.list_users(uow, actor=clerk)
+        uow.query(users.list_users, actor=clerk)
 
 
 # --- Argon2 memory: a cap on hashes at once -----------------------------------------------
@@ -295,12 +299,12 @@ def test_sign_in_says_busy_at_once_when_every_hashing_turn_is_taken(uow, admin, 
             held.enter_context(passwords.hashing_slot())
         started = time.monotonic()
         with pytest.raises(Busy) as busy:
-            auth.sign_in(uow, username="root", password=PASSWORD, client=HERE)
+            uow.run(auth.sign_in, username="root", password=PASSWORD, client=HERE)
         assert time.monotonic() - started < 5
     assert busy.value.message_key == "error.busy"
     with uow.read() as r:
         assert r.session.exec(select(SignInThrottle)).all() == []  # nothing was counted
-    assert auth.sign_in(uow, username="root", password=PASSWORD, client=HERE).id == admin.id
+    assert uow.run(auth.sign_in, username="root", password=PASSWORD, client=HERE).id == admin.id
 
 
 class CountingHasher:
@@ -373,6 +377,6 @@ def test_hashing_outside_sign_in_is_capped_too(monkeypatch):
 def test_demo_accounts_are_refused_in_production(uow, monkeypatch):
     _settings(monkeypatch, APP_ENV="production", DATABASE_URL="postgresql://db/effdesk")
     with pytest.raises(PermissionDenied) as refused:
-        demo.load_demo(uow, password=demo.DEFAULT_PASSWORD, size="org")
+        uow.run(demo.load_demo, password=demo.DEFAULT_PASSWORD, size="org")
     assert refused.value.message_key == "demo.refused_in_production"
-    assert not demo.is_loaded(uow)
+    assert not uow.query(demo.is_loaded)

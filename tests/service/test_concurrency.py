@@ -24,7 +24,7 @@ def _create_units(url: str, prefix: str, start, errors) -> None:
     start.wait(30)
     try:
         for i in range(PER_PROCESS):
-            org.create_unit(uow, actor=system_actor(), name=f"{prefix}-{i:04d}")
+            uow.run(org.create_unit, actor=system_actor(), name=f"{prefix}-{i:04d}")
     except Exception as exc:  # reported to the test, which fails with it
         errors.put(f"{prefix}: {type(exc).__name__}: {exc}")
 
@@ -82,25 +82,26 @@ def test_confirm_and_reject_at_the_same_time_one_wins(engine, admin, make_user):
     from services.org import structure as org
 
     uow = UnitOfWork(engine)
-    unit = org.create_unit(uow, actor=admin, name="窗口单位")
+    unit = uow.run(org.create_unit, actor=admin, name="窗口单位")
     office = make_user("office", Role.OFFICE)
     inspector = make_user("insp", Role.INSPECTOR)
-    tpl = checklists.save_template(uow, actor=office, name="表", description="",
+    tpl = uow.run(checklists.save_template, actor=office, name="表", description="",
                                    items=demo_checklist.ITEMS[:1])
-    insp = inspections.start_visit(uow, actor=inspector, client_key="k", unit_id=unit.id,
+    insp = uow.run(inspections.start_visit, actor=inspector, client_key="k", unit_id=unit.id,
                                    kind="open", template_id=tpl.id)
-    view = inspections.get_visit(uow, actor=inspector, inspection_id=insp.id)
-    inspections.save_answers(uow, actor=inspector, inspection_id=insp.id,
+    view = uow.query(inspections.get_visit, actor=inspector, inspection_id=insp.id)
+    uow.run(inspections.save_answers, actor=inspector, inspection_id=insp.id,
                              answers={view.template.items[0].id: "no"})
-    finding = inspections.save_finding(uow, actor=inspector, inspection_id=insp.id,
+    finding = uow.run(inspections.save_finding, actor=inspector, inspection_id=insp.id,
                                        client_key="f", category="other", severity="general",
                                        description="问题")
-    inspections.submit_visit(uow, actor=inspector, inspection_id=insp.id)
-    version = inspections.get_visit(uow, actor=office, inspection_id=insp.id).findings[0].version
+    uow.run(inspections.submit_visit, actor=inspector, inspection_id=insp.id)
+    version = uow.query(
+        inspections.get_visit, actor=office, inspection_id=insp.id).findings[0].version
     results = _race([
-        lambda: review.confirm_finding(UnitOfWork(engine), actor=office, finding_id=finding.id,
+        lambda: UnitOfWork(engine).run(review.confirm_finding, actor=office, finding_id=finding.id,
                                        version=version),
-        lambda: review.reject_finding(UnitOfWork(engine), actor=office, finding_id=finding.id,
+        lambda: UnitOfWork(engine).run(review.reject_finding, actor=office, finding_id=finding.id,
                                       reason="不成立", version=version),
     ])
     assert sum(isinstance(r, DomainError) for r in results) == 1, results
@@ -122,7 +123,7 @@ def test_parallel_wrong_passwords_all_count_and_none_slips_past_the_wait(engine,
     # ones and the one that starts the wait are checked and counted, and the two that come
     # after it are refused unchecked. Without the lock all six would have been checked.
     results = _race([
-        lambda i=i: auth.sign_in(UnitOfWork(engine), username="target",
+        lambda i=i: UnitOfWork(engine).run(auth.sign_in, username="target",
                                  password="wrong-password", client=f"ip:198.51.100.{i}", now=now)
         for i in range(6)
     ])
@@ -140,12 +141,12 @@ def test_the_same_start_twice_at_the_same_moment_makes_one_visit(engine, admin, 
     from services.org import structure as org
 
     uow = UnitOfWork(engine)
-    unit = org.create_unit(uow, actor=admin, name="窗口单位")
+    unit = uow.run(org.create_unit, actor=admin, name="窗口单位")
     inspector = make_user("insp", Role.INSPECTOR)
-    tpl = checklists.save_template(uow, actor=make_user("office", Role.OFFICE), name="表",
+    tpl = uow.run(checklists.save_template, actor=make_user("office", Role.OFFICE), name="表",
                                    description="", items=demo_checklist.ITEMS[:2])
     results = _race([
-        lambda: inspections.start_visit(UnitOfWork(engine), actor=inspector, client_key="tap",
+        lambda: UnitOfWork(engine).run(inspections.start_visit, actor=inspector, client_key="tap",
                                         unit_id=unit.id, kind="open", template_id=tpl.id)
         for _ in range(4)
     ])

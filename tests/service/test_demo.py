@@ -20,7 +20,7 @@ def test_small_demo_has_every_status_and_a_consistent_log(uow, tmp_path, monkeyp
 
     config.get_settings.cache_clear()
     stages = []
-    counts = demo.load_demo(uow, password=PASSWORD, size="small",
+    counts = uow.run(demo.load_demo, password=PASSWORD, size="small",
                             progress=lambda f, s: stages.append((f, s)))
     assert (counts["units"], counts["users"], counts["inspections"], counts["findings"]) == (
         77, 9, 24, 50)
@@ -43,10 +43,10 @@ def test_small_demo_has_every_status_and_a_consistent_log(uow, tmp_path, monkeyp
         keys = s.exec(select(Photo.display_key)).all()
     store = PhotoStore(tmp_path / "demo_uploads")
     assert keys and all(store.exists(k) for k in keys)
-    cases = rectification.list_cases(uow, actor=system_actor())
+    cases = uow.query(rectification.list_cases, actor=system_actor())
     assert {c.status for c in cases} >= {"verified", "reported", "rectifying"}
     with pytest.raises(Conflict):
-        demo.load_demo(uow, password=PASSWORD, size="small")
+        uow.run(demo.load_demo, password=PASSWORD, size="small")
 
 
 def test_demo_history_is_in_order_and_by_the_right_people(uow, tmp_path, monkeypatch):
@@ -54,7 +54,7 @@ def test_demo_history_is_in_order_and_by_the_right_people(uow, tmp_path, monkeyp
     import config
 
     config.get_settings.cache_clear()
-    demo.load_demo(uow, password=PASSWORD, size="small")
+    uow.run(demo.load_demo, password=PASSWORD, size="small")
     from db.models import Rectification, User
 
     with uow.read() as r:

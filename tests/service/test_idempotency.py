@@ -67,38 +67,40 @@ class World:
 
 @pytest.fixture
 def world(uow, admin, make_user, tmp_path) -> World:
-    unit = org.create_unit(uow, actor=admin, name="窗口单位")
-    other_unit = org.create_unit(uow, actor=admin, name="另一单位")
+    unit = uow.run(org.create_unit, actor=admin, name="窗口单位")
+    other_unit = uow.run(org.create_unit, actor=admin, name="另一单位")
     office = make_user("office", Role.OFFICE)
     inspector = make_user("insp", Role.INSPECTOR)
     liaison = make_user("liaison", Role.UNIT, unit_id=unit.id)
-    tpl = checklists.save_template(uow, actor=office, name="表", description="",
+    tpl = uow.run(checklists.save_template, actor=office, name="表", description="",
                                    items=demo_checklist.ITEMS[:1])
     plans = tuple(
-        visit_plans.save_plan(
-            uow, actor=office, unit_id=u.id, kind="unannounced", window_start=date.today(),
+        uow.run(
+            visit_plans.save_plan, actor=office, unit_id=u.id, kind="unannounced",
+            window_start=date.today(),
             window_end=date.today() + timedelta(days=7), template_id=tpl.id,
             inspector_ids=[inspector.id])
         for u in (unit, other_unit)
     )
     drafts = tuple(
-        inspections.start_visit(uow, actor=inspector, client_key=f"draft-{n}", unit_id=unit.id,
+        uow.run(inspections.start_visit, actor=inspector, client_key=f"draft-{n}", unit_id=unit.id,
                                 kind="open", template_id=tpl.id)
         for n in range(3)
     )
     done = drafts[2]
-    item = inspections.get_visit(uow, actor=inspector, inspection_id=done.id).template.items[0]
-    inspections.save_answers(uow, actor=inspector, inspection_id=done.id,
+    item = uow.query(
+        inspections.get_visit, actor=inspector, inspection_id=done.id).template.items[0]
+    uow.run(inspections.save_answers, actor=inspector, inspection_id=done.id,
                              answers={item.id: "no"})
     rectifying = tuple(
-        inspections.save_finding(uow, actor=inspector, inspection_id=done.id,
+        uow.run(inspections.save_finding, actor=inspector, inspection_id=done.id,
                                  client_key=f"found-{n}", category="other", severity="general",
                                  description=f"问题{n}")
         for n in range(2)
     )
-    inspections.submit_visit(uow, actor=inspector, inspection_id=done.id)
+    uow.run(inspections.submit_visit, actor=inspector, inspection_id=done.id)
     for finding in rectifying:
-        review.confirm_finding(uow, actor=office, finding_id=finding.id)
+        uow.run(review.confirm_finding, actor=office, finding_id=finding.id)
     return World(unit, other_unit, tpl, inspector, liaison, plans, drafts[:2], rectifying,
                  PhotoStore(tmp_path / "store"))
 
@@ -108,25 +110,28 @@ def world(uow, admin, make_user, tmp_path) -> World:
 WRITES = {
     "start_visit": (
         Inspection, "inspection.start",
-        lambda uow, w, key, n: inspections.start_visit(
-            uow, actor=w.inspector, client_key=key, unit_id=(w.unit, w.other_unit)[n].id,
+        lambda uow, w, key, n: uow.run(
+            inspections.start_visit, actor=w.inspector, client_key=key,
+            unit_id=(w.unit, w.other_unit)[n].id,
             kind="open", template_id=w.template.id),
     ),
     "start_visit_from_plan": (
         Inspection, "inspection.start",
-        lambda uow, w, key, n: inspections.start_visit(
-            uow, actor=w.inspector, client_key=key, plan_id=w.plans[n].id),
+        lambda uow, w, key, n: uow.run(
+            inspections.start_visit, actor=w.inspector, client_key=key, plan_id=w.plans[n].id),
     ),
     "save_finding": (
         Finding, "finding.create",
-        lambda uow, w, key, n: inspections.save_finding(
-            uow, actor=w.inspector, inspection_id=w.drafts[n].id, client_key=key,
+        lambda uow, w, key, n: uow.run(
+            inspections.save_finding, actor=w.inspector, inspection_id=w.drafts[n].id,
+            client_key=key,
             category="attitude", severity="general", description="态度生硬"),
     ),
     "submit_rectification": (
         Rectification, "rectification.submit",
-        lambda uow, w, key, n: rectification.submit_rectification(
-            uow, actor=w.liaison, finding_id=w.rectifying[n].id, client_key=key,
+        lambda uow, w, key, n: uow.run(
+            rectification.submit_rectification, actor=w.liaison, finding_id=w.rectifying[n].id,
+            client_key=key,
             text="已整改", photo_files=[PHOTO], store=w.store),
     ),
 }
@@ -175,24 +180,24 @@ def test_a_retry_gets_the_same_record_and_the_key_cannot_serve_another(uow, worl
 
 
 def test_another_user_cannot_take_over_a_key(uow, world, make_user):
-    visit = inspections.start_visit(uow, actor=world.inspector, client_key="mine",
+    visit = uow.run(inspections.start_visit, actor=world.inspector, client_key="mine",
                                     unit_id=world.unit.id, kind="open",
                                     template_id=world.template.id)
     with pytest.raises(Conflict):
-        inspections.start_visit(uow, actor=make_user("insp2", Role.INSPECTOR),
+        uow.run(inspections.start_visit, actor=make_user("insp2", Role.INSPECTOR),
                                 client_key="mine", unit_id=world.unit.id, kind="open",
                                 template_id=world.template.id)
-    assert inspections.get_visit(uow, actor=world.inspector,
+    assert uow.query(inspections.get_visit, actor=world.inspector,
                                  inspection_id=visit.id).inspector_id == world.inspector.id
 
 
 def test_the_same_answers_eight_times_at_once_are_stored_once(engine, world):
     draft = world.drafts[0]
-    view = inspections.get_visit(UnitOfWork(engine), actor=world.inspector,
+    view = UnitOfWork(engine).run(inspections.get_visit, actor=world.inspector,
                                  inspection_id=draft.id)
     answers = {view.template.items[0].id: "no"}
     results = _race([
-        lambda: inspections.save_answers(UnitOfWork(engine), actor=world.inspector,
+        lambda: UnitOfWork(engine).run(inspections.save_answers, actor=world.inspector,
                                          inspection_id=draft.id, answers=answers)
         for _ in range(THREADS)
     ])

@@ -37,12 +37,13 @@ def store(tmp_path) -> PhotoStore:
 
 @pytest.fixture
 def field(uow, admin, make_user):
-    district = org.create_district(uow, actor=admin, name="雄关区", kind="district")
-    unit = org.create_unit(uow, actor=admin, name="雄关区便民服务中心", district_id=district.id)
-    other = org.create_unit(uow, actor=admin, name="市供电公司")
+    district = uow.run(org.create_district, actor=admin, name="雄关区", kind="district")
+    unit = uow.run(org.create_unit, actor=admin, name="雄关区便民服务中心", district_id=district.id)
+    other = uow.run(org.create_unit, actor=admin, name="市供电公司")
     office = make_user("office", Role.OFFICE)
-    template = checklists.save_template(
-        uow, actor=office, name=demo_checklist.NAME, description="", items=demo_checklist.ITEMS
+    template = uow.run(
+        checklists.save_template, actor=office, name=demo_checklist.NAME, description="",
+        items=demo_checklist.ITEMS
     )
     return {
         "unit": unit, "other": other, "template": template, "admin": admin, "office": office,
@@ -55,15 +56,15 @@ def field(uow, admin, make_user):
 
 def _plan(uow, f, **kw):
     today = date.today()
-    return visit_plans.save_plan(
-        uow, actor=f["office"], unit_id=f["unit"].id, kind="unannounced",
+    return uow.run(
+        visit_plans.save_plan, actor=f["office"], unit_id=f["unit"].id, kind="unannounced",
         window_start=today, window_end=today + timedelta(days=7),
         template_id=f["template"].id, inspector_ids=[f["insp1"].id], **kw,
     )
 
 
 def _answer_all(uow, f, insp_id, failing=()):
-    view = inspections.get_visit(uow, actor=f["insp1"], inspection_id=insp_id)
+    view = uow.query(inspections.get_visit, actor=f["insp1"], inspection_id=insp_id)
     answers = {}
     for item in view.template.items:
         if item.answer_type == "yes_no":
@@ -72,24 +73,25 @@ def _answer_all(uow, f, insp_id, failing=()):
             answers[item.id] = "3"
         else:
             answers[item.id] = "无"
-    inspections.save_answers(uow, actor=f["insp1"], inspection_id=insp_id, answers=answers)
+    uow.run(inspections.save_answers, actor=f["insp1"], inspection_id=insp_id, answers=answers)
     return view
 
 
 def _visit_with_finding(uow, f, store, *, photo="jpg_gps_DSCN0010.jpg", severity="serious"):
-    insp = inspections.start_visit(uow, actor=f["insp1"], client_key=uuid.uuid4().hex,
+    insp = uow.run(inspections.start_visit, actor=f["insp1"], client_key=uuid.uuid4().hex,
                                    unit_id=f["unit"].id, kind="open",
                                    template_id=f["template"].id)
     _answer_all(uow, f, insp.id)
-    finding = inspections.save_finding(
-        uow, actor=f["insp1"], inspection_id=insp.id, client_key=uuid.uuid4().hex,
+    finding = uow.run(
+        inspections.save_finding, actor=f["insp1"], inspection_id=insp.id,
+        client_key=uuid.uuid4().hex,
         category="discipline", severity=severity, description="窗口人员玩手机",
         responsible_person="张某",
     )
     if photo:
-        photos.add_finding_photo(uow, actor=f["insp1"], finding_id=finding.id,
+        uow.run(photos.add_finding_photo, actor=f["insp1"], finding_id=finding.id,
                                  data=(PHOTOS / photo).read_bytes(), store=store)
-    inspections.submit_visit(uow, actor=f["insp1"], inspection_id=insp.id)
+    uow.run(inspections.submit_visit, actor=f["insp1"], inspection_id=insp.id)
     return insp, finding
 
 
@@ -98,42 +100,44 @@ def _visit_with_finding(uow, f, store, *, photo="jpg_gps_DSCN0010.jpg", severity
 
 def test_plan_is_seen_by_office_admin_and_assigned_inspector_only(uow, field):
     plan = _plan(uow, field)
-    assert [p.id for p in visit_plans.list_plans(uow, actor=field["office"])] == [plan.id]
-    assert [p.id for p in visit_plans.list_plans(uow, actor=field["admin"])] == [plan.id]
-    assert [p.id for p in visit_plans.list_plans(uow, actor=field["insp1"])] == [plan.id]
-    assert visit_plans.list_plans(uow, actor=field["insp2"]) == []
+    assert [p.id for p in uow.query(visit_plans.list_plans, actor=field["office"])] == [plan.id]
+    assert [p.id for p in uow.query(visit_plans.list_plans, actor=field["admin"])] == [plan.id]
+    assert [p.id for p in uow.query(visit_plans.list_plans, actor=field["insp1"])] == [plan.id]
+    assert uow.query(visit_plans.list_plans, actor=field["insp2"]) == []
     with pytest.raises(NotFound):
-        visit_plans.get_plan(uow, actor=field["insp2"], plan_id=plan.id)
+        uow.query(visit_plans.get_plan, actor=field["insp2"], plan_id=plan.id)
     for role in ("leader", "liaison", "liaison_other"):
         with pytest.raises(PermissionDenied):
-            visit_plans.list_plans(uow, actor=field[role])
+            uow.query(visit_plans.list_plans, actor=field[role])
         with pytest.raises(PermissionDenied):
-            visit_plans.get_plan(uow, actor=field[role], plan_id=plan.id)
+            uow.query(visit_plans.get_plan, actor=field[role], plan_id=plan.id)
 
 
 def test_only_the_office_plans_and_only_inspectors_are_assigned(uow, field):
     with pytest.raises(PermissionDenied):
         _plan(uow, {**field, "office": field["insp1"]})
     with pytest.raises(ValidationFailed) as err:
-        visit_plans.save_plan(
-            uow, actor=field["office"], unit_id=field["unit"].id, kind="unannounced",
+        uow.run(
+            visit_plans.save_plan, actor=field["office"], unit_id=field["unit"].id,
+            kind="unannounced",
             window_start=date.today(), window_end=date.today(),
             template_id=field["template"].id, inspector_ids=[field["leader"].id])
     assert err.value.message_key == "plan.not_an_inspector"
     with pytest.raises(ValidationFailed):
-        visit_plans.save_plan(
-            uow, actor=field["office"], unit_id=field["unit"].id, kind="unannounced",
+        uow.run(
+            visit_plans.save_plan, actor=field["office"], unit_id=field["unit"].id,
+            kind="unannounced",
             window_start=date.today(), window_end=date.today() - timedelta(days=1),
             template_id=field["template"].id, inspector_ids=[field["insp1"].id])
 
 
 def test_a_unit_user_never_reaches_a_plan_through_the_inspection_either(uow, field, store):
     plan = _plan(uow, field)
-    insp = inspections.start_visit(uow, actor=field["insp1"], client_key="k1", plan_id=plan.id)
+    insp = uow.run(inspections.start_visit, actor=field["insp1"], client_key="k1", plan_id=plan.id)
     with pytest.raises(PermissionDenied):
-        inspections.get_visit(uow, actor=field["liaison"], inspection_id=insp.id)
+        uow.query(inspections.get_visit, actor=field["liaison"], inspection_id=insp.id)
     with pytest.raises(NotFound):
-        inspections.start_visit(uow, actor=field["insp2"], client_key="k2", plan_id=plan.id)
+        uow.run(inspections.start_visit, actor=field["insp2"], client_key="k2", plan_id=plan.id)
 
 
 # --- the inspector's draft ------------------------------------------------------------------
@@ -141,74 +145,76 @@ def test_a_unit_user_never_reaches_a_plan_through_the_inspection_either(uow, fie
 
 def test_start_from_a_plan_is_idempotent_and_takes_the_plan_details(uow, field):
     plan = _plan(uow, field)
-    first = inspections.start_visit(uow, actor=field["insp1"], client_key="tap", plan_id=plan.id)
-    again = inspections.start_visit(uow, actor=field["insp1"], client_key="tap", plan_id=plan.id)
+    first = uow.run(
+        inspections.start_visit, actor=field["insp1"], client_key="tap", plan_id=plan.id)
+    again = uow.run(
+        inspections.start_visit, actor=field["insp1"], client_key="tap", plan_id=plan.id)
     assert first.id == again.id
     assert (first.unit_id, first.kind) == (field["unit"].id, "unannounced")
-    assert [d.id for d in inspections.list_drafts(uow, actor=field["insp1"])] == [first.id]
-    assert inspections.list_drafts(uow, actor=field["insp2"]) == []
+    assert [d.id for d in uow.query(inspections.list_drafts, actor=field["insp1"])] == [first.id]
+    assert uow.query(inspections.list_drafts, actor=field["insp2"]) == []
 
 
 def test_answers_are_validated_and_saved_step_by_step(uow, field):
-    insp = inspections.start_visit(uow, actor=field["insp1"], client_key="a",
+    insp = uow.run(inspections.start_visit, actor=field["insp1"], client_key="a",
                                    unit_id=field["unit"].id, kind="open",
                                    template_id=field["template"].id)
-    view = inspections.get_visit(uow, actor=field["insp1"], inspection_id=insp.id)
+    view = uow.query(inspections.get_visit, actor=field["insp1"], inspection_id=insp.id)
     yes_no = next(i for i in view.template.items if i.answer_type == "yes_no")
     number = next(i for i in view.template.items if i.answer_type == "number")
-    inspections.save_answers(uow, actor=field["insp1"], inspection_id=insp.id,
+    uow.run(inspections.save_answers, actor=field["insp1"], inspection_id=insp.id,
                              answers={yes_no.id: "no"})
     with pytest.raises(ValidationFailed) as err:
-        inspections.save_answers(uow, actor=field["insp1"], inspection_id=insp.id,
+        uow.run(inspections.save_answers, actor=field["insp1"], inspection_id=insp.id,
                                  answers={number.id: "三个"})
     assert err.value.message_key == "inspection.answer_not_number"
     # What was saved before is still there, as after a reload.
-    again = inspections.get_visit(uow, actor=field["insp1"], inspection_id=insp.id)
+    again = uow.query(inspections.get_visit, actor=field["insp1"], inspection_id=insp.id)
     assert again.answers == {yes_no.id: "no"}
     assert [i.id for i in again.failing_items()] == [yes_no.id]
     with pytest.raises(PermissionDenied):
-        inspections.save_answers(uow, actor=field["insp2"], inspection_id=insp.id,
+        uow.run(inspections.save_answers, actor=field["insp2"], inspection_id=insp.id,
                                  answers={yes_no.id: "yes"})
 
 
 def test_submit_needs_every_answer_and_a_photo_where_a_failing_item_requires_one(
     uow, field, store
 ):
-    insp = inspections.start_visit(uow, actor=field["insp1"], client_key="b",
+    insp = uow.run(inspections.start_visit, actor=field["insp1"], client_key="b",
                                    unit_id=field["unit"].id, kind="open",
                                    template_id=field["template"].id)
     with pytest.raises(ValidationFailed) as err:
-        inspections.submit_visit(uow, actor=field["insp1"], inspection_id=insp.id)
+        uow.run(inspections.submit_visit, actor=field["insp1"], inspection_id=insp.id)
     assert err.value.message_key == "inspection.unanswered"
     needs_photo = next(i for i in demo_checklist.ITEMS if i.photo_required_on_fail).text
     view = _answer_all(uow, field, insp.id, failing=(needs_photo,))
     item = next(i for i in view.template.items if i.text == needs_photo)
     with pytest.raises(ValidationFailed) as err:
-        inspections.submit_visit(uow, actor=field["insp1"], inspection_id=insp.id)
+        uow.run(inspections.submit_visit, actor=field["insp1"], inspection_id=insp.id)
     assert err.value.message_key == "inspection.photo_required"
-    finding = inspections.save_finding(
-        uow, actor=field["insp1"], inspection_id=insp.id, client_key="f1",
+    finding = uow.run(
+        inspections.save_finding, actor=field["insp1"], inspection_id=insp.id, client_key="f1",
         category="eight_systems", severity="general", description="未公示服务承诺",
         item_id=item.id)
-    photos.add_finding_photo(uow, actor=field["insp1"], finding_id=finding.id,
+    uow.run(photos.add_finding_photo, actor=field["insp1"], finding_id=finding.id,
                              data=(PHOTOS / "jpg_Canon_40D.jpg").read_bytes(), store=store)
-    assert inspections.submit_visit(uow, actor=field["insp1"],
+    assert uow.run(inspections.submit_visit, actor=field["insp1"],
                                     inspection_id=insp.id).status == "submitted"
 
 
 def test_double_submit_and_retried_finding_save_create_one_of_each(uow, field, store):
-    insp = inspections.start_visit(uow, actor=field["insp1"], client_key="c",
+    insp = uow.run(inspections.start_visit, actor=field["insp1"], client_key="c",
                                    unit_id=field["unit"].id, kind="spot_check",
                                    template_id=field["template"].id)
     _answer_all(uow, field, insp.id)
     for _ in range(2):  # a retry after a time-out sends the same client key
-        inspections.save_finding(uow, actor=field["insp1"], inspection_id=insp.id,
+        uow.run(inspections.save_finding, actor=field["insp1"], inspection_id=insp.id,
                                  client_key="same", category="attitude", severity="general",
                                  description="态度生硬")
-    first = inspections.submit_visit(uow, actor=field["insp1"], inspection_id=insp.id)
-    second = inspections.submit_visit(uow, actor=field["insp1"], inspection_id=insp.id)
+    first = uow.run(inspections.submit_visit, actor=field["insp1"], inspection_id=insp.id)
+    second = uow.run(inspections.submit_visit, actor=field["insp1"], inspection_id=insp.id)
     assert first.id == second.id
-    view = inspections.get_visit(uow, actor=field["office"], inspection_id=insp.id)
+    view = uow.query(inspections.get_visit, actor=field["office"], inspection_id=insp.id)
     assert len(view.findings) == 1 and view.findings[0].status == "open"
     with uow.read() as r:
         assert r.session.exec(select(func.count()).select_from(Inspection)).one() == 1
@@ -216,24 +222,24 @@ def test_double_submit_and_retried_finding_save_create_one_of_each(uow, field, s
                              .order_by(FindingStatusChange.id)).all()
     assert log == ["draft", "open"]
     with pytest.raises(ValidationFailed):
-        inspections.save_answers(uow, actor=field["insp1"], inspection_id=insp.id, answers={})
+        uow.run(inspections.save_answers, actor=field["insp1"], inspection_id=insp.id, answers={})
 
 
 def test_drafts_are_private_to_their_inspector(uow, field):
-    insp = inspections.start_visit(uow, actor=field["insp1"], client_key="d",
+    insp = uow.run(inspections.start_visit, actor=field["insp1"], client_key="d",
                                    unit_id=field["unit"].id, kind="open",
                                    template_id=field["template"].id)
     for role in ("insp2", "office", "leader", "liaison"):
         with pytest.raises(PermissionDenied):
-            inspections.get_visit(uow, actor=field[role], inspection_id=insp.id)
+            uow.query(inspections.get_visit, actor=field[role], inspection_id=insp.id)
 
 
 def test_recent_units_come_first(uow, field):
     for key, unit in (("r1", "other"), ("r2", "unit")):
-        inspections.start_visit(uow, actor=field["insp1"], client_key=key,
+        uow.run(inspections.start_visit, actor=field["insp1"], client_key=key,
                                 unit_id=field[unit].id, kind="open",
                                 template_id=field["template"].id)
-    assert [n for _, n in picker.recent_units(uow, actor=field["insp1"])] == [
+    assert [n for _, n in uow.query(picker.recent_units, actor=field["insp1"])] == [
         "雄关区便民服务中心", "市供电公司"]
 
 
@@ -246,33 +252,33 @@ def _files(store: PhotoStore) -> list:
 
 def _after_the_grace_period(uow, store: PhotoStore) -> list:
     """The files left once the sweep has run a day later."""
-    sweep.sweep(uow, store, grace=timedelta(hours=24), now=utcnow() + timedelta(hours=25))
+    uow.query(sweep.sweep, store, grace=timedelta(hours=24), now=utcnow() + timedelta(hours=25))
     return _files(store)
 
 
 def test_a_rejected_photo_stores_nothing_and_keeps_the_finding(uow, field, store):
-    insp = inspections.start_visit(uow, actor=field["insp1"], client_key="e",
+    insp = uow.run(inspections.start_visit, actor=field["insp1"], client_key="e",
                                    unit_id=field["unit"].id, kind="open",
                                    template_id=field["template"].id)
-    finding = inspections.save_finding(uow, actor=field["insp1"], inspection_id=insp.id,
+    finding = uow.run(inspections.save_finding, actor=field["insp1"], inspection_id=insp.id,
                                        client_key="f", category="other", severity="general",
                                        description="记录")
     with pytest.raises(PhotoRejected) as err:
-        photos.add_finding_photo(uow, actor=field["insp1"], finding_id=finding.id,
+        uow.run(photos.add_finding_photo, actor=field["insp1"], finding_id=finding.id,
                                  data=b"not an image at all", store=store)
     assert err.value.message_key == "photo.unsupported_format"
     assert _files(store) == []
-    view = inspections.get_visit(uow, actor=field["insp1"], inspection_id=insp.id)
+    view = uow.query(inspections.get_visit, actor=field["insp1"], inspection_id=insp.id)
     assert [f.description for f in view.findings] == ["记录"]
 
 
 def test_a_failure_after_the_files_are_written_leaves_no_orphan_after_the_sweep(
     uow, field, store, monkeypatch
 ):
-    insp = inspections.start_visit(uow, actor=field["insp1"], client_key="g",
+    insp = uow.run(inspections.start_visit, actor=field["insp1"], client_key="g",
                                    unit_id=field["unit"].id, kind="open",
                                    template_id=field["template"].id)
-    finding = inspections.save_finding(uow, actor=field["insp1"], inspection_id=insp.id,
+    finding = uow.run(inspections.save_finding, actor=field["insp1"], inspection_id=insp.id,
                                        client_key="h", category="other", severity="general",
                                        description="记录")
 
@@ -281,7 +287,7 @@ def test_a_failure_after_the_files_are_written_leaves_no_orphan_after_the_sweep(
 
     monkeypatch.setattr(type(uow), "audit", broken_audit)
     with pytest.raises(RuntimeError):
-        photos.add_finding_photo(uow, actor=field["insp1"], finding_id=finding.id,
+        uow.run(photos.add_finding_photo, actor=field["insp1"], finding_id=finding.id,
                                  data=(PHOTOS / "jpg_gps_DSCN0021.jpg").read_bytes(),
                                  store=store)
     monkeypatch.undo()
@@ -291,68 +297,68 @@ def test_a_failure_after_the_files_are_written_leaves_no_orphan_after_the_sweep(
 
 
 def test_the_same_photo_twice_is_stored_once_and_removal_keeps_the_other(uow, field, store):
-    insp = inspections.start_visit(uow, actor=field["insp1"], client_key="i",
+    insp = uow.run(inspections.start_visit, actor=field["insp1"], client_key="i",
                                    unit_id=field["unit"].id, kind="open",
                                    template_id=field["template"].id)
     finding, other = (
-        inspections.save_finding(uow, actor=field["insp1"], inspection_id=insp.id,
+        uow.run(inspections.save_finding, actor=field["insp1"], inspection_id=insp.id,
                                  client_key=key, category="other", severity="general",
                                  description="记录")
         for key in ("j", "j2")
     )
     data = (PHOTOS / "jpg_orientation_landscape_6.jpg").read_bytes()
-    first = photos.add_finding_photo(uow, actor=field["insp1"], finding_id=finding.id,
+    first = uow.run(photos.add_finding_photo, actor=field["insp1"], finding_id=finding.id,
                                      data=data, store=store)
-    resent = photos.add_finding_photo(uow, actor=field["insp1"], finding_id=finding.id,
+    resent = uow.run(photos.add_finding_photo, actor=field["insp1"], finding_id=finding.id,
                                       data=data, store=store)
     assert resent.id == first.id  # a re-sent upload is the same photo
-    second = photos.add_finding_photo(uow, actor=field["insp1"], finding_id=other.id,
+    second = uow.run(photos.add_finding_photo, actor=field["insp1"], finding_id=other.id,
                                       data=data, store=store)
     assert first.original_key == second.original_key and first.id != second.id
     originals = [p for p in _files(store) if p.suffix == ".jpg" and "-" not in p.name]
     assert len(originals) == 1
-    photos.remove_photo(uow, actor=field["insp1"], photo_id=first.id)
+    uow.run(photos.remove_photo, actor=field["insp1"], photo_id=first.id)
     assert len(_after_the_grace_period(uow, store)) == 3
-    assert photos.photo_bytes(uow, actor=field["insp1"], photo_id=second.id, variant="thumb",
+    assert uow.query(photos.photo_bytes, actor=field["insp1"], photo_id=second.id, variant="thumb",
                               store=store)[:2] == b"\xff\xd8"
-    photos.remove_photo(uow, actor=field["insp1"], photo_id=second.id)
+    uow.run(photos.remove_photo, actor=field["insp1"], photo_id=second.id)
     assert _after_the_grace_period(uow, store) == []
 
 
 def test_photo_is_shown_only_to_users_who_may_see_its_finding(uow, field, store):
     insp, finding = _visit_with_finding(uow, field, store)
-    [photo_row] = inspections.get_visit(uow, actor=field["office"],
+    [photo_row] = uow.query(inspections.get_visit, actor=field["office"],
                                         inspection_id=insp.id).findings[0].photos
     for role in ("office", "insp2", "admin"):
-        assert photos.photo_bytes(uow, actor=field[role], photo_id=photo_row.id,
+        assert uow.query(photos.photo_bytes, actor=field[role], photo_id=photo_row.id,
                                   store=store)[:2] == b"\xff\xd8"
     # Not confirmed yet: neither the unit nor a leader sees it.
     for role in ("liaison", "leader"):
         with pytest.raises(NotFound):
-            photos.photo_bytes(uow, actor=field[role], photo_id=photo_row.id, store=store)
-    assert rectification.list_cases(uow, actor=field["leader"]) == []
-    review.confirm_finding(uow, actor=field["office"], finding_id=finding.id)
+            uow.query(photos.photo_bytes, actor=field[role], photo_id=photo_row.id, store=store)
+    assert uow.query(rectification.list_cases, actor=field["leader"]) == []
+    uow.run(review.confirm_finding, actor=field["office"], finding_id=finding.id)
     for role in ("liaison", "leader"):
-        assert photos.photo_bytes(uow, actor=field[role], photo_id=photo_row.id, store=store)
+        assert uow.query(photos.photo_bytes, actor=field[role], photo_id=photo_row.id, store=store)
     # Where the photo was taken stays with the office.
-    [unit_case] = rectification.list_cases(uow, actor=field["liaison"])
+    [unit_case] = uow.query(rectification.list_cases, actor=field["liaison"])
     assert unit_case.photos[0].gps_lat is None and unit_case.photos[0].gps_lon is None
-    [office_case] = rectification.list_cases(uow, actor=field["office"])
+    [office_case] = uow.query(rectification.list_cases, actor=field["office"])
     assert office_case.photos[0].gps_lat is not None
     with pytest.raises(NotFound):
-        photos.photo_bytes(uow, actor=field["liaison_other"], photo_id=photo_row.id,
+        uow.query(photos.photo_bytes, actor=field["liaison_other"], photo_id=photo_row.id,
                            store=store)
     with pytest.raises(PermissionDenied):
-        photos.photo_bytes(uow, actor=field["liaison"], photo_id=photo_row.id,
+        uow.query(photos.photo_bytes, actor=field["liaison"], photo_id=photo_row.id,
                            variant="original", store=store)
-    original = photos.photo_bytes(uow, actor=field["office"], photo_id=photo_row.id,
+    original = uow.query(photos.photo_bytes, actor=field["office"], photo_id=photo_row.id,
                                   variant="original", store=store)
     assert original == (PHOTOS / "jpg_gps_DSCN0010.jpg").read_bytes()
 
 
 def test_photo_row_keeps_evidence_metadata(uow, field, store):
     insp, _ = _visit_with_finding(uow, field, store)
-    [ref] = inspections.get_visit(uow, actor=field["office"],
+    [ref] = uow.query(inspections.get_visit, actor=field["office"],
                                   inspection_id=insp.id).findings[0].photos
     assert ref.gps_lat == pytest.approx(43.4674, abs=0.01)
     assert ref.gps_lon == pytest.approx(11.8851, abs=0.01)
@@ -365,52 +371,55 @@ def test_photo_row_keeps_evidence_metadata(uow, field, store):
 @pytest.mark.parametrize(("severity", "days"), [("general", 15), ("serious", 7), ("severe", 3)])
 def test_confirm_sets_the_deadline_by_severity(uow, field, store, severity, days):
     insp, finding = _visit_with_finding(uow, field, store, photo=None, severity=severity)
-    confirmed = review.confirm_finding(uow, actor=field["office"], finding_id=finding.id)
+    confirmed = uow.run(review.confirm_finding, actor=field["office"], finding_id=finding.id)
     assert confirmed.deadline == review.today_local() + timedelta(days=days)
-    assert inspections.get_visit(uow, actor=field["office"],
+    assert uow.query(inspections.get_visit, actor=field["office"],
                                  inspection_id=insp.id).status == "reviewed"
 
 
 def test_reject_needs_a_reason_and_only_the_office_reviews(uow, field, store):
     _, finding = _visit_with_finding(uow, field, store, photo=None)
     with pytest.raises(PermissionDenied):
-        review.confirm_finding(uow, actor=field["insp1"], finding_id=finding.id)
+        uow.run(review.confirm_finding, actor=field["insp1"], finding_id=finding.id)
     with pytest.raises(ValidationFailed):
-        review.reject_finding(uow, actor=field["office"], finding_id=finding.id, reason=" ")
-    review.reject_finding(uow, actor=field["office"], finding_id=finding.id, reason="证据不足")
+        uow.run(review.reject_finding, actor=field["office"], finding_id=finding.id, reason=" ")
+    uow.run(review.reject_finding, actor=field["office"], finding_id=finding.id, reason="证据不足")
     with pytest.raises(InvalidTransition):
-        review.confirm_finding(uow, actor=field["office"], finding_id=finding.id)
-    assert rectification.list_cases(uow, actor=field["liaison"]) == []
+        uow.run(review.confirm_finding, actor=field["office"], finding_id=finding.id)
+    assert uow.query(rectification.list_cases, actor=field["liaison"]) == []
 
 
 def test_rectification_round_trip_with_reopen_and_a_full_status_log(uow, field, store):
     _, finding = _visit_with_finding(uow, field, store)
-    assert [c.id for c in review.list_pending(uow, actor=field["office"])]
-    review.confirm_finding(uow, actor=field["office"], finding_id=finding.id)
-    assert review.list_pending(uow, actor=field["office"]) == []
-    [case] = rectification.list_cases(uow, actor=field["liaison"])
+    assert [c.id for c in uow.query(review.list_pending, actor=field["office"])]
+    uow.run(review.confirm_finding, actor=field["office"], finding_id=finding.id)
+    assert uow.query(review.list_pending, actor=field["office"]) == []
+    [case] = uow.query(rectification.list_cases, actor=field["liaison"])
     assert case.status == "rectifying" and not case.overdue
-    assert rectification.list_cases(uow, actor=field["liaison_other"]) == []
+    assert uow.query(rectification.list_cases, actor=field["liaison_other"]) == []
 
     photo = (PHOTOS / "jpg_orientation_portrait_6.jpg").read_bytes()
     for _ in range(2):  # double tap
-        rectification.submit_rectification(
-            uow, actor=field["liaison"], finding_id=finding.id, client_key="r1",
+        uow.run(
+            rectification.submit_rectification, actor=field["liaison"], finding_id=finding.id,
+            client_key="r1",
             text="已整改，加强管理", photo_files=[photo], store=store)
     with pytest.raises(ValidationFailed):
-        rectification.submit_rectification(
-            uow, actor=field["liaison"], finding_id=finding.id, client_key="r2", text="again",
+        uow.run(
+            rectification.submit_rectification, actor=field["liaison"], finding_id=finding.id,
+            client_key="r2", text="again",
             store=store)
     with pytest.raises(ValidationFailed):
-        rectification.verify(uow, actor=field["office"], finding_id=finding.id, accept=False)
-    rectification.verify(uow, actor=field["insp2"], finding_id=finding.id, accept=False,
+        uow.run(rectification.verify, actor=field["office"], finding_id=finding.id, accept=False)
+    uow.run(rectification.verify, actor=field["insp2"], finding_id=finding.id, accept=False,
                          note="现场复查仍有人玩手机")
-    rectification.submit_rectification(
-        uow, actor=field["liaison"], finding_id=finding.id, client_key="r3",
+    uow.run(
+        rectification.submit_rectification, actor=field["liaison"], finding_id=finding.id,
+        client_key="r3",
         text="已再次整改", store=store)
-    rectification.verify(uow, actor=field["office"], finding_id=finding.id, accept=True)
+    uow.run(rectification.verify, actor=field["office"], finding_id=finding.id, accept=True)
 
-    [case] = rectification.list_cases(uow, actor=field["office"])
+    [case] = uow.query(rectification.list_cases, actor=field["office"])
     assert case.status == "verified"
     assert [(h.from_status, h.to_status) for h in case.history] == [
         (None, "draft"), ("draft", "open"), ("open", "rectifying"), ("rectifying", "reported"),
@@ -423,14 +432,15 @@ def test_rectification_round_trip_with_reopen_and_a_full_status_log(uow, field, 
 
 def test_a_rectification_with_a_bad_photo_is_refused_whole(uow, field, store):
     _, finding = _visit_with_finding(uow, field, store, photo=None)
-    review.confirm_finding(uow, actor=field["office"], finding_id=finding.id)
+    uow.run(review.confirm_finding, actor=field["office"], finding_id=finding.id)
     good = (PHOTOS / "jpg_gps_DSCN0021.jpg").read_bytes()
     with pytest.raises(PhotoRejected):
-        rectification.submit_rectification(
-            uow, actor=field["liaison"], finding_id=finding.id, client_key="x",
+        uow.run(
+            rectification.submit_rectification, actor=field["liaison"], finding_id=finding.id,
+            client_key="x",
             text="已整改", photo_files=[good, b"GIF89a" + b"\0" * 20], store=store)
     assert _files(store) == []
-    [case] = rectification.list_cases(uow, actor=field["liaison"])
+    [case] = uow.query(rectification.list_cases, actor=field["liaison"])
     assert case.status == "rectifying"
 
 
@@ -443,35 +453,36 @@ def test_overdue_is_computed_from_the_deadline():
 
 
 def test_checklist_edit_keeps_answered_items_inactive(uow, field):
-    tpl = checklists.get_template(uow, actor=field["office"], template_id=field["template"].id)
+    tpl = uow.query(
+        checklists.get_template, actor=field["office"], template_id=field["template"].id)
     kept = [checklists.ItemSpec(i.section, i.text, i.answer_type, i.photo_required_on_fail, i.id)
             for i in tpl.items[:3]]
     new = checklists.ItemSpec("新增", "窗口是否有叫号系统")
-    checklists.save_template(uow, actor=field["office"], name=tpl.name, description="改",
+    uow.run(checklists.save_template, actor=field["office"], name=tpl.name, description="改",
                              items=[*kept, new], template_id=tpl.id, version=tpl.version)
-    after = checklists.get_template(uow, actor=field["office"], template_id=tpl.id)
+    after = uow.query(checklists.get_template, actor=field["office"], template_id=tpl.id)
     assert [i.text for i in after.items] == [*(k.text for k in kept), "窗口是否有叫号系统"]
     with pytest.raises(PermissionDenied):
-        checklists.save_template(uow, actor=field["insp1"], name="x", description="",
+        uow.run(checklists.save_template, actor=field["insp1"], name="x", description="",
                                  items=[new])
 
 
 def test_a_visit_without_findings_needs_no_review(uow, field):
-    insp = inspections.start_visit(uow, actor=field["insp1"], client_key="clean",
+    insp = uow.run(inspections.start_visit, actor=field["insp1"], client_key="clean",
                                    unit_id=field["unit"].id, kind="open",
                                    template_id=field["template"].id)
     _answer_all(uow, field, insp.id)
-    done = inspections.submit_visit(uow, actor=field["insp1"], inspection_id=insp.id)
+    done = uow.run(inspections.submit_visit, actor=field["insp1"], inspection_id=insp.id)
     assert done.status == "reviewed"
-    assert review.list_pending(uow, actor=field["office"]) == []
+    assert uow.query(review.list_pending, actor=field["office"]) == []
 
 
 def test_templates_are_read_only_by_roles_that_use_them(uow, field):
-    assert checklists.list_templates(uow, actor=field["insp1"])
-    assert checklists.list_templates(uow, actor=field["office"])
+    assert uow.query(checklists.list_templates, actor=field["insp1"])
+    assert uow.query(checklists.list_templates, actor=field["office"])
     for role in ("leader", "liaison"):
         with pytest.raises(PermissionDenied):
-            checklists.list_templates(uow, actor=field[role])
+            uow.query(checklists.list_templates, actor=field[role])
 
 
 def test_cancelling_a_plan_someone_just_edited_is_refused(uow, field):
@@ -480,50 +491,52 @@ def test_cancelling_a_plan_someone_just_edited_is_refused(uow, field):
     plan = _plan(uow, field)
     _plan(uow, field, plan_id=plan.id, version=plan.version, note="改了时间")
     with pytest.raises(Conflict):
-        visit_plans.cancel_plan(uow, actor=field["office"], plan_id=plan.id,
+        uow.run(visit_plans.cancel_plan, actor=field["office"], plan_id=plan.id,
                                 version=plan.version)
-    fresh = visit_plans.get_plan(uow, actor=field["office"], plan_id=plan.id)
-    assert visit_plans.cancel_plan(uow, actor=field["office"], plan_id=plan.id,
+    fresh = uow.query(visit_plans.get_plan, actor=field["office"], plan_id=plan.id)
+    assert uow.run(visit_plans.cancel_plan, actor=field["office"], plan_id=plan.id,
                                    version=fresh.version).status == "cancelled"
     with pytest.raises(PermissionDenied):
-        visit_plans.list_inspectors(uow, actor=field["insp1"])
-    assert [n for _, n in visit_plans.list_inspectors(uow, actor=field["office"])] == [
+        uow.query(visit_plans.list_inspectors, actor=field["insp1"])
+    assert [n for _, n in uow.query(visit_plans.list_inspectors, actor=field["office"])] == [
         "Insp1", "Insp2"]
 
 
 def test_an_inspector_discards_a_draft_with_everything_in_it(uow, field, store):
     plan = _plan(uow, field)
-    insp = inspections.start_visit(uow, actor=field["insp1"], client_key="wrong-unit",
+    insp = uow.run(inspections.start_visit, actor=field["insp1"], client_key="wrong-unit",
                                    plan_id=plan.id)
     _answer_all(uow, field, insp.id)
-    finding = inspections.save_finding(uow, actor=field["insp1"], inspection_id=insp.id,
+    finding = uow.run(inspections.save_finding, actor=field["insp1"], inspection_id=insp.id,
                                        client_key="x1", category="other", severity="general",
                                        description="误记")
-    photos.add_finding_photo(uow, actor=field["insp1"], finding_id=finding.id,
+    uow.run(photos.add_finding_photo, actor=field["insp1"], finding_id=finding.id,
                              data=(PHOTOS / "jpg_gps_DSCN0021.jpg").read_bytes(), store=store)
     with pytest.raises(PermissionDenied):
-        inspections.discard_draft(uow, actor=field["insp2"], inspection_id=insp.id)
-    inspections.discard_draft(uow, actor=field["insp1"], inspection_id=insp.id)
-    assert inspections.list_drafts(uow, actor=field["insp1"]) == []
+        uow.run(inspections.discard_draft, actor=field["insp2"], inspection_id=insp.id)
+    uow.run(inspections.discard_draft, actor=field["insp1"], inspection_id=insp.id)
+    assert uow.query(inspections.list_drafts, actor=field["insp1"]) == []
     assert _after_the_grace_period(uow, store) == []
-    assert visit_plans.get_plan(uow, actor=field["office"], plan_id=plan.id).status == "planned"
+    assert uow.query(
+        visit_plans.get_plan, actor=field["office"], plan_id=plan.id).status == "planned"
 
 
 def test_editing_a_checklist_does_not_rewrite_past_visits(uow, field, store):
     insp, _ = _visit_with_finding(uow, field, store, photo=None)
-    before = inspections.get_visit(uow, actor=field["office"], inspection_id=insp.id)
-    tpl = checklists.get_template(uow, actor=field["office"], template_id=field["template"].id)
+    before = uow.query(inspections.get_visit, actor=field["office"], inspection_id=insp.id)
+    tpl = uow.query(
+        checklists.get_template, actor=field["office"], template_id=field["template"].id)
     first, second, *rest = tpl.items
     reworded = checklists.ItemSpec(first.section, "首问责任制（新表述）", first.answer_type,
                                    first.photo_required_on_fail, first.id)
     kept = [checklists.ItemSpec(i.section, i.text, i.answer_type, i.photo_required_on_fail, i.id)
             for i in rest]  # the second item is removed
-    checklists.save_template(uow, actor=field["office"], name=tpl.name, description="",
+    uow.run(checklists.save_template, actor=field["office"], name=tpl.name, description="",
                              items=[reworded, *kept], template_id=tpl.id, version=tpl.version)
-    after = inspections.get_visit(uow, actor=field["office"], inspection_id=insp.id)
+    after = uow.query(inspections.get_visit, actor=field["office"], inspection_id=insp.id)
     assert [i.text for i in after.template.items] == [i.text for i in before.template.items]
     assert after.answers == before.answers
-    now = checklists.get_template(uow, actor=field["office"], template_id=tpl.id)
+    now = uow.query(checklists.get_template, actor=field["office"], template_id=tpl.id)
     assert now.items[0].text == "首问责任制（新表述）" and now.items[0].id != first.id
     assert second.id not in {i.id for i in now.items}
 
@@ -532,31 +545,31 @@ def test_counts_and_overdue_filter_come_from_the_database(uow, field, store, mon
     findings = [_visit_with_finding(uow, field, store, photo=None, severity=sev)[1]
                 for sev in ("general", "severe")]
     for f in findings:
-        review.confirm_finding(uow, actor=field["office"], finding_id=f.id)
-    assert rectification.count_cases(uow, actor=field["office"]) == (2, 0)
+        uow.run(review.confirm_finding, actor=field["office"], finding_id=f.id)
+    assert uow.query(rectification.count_cases, actor=field["office"]) == (2, 0)
     # Four days later the severe one (3 days) is overdue, the general one (15) is not.
     later = review.today_local() + timedelta(days=4)
     monkeypatch.setattr(rectification, "today_local", lambda: later)
-    assert rectification.count_cases(uow, actor=field["office"]) == (2, 1)
-    [late] = rectification.list_cases(uow, actor=field["office"], overdue_only=True)
+    assert uow.query(rectification.count_cases, actor=field["office"]) == (2, 1)
+    [late] = uow.query(rectification.list_cases, actor=field["office"], overdue_only=True)
     assert late.severity == "severe" and late.overdue
-    assert rectification.count_cases(uow, actor=field["liaison_other"]) == (0, 0)
-    rectification.submit_rectification(uow, actor=field["liaison"], finding_id=late.id,
+    assert uow.query(rectification.count_cases, actor=field["liaison_other"]) == (0, 0)
+    uow.run(rectification.submit_rectification, actor=field["liaison"], finding_id=late.id,
                                        client_key="late", text="迟到的整改", store=store)
     monkeypatch.undo()
-    [case] = rectification.list_cases(uow, actor=field["office"], finding_id=late.id)
+    [case] = uow.query(rectification.list_cases, actor=field["office"], finding_id=late.id)
     assert not case.reported_late  # reported today, before its deadline
 
 
 def test_a_reopened_finding_gets_a_new_deadline(uow, field, store):
     _, finding = _visit_with_finding(uow, field, store, photo=None, severity="serious")
-    review.confirm_finding(uow, actor=field["office"], finding_id=finding.id)
-    rectification.submit_rectification(uow, actor=field["liaison"], finding_id=finding.id,
+    uow.run(review.confirm_finding, actor=field["office"], finding_id=finding.id)
+    uow.run(rectification.submit_rectification, actor=field["liaison"], finding_id=finding.id,
                                        client_key="r", text="整改", store=store)
     with pytest.raises(ValidationFailed):
-        rectification.verify(uow, actor=field["office"], finding_id=finding.id, accept=False,
+        uow.run(rectification.verify, actor=field["office"], finding_id=finding.id, accept=False,
                              note="未整改", deadline=review.today_local() - timedelta(days=1))
-    reopened = rectification.verify(uow, actor=field["office"], finding_id=finding.id,
+    reopened = uow.run(rectification.verify, actor=field["office"], finding_id=finding.id,
                                     accept=False, note="未整改到位")
     assert reopened.deadline == review.today_local() + timedelta(days=7)
 
@@ -609,48 +622,50 @@ def test_every_field_write_is_audited_and_labelled(uow, field, store):
 
     f, insp1 = field, field["insp1"]
     plan = step("visit_plans.save_plan", lambda: _plan(uow, f))
-    step("visit_plans.cancel_plan", lambda: visit_plans.cancel_plan(
-        uow, actor=f["office"], plan_id=plan.id))
-    tpl = checklists.get_template(uow, actor=f["office"], template_id=f["template"].id)
-    step("checklists.save_template", lambda: checklists.save_template(
-        uow, actor=f["office"], name=tpl.name, description="新说明",
+    step("visit_plans.cancel_plan", lambda: uow.run(
+        visit_plans.cancel_plan, actor=f["office"], plan_id=plan.id))
+    tpl = uow.query(checklists.get_template, actor=f["office"], template_id=f["template"].id)
+    step("checklists.save_template", lambda: uow.run(
+        checklists.save_template, actor=f["office"], name=tpl.name, description="新说明",
         items=[checklists.ItemSpec(i.section, i.text, i.answer_type, i.photo_required_on_fail,
                                    i.id) for i in tpl.items],
         template_id=tpl.id, version=tpl.version))
-    throwaway = inspections.start_visit(uow, actor=insp1, client_key="t", unit_id=f["unit"].id,
+    throwaway = uow.run(inspections.start_visit, actor=insp1, client_key="t", unit_id=f["unit"].id,
                                         kind="open", template_id=tpl.id)
-    step("inspections.discard_draft", lambda: inspections.discard_draft(
-        uow, actor=insp1, inspection_id=throwaway.id))
-    insp = step("inspections.start_visit", lambda: inspections.start_visit(
-        uow, actor=insp1, client_key="s", unit_id=f["unit"].id, kind="open",
+    step("inspections.discard_draft", lambda: uow.run(
+        inspections.discard_draft, actor=insp1, inspection_id=throwaway.id))
+    insp = step("inspections.start_visit", lambda: uow.run(
+        inspections.start_visit, actor=insp1, client_key="s", unit_id=f["unit"].id, kind="open",
         template_id=tpl.id))
     step("inspections.save_answers", lambda: _answer_all(uow, f, insp.id))
-    step("inspections.save_details", lambda: inspections.save_details(
-        uow, actor=insp1, inspection_id=insp.id, summary="小结"))
+    step("inspections.save_details", lambda: uow.run(
+        inspections.save_details, actor=insp1, inspection_id=insp.id, summary="小结"))
     keep, drop, rejected = (
-        step("inspections.save_finding", lambda k=k: inspections.save_finding(
-            uow, actor=insp1, inspection_id=insp.id, client_key=k, category="other",
+        step("inspections.save_finding", lambda k=k: uow.run(
+            inspections.save_finding, actor=insp1, inspection_id=insp.id, client_key=k,
+            category="other",
             severity="general", description="问题"))
         for k in ("keep", "drop", "rejected")
     )
-    photo = step("photos.add_finding_photo", lambda: photos.add_finding_photo(
-        uow, actor=insp1, finding_id=keep.id,
+    photo = step("photos.add_finding_photo", lambda: uow.run(
+        photos.add_finding_photo, actor=insp1, finding_id=keep.id,
         data=(PHOTOS / "jpg_Canon_40D.jpg").read_bytes(), store=store))
-    step("photos.remove_photo", lambda: photos.remove_photo(
-        uow, actor=insp1, photo_id=photo.id))
-    step("inspections.delete_finding", lambda: inspections.delete_finding(
-        uow, actor=insp1, finding_id=drop.id))
-    step("inspections.submit_visit", lambda: inspections.submit_visit(
-        uow, actor=insp1, inspection_id=insp.id))
-    step("review.confirm_finding", lambda: review.confirm_finding(
-        uow, actor=f["office"], finding_id=keep.id))
-    step("review.reject_finding", lambda: review.reject_finding(
-        uow, actor=f["office"], finding_id=rejected.id, reason="不成立"))
-    step("rectification.submit_rectification", lambda: rectification.submit_rectification(
-        uow, actor=f["liaison"], finding_id=keep.id, client_key="rr", text="已整改",
+    step("photos.remove_photo", lambda: uow.run(
+        photos.remove_photo, actor=insp1, photo_id=photo.id))
+    step("inspections.delete_finding", lambda: uow.run(
+        inspections.delete_finding, actor=insp1, finding_id=drop.id))
+    step("inspections.submit_visit", lambda: uow.run(
+        inspections.submit_visit, actor=insp1, inspection_id=insp.id))
+    step("review.confirm_finding", lambda: uow.run(
+        review.confirm_finding, actor=f["office"], finding_id=keep.id))
+    step("review.reject_finding", lambda: uow.run(
+        review.reject_finding, actor=f["office"], finding_id=rejected.id, reason="不成立"))
+    step("rectification.submit_rectification", lambda: uow.run(
+        rectification.submit_rectification, actor=f["liaison"], finding_id=keep.id, client_key="rr",
+        text="已整改",
         store=store))
-    step("rectification.verify", lambda: rectification.verify(
-        uow, actor=f["office"], finding_id=keep.id, accept=True))
+    step("rectification.verify", lambda: uow.run(
+        rectification.verify, actor=f["office"], finding_id=keep.id, accept=True))
     assert seen == set(FIELD_WRITES)
     assert_audit_labels(uow)
 
@@ -659,17 +674,18 @@ def test_a_rectification_that_fails_to_save_leaves_no_files_after_the_sweep(
     uow, field, store, monkeypatch
 ):
     _, finding = _visit_with_finding(uow, field, store, photo=None)
-    review.confirm_finding(uow, actor=field["office"], finding_id=finding.id)
+    uow.run(review.confirm_finding, actor=field["office"], finding_id=finding.id)
 
     def broken_audit(*args, **kwargs):
         raise RuntimeError("connection dropped")
 
     monkeypatch.setattr(type(uow), "audit", broken_audit)
     with pytest.raises(RuntimeError):
-        rectification.submit_rectification(
-            uow, actor=field["liaison"], finding_id=finding.id, client_key="z", text="已整改",
+        uow.run(
+            rectification.submit_rectification, actor=field["liaison"], finding_id=finding.id,
+            client_key="z", text="已整改",
             photo_files=[(PHOTOS / "jpg_gps_DSCN0010.jpg").read_bytes()], store=store)
     monkeypatch.undo()
-    [case] = rectification.list_cases(uow, actor=field["liaison"])
+    [case] = uow.query(rectification.list_cases, actor=field["liaison"])
     assert case.status == "rectifying" and case.rectifications == ()
     assert _after_the_grace_period(uow, store) == []

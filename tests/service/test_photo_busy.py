@@ -45,14 +45,14 @@ def busy(monkeypatch):
 
 @pytest.fixture
 def draft_finding(uow, admin, make_user):
-    unit = org.create_unit(uow, actor=admin, name="雄关区便民服务中心")
+    unit = uow.run(org.create_unit, actor=admin, name="雄关区便民服务中心")
     office = make_user("office", Role.OFFICE)
     inspector = make_user("insp1", Role.INSPECTOR)
-    template = checklists.save_template(uow, actor=office, name=demo_checklist.NAME,
+    template = uow.run(checklists.save_template, actor=office, name=demo_checklist.NAME,
                                         description="", items=demo_checklist.ITEMS)
-    insp = inspections.start_visit(uow, actor=inspector, client_key="v", unit_id=unit.id,
+    insp = uow.run(inspections.start_visit, actor=inspector, client_key="v", unit_id=unit.id,
                                    kind="open", template_id=template.id)
-    finding = inspections.save_finding(uow, actor=inspector, inspection_id=insp.id,
+    finding = uow.run(inspections.save_finding, actor=inspector, inspection_id=insp.id,
                                        client_key="f", category="other", severity="general",
                                        description="窗口无人")
     return {"unit": unit, "office": office, "inspector": inspector, "insp": insp,
@@ -75,12 +75,12 @@ def test_a_finding_photo_while_busy_is_refused_and_the_retry_is_stored(
     data = (PHOTOS / "jpg_gps_DSCN0010.jpg").read_bytes()
     finding, inspector = draft_finding["finding"], draft_finding["inspector"]
     with pytest.raises(PhotoRejected) as caught:
-        photos.add_finding_photo(uow, actor=inspector, finding_id=finding.id, data=data,
+        uow.run(photos.add_finding_photo, actor=inspector, finding_id=finding.id, data=data,
                                  store=store)
     assert caught.value.message_key == "photo.busy"
     assert _files(store) == [] and _photo_count(uow) == 0
     busy.free()
-    row = photos.add_finding_photo(uow, actor=inspector, finding_id=finding.id, data=data,
+    row = uow.run(photos.add_finding_photo, actor=inspector, finding_id=finding.id, data=data,
                                    store=store)
     assert row.finding_id == finding.id and _photo_count(uow) == 1
 
@@ -90,24 +90,24 @@ def test_a_rectification_while_busy_is_refused_whole_and_the_retry_goes_through(
     uow, draft_finding, make_user, store, busy
 ):
     f = draft_finding
-    view = inspections.get_visit(uow, actor=f["inspector"], inspection_id=f["insp"].id)
+    view = uow.query(inspections.get_visit, actor=f["inspector"], inspection_id=f["insp"].id)
     answers = {item.id: {"yes_no": "yes", "number": "3"}.get(item.answer_type, "无")
                for item in view.template.items}
-    inspections.save_answers(uow, actor=f["inspector"], inspection_id=f["insp"].id,
+    uow.run(inspections.save_answers, actor=f["inspector"], inspection_id=f["insp"].id,
                              answers=answers)
-    inspections.submit_visit(uow, actor=f["inspector"], inspection_id=f["insp"].id)
-    review.confirm_finding(uow, actor=f["office"], finding_id=f["finding"].id)
+    uow.run(inspections.submit_visit, actor=f["inspector"], inspection_id=f["insp"].id)
+    uow.run(review.confirm_finding, actor=f["office"], finding_id=f["finding"].id)
     liaison = make_user("liaison", Role.UNIT, unit_id=f["unit"].id)
     report = dict(actor=liaison, finding_id=f["finding"].id, client_key="r", text="已整改",
                   photo_files=[(PHOTOS / "jpg_gps_DSCN0021.jpg").read_bytes()], store=store)
     with pytest.raises(PhotoRejected) as caught:
-        rectification.submit_rectification(uow, **report)
+        uow.run(rectification.submit_rectification, **report)
     # The page names the file at this position in front of the message.
     assert (caught.value.message_key, caught.value.params) == ("photo.busy", {"position": 1})
     assert _files(store) == []
-    [case] = rectification.list_cases(uow, actor=liaison)
+    [case] = uow.query(rectification.list_cases, actor=liaison)
     assert case.status == "rectifying"
     busy.free()
-    rectification.submit_rectification(uow, **report)
-    [case] = rectification.list_cases(uow, actor=liaison)
+    uow.run(rectification.submit_rectification, **report)
+    [case] = uow.query(rectification.list_cases, actor=liaison)
     assert case.status == "reported" and len(case.rectifications[0].photos) == 1

@@ -39,11 +39,12 @@ def store(tmp_path) -> PhotoStore:
 
 @pytest.fixture
 def people(uow, admin, make_user):
-    district = org.create_district(uow, actor=admin, name="雄关区", kind="district")
-    unit = org.create_unit(uow, actor=admin, name="雄关区便民服务中心", district_id=district.id)
+    district = uow.run(org.create_district, actor=admin, name="雄关区", kind="district")
+    unit = uow.run(org.create_unit, actor=admin, name="雄关区便民服务中心", district_id=district.id)
     office = make_user("office", Role.OFFICE)
-    template = checklists.save_template(
-        uow, actor=office, name=demo_checklist.NAME, description="", items=demo_checklist.ITEMS
+    template = uow.run(
+        checklists.save_template, actor=office, name=demo_checklist.NAME, description="",
+        items=demo_checklist.ITEMS
     )
     return {
         "admin": admin, "unit": unit, "office": office, "template": template,
@@ -53,13 +54,13 @@ def people(uow, admin, make_user):
 
 
 def _draft(uow, p):
-    return inspections.start_visit(uow, actor=p["insp"], client_key=uuid.uuid4().hex,
+    return uow.run(inspections.start_visit, actor=p["insp"], client_key=uuid.uuid4().hex,
                                    unit_id=p["unit"].id, kind="open",
                                    template_id=p["template"].id)
 
 
 def _finding(uow, p, insp):
-    return inspections.save_finding(uow, actor=p["insp"], inspection_id=insp.id,
+    return uow.run(inspections.save_finding, actor=p["insp"], inspection_id=insp.id,
                                     client_key=uuid.uuid4().hex, category="other",
                                     severity="general", description="窗口无人")
 
@@ -86,7 +87,7 @@ def test_an_upload_in_flight_keeps_the_files_of_a_photo_removed_meanwhile(uow, p
     show once it commits (on the old code, removal deleted the files: a 404 for ever)."""
     insp = _draft(uow, people)
     first_finding, second_finding = _finding(uow, people, insp), _finding(uow, people, insp)
-    first = photos.add_finding_photo(uow, actor=people["insp"], finding_id=first_finding.id,
+    first = uow.run(photos.add_finding_photo, actor=people["insp"], finding_id=first_finding.id,
                                      data=CANON, store=store)
     for key in (first.original_key, first.display_key, first.thumb_key):
         _age(store, key)  # photo 1 was taken days ago; upload 2's writing makes them recent
@@ -104,8 +105,8 @@ def test_an_upload_in_flight_keeps_the_files_of_a_photo_removed_meanwhile(uow, p
 
     def upload():
         try:
-            outcome["photo"] = photos.add_finding_photo(
-                UnitOfWork(uow.engine), actor=people["insp"], finding_id=second_finding.id,
+            outcome["photo"] = UnitOfWork(uow.engine).run(
+                photos.add_finding_photo, actor=people["insp"], finding_id=second_finding.id,
                 data=CANON, store=PausedAfterWriting(store.root))
         except BaseException as exc:  # shown by the assertion below
             outcome["error"] = exc
@@ -114,9 +115,9 @@ def test_an_upload_in_flight_keeps_the_files_of_a_photo_removed_meanwhile(uow, p
     uploader.start()
     try:
         assert written.wait(60), outcome
-        photos.remove_photo(uow, actor=people["insp"], photo_id=first.id)
+        uow.run(photos.remove_photo, actor=people["insp"], photo_id=first.id)
         assert _photo_count(uow) == 0  # no row refers to the files now
-        swept = sweep.sweep(uow, store, grace=GRACE)
+        swept = uow.query(sweep.sweep, store, grace=GRACE)
         assert swept.removed == () and swept.kept_young == 3
     finally:
         go_on.set()
@@ -126,18 +127,18 @@ def test_an_upload_in_flight_keeps_the_files_of_a_photo_removed_meanwhile(uow, p
     assert (second.original_key, second.display_key, second.thumb_key) == (
         first.original_key, first.display_key, first.thumb_key)
     for variant in ("display", "thumb"):
-        shown = photos.photo_bytes(uow, actor=people["insp"], photo_id=second.id,
+        shown = uow.query(photos.photo_bytes, actor=people["insp"], photo_id=second.id,
                                    variant=variant, store=store)
         assert shown[:2] == b"\xff\xd8"
     assert store.open(second.original_key) == CANON
     # Long after, the files are still in use: kept.
-    later = sweep.sweep(uow, store, grace=GRACE, now=utcnow() + timedelta(days=30))
+    later = uow.query(sweep.sweep, store, grace=GRACE, now=utcnow() + timedelta(days=30))
     assert later.removed == () and later.referenced == 3
 
 
 def test_the_sweep_removes_only_old_files_that_no_row_refers_to(uow, people, store):
     insp = _draft(uow, people)
-    photo = photos.add_finding_photo(uow, actor=people["insp"],
+    photo = uow.run(photos.add_finding_photo, actor=people["insp"],
                                      finding_id=_finding(uow, people, insp).id,
                                      data=CANON, store=store)
     in_use = [photo.original_key, photo.display_key, photo.thumb_key]
@@ -151,15 +152,15 @@ def test_the_sweep_removes_only_old_files_that_no_row_refers_to(uow, people, sto
     for name in (*in_use, orphan, stray):
         _age(store, name)
 
-    dry = sweep.sweep(uow, store, grace=GRACE, dry_run=True)
+    dry = uow.query(sweep.sweep, store, grace=GRACE, dry_run=True)
     assert sorted(dry.removed) == sorted([orphan, stray])
     assert len(_files(store)) == 8  # a dry run removes nothing
 
-    swept = sweep.sweep(uow, store, grace=GRACE)
+    swept = uow.query(sweep.sweep, store, grace=GRACE)
     assert sorted(swept.removed) == sorted([orphan, stray])
     assert (swept.kept_young, swept.referenced) == (2, 3)
     assert _files(store) == sorted([*in_use, fresh, writing, "README.txt"])
-    assert photos.photo_bytes(uow, actor=people["insp"], photo_id=photo.id,
+    assert uow.query(photos.photo_bytes, actor=people["insp"], photo_id=photo.id,
                               store=store)[:2] == b"\xff\xd8"
 
 
@@ -175,26 +176,27 @@ def test_files_of_an_upload_that_never_committed_go_after_the_grace_period(
 
     monkeypatch.setattr(UnitOfWork, "commit", crash)
     with pytest.raises(RuntimeError):
-        photos.add_finding_photo(uow, actor=people["insp"], finding_id=finding.id,
+        uow.run(photos.add_finding_photo, actor=people["insp"], finding_id=finding.id,
                                  data=CANON, store=store)
     monkeypatch.undo()
     assert _photo_count(uow) == 0
     written = _files(store)
     assert len(written) == 3
-    assert sweep.sweep(uow, store, grace=GRACE).removed == ()  # might be an upload in flight
+    assert uow.query(sweep.sweep, store, grace=GRACE).removed == ()  # might be an upload in flight
     for name in written:
         _age(store, name, hours=25)
-    assert sorted(sweep.sweep(uow, store, grace=GRACE).removed) == written
+    assert sorted(uow.query(sweep.sweep, store, grace=GRACE).removed) == written
     assert _files(store) == []
 
 
 def test_discarding_a_draft_leaves_its_files_to_the_sweep(uow, people, store):
     insp = _draft(uow, people)
-    photos.add_finding_photo(uow, actor=people["insp"], finding_id=_finding(uow, people, insp).id,
+    uow.run(
+        photos.add_finding_photo, actor=people["insp"], finding_id=_finding(uow, people, insp).id,
                              data=CANON, store=store)
-    inspections.discard_draft(uow, actor=people["insp"], inspection_id=insp.id)
+    uow.run(inspections.discard_draft, actor=people["insp"], inspection_id=insp.id)
     assert len(_files(store)) == 3
-    later = sweep.sweep(uow, store, grace=GRACE, now=utcnow() + GRACE + timedelta(minutes=1))
+    later = uow.query(sweep.sweep, store, grace=GRACE, now=utcnow() + GRACE + timedelta(minutes=1))
     assert len(later.removed) == 3 and _files(store) == []
 
 
@@ -229,7 +231,7 @@ def _as_stored_now(uow, user):
 
 
 def _change_role(uow, admin, user, role, **scope):
-    users.update_user(uow, actor=admin, user_id=user.id, version=user.version,
+    uow.run(users.update_user, actor=admin, user_id=user.id, version=user.version,
                       display_name=user.display_name, role=role,
                       district_id=scope.get("district_id"), unit_id=scope.get("unit_id"))
 
@@ -239,34 +241,34 @@ def test_an_inspector_made_leader_no_longer_adds_or_removes_photos_on_an_old_dra
 ):
     insp = _draft(uow, people)
     finding = _finding(uow, people, insp)
-    photo = photos.add_finding_photo(uow, actor=people["insp"], finding_id=finding.id,
+    photo = uow.run(photos.add_finding_photo, actor=people["insp"], finding_id=finding.id,
                                      data=CANON, store=store)
     _change_role(uow, people["admin"], people["insp"], Role.LEADER)
     leader = _as_stored_now(uow, people["insp"])
     before = _files(store)
     with pytest.raises(PermissionDenied) as refused:
-        photos.add_finding_photo(uow, actor=leader, finding_id=finding.id,
+        uow.run(photos.add_finding_photo, actor=leader, finding_id=finding.id,
                                  data=(PHOTOS / "jpg_gps_DSCN0010.jpg").read_bytes(),
                                  store=store)
     assert refused.value.params["capability"] == "inspection.record"
     with pytest.raises(PermissionDenied):
-        photos.remove_photo(uow, actor=leader, photo_id=photo.id)
+        uow.run(photos.remove_photo, actor=leader, photo_id=photo.id)
     with pytest.raises(PermissionDenied):
-        inspections.delete_finding(uow, actor=leader, finding_id=finding.id)
+        uow.run(inspections.delete_finding, actor=leader, finding_id=finding.id)
     assert _photo_count(uow) == 1 and _files(store) == before
 
 
 def _confirmed_finding(uow, p, store):
     insp = _draft(uow, p)
-    view = inspections.get_visit(uow, actor=p["insp"], inspection_id=insp.id)
+    view = uow.query(inspections.get_visit, actor=p["insp"], inspection_id=insp.id)
     answers = {
         i.id: {"yes_no": "yes", "number": "3"}.get(i.answer_type, "无")
         for i in view.template.items
     }
-    inspections.save_answers(uow, actor=p["insp"], inspection_id=insp.id, answers=answers)
+    uow.run(inspections.save_answers, actor=p["insp"], inspection_id=insp.id, answers=answers)
     finding = _finding(uow, p, insp)
-    inspections.submit_visit(uow, actor=p["insp"], inspection_id=insp.id)
-    review.confirm_finding(uow, actor=p["office"], finding_id=finding.id)
+    uow.run(inspections.submit_visit, actor=p["insp"], inspection_id=insp.id)
+    uow.run(review.confirm_finding, actor=p["office"], finding_id=finding.id)
     return finding
 
 
@@ -275,8 +277,9 @@ def test_a_liaison_made_leader_no_longer_submits_rectification_photos(uow, peopl
     _change_role(uow, people["admin"], people["liaison"], Role.LEADER)
     leader = _as_stored_now(uow, people["liaison"])
     with pytest.raises(PermissionDenied) as refused:
-        rectification.submit_rectification(
-            uow, actor=leader, finding_id=finding.id, client_key="r1", text="已整改",
+        uow.run(
+            rectification.submit_rectification, actor=leader, finding_id=finding.id,
+            client_key="r1", text="已整改",
             photo_files=[CANON], store=store)
     assert refused.value.params["capability"] == "rectification.submit"
     assert _files(store) == [] and _photo_count(uow) == 0

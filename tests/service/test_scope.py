@@ -39,8 +39,7 @@ def city(uow, admin, make_user):
         ("文殊镇", "town", "镜铁区"), ("朝阳社区", "community", "镜铁区"),
         ("文殊村", "community", "文殊镇"),
     ):
-        place[name] = org.create_district(
-            uow, actor=admin, name=name, kind=kind,
+        place[name] = uow.run(org.create_district, actor=admin, name=name, kind=kind,
             parent_id=place[parent].id if parent else None,
         )
     units = {}
@@ -49,16 +48,14 @@ def city(uow, admin, make_user):
         ("street", "朝阳社区服务站", "朝阳社区"), ("village", "文殊村村委会", "文殊村"),
         ("xg", "雄关区便民服务中心", "雄关区"), ("city", "市供电公司", None),
     ):
-        units[key] = org.create_unit(
-            uow, actor=admin, name=name,
+        units[key] = uow.run(org.create_unit, actor=admin, name=name,
             district_id=place[district].id if district else None,
         )
     office = make_user("office", Role.OFFICE)
-    saved = checklists.save_template(
-        uow, actor=office, name="纪律检查", description="",
+    saved = uow.run(checklists.save_template, actor=office, name="纪律检查", description="",
         items=[ItemSpec("纪律", "在岗在位：无脱岗离岗")],
     )
-    template = checklists.get_template(uow, actor=office, template_id=saved.id)
+    template = uow.query(checklists.get_template, actor=office, template_id=saved.id)
     liaisons = {}
 
     def liaison(key):
@@ -79,39 +76,41 @@ def _reported_finding(uow, c, unit_key, store):
     """A finding at the unit, with a photo, confirmed by the office and reported fixed:
     waiting for verification. Recorded by the city-wide inspector."""
     unit = c["units"][unit_key]
-    insp = inspections.start_visit(
-        uow, actor=c["anywhere"], client_key=uuid.uuid4().hex, unit_id=unit.id,
+    insp = uow.run(
+        inspections.start_visit, actor=c["anywhere"], client_key=uuid.uuid4().hex, unit_id=unit.id,
         kind="open", template_id=c["template"].id,
     )
     [item] = c["template"].items
-    inspections.save_answers(uow, actor=c["anywhere"], inspection_id=insp.id,
+    uow.run(inspections.save_answers, actor=c["anywhere"], inspection_id=insp.id,
                              answers={item.id: "no"})
-    finding = inspections.save_finding(
-        uow, actor=c["anywhere"], inspection_id=insp.id, client_key=uuid.uuid4().hex,
+    finding = uow.run(
+        inspections.save_finding, actor=c["anywhere"], inspection_id=insp.id,
+        client_key=uuid.uuid4().hex,
         category="discipline", severity="general", description=f"{unit.name} 窗口无人值守",
         item_id=item.id,
     )
-    photo = photos.add_finding_photo(uow, actor=c["anywhere"], finding_id=finding.id,
+    photo = uow.run(photos.add_finding_photo, actor=c["anywhere"], finding_id=finding.id,
                                      data=PHOTO, store=store)
-    inspections.submit_visit(uow, actor=c["anywhere"], inspection_id=insp.id)
-    review.confirm_finding(uow, actor=c["office"], finding_id=finding.id)
-    rectification.submit_rectification(
-        uow, actor=c["liaison"](unit_key), finding_id=finding.id,
+    uow.run(inspections.submit_visit, actor=c["anywhere"], inspection_id=insp.id)
+    uow.run(review.confirm_finding, actor=c["office"], finding_id=finding.id)
+    uow.run(rectification.submit_rectification, actor=c["liaison"](unit_key), finding_id=finding.id,
         client_key=uuid.uuid4().hex, text="已安排AB岗", store=store,
     )
     return insp, finding, photo
 
 
 def _start(uow, c, actor, unit_key, **kw):
-    return inspections.start_visit(
-        uow, actor=actor, client_key=uuid.uuid4().hex, unit_id=c["units"][unit_key].id,
+    return uow.run(
+        inspections.start_visit, actor=actor, client_key=uuid.uuid4().hex,
+        unit_id=c["units"][unit_key].id,
         kind="open", template_id=c["template"].id, **kw,
     )
 
 
 def _plan(uow, c, unit_key, inspector):
-    return visit_plans.save_plan(
-        uow, actor=c["office"], unit_id=c["units"][unit_key].id, kind="unannounced",
+    return uow.run(
+        visit_plans.save_plan, actor=c["office"], unit_id=c["units"][unit_key].id,
+        kind="unannounced",
         window_start=date.today(), window_end=date.today() + timedelta(days=7),
         template_id=c["template"].id, inspector_ids=[inspector.id],
     )
@@ -119,15 +118,15 @@ def _plan(uow, c, unit_key, inspector):
 
 def _sees(uow, actor, finding, store, photo) -> bool:
     """Whether the actor reaches the finding by every way a page does."""
-    listed = finding.id in {x.id for x in rectification.list_cases(uow, actor=actor)}
-    counted = rectification.count_cases(uow, actor=actor)[0]
+    listed = finding.id in {x.id for x in uow.query(rectification.list_cases, actor=actor)}
+    counted = uow.query(rectification.count_cases, actor=actor)[0]
     try:
-        photos.photo_bytes(uow, actor=actor, photo_id=photo.id, store=store)
+        uow.query(photos.photo_bytes, actor=actor, photo_id=photo.id, store=store)
         photo_served = True
     except NotFound:
         photo_served = False
     try:
-        inspections.get_visit(uow, actor=actor, inspection_id=finding.inspection_id)
+        uow.query(inspections.get_visit, actor=actor, inspection_id=finding.inspection_id)
         opened = True
     except (NotFound, PermissionDenied):
         opened = False
@@ -141,19 +140,19 @@ def _sees(uow, actor, finding, store, photo) -> bool:
 def test_a_district_inspector_cannot_reach_another_districts_findings(uow, city, store):
     _, finding, photo = _reported_finding(uow, city, "xg", store)
     jt = city["jt"]
-    assert rectification.list_cases(uow, actor=jt) == []
-    assert rectification.count_cases(uow, actor=jt) == (0, 0)
-    assert rectification.list_cases(uow, actor=jt, finding_id=finding.id) == []
+    assert uow.query(rectification.list_cases, actor=jt) == []
+    assert uow.query(rectification.count_cases, actor=jt) == (0, 0)
+    assert uow.query(rectification.list_cases, actor=jt, finding_id=finding.id) == []
     with pytest.raises(PermissionDenied):
-        inspections.get_visit(uow, actor=jt, inspection_id=finding.inspection_id)
+        uow.query(inspections.get_visit, actor=jt, inspection_id=finding.inspection_id)
     for variant in ("display", "thumb"):
         with pytest.raises(NotFound):
-            photos.photo_bytes(uow, actor=jt, photo_id=photo.id, variant=variant, store=store)
+            uow.query(photos.photo_bytes, actor=jt, photo_id=photo.id, variant=variant, store=store)
     with pytest.raises(NotFound):
-        rectification.verify(uow, actor=jt, finding_id=finding.id, accept=True)
+        uow.run(rectification.verify, actor=jt, finding_id=finding.id, accept=True)
     with pytest.raises(NotFound):
-        rectification.verify(uow, actor=jt, finding_id=finding.id, accept=False, note="没改")
-    [case] = rectification.list_cases(uow, actor=city["office"])
+        uow.run(rectification.verify, actor=jt, finding_id=finding.id, accept=False, note="没改")
+    [case] = uow.query(rectification.list_cases, actor=city["office"])
     assert case.status == "reported" and case.history[-1].actor != jt.display_name
 
 
@@ -162,19 +161,19 @@ def test_a_district_inspector_cannot_start_a_visit_in_another_district(uow, city
         with pytest.raises(PermissionDenied) as err:
             _start(uow, city, city["jt"], unit_key)
         assert err.value.message_key == "inspection.out_of_scope"
-    assert inspections.list_drafts(uow, actor=city["jt"]) == []
+    assert uow.query(inspections.list_drafts, actor=city["jt"]) == []
 
 
 def test_the_unit_picker_offers_only_units_in_scope(uow, city):
-    names = {n for _, n in picker.units_to_visit(uow, actor=city["jt"])}
+    names = {n for _, n in uow.query(picker.units_to_visit, actor=city["jt"])}
     assert names == {"镜铁区便民服务中心", "文殊镇卫生院", "朝阳社区服务站", "文殊村村委会"}
-    assert picker.units_to_visit(uow, actor=city["jt"], search="雄关") == []
-    assert {n for _, n in picker.units_to_visit(uow, actor=city["jt"], search="文殊")} == {
+    assert uow.query(picker.units_to_visit, actor=city["jt"], search="雄关") == []
+    assert {n for _, n in uow.query(picker.units_to_visit, actor=city["jt"], search="文殊")} == {
         "文殊村村委会", "文殊镇卫生院"}
-    everywhere = {n for _, n in picker.units_to_visit(uow, actor=city["anywhere"])}
+    everywhere = {n for _, n in uow.query(picker.units_to_visit, actor=city["anywhere"])}
     assert everywhere == {u.name for u in city["units"].values()}
     with pytest.raises(PermissionDenied):
-        picker.units_to_visit(uow, actor=city["office"])
+        uow.query(picker.units_to_visit, actor=city["office"])
 
 
 # --- the district's towns and communities are the district's ------------------------------
@@ -185,12 +184,12 @@ def test_a_district_inspector_works_on_the_whole_district_tree(uow, city, store,
     jt = city["jt"]
     _, finding, photo = _reported_finding(uow, city, unit_key, store)
     assert _sees(uow, jt, finding, store, photo)
-    assert rectification.count_cases(uow, actor=jt) == (1, 0)
-    closed = rectification.verify(uow, actor=jt, finding_id=finding.id, accept=True)
+    assert uow.query(rectification.count_cases, actor=jt) == (1, 0)
+    closed = uow.run(rectification.verify, actor=jt, finding_id=finding.id, accept=True)
     assert closed.status == "verified"
     draft = _start(uow, city, jt, unit_key)
-    assert inspections.get_visit(uow, actor=jt, inspection_id=draft.id).status == "draft"
-    assert [n for _, n in picker.recent_units(uow, actor=jt)] == [
+    assert uow.query(inspections.get_visit, actor=jt, inspection_id=draft.id).status == "draft"
+    assert [n for _, n in uow.query(picker.recent_units, actor=jt)] == [
         city["units"][unit_key].name]
 
 
@@ -203,12 +202,12 @@ def test_a_plan_lets_a_district_inspector_work_on_its_unit_elsewhere(uow, city, 
     _, other_finding, other_photo = _reported_finding(uow, city, "city", store)
     plan = _plan(uow, city, "xg", jt)
 
-    visit = inspections.start_visit(uow, actor=jt, client_key="from-plan", plan_id=plan.id)
+    visit = uow.run(inspections.start_visit, actor=jt, client_key="from-plan", plan_id=plan.id)
     assert visit.unit_id == city["units"]["xg"].id
     assert _sees(uow, jt, finding, store, photo)
     assert not _sees(uow, jt, other_finding, store, other_photo)  # the plan is for 雄关区 only
-    assert "雄关区便民服务中心" in {n for _, n in picker.units_to_visit(uow, actor=jt)}
-    reopened = rectification.verify(uow, actor=jt, finding_id=finding.id, accept=False,
+    assert "雄关区便民服务中心" in {n for _, n in uow.query(picker.units_to_visit, actor=jt)}
+    reopened = uow.run(rectification.verify, actor=jt, finding_id=finding.id, accept=False,
                                     note="复查仍有问题")
     assert reopened.status == "reopened"
 
@@ -217,23 +216,23 @@ def test_a_done_plan_keeps_the_scope_and_a_cancelled_one_takes_it_back(uow, city
     jt = city["jt"]
     _, finding, photo = _reported_finding(uow, city, "xg", store)
     done = _plan(uow, city, "xg", jt)
-    visit = inspections.start_visit(uow, actor=jt, client_key="plan-visit", plan_id=done.id)
+    visit = uow.run(inspections.start_visit, actor=jt, client_key="plan-visit", plan_id=done.id)
     [item] = city["template"].items
-    inspections.save_answers(uow, actor=jt, inspection_id=visit.id, answers={item.id: "yes"})
-    inspections.submit_visit(uow, actor=jt, inspection_id=visit.id)
-    assert visit_plans.get_plan(uow, actor=jt, plan_id=done.id).status == visit_plans.DONE
+    uow.run(inspections.save_answers, actor=jt, inspection_id=visit.id, answers={item.id: "yes"})
+    uow.run(inspections.submit_visit, actor=jt, inspection_id=visit.id)
+    assert uow.query(visit_plans.get_plan, actor=jt, plan_id=done.id).status == visit_plans.DONE
     # The visit is over, its findings are still theirs to follow up.
     assert _sees(uow, jt, finding, store, photo)
 
     _, city_finding, city_photo = _reported_finding(uow, city, "city", store)
     cancelled = _plan(uow, city, "city", jt)
     assert _sees(uow, jt, city_finding, store, city_photo)
-    visit_plans.cancel_plan(uow, actor=city["office"], plan_id=cancelled.id)
+    uow.run(visit_plans.cancel_plan, actor=city["office"], plan_id=cancelled.id)
     assert not _sees(uow, jt, city_finding, store, city_photo)
     with pytest.raises(PermissionDenied):
         _start(uow, city, jt, "city")
     with pytest.raises(NotFound):
-        rectification.verify(uow, actor=jt, finding_id=city_finding.id, accept=True)
+        uow.run(rectification.verify, actor=jt, finding_id=city_finding.id, accept=True)
 
 
 def test_another_inspectors_plan_does_not_widen_my_scope(uow, city, store, make_user):
@@ -252,8 +251,8 @@ def test_an_inspector_without_a_district_works_on_the_whole_city(uow, city, stor
     anywhere = city["anywhere"]
     for _, finding, photo in made:
         assert _sees(uow, anywhere, finding, store, photo)
-    assert rectification.count_cases(uow, actor=anywhere) == (3, 0)
-    rectification.verify(uow, actor=anywhere, finding_id=made[0][1].id, accept=True)
+    assert uow.query(rectification.count_cases, actor=anywhere) == (3, 0)
+    uow.run(rectification.verify, actor=anywhere, finding_id=made[0][1].id, accept=True)
 
 
 def test_office_admin_and_leaders_are_not_scoped(uow, city, store, make_user):
@@ -264,11 +263,11 @@ def test_office_admin_and_leaders_are_not_scoped(uow, city, store, make_user):
     leader_jt = make_user("leader_jt", Role.LEADER, district_id=jt)
     for actor in (city["office"], office_jt, city["admin"], leader_jt):
         for _, finding, photo in made:
-            listed = {x.id for x in rectification.list_cases(uow, actor=actor)}
+            listed = {x.id for x in uow.query(rectification.list_cases, actor=actor)}
             assert finding.id in listed
-            assert photos.photo_bytes(uow, actor=actor, photo_id=photo.id, store=store)
-        assert rectification.count_cases(uow, actor=actor)[0] == 3
-    closed = rectification.verify(uow, actor=office_jt, finding_id=made[0][1].id, accept=True)
+            assert uow.query(photos.photo_bytes, actor=actor, photo_id=photo.id, store=store)
+        assert uow.query(rectification.count_cases, actor=actor)[0] == 3
+    closed = uow.run(rectification.verify, actor=office_jt, finding_id=made[0][1].id, accept=True)
     assert closed.status == "verified"
 
 
@@ -277,9 +276,9 @@ def test_my_own_draft_stays_mine_to_finish(uow, city):
     thrown away by its author (nobody else sees drafts)."""
     jt = city["jt"]
     plan = _plan(uow, city, "xg", jt)
-    visit = inspections.start_visit(uow, actor=jt, client_key="before-cancel", plan_id=plan.id)
-    visit_plans.cancel_plan(uow, actor=city["office"], plan_id=plan.id)
-    assert inspections.get_visit(uow, actor=jt, inspection_id=visit.id).status == "draft"
-    assert [d.id for d in inspections.list_drafts(uow, actor=jt)] == [visit.id]
-    inspections.discard_draft(uow, actor=jt, inspection_id=visit.id)
-    assert inspections.list_drafts(uow, actor=jt) == []
+    visit = uow.run(inspections.start_visit, actor=jt, client_key="before-cancel", plan_id=plan.id)
+    uow.run(visit_plans.cancel_plan, actor=city["office"], plan_id=plan.id)
+    assert uow.query(inspections.get_visit, actor=jt, inspection_id=visit.id).status == "draft"
+    assert [d.id for d in uow.query(inspections.list_drafts, actor=jt)] == [visit.id]
+    uow.run(inspections.discard_draft, actor=jt, inspection_id=visit.id)
+    assert uow.query(inspections.list_drafts, actor=jt) == []

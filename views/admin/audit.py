@@ -17,7 +17,7 @@ def render() -> None:
     st.title(t("audit.title"))
     people = {
         u.id: f"{u.username} · {u.display_name}"
-        for u in users.list_users(context.uow(), actor=actor)
+        for u in context.query(users.list_users, actor=actor)
     }
     c1, c2, c3, c4 = st.columns(4)
     user_id = c1.selectbox(
@@ -28,13 +28,13 @@ def render() -> None:
     )
     action = c2.selectbox(
         t("audit.action"),
-        [None, *audit.list_actions(context.uow(), actor=actor)],
+        [None, *context.query(audit.list_actions, actor=actor)],
         key="audit_action",
         format_func=lambda a: t("common.all") if a is None else t(f"audit_action.{a}"),
     )
     entity = c3.selectbox(
         t("audit.entity"),
-        [None, *audit.list_entities(context.uow(), actor=actor)],
+        [None, *context.query(audit.list_entities, actor=actor)],
         key="audit_entity",
         format_func=lambda e: t("common.all") if e is None else t(f"audit_entity.{e}"),
     )
@@ -43,8 +43,7 @@ def render() -> None:
         t("audit.dates"), value=(today - timedelta(days=30), today), key="audit_dates"
     )
     start, end = (span + (None, None))[:2] if isinstance(span, tuple) else (span, span)
-    frame = audit.search(
-        context.uow(),
+    frame = context.query(audit.search,
         actor=actor,
         user_id=user_id,
         action=action,

@@ -36,7 +36,7 @@ def render() -> None:
 
 
 def _places(actor) -> None:
-    rows = org.list_districts(context.uow(), actor=actor)
+    rows = context.query(org.list_districts, actor=actor)
     st.dataframe(
         pd.DataFrame(
             {
@@ -58,8 +58,7 @@ def _places(actor) -> None:
         )
         if st.form_submit_button(t("common.add"), type="primary"):
             with saving("pa"):
-                org.create_district(
-                    context.uow(), actor=actor, name=name, kind=kind, parent_id=parent
+                context.run(org.create_district, actor=actor, name=name, kind=kind, parent_id=parent
                 )
 
     if not rows:
@@ -85,8 +84,7 @@ def _places(actor) -> None:
         )
         if st.form_submit_button(t("common.save"), type="primary"):
             with saving(k):
-                org.update_district(
-                    context.uow(),
+                context.run(org.update_district,
                     actor=actor,
                     district_id=row.id,
                     version=version,
@@ -97,8 +95,8 @@ def _places(actor) -> None:
     label = t("common.deactivate") if row.active else t("common.reactivate")
     if st.button(label, key=f"{k}_toggle"):
         with saving(k):
-            org.set_district_active(
-                context.uow(), actor=actor, district_id=row.id, active=not row.active
+            context.run(
+                org.set_district_active, actor=actor, district_id=row.id, active=not row.active
             )
 
 
@@ -106,7 +104,7 @@ def _places(actor) -> None:
 
 
 def _industries(actor) -> None:
-    rows = org.list_industries(context.uow(), actor=actor)
+    rows = context.query(org.list_industries, actor=actor)
     st.dataframe(
         pd.DataFrame(
             {t("field.name"): [r.name for r in rows], t("field.active"): [r.active for r in rows]}
@@ -117,7 +115,7 @@ def _industries(actor) -> None:
         name = st.text_input(t("org.new_industry"), key="ia_name")
         if st.form_submit_button(t("common.add"), type="primary"):
             with saving("ia"):
-                org.create_industry(context.uow(), actor=actor, name=name)
+                context.run(org.create_industry, actor=actor, name=name)
 
     if not rows:
         return
@@ -133,8 +131,7 @@ def _industries(actor) -> None:
         active = st.checkbox(t("field.active"), value=row.active, key=f"{k}_active")
         if st.form_submit_button(t("common.save"), type="primary"):
             with saving(k):
-                org.update_industry(
-                    context.uow(),
+                context.run(org.update_industry,
                     actor=actor,
                     industry_id=row.id,
                     version=version,
@@ -148,7 +145,7 @@ def _industries(actor) -> None:
 
 def _units(actor) -> None:
     search = st.text_input(t("org.search_units"), key="unit_search")
-    rows = org.list_units(context.uow(), actor=actor, search=search)
+    rows = context.query(org.list_units, actor=actor, search=search)
     st.dataframe(
         pd.DataFrame(
             {
@@ -162,9 +159,9 @@ def _units(actor) -> None:
         ),
         hide_index=True,
     )
-    districts = {d.id: d.name for d in org.list_districts(context.uow(), actor=actor)}
-    industries = {i.id: i.name for i in org.list_industries(context.uow(), actor=actor)}
-    all_units = {u.id: u.name for u in org.list_units(context.uow(), actor=actor)}
+    districts = {d.id: d.name for d in context.query(org.list_districts, actor=actor)}
+    industries = {i.id: i.name for i in context.query(org.list_industries, actor=actor)}
+    all_units = {u.id: u.name for u in context.query(org.list_units, actor=actor)}
 
     with st.expander(t("org.add_unit")):
         _unit_form(actor, "ua", None, districts, industries, all_units)
@@ -185,8 +182,7 @@ def _units(actor) -> None:
         label = t("common.deactivate") if row.active else t("common.reactivate")
         if st.button(label, key=f"ue_{row.id}_{row.version}_toggle"):
             with saving(f"ue_{row.id}"):
-                org.set_unit_active(
-                    context.uow(), actor=actor, unit_id=row.id, active=not row.active
+                context.run(org.set_unit_active, actor=actor, unit_id=row.id, active=not row.active
                 )
 
 
@@ -232,10 +228,9 @@ def _unit_form(actor, k: str, row: org.UnitRow | None, districts, industries, un
             first_responsible=responsible,
         )
         if row is None:
-            org.create_unit(context.uow(), actor=actor, **fields)
+            context.run(org.create_unit, actor=actor, **fields)
         else:
-            org.update_unit(
-                context.uow(), actor=actor, unit_id=row.id, version=version, **fields
+            context.run(org.update_unit, actor=actor, unit_id=row.id, version=version, **fields
             )
 
 
@@ -248,8 +243,9 @@ def _import(actor) -> None:
     if upload is None:
         return
     content = upload.getvalue()
-    preview = unit_import.import_units(
-        context.uow(), actor=actor, filename=upload.name, content=content, dry_run=True
+    # The preview is the import itself, rolled back: it cannot promise what the import won't do.
+    preview = context.uow().dry_run(
+        unit_import.import_units, actor=actor, filename=upload.name, content=content
     )
     if _show_report(preview):
         return
@@ -257,12 +253,11 @@ def _import(actor) -> None:
         return
     if st.button(t("import.confirm", count=preview.valid), type="primary", key="unit_import_go"):
         bar = st.progress(0.0, text=t("import.progress"))
-        done = unit_import.import_units(
-            context.uow(),
+        done = context.run(
+            unit_import.import_units,
             actor=actor,
             filename=upload.name,
             content=content,
-            dry_run=False,
             progress=lambda i, n: bar.progress(i / max(n, 1), text=t("import.progress")),
         )
         st.success(t("import.done", created=done.created, skipped=done.invalid))

@@ -19,10 +19,10 @@ def render() -> None:
     actor = context.current_user()
     st.title(t("users.title"))
     context.show_flash()
-    rows = users.list_users(context.uow(), actor=actor)
-    districts = {d.id: d.name for d in org.list_districts(context.uow(), actor=actor)}
+    rows = context.query(users.list_users, actor=actor)
+    districts = {d.id: d.name for d in context.query(org.list_districts, actor=actor)}
     units = {
-        u.id: u.name for u in org.list_units(context.uow(), actor=actor, include_inactive=False)
+        u.id: u.name for u in context.query(org.list_units, actor=actor, include_inactive=False)
     }
 
     st.dataframe(_table(rows), hide_index=True)
@@ -87,8 +87,7 @@ def _create_form(actor, districts: dict[int, str], units: dict[int, str]) -> Non
         submitted = st.form_submit_button(t("users.create"), type="primary")
     if submitted:
         with reported():
-            user = users.create_user(
-                context.uow(),
+            user = context.run(users.create_user,
                 actor=actor,
                 username=username,
                 display_name=display,
@@ -122,8 +121,7 @@ def _edit_form(actor, row: users.UserRow, districts: dict[int, str], units: dict
         saved = st.form_submit_button(t("common.save"), type="primary")
     if saved:
         with saving(k):
-            users.update_user(
-                context.uow(),
+            context.run(users.update_user,
                 actor=actor,
                 user_id=row.id,
                 version=version,
@@ -138,15 +136,15 @@ def _edit_form(actor, row: users.UserRow, districts: dict[int, str], units: dict
         new_password = st.text_input(t("users.new_password"), type="password", key=f"{k}_pw")
         if st.form_submit_button(t("users.reset_password")):
             with reported():
-                users.reset_password(
-                    context.uow(), actor=actor, user_id=row.id, new_password=new_password
+                context.run(
+                    users.reset_password, actor=actor, user_id=row.id, new_password=new_password
                 )
                 st.success(t("users.password_reset", username=plain(row.username)))
     with right:
         label = t("users.deactivate") if row.active else t("users.reactivate")
         if st.button(label, key=f"{k}_toggle", width="stretch"):
             with reported():
-                users.set_active(context.uow(), actor=actor, user_id=row.id, active=not row.active)
+                context.run(users.set_active, actor=actor, user_id=row.id, active=not row.active)
                 context.flash("success", "common.saved")
                 st.rerun()
 

@@ -31,7 +31,7 @@ def render() -> None:
     require(actor, "checklist.manage")
     st.title(t("checklist.title"))
     context.show_flash()
-    templates = checklists.list_templates(context.uow(), actor=actor)
+    templates = context.query(checklists.list_templates, actor=actor)
     _overview(templates)
 
     by_id = {tv.id: tv for tv in templates}
@@ -140,8 +140,8 @@ def _editor(actor, view: checklists.TemplateView | None) -> None:
     if not submitted:
         return
     with saving(k):
-        saved = checklists.save_template(
-            context.uow(), actor=actor, name=name, description=description,
+        saved = context.run(
+            checklists.save_template, actor=actor, name=name, description=description,
             items=_item_specs(edited), active=active,
             template_id=view.id if view else None, version=version,
         )

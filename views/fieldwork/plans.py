@@ -30,11 +30,12 @@ def render() -> None:
     st.title(t("plan.title"))
     st.caption(t("plan.confidential"))
     context.show_flash()
-    uow = context.uow()
-    plans = visit_plans.list_plans(uow, actor=actor)  # PermissionDenied for other roles
+
+    plans = context.query(visit_plans.list_plans, actor=actor)  # PermissionDenied for other roles
     inspectors = _inspector_choices(actor)
     templates = {
-        tv.id: tv.name for tv in checklists.list_templates(uow, actor=actor, active_only=True)
+        tv.id: tv.name for tv in context.query(
+            checklists.list_templates, actor=actor, active_only=True)
     }
 
     _plan_list(plans)
@@ -48,7 +49,7 @@ def render() -> None:
 
 def _inspector_choices(actor) -> dict[int, str]:
     """Active inspectors a plan can be assigned to (id -> name)."""
-    return dict(visit_plans.list_inspectors(context.uow(), actor=actor))
+    return dict(context.query(visit_plans.list_inspectors, actor=actor))
 
 
 def _today() -> date:
@@ -114,7 +115,7 @@ def _create_form(actor, templates: dict[int, str], inspectors: dict[int, str]) -
                            placeholder=t("plan.unit_search_hint"))
     units = {
         u.id: u.name
-        for u in org.list_units(context.uow(), actor=actor, include_inactive=False,
+        for u in context.query(org.list_units, actor=actor, include_inactive=False,
                                 search=search)
     }
     if not units:
@@ -178,7 +179,7 @@ def _save(actor, k: str, values: dict, *, success_key: str, plan_id: int | None 
         st.error(t("plan.template_missing"))
         return
     with saving(k, success_key):
-        visit_plans.save_plan(context.uow(), actor=actor, plan_id=plan_id, version=version,
+        context.run(visit_plans.save_plan, actor=actor, plan_id=plan_id, version=version,
                               **values)
 
 
@@ -197,7 +198,7 @@ def _edit(actor, planned: list[visit_plans.PlanRow], templates, inspectors) -> N
     version = seen_version(k, plan.version)
     units = {
         u.id: u.name
-        for u in org.list_units(context.uow(), actor=actor, include_inactive=False)
+        for u in context.query(org.list_units, actor=actor, include_inactive=False)
     }
     units.setdefault(plan.unit_id, plan.unit)  # a unit deactivated since: shown, refused on save
     templates = {**templates}
@@ -212,7 +213,6 @@ def _edit(actor, planned: list[visit_plans.PlanRow], templates, inspectors) -> N
         st.write(t("plan.cancel_confirm", unit=plain(plan.unit)))
         if st.button(t("plan.cancel"), key=f"{k}cancel", type="primary", width="stretch"):
             with saving(k, "plan.cancelled"):
-                visit_plans.cancel_plan(
-                    context.uow(), actor=actor, plan_id=plan.id, version=version
+                context.run(visit_plans.cancel_plan, actor=actor, plan_id=plan.id, version=version
                 )
 

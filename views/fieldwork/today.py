@@ -32,7 +32,7 @@ def render() -> None:
 
 def _plans(actor) -> None:
     st.subheader(t("today.plans"))
-    plans = visit_plans.list_plans(context.uow(), actor=actor, status=visit_plans.PLANNED)
+    plans = context.query(visit_plans.list_plans, actor=actor, status=visit_plans.PLANNED)
     if not plans:
         st.caption(t("today.no_plans"))
     for plan in plans:
@@ -48,8 +48,9 @@ def _plans(actor) -> None:
                          width="stretch"):
                 with reported():
                     # One key per plan and inspector: a second tap opens the same draft.
-                    insp = inspections.start_visit(
-                        context.uow(), actor=actor, client_key=f"plan-{plan.id}-{actor.id}",
+                    insp = context.run(
+                        inspections.start_visit, actor=actor,
+                        client_key=f"plan-{plan.id}-{actor.id}",
                         plan_id=plan.id,
                     )
                     go("inspect_visit", visit=insp.id)
@@ -57,7 +58,7 @@ def _plans(actor) -> None:
 
 def _drafts(actor) -> None:
     st.subheader(t("today.drafts"))
-    drafts = inspections.list_drafts(context.uow(), actor=actor)
+    drafts = context.query(inspections.list_drafts, actor=actor)
     if not drafts:
         st.caption(t("today.no_drafts"))
     for d in drafts:
@@ -72,14 +73,15 @@ def _drafts(actor) -> None:
 
 def _unplanned(actor) -> None:
     st.subheader(t("today.unplanned"))
-    uow = context.uow()
+
     # Only units this inspector may visit (their district, or assigned by a plan).
-    recent = picker.recent_units(uow, actor=actor)
+    recent = context.query(picker.recent_units, actor=actor)
     query = st.text_input(t("today.unit_search"), key="today_unit_search",
                           placeholder=t("today.unit_search_hint"))
-    units = dict(picker.units_to_visit(uow, actor=actor, search=query)) if query.strip() else {}
+    units = dict(context.query(
+        picker.units_to_visit, actor=actor, search=query)) if query.strip() else {}
     choices = {i: n for i, n in recent if not query.strip() or i in units} | units
-    templates = {tv.id: tv.name for tv in checklists.list_templates(uow, actor=actor,
+    templates = {tv.id: tv.name for tv in context.query(checklists.list_templates, actor=actor,
                                                                      active_only=True)}
     if not choices:
         st.caption(t("today.type_unit"))
@@ -100,7 +102,7 @@ def _unplanned(actor) -> None:
     client_key = st.session_state.setdefault(NEW_VISIT_KEY, uuid.uuid4().hex)
     if st.button(t("today.start_unplanned"), key="today_start", type="primary", width="stretch"):
         with reported():
-            insp = inspections.start_visit(uow, actor=actor, client_key=client_key,
+            insp = context.run(inspections.start_visit, actor=actor, client_key=client_key,
                                            unit_id=unit_id, kind=kind or "open",
                                            template_id=template_id)
             st.session_state.pop(NEW_VISIT_KEY, None)

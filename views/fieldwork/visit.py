@@ -40,7 +40,7 @@ def render() -> None:
             go("inspect_today")
         return
     try:
-        view = inspections.get_visit(context.uow(), actor=actor, inspection_id=visit_id)
+        view = context.query(inspections.get_visit, actor=actor, inspection_id=visit_id)
     except DomainError as err:
         st.error(error_text(err))
         return
@@ -61,7 +61,7 @@ def _visit_id(actor) -> int | None:
     raw = st.query_params.get("visit")
     if raw and raw.isdigit():
         return int(raw)
-    drafts = inspections.list_drafts(context.uow(), actor=actor)
+    drafts = context.query(inspections.list_drafts, actor=actor)
     if drafts:
         st.query_params["visit"] = str(drafts[0].id)
         return drafts[0].id
@@ -81,7 +81,7 @@ def _checklist(actor, view: inspections.VisitView) -> dict[int, str]:
     changed = {i: v for i, v in current.items() if v != view.answers.get(i, "")}
     if changed:
         with reported():
-            inspections.save_answers(context.uow(), actor=actor, inspection_id=view.id,
+            context.run(inspections.save_answers, actor=actor, inspection_id=view.id,
                                      answers=changed)
     return current
 
@@ -122,8 +122,7 @@ def _findings(actor, view: inspections.VisitView, answers: dict[int, str]) -> No
                      width="stretch"):
             with reported():
                 # One finding per failing item, whatever the number of taps.
-                inspections.save_finding(
-                    context.uow(), actor=actor, inspection_id=view.id,
+                context.run(inspections.save_finding, actor=actor, inspection_id=view.id,
                     client_key=f"item-{view.id}-{item.id}",
                     category=checklists.suggested_category(item), severity="general",
                     description=item.text, item_id=item.id,
@@ -163,22 +162,21 @@ def _finding_card(actor, view, finding, n: int) -> None:
             saved = st.form_submit_button(t("visit.save_finding"), width="stretch")
         if saved:
             with reported():
-                inspections.save_finding(
-                    context.uow(), actor=actor, inspection_id=view.id,
+                context.run(inspections.save_finding, actor=actor, inspection_id=view.id,
                     client_key=finding.client_key, item_id=finding.item_id, **fields)
                 context.flash("success", "common.saved")
                 st.rerun()
         removed = thumbnails(finding.photos, key=f"th_{finding.id}", removable=True)
         if removed is not None:
             with reported():
-                photos.remove_photo(context.uow(), actor=actor, photo_id=removed)
+                context.run(photos.remove_photo, actor=actor, photo_id=removed)
                 st.rerun()
         _photo_inputs(actor, finding.id)
         with st.popover(t("visit.delete_finding")):
             st.write(t("visit.delete_finding_confirm"))
             if st.button(t("visit.delete_finding"), key=f"del_{finding.id}", type="primary"):
                 with reported():
-                    inspections.delete_finding(context.uow(), actor=actor,
+                    context.run(inspections.delete_finding, actor=actor,
                                                finding_id=finding.id)
                     st.rerun()
 
@@ -199,7 +197,7 @@ def _photo_inputs(actor, finding_id: int) -> None:
     errors = []
     for upload in incoming:
         try:
-            photos.add_finding_photo(context.uow(), actor=actor, finding_id=finding_id,
+            context.run(photos.add_finding_photo, actor=actor, finding_id=finding_id,
                                      data=upload.getvalue())
         except DomainError as err:
             errors.append(f"{plain(upload.name)}: {error_text(err)}")
@@ -222,7 +220,7 @@ def _new_finding(actor, view) -> None:
                                           width="stretch")
         if added:
             with reported():
-                inspections.save_finding(context.uow(), actor=actor, inspection_id=view.id,
+                context.run(inspections.save_finding, actor=actor, inspection_id=view.id,
                                          client_key=client_key, **fields)
                 st.session_state.pop(NEW_FINDING_KEY, None)
                 forget_form("fnew")  # only now: after a refusal the input stays to be fixed
@@ -239,21 +237,21 @@ def _summary(actor, view) -> None:
                            label_visibility="collapsed", max_chars=4000)
     if summary != view.summary:
         with reported():
-            inspections.save_details(context.uow(), actor=actor, inspection_id=view.id,
+            context.run(inspections.save_details, actor=actor, inspection_id=view.id,
                                      summary=summary)
 
 
 def _submit(actor, view) -> None:
     if st.button(t("visit.submit"), key=f"submit_{view.id}", type="primary", width="stretch"):
         with reported():
-            inspections.submit_visit(context.uow(), actor=actor, inspection_id=view.id)
+            context.run(inspections.submit_visit, actor=actor, inspection_id=view.id)
             context.flash("success", "visit.submitted", unit=view.unit)
             go("inspect_today")
     with st.popover(t("visit.discard"), width="stretch"):
         st.write(t("visit.discard_confirm", unit=plain(view.unit)))
         if st.button(t("visit.discard"), key=f"discard_{view.id}", type="primary"):
             with reported():
-                inspections.discard_draft(context.uow(), actor=actor, inspection_id=view.id)
+                context.run(inspections.discard_draft, actor=actor, inspection_id=view.id)
                 context.flash("info", "visit.discarded", unit=view.unit)
                 go("inspect_today")
 

@@ -26,7 +26,7 @@ def render() -> None:
     actor = context.current_user()
     st.title(t("rectify.title"))
     context.show_flash()
-    cases = rectification.list_cases(context.uow(), actor=actor)
+    cases = context.query(rectification.list_cases, actor=actor)
     todo = [c for c in cases if c.status in finding_status.AWAITING_UNIT]
     waiting = [c for c in cases if c.status == finding_status.REPORTED]
     closed = [c for c in cases if c.status == finding_status.VERIFIED]
@@ -105,8 +105,8 @@ def _report_form(case) -> None:
         return
     files = files or []
     try:
-        rectification.submit_rectification(
-            context.uow(), actor=context.current_user(), finding_id=case.id,
+        context.run(
+            rectification.submit_rectification, actor=context.current_user(), finding_id=case.id,
             client_key=client_key, text=text, photo_files=[f.getvalue() for f in files],
         )
     except DomainError as err:

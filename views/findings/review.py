@@ -25,7 +25,7 @@ def render() -> None:
     actor = context.current_user()
     st.title(t("review.title"))
     context.show_flash()
-    pending = review.list_pending(context.uow(), actor=actor)  # PermissionDenied for others
+    pending = context.query(review.list_pending, actor=actor)  # PermissionDenied for others
     if not pending:
         st.success(t("review.nothing_pending"))
         return
@@ -40,7 +40,7 @@ def render() -> None:
                                 when=local_time(by_id[i].visited_at)),
     )
     row = by_id[pick]
-    view = inspections.get_visit(context.uow(), actor=actor, inspection_id=row.id)
+    view = context.query(inspections.get_visit, actor=actor, inspection_id=row.id)
     _header(view, row)
     _answers(view)
     _findings(actor, view)
@@ -159,13 +159,13 @@ def _decide(actor, f: inspections.FindingView, k: str) -> None:
         note = st.text_input(t("review.confirm_note"), key=f"{k}note", max_chars=2000)
         if st.button(t("review.confirm"), key=f"{k}confirm", type="primary", width="stretch"):
             with saving(k, "review.confirmed"):
-                review.confirm_finding(context.uow(), actor=actor, finding_id=f.id,
+                context.run(review.confirm_finding, actor=actor, finding_id=f.id,
                                        version=version, deadline=deadline, note=note)
     with reject_col:
         reason = st.text_area(t("review.reject_reason"), key=f"{k}reason", max_chars=2000,
                               placeholder=t("review.reject_reason_hint"))
         if st.button(t("review.reject"), key=f"{k}reject", width="stretch"):
             with saving(k, "review.rejected"):
-                review.reject_finding(context.uow(), actor=actor, finding_id=f.id,
+                context.run(review.reject_finding, actor=actor, finding_id=f.id,
                                       reason=reason, version=version)
 

@@ -51,8 +51,7 @@ def render() -> None:
 
 
 def _todo(actor) -> None:
-    cases = rectification.list_cases(
-        context.uow(), actor=actor, statuses=(finding_status.REPORTED,)
+    cases = context.query(rectification.list_cases, actor=actor, statuses=(finding_status.REPORTED,)
     )
     _decided_meanwhile({c.id for c in cases})
     if not cases:
@@ -181,11 +180,11 @@ def _decide(actor, case: rectification.FindingCase, k: str) -> None:
     accept_col, reopen_col = st.columns(2)
     if accept_col.button(t("verify.accept"), key=f"{k}accept", type="primary", width="stretch"):
         with saving(k, "verify.accepted"):
-            rectification.verify(context.uow(), actor=actor, finding_id=case.id, accept=True,
+            context.run(rectification.verify, actor=actor, finding_id=case.id, accept=True,
                                  note=note, version=version)
     if reopen_col.button(t("verify.reopen"), key=f"{k}reopen", width="stretch"):
         with saving(k, "verify.reopened"):
-            rectification.verify(context.uow(), actor=actor, finding_id=case.id, accept=False,
+            context.run(rectification.verify, actor=actor, finding_id=case.id, accept=False,
                                  note=note, version=version, deadline=new_deadline)
 
 
@@ -199,9 +198,9 @@ def _all(actor) -> None:
     )
     overdue_only = st.toggle(t("verify.overdue_only"), key="vf_all_overdue")
     statuses = tuple(chosen) or CONFIRMED
-    total, overdue = rectification.count_cases(context.uow(), actor=actor, statuses=statuses,
+    total, overdue = context.query(rectification.count_cases, actor=actor, statuses=statuses,
                                                overdue_only=overdue_only)
-    cases = rectification.list_cases(context.uow(), actor=actor, statuses=statuses,
+    cases = context.query(rectification.list_cases, actor=actor, statuses=statuses,
                                      overdue_only=overdue_only, limit=TABLE_ROWS)
     left, right = st.columns(2)
     left.metric(t("verify.total"), total)

@@ -35,7 +35,7 @@ def render() -> None:
     )
     if choice != current:
         with reported():
-            auth.set_own_language(context.uow(), actor=user, language=choice)
+            context.run(auth.set_own_language, actor=user, language=choice)
             context.set_language(choice)
             st.rerun()
 
@@ -55,7 +55,7 @@ def render() -> None:
             st.error(t("account.passwords_differ"))
         else:
             with reported():
-                changed = auth.change_own_password(context.uow(), actor=user, old=old, new=new)
+                changed = context.run(auth.change_own_password, actor=user, old=old, new=new)
                 context.keep_session(changed)  # the user's other sessions are signed out
                 st.success(t("account.password_changed"))
 
@@ -64,7 +64,7 @@ def sign_out() -> None:
     """Target of the "sign out" menu entry."""
     user = context.current_user()
     if user is not None:
-        auth.sign_out(context.uow(), actor=user)
+        context.run(auth.sign_out, actor=user)
     context.end_session()
     context.flash("success", "auth.signed_out")
     st.rerun()

@@ -39,8 +39,9 @@ def render() -> None:
             st.error(t("account.passwords_differ"))
         else:
             with reported():
-                user = auth.create_first_admin(
-                    context.uow(), username=username, display_name=display, password=password
+                user = context.run(
+                    auth.create_first_admin, username=username, display_name=display,
+                    password=password
                 )
                 context.start_session(user)
                 if get_settings().is_production:
@@ -69,7 +70,7 @@ def _offer_demo() -> None:
             )
 
         with reported():
-            counts = demo.load_demo(context.uow(), password=password, progress=progress)
+            counts = context.run(demo.load_demo, password=password, progress=progress)
             _finish("success", "setup.demo_loaded", **counts)
     if right.button(t("setup.skip_demo"), width="stretch", key="setup_skip_demo"):
         _finish("info", "setup.finished")

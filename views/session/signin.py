@@ -21,8 +21,8 @@ def render() -> None:
         submitted = st.form_submit_button(t("signin.submit"), type="primary", width="stretch")
     if submitted:
         with reported():
-            user = auth.sign_in(
-                context.uow(), username=username, password=password, client=context.client_id()
+            user = context.run(
+                auth.sign_in, username=username, password=password, client=context.client_id()
             )
             context.start_session(user)
             st.rerun()
