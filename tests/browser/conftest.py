@@ -43,7 +43,9 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 VIEWPORT = {"width": 1280, "height": 900}
-TIMEOUT_MS = 30_000  # a first Streamlit render can take several seconds on 2 cores
+# A wait for a state, not a sleep: generous because a first Streamlit render or a rerun can
+# take many seconds on a 2-core machine that is busy with something else.
+TIMEOUT_MS = 60_000
 HEALTH_TIMEOUT_S = 60.0
 STOP_TIMEOUT_S = 10.0
 DEMO_PASSWORD = "browser-pass-2026"  # every demo account gets it (≥ 10 characters)

@@ -41,12 +41,12 @@ from services.fieldwork import visits as inspections
 from services.findings import status as finding_status
 from services.identity import auth
 from services.org import structure as org
+from tests.browser.conftest import TIMEOUT_MS
 from tests.browser.test_signin_navigation import expect_signin_form, go_to, sign_in, top_nav, zh
 from tests.conftest import PHOTOS
 
-pytestmark = [pytest.mark.browser, pytest.mark.timeout(420)]
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
 
-TIMEOUT_MS = 30_000
 # 整改核验 works on the whole demo year (about 160 findings waiting for verification, 800
 # confirmed): its runs have taken ~10 s on 2 cores, so its waits get more room.
 SLOW_PAGE_MS = 90_000
