@@ -9,14 +9,14 @@ import re
 import pandas as pd
 import streamlit as st
 
-from services.core.permissions import require
+from db.models import User
 from services.findings import rectification, review
 from services.findings import status as finding_status
 from ui import context
 from ui.context import local_time, t
 from ui.feedback import saving
+from ui.page import page
 from ui.photo_views import thumbnails
-from ui.tablet import touch_friendly
 from ui.text import plain
 from ui.widgets import forget_form, seen_version
 
@@ -31,14 +31,8 @@ CONFIRMED = (
 TABLE_ROWS = 500  # deadline first: the rows an office clerk acts on come first
 
 
-def render() -> None:
-    touch_friendly()
-    actor = context.current_user()
-    # A unit's liaison may list the findings of the unit (rectification.list_cases lets
-    # them), but verifying is not theirs: this page refuses at once.
-    require(actor, "finding.verify")
-    st.title(t("verify.title"))
-    context.show_flash()
+@page("verify", title="verify.title", tablet=True)
+def render(actor: User) -> None:
     todo, everything = st.tabs([t("verify.tab_todo"), t("verify.tab_all")])
     with todo:
         _todo(actor)
