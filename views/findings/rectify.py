@@ -12,7 +12,7 @@ from db.models import User
 from services.core.errors import DomainError
 from services.findings import rectification
 from services.findings import status as finding_status
-from ui import context
+from ui import context, paging
 from ui.context import local_time, t
 from ui.feedback import error_text
 from ui.page import page
@@ -20,20 +20,24 @@ from ui.photo_views import thumbnails
 from ui.text import plain
 
 PHOTO_TYPES = ["jpg", "jpeg", "png", "webp", "heic", "heif"]
+AWAITING = tuple(sorted(finding_status.AWAITING_UNIT))
+REPORTED = (finding_status.REPORTED,)
+VERIFIED = (finding_status.VERIFIED,)
 
 
 @page("rectify", title="rectify.title", tablet=True)
 def render(actor: User) -> None:
-    cases = context.query(rectification.list_cases, actor=actor)
-    todo = [c for c in cases if c.status in finding_status.AWAITING_UNIT]
-    waiting = [c for c in cases if c.status == finding_status.REPORTED]
-    closed = [c for c in cases if c.status == finding_status.VERIFIED]
+    # A unit's open and reported findings are few and shown whole; the closed ones grow
+    # all year, so they are counted and paged in the database.
+    todo = context.query(rectification.list_cases, actor=actor, statuses=AWAITING)
+    waiting = context.query(rectification.list_cases, actor=actor, statuses=REPORTED)
+    closed, _ = context.query(rectification.count_cases, actor=actor, statuses=VERIFIED)
     overdue = sum(c.overdue for c in todo)
     a, b, c_ = st.columns(3)
     a.metric(t("rectify.todo"), len(todo), delta=t("rectify.overdue_n", n=overdue) if overdue
              else None, delta_color="inverse", delta_arrow="off")
     b.metric(t("rectify.waiting"), len(waiting))
-    c_.metric(t("rectify.closed"), len(closed))
+    c_.metric(t("rectify.closed"), closed)
     tab_todo, tab_waiting, tab_closed = st.tabs(
         [t("rectify.todo"), t("rectify.waiting"), t("rectify.closed")]
     )
@@ -47,7 +51,7 @@ def render(actor: User) -> None:
             _case(actor, case)
     with tab_closed:
         # Closed cases only as a list: a year of them with photos would make every tap slow.
-        _closed_table(closed)
+        _closed_table(actor, closed)
 
 
 def _case(actor, case: rectification.FindingCase, *, with_form: bool = False) -> None:
@@ -71,9 +75,13 @@ def _case(actor, case: rectification.FindingCase, *, with_form: bool = False) ->
             _report_form(actor, case)
 
 
-def _closed_table(cases: list[rectification.FindingCase]) -> None:
+def _closed_table(actor, total: int) -> None:
+    offset = paging.offset("rc_closed", total)
+    cases = context.query(rectification.list_cases, actor=actor, statuses=VERIFIED,
+                          offset=offset, limit=paging.PAGE_SIZE)
     if not cases:
         return
+    paging.controls("rc_closed", total)
     st.dataframe(
         pd.DataFrame(
             {
