@@ -101,11 +101,14 @@ def _overdue_clause(today: date):
 
 def count_cases(
     uow: UnitOfWork, *, actor: User, statuses: tuple[str, ...] | None = None,
+    inspection_id: int | None = None, unit_id: int | None = None, finding_id: int | None = None,
     overdue_only: bool = False,
 ) -> tuple[int, int]:
-    """(all, overdue) among the findings the actor may see, counted in the database."""
+    """(all, overdue) among the findings the actor may see, counted in the database; the
+    filters are list_cases's, so `all` is what paging through list_cases yields."""
     today = today_local()
-    where = _case_filters(actor, statuses, None, None, None, overdue_only, today)
+    where = _case_filters(actor, statuses, inspection_id, unit_id, finding_id, overdue_only,
+                          today)
     query = (
         select(func.count(Finding.id), func.count(Finding.id).filter(_overdue_clause(today)))
         .select_from(Finding)
@@ -125,10 +128,12 @@ def list_cases(
     unit_id: int | None = None,
     finding_id: int | None = None,
     overdue_only: bool = False,
+    offset: int = 0,
     limit: int = 500,
 ) -> list[FindingCase]:
-    """Findings the actor may see (see services.visibility), deadline first; at most
-    `limit` (count_cases gives the totals)."""
+    """Findings the actor may see (see services.visibility), deadline first (none last),
+    then by id: a total order, so pages of `limit` from `offset` neither repeat nor skip
+    a finding while nothing changes. count_cases gives the total for the same filters."""
     today = today_local()
     query = (
         select(Finding, Unit.name, Inspection.visited_at)
@@ -137,6 +142,7 @@ def list_cases(
         .where(*_case_filters(actor, statuses, inspection_id, unit_id, finding_id,
                               overdue_only, today))
         .order_by(Finding.deadline.is_(None), Finding.deadline, Finding.id)
+        .offset(max(offset, 0))
         .limit(limit)
     )
     s = uow.session

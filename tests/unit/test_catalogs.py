@@ -17,6 +17,8 @@ CODE_DIRS = ("app.py", "manage.py", "views", "services", "ui", "demo")
 KEY_CALL = re.compile(
     r"""(?:\bt|translate|flash|RowIssue|[A-Z][A-Za-z]+)\(\s*(?:"[a-z]+",\s*)?"([a-z_]+\.[a-z_.]+)\""""
 )
+# A page's title, given to the page decorator (ui/page.py): @page("key", title="x.title").
+TITLE_KEY = re.compile(r"""\btitle="([a-z_]+\.[a-z_.]+)\"""")
 
 
 def _code_keys() -> set[str]:
@@ -25,7 +27,8 @@ def _code_keys() -> set[str]:
         path = REPO / entry
         files = [path] if path.is_file() else path.rglob("*.py")
         for f in files:
-            keys |= set(KEY_CALL.findall(f.read_text(encoding="utf-8")))
+            source = f.read_text(encoding="utf-8")
+            keys |= set(KEY_CALL.findall(source)) | set(TITLE_KEY.findall(source))
     return keys
 
 

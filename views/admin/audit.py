@@ -6,15 +6,16 @@ from datetime import datetime, timedelta
 
 import streamlit as st
 
+from db.models import User
 from services.core import audit_log as audit
 from services.identity import users
 from ui import context
 from ui.context import local_time, t
+from ui.page import page
 
 
-def render() -> None:
-    actor = context.current_user()
-    st.title(t("audit.title"))
+@page("admin_audit", title="audit.title")
+def render(actor: User) -> None:
     people = {
         u.id: f"{u.username} · {u.display_name}"
         for u in context.query(users.list_users, actor=actor)

@@ -5,20 +5,20 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from db.models import User
 from services.core.permissions import ROLES
 from services.identity import users
 from services.org import structure as org
 from ui import context
 from ui.context import t
 from ui.feedback import reported, saving
+from ui.page import page
 from ui.text import plain
 from ui.widgets import optional_select, seen_version
 
 
-def render() -> None:
-    actor = context.current_user()
-    st.title(t("users.title"))
-    context.show_flash()
+@page("admin_users", title="users.title")
+def render(actor: User) -> None:
     rows = context.query(users.list_users, actor=actor)
     districts = {d.id: d.name for d in context.query(org.list_districts, actor=actor)}
     units = {

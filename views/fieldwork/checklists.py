@@ -8,12 +8,12 @@ import math
 import pandas as pd
 import streamlit as st
 
-from services.core.permissions import require
+from db.models import User
 from services.fieldwork import checklists
 from ui import context
 from ui.context import t
 from ui.feedback import saving
-from ui.tablet import touch_friendly
+from ui.page import page
 from ui.text import plain
 from ui.widgets import seen_version
 
@@ -23,14 +23,8 @@ ROW_PX, MAX_EDITOR_PX = 35, 1200
 COLUMNS = ("id", "position", "section", "text", "answer_type", "photo_required_on_fail")
 
 
-def render() -> None:
-    touch_friendly()
-    actor = context.current_user()
-    # Reading templates is open to every signed-in role (inspectors need them); editing them
-    # is not, so this page refuses at once instead of failing only at the first save.
-    require(actor, "checklist.manage")
-    st.title(t("checklist.title"))
-    context.show_flash()
+@page("checklists", title="checklist.title", tablet=True)
+def render(actor: User) -> None:
     templates = context.query(checklists.list_templates, actor=actor)
     _overview(templates)
 

@@ -8,13 +8,14 @@ from datetime import date, datetime, timedelta
 import pandas as pd
 import streamlit as st
 
+from db.models import User
 from services.fieldwork import checklists
 from services.fieldwork import plans as visit_plans
 from services.org import structure as org
 from ui import context
 from ui.context import t
 from ui.feedback import saving
-from ui.tablet import touch_friendly
+from ui.page import page
 from ui.text import plain
 from ui.widgets import seen_version
 
@@ -24,14 +25,11 @@ DEFAULT_KIND = "unannounced"
 DEFAULT_DAYS = 7
 
 
-def render() -> None:
-    touch_friendly()
-    actor = context.current_user()
-    st.title(t("plan.title"))
+@page("visit_plans", title="plan.title", tablet=True)
+def render(actor: User) -> None:
     st.caption(t("plan.confidential"))
-    context.show_flash()
 
-    plans = context.query(visit_plans.list_plans, actor=actor)  # PermissionDenied for other roles
+    plans = context.query(visit_plans.list_plans, actor=actor)
     inspectors = _inspector_choices(actor)
     templates = {
         tv.id: tv.name for tv in context.query(

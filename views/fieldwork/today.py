@@ -6,6 +6,7 @@ import uuid
 
 import streamlit as st
 
+from db.models import User
 from services.fieldwork import checklists, picker
 from services.fieldwork import plans as visit_plans
 from services.fieldwork import visits as inspections
@@ -14,17 +15,14 @@ from ui import context
 from ui.context import local_time, t
 from ui.feedback import reported
 from ui.links import go
-from ui.tablet import touch_friendly
+from ui.page import page
 from ui.text import plain
 
 NEW_VISIT_KEY = "today_new_visit_key"
 
 
-def render() -> None:
-    touch_friendly()
-    actor = context.current_user()
-    st.title(t("today.title"))
-    context.show_flash()
+@page("inspect_today", title="today.title", tablet=True)
+def render(actor: User) -> None:
     _plans(actor)
     _drafts(actor)
     _unplanned(actor)

@@ -8,34 +8,36 @@ import uuid
 import pandas as pd
 import streamlit as st
 
+from db.models import User
 from services.core.errors import DomainError
 from services.findings import rectification
 from services.findings import status as finding_status
-from ui import context
+from ui import context, paging
 from ui.context import local_time, t
 from ui.feedback import error_text
+from ui.page import page
 from ui.photo_views import thumbnails
-from ui.tablet import touch_friendly
 from ui.text import plain
 
 PHOTO_TYPES = ["jpg", "jpeg", "png", "webp", "heic", "heif"]
+AWAITING = tuple(sorted(finding_status.AWAITING_UNIT))
+REPORTED = (finding_status.REPORTED,)
+VERIFIED = (finding_status.VERIFIED,)
 
 
-def render() -> None:
-    touch_friendly()
-    actor = context.current_user()
-    st.title(t("rectify.title"))
-    context.show_flash()
-    cases = context.query(rectification.list_cases, actor=actor)
-    todo = [c for c in cases if c.status in finding_status.AWAITING_UNIT]
-    waiting = [c for c in cases if c.status == finding_status.REPORTED]
-    closed = [c for c in cases if c.status == finding_status.VERIFIED]
+@page("rectify", title="rectify.title", tablet=True)
+def render(actor: User) -> None:
+    # A unit's open and reported findings are few and shown whole; the closed ones grow
+    # all year, so they are counted and paged in the database.
+    todo = context.query(rectification.list_cases, actor=actor, statuses=AWAITING)
+    waiting = context.query(rectification.list_cases, actor=actor, statuses=REPORTED)
+    closed, _ = context.query(rectification.count_cases, actor=actor, statuses=VERIFIED)
     overdue = sum(c.overdue for c in todo)
     a, b, c_ = st.columns(3)
     a.metric(t("rectify.todo"), len(todo), delta=t("rectify.overdue_n", n=overdue) if overdue
              else None, delta_color="inverse", delta_arrow="off")
     b.metric(t("rectify.waiting"), len(waiting))
-    c_.metric(t("rectify.closed"), len(closed))
+    c_.metric(t("rectify.closed"), closed)
     tab_todo, tab_waiting, tab_closed = st.tabs(
         [t("rectify.todo"), t("rectify.waiting"), t("rectify.closed")]
     )
@@ -43,16 +45,16 @@ def render() -> None:
         if not todo:
             st.success(t("rectify.nothing_to_do"))
         for case in todo:
-            _case(case, with_form=True)
+            _case(actor, case, with_form=True)
     with tab_waiting:
         for case in waiting:
-            _case(case)
+            _case(actor, case)
     with tab_closed:
         # Closed cases only as a list: a year of them with photos would make every tap slow.
-        _closed_table(closed)
+        _closed_table(actor, closed)
 
 
-def _case(case: rectification.FindingCase, *, with_form: bool = False) -> None:
+def _case(actor, case: rectification.FindingCase, *, with_form: bool = False) -> None:
     with st.container(border=True):
         badge = f" · :red[**{t('rectify.overdue')}**]" if case.overdue else ""
         st.markdown(f"**{t('category.' + case.category)}** · {t('severity.' + case.severity)}"
@@ -70,12 +72,16 @@ def _case(case: rectification.FindingCase, *, with_form: bool = False) -> None:
                     st.caption(t("finding_status." + rect.outcome)
                                + (f"：{plain(rect.verify_note)}" if rect.verify_note else ""))
         if with_form:
-            _report_form(case)
+            _report_form(actor, case)
 
 
-def _closed_table(cases: list[rectification.FindingCase]) -> None:
+def _closed_table(actor, total: int) -> None:
+    offset = paging.offset("rc_closed", total)
+    cases = context.query(rectification.list_cases, actor=actor, statuses=VERIFIED,
+                          offset=offset, limit=paging.PAGE_SIZE)
     if not cases:
         return
+    paging.controls("rc_closed", total)
     st.dataframe(
         pd.DataFrame(
             {
@@ -91,7 +97,7 @@ def _closed_table(cases: list[rectification.FindingCase]) -> None:
     )
 
 
-def _report_form(case) -> None:
+def _report_form(actor, case) -> None:
     # Kept until the report is stored: a double tap or a retry sends the same key.
     key_name = f"rect_key_{case.id}"
     client_key = st.session_state.setdefault(key_name, uuid.uuid4().hex)
@@ -106,7 +112,7 @@ def _report_form(case) -> None:
     files = files or []
     try:
         context.run(
-            rectification.submit_rectification, actor=context.current_user(), finding_id=case.id,
+            rectification.submit_rectification, actor=actor, finding_id=case.id,
             client_key=client_key, text=text, photo_files=[f.getvalue() for f in files],
         )
     except DomainError as err:

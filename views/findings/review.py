@@ -6,26 +6,24 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from db.models import User
 from services.fieldwork import visits as inspections
 from services.findings import review
 from services.findings import status as finding_status
 from ui import context
 from ui.context import local_time, t
 from ui.feedback import saving
+from ui.page import page
 from ui.photo_views import thumbnails
-from ui.tablet import touch_friendly
 from ui.text import plain
 from ui.widgets import forget_form, seen_version
 
 PICK_KEY = "rv_pick"
 
 
-def render() -> None:
-    touch_friendly()
-    actor = context.current_user()
-    st.title(t("review.title"))
-    context.show_flash()
-    pending = context.query(review.list_pending, actor=actor)  # PermissionDenied for others
+@page("review", title="review.title", tablet=True)
+def render(actor: User) -> None:
+    pending = context.query(review.list_pending, actor=actor)
     if not pending:
         st.success(t("review.nothing_pending"))
         return

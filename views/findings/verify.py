@@ -9,14 +9,14 @@ import re
 import pandas as pd
 import streamlit as st
 
-from services.core.permissions import require
+from db.models import User
 from services.findings import rectification, review
 from services.findings import status as finding_status
-from ui import context
+from ui import context, paging
 from ui.context import local_time, t
 from ui.feedback import saving
+from ui.page import page
 from ui.photo_views import thumbnails
-from ui.tablet import touch_friendly
 from ui.text import plain
 from ui.widgets import forget_form, seen_version
 
@@ -28,17 +28,12 @@ CONFIRMED = (
     finding_status.VERIFIED,
 )
 
-TABLE_ROWS = 500  # deadline first: the rows an office clerk acts on come first
+WAITING = (finding_status.REPORTED,)
+PICK_KEY = "vf_pick"
 
 
-def render() -> None:
-    touch_friendly()
-    actor = context.current_user()
-    # A unit's liaison may list the findings of the unit (rectification.list_cases lets
-    # them), but verifying is not theirs: this page refuses at once.
-    require(actor, "finding.verify")
-    st.title(t("verify.title"))
-    context.show_flash()
+@page("verify", title="verify.title", tablet=True)
+def render(actor: User) -> None:
     todo, everything = st.tabs([t("verify.tab_todo"), t("verify.tab_all")])
     with todo:
         _todo(actor)
@@ -46,22 +41,26 @@ def render() -> None:
         _all(actor)
 
 
-
 # --- waiting for verification -----------------------------------------------------------
 
 
 def _todo(actor) -> None:
-    cases = context.query(rectification.list_cases, actor=actor, statuses=(finding_status.REPORTED,)
-    )
-    _decided_meanwhile({c.id for c in cases})
+    total, _ = context.query(rectification.count_cases, actor=actor, statuses=WAITING)
+    offset = paging.offset("vf_todo", total)
+    cases = context.query(rectification.list_cases, actor=actor, statuses=WAITING,
+                          offset=offset, limit=paging.PAGE_SIZE)
+    _decided_meanwhile(actor, {c.id for c in cases})
     if not cases:
         st.success(t("verify.nothing"))
         return
-    st.caption(t("verify.count", n=len(cases)))
+    st.caption(t("verify.count", n=total))
+    paging.controls("vf_todo", total)
     # One case at a time: each shows photos, and a tablet should not load them all.
     by_id = {c.id: c for c in cases}
+    if st.session_state.get(PICK_KEY) not in by_id:
+        st.session_state.pop(PICK_KEY, None)  # another page: its first case
     pick = st.selectbox(
-        t("verify.pick"), list(by_id), key="vf_pick",
+        t("verify.pick"), list(by_id), key=PICK_KEY,
         format_func=lambda i: f"{by_id[i].unit} · {t('category.' + by_id[i].category)}"
         f" · {by_id[i].description[:30]}",
     )
@@ -73,16 +72,24 @@ def _form_key(finding_id: int) -> str:
     return f"vf_{finding_id}_"
 
 
-def _decided_meanwhile(shown: set[int]) -> None:
-    """A case this user had open that left the list without their own decision (their own
-    one forgets the form): someone else verified or reopened it first."""
+def _decided_meanwhile(actor, shown: set[int]) -> None:
+    """A case this user had open that is no longer waiting, without their own decision
+    (their own one forgets the form): someone else verified or reopened it first. A case
+    opened on another page of the list is asked for, not taken as gone."""
     seen = re.compile(r"^vf_(\d+)___version$")
-    gone = [int(m.group(1)) for key in list(st.session_state)
-            if (m := seen.match(str(key))) and int(m.group(1)) not in shown]
+    opened = [int(m.group(1)) for key in list(st.session_state)
+              if (m := seen.match(str(key))) and int(m.group(1)) not in shown]
+    gone = context.query(_no_longer_waiting, actor=actor, finding_ids=opened) if opened else []
     if gone:
         st.warning(t("verify.decided_meanwhile", n=len(gone)))
     for finding_id in gone:
         forget_form(_form_key(finding_id))
+
+
+def _no_longer_waiting(uow, *, actor, finding_ids: list[int]) -> list[int]:
+    # One read for the few cases this user opened and paged away from.
+    return [i for i in finding_ids
+            if rectification.count_cases(uow, actor=actor, statuses=WAITING, finding_id=i)[0] == 0]
 
 
 def _case(actor, case: rectification.FindingCase) -> None:
@@ -199,17 +206,17 @@ def _all(actor) -> None:
     overdue_only = st.toggle(t("verify.overdue_only"), key="vf_all_overdue")
     statuses = tuple(chosen) or CONFIRMED
     total, overdue = context.query(rectification.count_cases, actor=actor, statuses=statuses,
-                                               overdue_only=overdue_only)
-    cases = context.query(rectification.list_cases, actor=actor, statuses=statuses,
-                                     overdue_only=overdue_only, limit=TABLE_ROWS)
+                                   overdue_only=overdue_only)
     left, right = st.columns(2)
     left.metric(t("verify.total"), total)
     right.metric(t("verify.overdue_total"), overdue)
+    offset = paging.offset("vf_all", total, filters=(statuses, overdue_only))
+    cases = context.query(rectification.list_cases, actor=actor, statuses=statuses,
+                          overdue_only=overdue_only, offset=offset, limit=paging.PAGE_SIZE)
     if not cases:
         st.info(t("verify.none_match"))
         return
-    if total > len(cases):
-        st.caption(t("verify.first_rows", shown=len(cases), total=total))
+    paging.controls("vf_all", total)
     st.dataframe(
         pd.DataFrame(
             {

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import streamlit as st
 
+from db.models import User
 from services.identity import auth
 from ui import context
 from ui.context import t
 from ui.feedback import reported
+from ui.page import page
 from ui.text import plain
 from ui.widgets import LANGUAGE_NAMES
 
 
-def render() -> None:
-    user = context.current_user()
-    st.title(t("account.title"))
-    context.show_flash()
+@page("account", title="account.title")
+def render(user: User) -> None:
     st.markdown(
         f"**{t('field.username')}**: {plain(user.username)}  \n"
         f"**{t('field.display_name')}**: {plain(user.display_name)}  \n"

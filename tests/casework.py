@@ -1,0 +1,56 @@
+"""Many findings at once, for tests of long lists: one submitted visit with `n` findings,
+made through the services in the caller's open unit of work (the caller commits)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+from db.models import User
+from services.core.uow import UnitOfWork
+from services.fieldwork import visits as inspections
+from services.findings import rectification, review
+
+
+def submitted_visit(
+    tx: UnitOfWork, *, inspector: User, unit_id: int, template_id: int, n: int,
+    label: str = "问题",
+) -> list[int]:
+    """The ids of `n` open findings "<label> 001" ... of one submitted visit."""
+    insp = inspections.start_visit(tx, actor=inspector, client_key=uuid.uuid4().hex,
+                                   unit_id=unit_id, kind="open", template_id=template_id)
+    view = inspections.get_visit(tx, actor=inspector, inspection_id=insp.id)
+    answers = {i.id: {"yes_no": "yes", "number": "2", "text": "无"}[i.answer_type]
+               for i in view.template.items}
+    inspections.save_answers(tx, actor=inspector, inspection_id=insp.id, answers=answers)
+    ids = [
+        inspections.save_finding(
+            tx, actor=inspector, inspection_id=insp.id, client_key=uuid.uuid4().hex,
+            category="discipline", severity="general", description=f"{label} {k:03d}",
+        ).id
+        for k in range(1, n + 1)
+    ]
+    inspections.submit_visit(tx, actor=inspector, inspection_id=insp.id)
+    return ids
+
+
+def confirm(tx: UnitOfWork, *, office: User, finding_ids: list[int], spread: int = 4) -> None:
+    """Confirmed with deadlines a few days apart, several on each day: the list's order
+    has ties on the deadline."""
+    today = review.today_local()
+    for k, finding_id in enumerate(finding_ids):
+        review.confirm_finding(tx, actor=office, finding_id=finding_id,
+                               deadline=today + timedelta(days=10 + k % spread))
+
+
+def report(tx: UnitOfWork, *, liaison: User, finding_ids: list[int]) -> None:
+    for finding_id in finding_ids:
+        rectification.submit_rectification(
+            tx, actor=liaison, finding_id=finding_id, client_key=uuid.uuid4().hex,
+            text="已整改完毕",
+        )
+
+
+def verify(tx: UnitOfWork, *, office: User, finding_ids: list[int]) -> None:
+    for finding_id in finding_ids:
+        rectification.verify(tx, actor=office, finding_id=finding_id, accept=True)
