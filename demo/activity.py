@@ -43,6 +43,9 @@ from services.photos.store import PhotoStore
 Progress = Callable[[float, str], None]
 
 SIZES = {"full": (400, 900, 60), "small": (24, 50, 6)}  # inspections, findings, photos drawn
+# Days of history: the small sample is recent, so that its few findings are spread over every
+# stage of their life (some still waiting for the unit or for verification), not mostly closed.
+SPAN_DAYS = {"full": 365, "small": 45}
 KINDS = ("open", "unannounced", "spot_check", "focused")
 PROBLEMS = {
     "eight_systems": [
@@ -97,7 +100,7 @@ def load_activity(
             if i == n_inspections - 1:
                 k = findings_left
             findings_left -= k
-            _inspection(s, rng, now, template, people, pool, k, counts)
+            _inspection(s, rng, now, SPAN_DAYS[size], template, people, pool, k, counts)
         uow.audit(
             actor,
             "demo.activity",
@@ -172,7 +175,7 @@ def _when(rng: random.Random, now: datetime, max_days: int) -> datetime:
     return local.astimezone(UTC)
 
 
-def _inspection(s, rng, now, template, people, pool, n_findings, counts) -> None:
+def _inspection(s, rng, now, span, template, people, pool, n_findings, counts) -> None:
     # Some visits go to the units that have a demo liaison, so their pages have work.
     liaison_units = [u for u in people["units"] if u.id in people["liaison"]]
     if liaison_units and rng.random() < 0.15:
@@ -185,7 +188,7 @@ def _inspection(s, rng, now, template, people, pool, n_findings, counts) -> None
     local = [i for i in people["inspectors"] if reach[i.id] is None or unit.id in reach[i.id]]
     inspector = rng.choice(local or people["inspectors"])
     kind = rng.choice(KINDS)
-    visited = _when(rng, now, 365)
+    visited = _when(rng, now, span)
     plan_id = None
     if not local or (kind == "unannounced" and rng.random() < 0.7):
         plan = VisitPlan(
