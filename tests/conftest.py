@@ -4,13 +4,16 @@
 from __future__ import annotations
 
 import os
+import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
+from sqlmodel import func, select
 
 import config
 from db.bootstrap import open_database
@@ -20,6 +23,8 @@ from db.models import Role, User
 from services.core.system import system_actor
 from services.core.uow import UnitOfWork
 from services.identity import users
+from services.photos.store import PhotoStore
+from tests.factories import make_template
 
 REPO = Path(__file__).resolve().parents[1]
 PHOTOS = REPO.parent / "shared" / "testdata" / "photos"
@@ -97,3 +102,52 @@ def make_user(uow: UnitOfWork):
 @pytest.fixture
 def admin(make_user) -> User:
     return make_user("root", Role.ADMIN)
+
+
+@pytest.fixture
+def office(make_user) -> User:
+    return make_user("office", Role.OFFICE)
+
+
+@pytest.fixture
+def inspector(make_user) -> User:
+    return make_user("insp1", Role.INSPECTOR)
+
+
+@pytest.fixture
+def checklist(uow: UnitOfWork, office: User):
+    """The demo checklist, saved by the office."""
+    return make_template(uow, actor=office)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> PhotoStore:
+    return PhotoStore(tmp_path / "store")
+
+
+def stored_files(store: PhotoStore) -> list[str]:
+    """Every file under the store, as paths relative to its root, sorted."""
+    if not store.root.exists():
+        return []
+    return sorted(str(p.relative_to(store.root)) for p in store.root.rglob("*") if p.is_file())
+
+
+def count_rows(uow: UnitOfWork, model, *where) -> int:
+    with uow.read() as r:
+        return r.session.exec(select(func.count()).select_from(model).where(*where)).one()
+
+
+def at_once(calls: list[Callable]) -> list:
+    """Run the calls at the same moment on separate threads; each one's result or the
+    exception it raised, in order (the test looks at which one lost, and how)."""
+    barrier = threading.Barrier(len(calls))
+
+    def run(call):
+        barrier.wait(30)
+        try:
+            return call()
+        except Exception as exc:  # handed to the test
+            return exc
+
+    with ThreadPoolExecutor(len(calls)) as pool:
+        return list(pool.map(run, calls))

@@ -10,8 +10,10 @@ from config import ROOT, get_settings
 from db.bootstrap import open_database
 from db.models import User
 from demo import loader as demo
+from services.core.system import system_actor
 from services.core.uow import UnitOfWork
 from tests.conftest import PASSWORD
+from tests.factories import confirm, make_template, make_visit
 from ui.context import CREDENTIAL_KEY, USER_KEY
 
 APP = str(ROOT / "app.py")
@@ -27,6 +29,25 @@ def app_uow() -> UnitOfWork:
 def demo_loaded(app_uow) -> UnitOfWork:
     app_uow.run(demo.load_demo, password=PASSWORD, size="org")
     return app_uow
+
+
+@pytest.fixture
+def template(demo_loaded):
+    """The demo checklist, saved (the demo data has none)."""
+    return make_template(demo_loaded, actor=system_actor())
+
+
+@pytest.fixture
+def finding_to_rectify(demo_loaded, template):
+    """A severe finding inspector1 recorded at unit_gdj's unit, confirmed by the office:
+    waiting for the liaison's report."""
+    _, [finding] = make_visit(
+        demo_loaded, inspector=user_named(demo_loaded, "inspector1"),
+        unit=user_named(demo_loaded, "unit_gdj").unit_id, template=template,
+        findings=[dict(category="efficiency", severity="severe", description="排队超过一小时")],
+        submit=True,
+    )
+    return confirm(demo_loaded, actor=user_named(demo_loaded, "office"), finding=finding)
 
 
 def new_app() -> AppTest:
@@ -52,6 +73,25 @@ def signed_in(at: AppTest, uow: UnitOfWork, username: str) -> AppTest:
     at.session_state[USER_KEY] = user.id
     at.session_state[CREDENTIAL_KEY] = user.credential_version
     return at
+
+
+def _harness(key: str) -> None:
+    from ui.navigation import PAGES
+
+    PAGES[key][0]()
+
+
+def page(key: str, username: str, uow: UnitOfWork, *, lang: str | None = None,
+         **query: int) -> AppTest:
+    """One page function run for a signed-in user (AppTest.from_function, the way DESIGN.md
+    prescribes for pages handed to st.Page); `query` becomes the URL's query parameters."""
+    at = signed_in(AppTest.from_function(_harness, args=(key,), default_timeout=TIMEOUT), uow,
+                   username)
+    if lang:
+        at.session_state["ui_lang"] = lang
+    for name, value in query.items():
+        at.query_params[name] = str(value)
+    return at.run()
 
 
 def texts(at: AppTest) -> str:

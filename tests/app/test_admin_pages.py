@@ -1,26 +1,14 @@
-"""Admin pages through a harness: AppTest.from_function runs one page function for a
-signed-in user (the way DESIGN.md prescribes for pages handed to st.Page)."""
+"""Admin pages through a harness (tests.app.conftest.page): one page function run for a
+signed-in user."""
 
 from __future__ import annotations
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from services.core.system import system_actor
 from services.identity import users
 from services.org import structure as org
-from tests.app.conftest import TIMEOUT, signed_in, texts
-
-
-def _harness(key: str) -> None:
-    from ui.navigation import PAGES
-
-    PAGES[key][0]()
-
-
-def page(module: str, username: str, uow) -> AppTest:
-    at = AppTest.from_function(_harness, args=(module,), default_timeout=TIMEOUT)
-    return signed_in(at, uow, username).run()
+from tests.app.conftest import page, texts
 
 
 def test_admin_creates_a_user_and_a_duplicate_gets_a_clear_message(demo_loaded):
@@ -95,10 +83,7 @@ def test_import_of_a_broken_file_says_why(demo_loaded):
 
 @pytest.mark.parametrize("module", ["admin_users", "admin_org", "admin_audit", "account"])
 def test_pages_render_for_admin_in_english_too(demo_loaded, module):
-    at = AppTest.from_function(_harness, args=(module,), default_timeout=TIMEOUT)
-    signed_in(at, demo_loaded, "admin")
-    at.session_state["ui_lang"] = "en"
-    at.run()
+    at = page(module, "admin", demo_loaded, lang="en")
     assert not at.exception
     assert at.title[0].value in {"Users", "Organisation", "Audit log", "My account"}
 

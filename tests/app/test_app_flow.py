@@ -195,13 +195,9 @@ def test_a_new_display_name_keeps_the_user_signed_in(demo_loaded):
     assert "新名字（领导）已登录" in texts(at)
 
 
-def test_the_next_user_in_the_tab_finds_nothing_of_the_previous_one(demo_loaded):
-    from demo import checklist as demo_checklist
-    from services.fieldwork import checklists
+def test_the_next_user_in_the_tab_finds_nothing_of_the_previous_one(demo_loaded, template):
     from views.fieldwork.today import NEW_VISIT_KEY
 
-    demo_loaded.run(checklists.save_template, actor=system_actor(), name=demo_checklist.NAME,
-                             description="", items=demo_checklist.ITEMS)
     at = sign_in(new_app().run(), "inspector1")
     at.text_input(key="today_unit_search").input("雄关区便民").run()
     first_draft_key = at.session_state[NEW_VISIT_KEY]

@@ -3,23 +3,13 @@ with photos, come back after a reload, submit."""
 
 from __future__ import annotations
 
-import pytest
-
-from demo import checklist as demo_checklist
 from services.core.system import system_actor
-from services.fieldwork import checklists
 from services.fieldwork import visits as inspections
-from services.findings import rectification, review
-from services.identity import users
+from services.findings import rectification
 from tests.app.conftest import new_app, sign_in, texts, user_named
 from tests.conftest import PHOTOS
+from tests.factories import answer_all
 from ui.text import plain
-
-
-@pytest.fixture
-def template(demo_loaded):
-    return demo_loaded.run(checklists.save_template, actor=system_actor(), name=demo_checklist.NAME,
-                                    description="", items=demo_checklist.ITEMS)
 
 
 def _start_unplanned(at):
@@ -30,12 +20,8 @@ def _start_unplanned(at):
     return at
 
 
-def _user(uow, username: str):
-    return user_named(uow, username)
-
-
 def _inspector(uow):
-    return _user(uow, "inspector1")
+    return user_named(uow, "inspector1")
 
 
 def test_a_visit_is_saved_at_every_step_and_survives_a_reload(demo_loaded, template):
@@ -100,12 +86,7 @@ def test_submit_tells_what_is_missing_then_submits(demo_loaded, template):
     [draft] = demo_loaded.query(inspections.list_drafts, actor=_inspector(demo_loaded))
     at.button(key=f"submit_{draft.id}").click().run()
     assert any("项未回答" in e.value for e in at.error)
-    view = demo_loaded.query(inspections.get_visit, actor=_inspector(demo_loaded),
-                                 inspection_id=draft.id)
-    answers = {i.id: {"yes_no": "yes", "number": "2", "text": "无"}[i.answer_type]
-               for i in view.template.items}
-    demo_loaded.run(inspections.save_answers, actor=_inspector(demo_loaded),
-                             inspection_id=draft.id, answers=answers)
+    answer_all(demo_loaded, inspector=_inspector(demo_loaded), visit=draft)
     at = sign_in(new_app().run(), "inspector1")
     at.button(key=f"today_draft_{draft.id}").click().run()
     at.button(key=f"submit_{draft.id}").click().run()
@@ -125,23 +106,8 @@ def test_a_district_inspector_is_offered_only_units_in_their_district(demo_loade
     assert "输入单位名称中的几个字以查找单位" in texts(at)
 
 
-def test_the_unit_liaison_reports_a_rectification(demo_loaded, template):
-    insp = _inspector(demo_loaded)
-    unit_id = next(u for u in demo_loaded.query(users.list_users, actor=system_actor())
-                   if u.username == "unit_gdj").unit_id
-    visit = demo_loaded.run(inspections.start_visit, actor=insp, client_key="v", unit_id=unit_id,
-                                    kind="open", template_id=template.id)
-    view = demo_loaded.query(inspections.get_visit, actor=insp, inspection_id=visit.id)
-    demo_loaded.run(inspections.save_answers, actor=insp, inspection_id=visit.id, answers={
-        i.id: {"yes_no": "yes", "number": "2", "text": "无"}[i.answer_type]
-        for i in view.template.items})
-    finding = demo_loaded.run(inspections.save_finding, actor=insp, inspection_id=visit.id,
-                                       client_key="f", category="efficiency",
-                                       severity="severe", description="排队超过一小时")
-    demo_loaded.run(inspections.submit_visit, actor=insp, inspection_id=visit.id)
-    demo_loaded.run(
-        review.confirm_finding, actor=_user(demo_loaded, "office"), finding_id=finding.id)
-
+def test_the_unit_liaison_reports_a_rectification(demo_loaded, finding_to_rectify):
+    finding = finding_to_rectify
     at = sign_in(new_app().run(), "unit_gdj")
     assert at.title[0].value == "整改反馈"
     assert "排队超过一小时" in texts(at)

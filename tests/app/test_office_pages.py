@@ -1,15 +1,12 @@
-"""The office's pages through a harness (see test_admin_pages.py): visit plans, checklist
+"""The office's pages through a harness (tests.app.conftest.page): visit plans, checklist
 templates, review of findings, verification of rectification."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, timedelta
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
-from db.models import User
 from demo import checklist as demo_checklist
 from services.core.system import system_actor
 from services.fieldwork import checklists
@@ -18,32 +15,14 @@ from services.fieldwork import visits as inspections
 from services.findings import rectification, review
 from services.findings import status as finding_status
 from services.org import structure as org
-from services.photos import evidence as photos
-from tests.app.conftest import TIMEOUT, signed_in, texts, user_named
+from tests.app.conftest import page, texts, user_named
 from tests.conftest import PHOTOS
+from tests.factories import confirm, make_plan, make_visit, report
 
 PHOTO = "jpg_gps_DSCN0010.jpg"
 
 
-# --- harness and set-up -----------------------------------------------------------------
-
-
-def _harness(key: str) -> None:
-    from ui.navigation import PAGES
-
-    PAGES[key][0]()
-
-
-def _user(uow, username: str) -> User:
-    return user_named(uow, username)
-
-
-def page(module: str, username: str, uow, *, lang: str | None = None) -> AppTest:
-    at = AppTest.from_function(_harness, args=(module,), default_timeout=TIMEOUT)
-    signed_in(at, uow, username)
-    if lang:
-        at.session_state["ui_lang"] = lang
-    return at.run()
+# --- set-up -------------------------------------------------------------------------------
 
 
 def _unit_id(uow, name: str) -> int:
@@ -51,43 +30,24 @@ def _unit_id(uow, name: str) -> int:
 
 
 @pytest.fixture
-def field(demo_loaded):
+def field(demo_loaded, template):
     uow = demo_loaded
-    office = _user(uow, "office")
-    template = uow.run(
-        checklists.save_template, actor=office, name=demo_checklist.NAME, description="",
-        items=demo_checklist.ITEMS
-    )
     return {
-        "uow": uow, "office": office, "template": template,
-        "inspector": _user(uow, "inspector1"), "liaison": _user(uow, "unit_gdj"),
+        "uow": uow, "office": user_named(uow, "office"), "template": template,
+        "inspector": user_named(uow, "inspector1"), "liaison": user_named(uow, "unit_gdj"),
         "unit_id": _unit_id(uow, "市供电公司"),
     }
 
 
 def _submitted_visit(f, findings=(("serious", "窗口人员玩手机"),), photo=PHOTO) -> int:
     """inspector1 visits 市供电公司, answers everything, records findings and submits."""
-    uow, insp_user = f["uow"], f["inspector"]
-    insp = uow.run(inspections.start_visit, actor=insp_user, client_key=uuid.uuid4().hex,
-                                   unit_id=f["unit_id"], kind="unannounced",
-                                   template_id=f["template"].id)
-    view = uow.query(inspections.get_visit, actor=insp_user, inspection_id=insp.id)
-    answers = {i.id: {"yes_no": "yes", "number": "2", "text": "无"}[i.answer_type]
-               for i in view.template.items}
-    uow.run(inspections.save_answers, actor=insp_user, inspection_id=insp.id, answers=answers)
-    uow.run(inspections.save_details, actor=insp_user, inspection_id=insp.id,
-                             summary="总体情况较好，个别窗口纪律松散")
-    for severity, description in findings:
-        finding = uow.run(
-            inspections.save_finding, actor=insp_user, inspection_id=insp.id,
-            client_key=uuid.uuid4().hex,
-            category="discipline", severity=severity, description=description,
-            responsible_person="张某",
-        )
-        if photo:
-            uow.run(photos.add_finding_photo, actor=insp_user, finding_id=finding.id,
-                                     data=(PHOTOS / photo).read_bytes())
-    uow.run(inspections.submit_visit, actor=insp_user, inspection_id=insp.id)
+    insp, _ = make_visit(
+        f["uow"], inspector=f["inspector"], unit=f["unit_id"], template=f["template"],
+        kind="unannounced", summary="总体情况较好，个别窗口纪律松散",
+        findings=[dict(category="discipline", severity=severity, description=description,
+                       responsible_person="张某") for severity, description in findings],
+        photo=(PHOTOS / photo).read_bytes() if photo else None, submit=True,
+    )
     return insp.id
 
 
@@ -100,22 +60,15 @@ def _reported_finding(f) -> int:
     uow = f["uow"]
     insp_id = _submitted_visit(f)
     finding = uow.query(inspections.get_visit, actor=f["office"], inspection_id=insp_id).findings[0]
-    uow.run(review.confirm_finding, actor=f["office"], finding_id=finding.id)
-    uow.run(
-        rectification.submit_rectification, actor=f["liaison"], finding_id=finding.id,
-        client_key=uuid.uuid4().hex,
-        text="已对相关人员批评教育，窗口加装监控", photo_files=[(PHOTOS / PHOTO).read_bytes()],
-    )
+    confirm(uow, actor=f["office"], finding=finding.id)
+    report(uow, actor=f["liaison"], finding=finding.id, text="已对相关人员批评教育，窗口加装监控",
+           photos=[(PHOTOS / PHOTO).read_bytes()])
     return finding.id
 
 
 def _plan(f, **kw) -> visit_plans.VisitPlan:
-    today = review.today_local()
-    return f["uow"].run(
-        visit_plans.save_plan, actor=f["office"], unit_id=f["unit_id"], kind="unannounced",
-        window_start=today, window_end=today + timedelta(days=7),
-        template_id=f["template"].id, inspector_ids=[f["inspector"].id], **kw,
-    )
+    return make_plan(f["uow"], actor=f["office"], unit=f["unit_id"], template=f["template"],
+                     inspectors=[f["inspector"]], **kw)
 
 
 # --- visit plans --------------------------------------------------------------------------
@@ -351,11 +304,7 @@ def test_verify_reopens_only_with_a_note_then_accepts_the_next_report(field):
     assert case.history[-1].note == "监控尚未安装到位"
     assert "目前没有待核验的整改" in texts(at)
 
-    uow.run(
-        rectification.submit_rectification, actor=field["liaison"], finding_id=finding_id,
-        client_key=uuid.uuid4().hex,
-        text="监控已安装并投入使用",
-    )
+    report(uow, actor=field["liaison"], finding=finding_id, text="监控已安装并投入使用")
     at.run()
     assert "监控已安装并投入使用" in texts(at)
     at.button(key=f"{k}accept").click().run()
@@ -372,11 +321,7 @@ def test_verify_of_a_case_that_changed_meanwhile_is_refused_or_explained(field):
     # A colleague reopens it and the unit reports again: still "reported", but not the
     # report this user was looking at.
     uow.run(rectification.verify, actor=office, finding_id=finding_id, accept=False, note="不彻底")
-    uow.run(
-        rectification.submit_rectification, actor=field["liaison"], finding_id=finding_id,
-        client_key=uuid.uuid4().hex,
-        text="第二次整改：监控已安装",
-    )
+    report(uow, actor=field["liaison"], finding=finding_id, text="第二次整改：监控已安装")
     at.button(key=f"{k}accept").click().run()
     assert not at.exception
     assert "已被其他人修改" in texts(at)

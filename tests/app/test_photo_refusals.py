@@ -8,20 +8,12 @@ import io
 import pytest
 from PIL import Image
 
-from demo import checklist as demo_checklist
 from services.core.system import system_actor
-from services.fieldwork import checklists
 from services.fieldwork import visits as inspections
-from services.findings import rectification, review
+from services.findings import rectification
 from services.photos import evidence
 from tests.app.conftest import new_app, sign_in, texts, user_named
 from tests.conftest import PHOTOS
-
-
-@pytest.fixture
-def template(demo_loaded):
-    return demo_loaded.run(checklists.save_template, actor=system_actor(), name=demo_checklist.NAME,
-                                    description="", items=demo_checklist.ITEMS)
 
 
 class Slots:
@@ -48,10 +40,6 @@ def slots(monkeypatch):
     taken.free()
 
 
-def _user(uow, username: str):
-    return user_named(uow, username)
-
-
 def _many_scans() -> bytes:
     buffer = io.BytesIO()
     Image.new("L", (200, 200), 128).save(buffer, "JPEG", progressive=True)
@@ -67,7 +55,7 @@ def test_visit_page_names_the_refused_and_busy_photos_and_keeps_the_others(
     at = sign_in(new_app().run(), "inspector1")
     at.text_input(key="today_unit_search").input("雄关区便民").run()
     at.button(key="today_start").click().run()
-    insp = _user(demo_loaded, "inspector1")
+    insp = user_named(demo_loaded, "inspector1")
     [draft] = demo_loaded.query(inspections.list_drafts, actor=insp)
     at.text_area(key="fnew_desc").input("窗口工作人员玩手机")
     at.button(key="FormSubmitter:finding_new-添加问题").click().run()
@@ -96,22 +84,10 @@ def test_visit_page_names_the_refused_and_busy_photos_and_keeps_the_others(
 
 
 @pytest.mark.timeout(120)
-def test_rectify_page_keeps_the_report_when_the_server_is_busy(demo_loaded, template, slots):
-    insp = _user(demo_loaded, "inspector1")
-    unit_id = _user(demo_loaded, "unit_gdj").unit_id
-    visit = demo_loaded.run(inspections.start_visit, actor=insp, client_key="v", unit_id=unit_id,
-                                    kind="open", template_id=template.id)
-    view = demo_loaded.query(inspections.get_visit, actor=insp, inspection_id=visit.id)
-    demo_loaded.run(inspections.save_answers, actor=insp, inspection_id=visit.id, answers={
-        i.id: {"yes_no": "yes", "number": "2", "text": "无"}[i.answer_type]
-        for i in view.template.items})
-    finding = demo_loaded.run(inspections.save_finding, actor=insp, inspection_id=visit.id,
-                                       client_key="f", category="efficiency",
-                                       severity="severe", description="排队超过一小时")
-    demo_loaded.run(inspections.submit_visit, actor=insp, inspection_id=visit.id)
-    demo_loaded.run(
-        review.confirm_finding, actor=_user(demo_loaded, "office"), finding_id=finding.id)
-
+def test_rectify_page_keeps_the_report_when_the_server_is_busy(
+    demo_loaded, finding_to_rectify, slots
+):
+    finding = finding_to_rectify
     at = sign_in(new_app().run(), "unit_gdj")
     slots.take_both()
     at.text_area(key=f"rect_text_{finding.id}").input("增设窗口两个")

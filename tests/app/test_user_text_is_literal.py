@@ -9,22 +9,18 @@ that stopped showing the text fails too."""
 from __future__ import annotations
 
 import re
-import uuid
-from datetime import timedelta
 
 import pytest
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Block, ButtonGroup, Element, Radio
 
-from db.models import User
 from services.core.system import system_actor
 from services.fieldwork import checklists
-from services.fieldwork import plans as visit_plans
-from services.fieldwork import visits as inspections
-from services.findings import rectification, review
+from services.findings import rectification
 from services.identity import users
 from services.org import structure as org
-from tests.app.conftest import APP, TIMEOUT, signed_in, user_named
+from tests.app.conftest import APP, TIMEOUT, page, signed_in, user_named
+from tests.factories import confirm, make_plan, make_template, make_visit, report
 from ui.text import plain
 
 PAYLOAD = "# h ![x](http://evil.invalid/p.png) <img src=x onerror=alert(1)> **b** `c`"
@@ -114,26 +110,8 @@ def check(at: AppTest, shown: list[str], *, options: list[str] = ()) -> None:
 # --- set-up through the services -------------------------------------------------------------
 
 
-def _harness(key: str) -> None:
-    from ui.navigation import PAGES
-
-    PAGES[key][0]()
-
-
 def _rows(uow) -> dict[str, users.UserRow]:
     return {u.username: u for u in uow.query(users.list_users, actor=system_actor())}
-
-
-def _user(uow, username: str) -> User:
-    return user_named(uow, username)
-
-
-def page(key: str, username: str, uow, **query: int) -> AppTest:
-    at = signed_in(AppTest.from_function(_harness, args=(key,), default_timeout=TIMEOUT), uow,
-                   username)
-    for name, value in query.items():
-        at.query_params[name] = str(value)
-    return at.run()
 
 
 def _rename_people(uow) -> None:
@@ -166,20 +144,16 @@ def _rename_org(uow) -> int:
 def _visit(uow, inspector, unit_id: int, template, *, submit: bool) -> tuple[int, int]:
     """A visit with the yes/no item failed, the text item answered with the payload and one
     finding on the failed item; returns (visit id, finding id)."""
-    insp = uow.run(inspections.start_visit, actor=inspector, client_key=uuid.uuid4().hex,
-                                   unit_id=unit_id, kind="unannounced", template_id=template.id)
     items = {i.answer_type: i for i in template.items}
-    uow.run(inspections.save_answers, actor=inspector, inspection_id=insp.id, answers={
-        items["yes_no"].id: "no", items["text"].id: hostile(ANSWER)})
-    uow.run(inspections.save_details, actor=inspector, inspection_id=insp.id,
-                             summary=hostile(SUMMARY))
-    finding = uow.run(
-        inspections.save_finding, actor=inspector, inspection_id=insp.id,
-        client_key=uuid.uuid4().hex,
-        category="discipline", severity="serious", description=hostile(DESCRIPTION),
-        responsible_person=hostile(RESPONSIBLE), item_id=items["yes_no"].id)
-    if submit:
-        uow.run(inspections.submit_visit, actor=inspector, inspection_id=insp.id)
+    insp, [finding] = make_visit(
+        uow, inspector=inspector, unit=unit_id, template=template, kind="unannounced",
+        answers={items["yes_no"].id: "no", items["text"].id: hostile(ANSWER)},
+        summary=hostile(SUMMARY),
+        findings=[dict(category="discipline", severity="serious",
+                       description=hostile(DESCRIPTION), responsible_person=hostile(RESPONSIBLE),
+                       item_id=items["yes_no"].id)],
+        submit=submit,
+    )
     return insp.id, finding.id
 
 
@@ -191,37 +165,29 @@ def world(demo_loaded):
     uow = demo_loaded
     _rename_people(uow)
     unit_id = _rename_org(uow)
-    office, inspector, liaison = (_user(uow, n) for n in ("office", "inspector1", "unit_gdj"))
-    uow.run(
-        checklists.save_template, actor=office, name=hostile(TEMPLATE),
-        description=hostile(TEMPLATE_DESC),
+    office, inspector, liaison = (user_named(uow, n) for n in ("office", "inspector1", "unit_gdj"))
+    template = make_template(
+        uow, actor=office, name=hostile(TEMPLATE), description=hostile(TEMPLATE_DESC),
         items=[checklists.ItemSpec(section=hostile(SECTION), text=hostile(YES_NO_ITEM)),
                checklists.ItemSpec(section=hostile(SECTION), text=hostile(TEXT_ITEM),
                                    answer_type="text")])
-    [template] = uow.query(checklists.list_templates, actor=office)
 
     # The first visit's finding stays open, so the visit waits for review.
     pending_id, _ = _visit(uow, inspector, unit_id, template, submit=True)
     _, finding_id = _visit(uow, inspector, unit_id, template, submit=True)
-    uow.run(review.confirm_finding, actor=office, finding_id=finding_id)
+    confirm(uow, actor=office, finding=finding_id)
     for text, reopen in ((hostile(RECT_FIRST), True), (hostile(RECT_SECOND), False)):
-        uow.run(rectification.submit_rectification, actor=liaison, finding_id=finding_id,
-                                           client_key=uuid.uuid4().hex, text=text)
+        report(uow, actor=liaison, finding=finding_id, text=text)
         if reopen:
             uow.run(rectification.verify, actor=office, finding_id=finding_id, accept=False,
                                  note=hostile(REOPEN_NOTE))
 
     # A draft with the failed item not yet recorded as a finding, and nothing else answered.
-    draft = uow.run(inspections.start_visit, actor=inspector, client_key=uuid.uuid4().hex,
-                                    unit_id=unit_id, kind="open", template_id=template.id)
     yes_no = next(i for i in template.items if i.answer_type == "yes_no")
-    uow.run(inspections.save_answers, actor=inspector, inspection_id=draft.id,
-                             answers={yes_no.id: "no"})
-    today = review.today_local()
-    uow.run(visit_plans.save_plan, actor=office, unit_id=unit_id, kind="unannounced",
-                          window_start=today, window_end=today + timedelta(days=7),
-                          template_id=template.id, inspector_ids=[inspector.id],
-                          note=hostile(PLAN_NOTE))
+    draft, _ = make_visit(uow, inspector=inspector, unit=unit_id, template=template,
+                          answers={yes_no.id: "no"})
+    make_plan(uow, actor=office, unit=unit_id, template=template, inspectors=[inspector],
+              note=hostile(PLAN_NOTE))
     return {"uow": uow, "pending": pending_id, "draft": draft.id, "failed_item": yes_no.id}
 
 

@@ -1,6 +1,5 @@
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from datetime import timedelta
 
@@ -21,7 +20,7 @@ from services.core.errors import (
 )
 from services.core.uow import UnitOfWork
 from services.identity import auth, passwords, users
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, at_once
 
 HERE, ELSEWHERE = "ip:192.0.2.10", "ip:203.0.113.66"
 
@@ -333,26 +332,12 @@ class CountingHasher:
         return self.real.check_needs_rehash(*args)
 
 
-def _at_once(calls):
-    barrier = threading.Barrier(len(calls))
-
-    def run(call):
-        barrier.wait(10)
-        try:
-            return call()
-        except Exception as exc:
-            return exc
-
-    with ThreadPoolExecutor(len(calls)) as pool:
-        return list(pool.map(run, calls))
-
-
 def test_eight_parallel_sign_ins_never_hash_more_than_the_cap(uow, admin, monkeypatch):
     _settings(monkeypatch, PASSWORD_HASH_CONCURRENCY=2, PASSWORD_HASH_WAIT_SECONDS=60)
     counting = CountingHasher(passwords._hasher)
     monkeypatch.setattr(passwords, "_hasher", counting)
     # Eight names and eight clients, so no counter row makes them wait for each other.
-    results = _at_once([
+    results = at_once([
         lambda i=i: attempt(UnitOfWork(uow.engine), f"user{i}", "wrong-password",
                             client=f"ip:192.0.2.{i}")
         for i in range(8)
@@ -365,7 +350,7 @@ def test_hashing_outside_sign_in_is_capped_too(monkeypatch):
     _settings(monkeypatch, PASSWORD_HASH_CONCURRENCY=2, PASSWORD_HASH_WAIT_SECONDS=60)
     counting = CountingHasher(passwords._hasher)
     monkeypatch.setattr(passwords, "_hasher", counting)
-    results = _at_once([lambda: passwords.hash_password("a-long-password")] * 4
+    results = at_once([lambda: passwords.hash_password("a-long-password")] * 4
                        + [lambda: passwords.verify(None, "a-long-password")] * 4)
     assert all(isinstance(r, str | bool) for r in results), results
     assert 1 <= counting.most <= 2

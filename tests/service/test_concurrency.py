@@ -3,13 +3,12 @@ on SQLite as on PostgreSQL, no write may fail with "database is locked" or be lo
 
 import multiprocessing as mp
 import sys
-import threading
 import types
-from concurrent.futures import ThreadPoolExecutor
 
 from sqlmodel import func, select
 
 from db.models import AuditEvent, FindingStatusChange, Unit
+from tests.conftest import at_once
 
 PER_PROCESS = 500
 
@@ -56,49 +55,23 @@ def test_two_processes_create_500_units_each_at_the_same_time(engine, monkeypatc
     assert audits == 2 * PER_PROCESS
 
 
-def _race(calls):
-    """Run the calls at the same moment on separate threads; return result or exception."""
-    barrier = threading.Barrier(len(calls))
-
-    def run(call):
-        barrier.wait(10)
-        try:
-            return call()
-        except Exception as exc:  # the test looks at which one lost, and how
-            return exc
-
-    with ThreadPoolExecutor(len(calls)) as pool:
-        return list(pool.map(run, calls))
-
-
-def test_confirm_and_reject_at_the_same_time_one_wins(engine, admin, make_user):
-    from db.models import Role
+def test_confirm_and_reject_at_the_same_time_one_wins(
+    engine, uow, admin, office, inspector
+):
     from demo import checklist as demo_checklist
     from services.core.errors import DomainError
     from services.core.uow import UnitOfWork
-    from services.fieldwork import checklists
     from services.fieldwork import visits as inspections
     from services.findings import review
-    from services.org import structure as org
+    from tests.factories import make_template, make_unit, make_visit
 
-    uow = UnitOfWork(engine)
-    unit = uow.run(org.create_unit, actor=admin, name="窗口单位")
-    office = make_user("office", Role.OFFICE)
-    inspector = make_user("insp", Role.INSPECTOR)
-    tpl = uow.run(checklists.save_template, actor=office, name="表", description="",
-                                   items=demo_checklist.ITEMS[:1])
-    insp = uow.run(inspections.start_visit, actor=inspector, client_key="k", unit_id=unit.id,
-                                   kind="open", template_id=tpl.id)
-    view = uow.query(inspections.get_visit, actor=inspector, inspection_id=insp.id)
-    uow.run(inspections.save_answers, actor=inspector, inspection_id=insp.id,
-                             answers={view.template.items[0].id: "no"})
-    finding = uow.run(inspections.save_finding, actor=inspector, inspection_id=insp.id,
-                                       client_key="f", category="other", severity="general",
-                                       description="问题")
-    uow.run(inspections.submit_visit, actor=inspector, inspection_id=insp.id)
+    unit = make_unit(uow, actor=admin, name="窗口单位")
+    tpl = make_template(uow, actor=office, name="表", items=demo_checklist.ITEMS[:1])
+    insp, [finding] = make_visit(uow, inspector=inspector, unit=unit, template=tpl,
+                                 failing=[tpl.items[0].text], findings=[{}], submit=True)
     version = uow.query(
         inspections.get_visit, actor=office, inspection_id=insp.id).findings[0].version
-    results = _race([
+    results = at_once([
         lambda: UnitOfWork(engine).run(review.confirm_finding, actor=office, finding_id=finding.id,
                                        version=version),
         lambda: UnitOfWork(engine).run(review.reject_finding, actor=office, finding_id=finding.id,
@@ -122,7 +95,7 @@ def test_parallel_wrong_passwords_all_count_and_none_slips_past_the_wait(engine,
     # Six guesses at once from six places: checked one after the other, so the three free
     # ones and the one that starts the wait are checked and counted, and the two that come
     # after it are refused unchecked. Without the lock all six would have been checked.
-    results = _race([
+    results = at_once([
         lambda i=i: UnitOfWork(engine).run(auth.sign_in, username="target",
                                  password="wrong-password", client=f"ip:198.51.100.{i}", now=now)
         for i in range(6)
@@ -132,20 +105,18 @@ def test_parallel_wrong_passwords_all_count_and_none_slips_past_the_wait(engine,
     assert sum(isinstance(r, SignInThrottled) for r in results) == 2
 
 
-def test_the_same_start_twice_at_the_same_moment_makes_one_visit(engine, admin, make_user):
-    from db.models import Inspection, Role
+def test_the_same_start_twice_at_the_same_moment_makes_one_visit(
+    engine, uow, admin, office, inspector
+):
+    from db.models import Inspection
     from demo import checklist as demo_checklist
     from services.core.uow import UnitOfWork
-    from services.fieldwork import checklists
     from services.fieldwork import visits as inspections
-    from services.org import structure as org
+    from tests.factories import make_template, make_unit
 
-    uow = UnitOfWork(engine)
-    unit = uow.run(org.create_unit, actor=admin, name="窗口单位")
-    inspector = make_user("insp", Role.INSPECTOR)
-    tpl = uow.run(checklists.save_template, actor=make_user("office", Role.OFFICE), name="表",
-                                   description="", items=demo_checklist.ITEMS[:2])
-    results = _race([
+    unit = make_unit(uow, actor=admin, name="窗口单位")
+    tpl = make_template(uow, actor=office, name="表", items=demo_checklist.ITEMS[:2])
+    results = at_once([
         lambda: UnitOfWork(engine).run(inspections.start_visit, actor=inspector, client_key="tap",
                                         unit_id=unit.id, kind="open", template_id=tpl.id)
         for _ in range(4)

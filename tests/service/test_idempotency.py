@@ -4,13 +4,9 @@ refused instead of answering with the first record."""
 
 from __future__ import annotations
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import date, timedelta
 
 import pytest
-from sqlmodel import func, select
 
 from db.models import (
     AuditEvent,
@@ -25,31 +21,21 @@ from db.models import (
 from demo import checklist as demo_checklist
 from services.core.errors import Conflict
 from services.core.uow import UnitOfWork
-from services.fieldwork import checklists
-from services.fieldwork import plans as visit_plans
 from services.fieldwork import visits as inspections
-from services.findings import rectification, review
-from services.org import structure as org
+from services.findings import rectification
 from services.photos.store import PhotoStore
-from tests.conftest import PHOTOS
+from tests.conftest import PHOTOS, at_once, count_rows, stored_files
+from tests.factories import (
+    confirm,
+    make_draft,
+    make_plan,
+    make_template,
+    make_unit,
+    make_visit,
+)
 
 THREADS = 8
 PHOTO = (PHOTOS / "jpg_Canon_40D.jpg").read_bytes()
-
-
-def _race(calls):
-    """Run the calls at the same moment on separate threads; a result or the exception."""
-    barrier = threading.Barrier(len(calls))
-
-    def run(call):
-        barrier.wait(30)
-        try:
-            return call()
-        except Exception as exc:  # the test reports it
-            return exc
-
-    with ThreadPoolExecutor(len(calls)) as pool:
-        return list(pool.map(run, calls))
 
 
 @dataclass
@@ -66,43 +52,24 @@ class World:
 
 
 @pytest.fixture
-def world(uow, admin, make_user, tmp_path) -> World:
-    unit = uow.run(org.create_unit, actor=admin, name="窗口单位")
-    other_unit = uow.run(org.create_unit, actor=admin, name="另一单位")
-    office = make_user("office", Role.OFFICE)
-    inspector = make_user("insp", Role.INSPECTOR)
+def world(uow, admin, make_user, office, inspector, store) -> World:
+    unit = make_unit(uow, actor=admin, name="窗口单位")
+    other_unit = make_unit(uow, actor=admin, name="另一单位")
     liaison = make_user("liaison", Role.UNIT, unit_id=unit.id)
-    tpl = uow.run(checklists.save_template, actor=office, name="表", description="",
-                                   items=demo_checklist.ITEMS[:1])
+    tpl = make_template(uow, actor=office, name="表", items=demo_checklist.ITEMS[:1])
     plans = tuple(
-        uow.run(
-            visit_plans.save_plan, actor=office, unit_id=u.id, kind="unannounced",
-            window_start=date.today(),
-            window_end=date.today() + timedelta(days=7), template_id=tpl.id,
-            inspector_ids=[inspector.id])
+        make_plan(uow, actor=office, unit=u, template=tpl, inspectors=[inspector])
         for u in (unit, other_unit)
     )
     drafts = tuple(
-        uow.run(inspections.start_visit, actor=inspector, client_key=f"draft-{n}", unit_id=unit.id,
-                                kind="open", template_id=tpl.id)
-        for n in range(3)
+        make_draft(uow, inspector=inspector, unit=unit, template=tpl) for _ in range(2))
+    _, rectifying = make_visit(
+        uow, inspector=inspector, unit=unit, template=tpl, failing=[tpl.items[0].text],
+        findings=[dict(description=f"问题{n}") for n in range(2)], submit=True,
     )
-    done = drafts[2]
-    item = uow.query(
-        inspections.get_visit, actor=inspector, inspection_id=done.id).template.items[0]
-    uow.run(inspections.save_answers, actor=inspector, inspection_id=done.id,
-                             answers={item.id: "no"})
-    rectifying = tuple(
-        uow.run(inspections.save_finding, actor=inspector, inspection_id=done.id,
-                                 client_key=f"found-{n}", category="other", severity="general",
-                                 description=f"问题{n}")
-        for n in range(2)
-    )
-    uow.run(inspections.submit_visit, actor=inspector, inspection_id=done.id)
     for finding in rectifying:
-        uow.run(review.confirm_finding, actor=office, finding_id=finding.id)
-    return World(unit, other_unit, tpl, inspector, liaison, plans, drafts[:2], rectifying,
-                 PhotoStore(tmp_path / "store"))
+        confirm(uow, actor=office, finding=finding)
+    return World(unit, other_unit, tpl, inspector, liaison, plans, drafts, rectifying, store)
 
 
 # Every write that takes a client key: (model, audit action of the create, the call). The
@@ -137,32 +104,26 @@ WRITES = {
 }
 
 
-def _count(engine, model, *where) -> int:
-    with engine.connect() as conn:
-        return conn.execute(select(func.count()).select_from(model).where(*where)).scalar_one()
-
-
-def _files(store: PhotoStore) -> int:
-    return sum(1 for p in store.root.rglob("*") if p.is_file()) if store.root.exists() else 0
-
-
 @pytest.mark.parametrize("write", list(WRITES))
-def test_the_same_request_eight_times_at_once_makes_one_record_for_all(engine, world, write):
+def test_the_same_request_eight_times_at_once_makes_one_record_for_all(
+    engine, uow, world, write
+):
     model, action, call = WRITES[write]
-    results = _race([
+    results = at_once([
         lambda: call(UnitOfWork(engine), world, "tap", 0) for _ in range(THREADS)
     ])
     errors = [r for r in results if isinstance(r, Exception)]
     assert errors == []
     [row_id] = {r.id for r in results}
-    assert _count(engine, model, model.client_key == "tap") == 1
-    assert _count(engine, AuditEvent, AuditEvent.action == action,
-                  AuditEvent.entity_id == row_id) == 1
+    assert count_rows(uow, model, model.client_key == "tap") == 1
+    assert count_rows(uow, AuditEvent, AuditEvent.action == action,
+                      AuditEvent.entity_id == row_id) == 1
     if model is Rectification:  # one report: one photo, one step in the finding's log
-        assert _count(engine, Photo, Photo.rectification_id == row_id) == 1
-        assert _count(engine, FindingStatusChange, FindingStatusChange.to_status == "reported",
-                      FindingStatusChange.finding_id == world.rectifying[0].id) == 1
-        assert _files(world.store) == 3  # the original, the display copy, the thumbnail
+        assert count_rows(uow, Photo, Photo.rectification_id == row_id) == 1
+        assert count_rows(uow, FindingStatusChange, FindingStatusChange.to_status == "reported",
+                          FindingStatusChange.finding_id == world.rectifying[0].id) == 1
+        # the original, the display copy, the thumbnail
+        assert len(stored_files(world.store)) == 3
 
 
 @pytest.mark.parametrize("write", list(WRITES))
@@ -174,9 +135,7 @@ def test_a_retry_gets_the_same_record_and_the_key_cannot_serve_another(uow, worl
     with pytest.raises(Conflict) as err:
         call(uow, world, "key", 1)
     assert err.value.message_key == "error.client_key_reused"
-    with uow.read() as r:
-        assert r.session.exec(select(func.count()).select_from(model)
-                              .where(model.client_key == "key")).one() == 1
+    assert count_rows(uow, model, model.client_key == "key") == 1
 
 
 def test_another_user_cannot_take_over_a_key(uow, world, make_user):
@@ -191,15 +150,15 @@ def test_another_user_cannot_take_over_a_key(uow, world, make_user):
                                  inspection_id=visit.id).inspector_id == world.inspector.id
 
 
-def test_the_same_answers_eight_times_at_once_are_stored_once(engine, world):
+def test_the_same_answers_eight_times_at_once_are_stored_once(engine, uow, world):
     draft = world.drafts[0]
     view = UnitOfWork(engine).run(inspections.get_visit, actor=world.inspector,
                                  inspection_id=draft.id)
     answers = {view.template.items[0].id: "no"}
-    results = _race([
+    results = at_once([
         lambda: UnitOfWork(engine).run(inspections.save_answers, actor=world.inspector,
                                          inspection_id=draft.id, answers=answers)
         for _ in range(THREADS)
     ])
     assert [r for r in results if isinstance(r, Exception)] == []
-    assert _count(engine, ChecklistAnswer, ChecklistAnswer.inspection_id == draft.id) == 1
+    assert count_rows(uow, ChecklistAnswer, ChecklistAnswer.inspection_id == draft.id) == 1

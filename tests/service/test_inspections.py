@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, timedelta
 
 import pytest
-from sqlmodel import func, select
+from sqlmodel import select
 
 from db.models import FindingStatusChange, Inspection, Photo, Role
 from db.timeutil import utcnow
@@ -23,31 +22,31 @@ from services.fieldwork import plans as visit_plans
 from services.fieldwork import visits as inspections
 from services.findings import rectification, review
 from services.findings import status as finding_status
-from services.org import structure as org
 from services.photos import evidence as photos
 from services.photos import sweep
 from services.photos.store import PhotoStore
-from tests.conftest import PHOTOS
+from tests.conftest import PHOTOS, count_rows, stored_files
+from tests.factories import (
+    answer_all,
+    confirm,
+    make_district,
+    make_draft,
+    make_finding,
+    make_plan,
+    make_unit,
+    make_visit,
+    report,
+)
 
 
 @pytest.fixture
-def store(tmp_path) -> PhotoStore:
-    return PhotoStore(tmp_path / "store")
-
-
-@pytest.fixture
-def field(uow, admin, make_user):
-    district = uow.run(org.create_district, actor=admin, name="雄关区", kind="district")
-    unit = uow.run(org.create_unit, actor=admin, name="雄关区便民服务中心", district_id=district.id)
-    other = uow.run(org.create_unit, actor=admin, name="市供电公司")
-    office = make_user("office", Role.OFFICE)
-    template = uow.run(
-        checklists.save_template, actor=office, name=demo_checklist.NAME, description="",
-        items=demo_checklist.ITEMS
-    )
+def field(uow, admin, make_user, office, inspector, checklist):
+    district = make_district(uow, actor=admin, name="雄关区")
+    unit = make_unit(uow, actor=admin, name="雄关区便民服务中心", district=district)
+    other = make_unit(uow, actor=admin, name="市供电公司")
     return {
-        "unit": unit, "other": other, "template": template, "admin": admin, "office": office,
-        "insp1": make_user("insp1", Role.INSPECTOR), "insp2": make_user("insp2", Role.INSPECTOR),
+        "unit": unit, "other": other, "template": checklist, "admin": admin, "office": office,
+        "insp1": inspector, "insp2": make_user("insp2", Role.INSPECTOR),
         "leader": make_user("leader", Role.LEADER),
         "liaison": make_user("liaison", Role.UNIT, unit_id=unit.id),
         "liaison_other": make_user("liaison2", Role.UNIT, unit_id=other.id),
@@ -55,43 +54,32 @@ def field(uow, admin, make_user):
 
 
 def _plan(uow, f, **kw):
-    today = date.today()
-    return uow.run(
-        visit_plans.save_plan, actor=f["office"], unit_id=f["unit"].id, kind="unannounced",
-        window_start=today, window_end=today + timedelta(days=7),
-        template_id=f["template"].id, inspector_ids=[f["insp1"].id], **kw,
-    )
+    return make_plan(uow, actor=f["office"], unit=f["unit"], template=f["template"],
+                     inspectors=[f["insp1"]], **kw)
 
 
-def _answer_all(uow, f, insp_id, failing=()):
-    view = uow.query(inspections.get_visit, actor=f["insp1"], inspection_id=insp_id)
-    answers = {}
-    for item in view.template.items:
-        if item.answer_type == "yes_no":
-            answers[item.id] = "no" if item.text in failing else "yes"
-        elif item.answer_type == "number":
-            answers[item.id] = "3"
-        else:
-            answers[item.id] = "无"
-    uow.run(inspections.save_answers, actor=f["insp1"], inspection_id=insp_id, answers=answers)
-    return view
+def _draft(uow, f, *, unit="unit", **kw):
+    """insp1's visit just started at the field's unit (or `unit`: "other")."""
+    return make_draft(uow, inspector=f["insp1"], unit=f[unit], template=f["template"], **kw)
+
+
+def _answer_all(uow, f, insp, failing=()):
+    return answer_all(uow, inspector=f["insp1"], visit=insp, failing=failing)
+
+
+def _note(uow, f, insp, **kw):
+    """A plain finding on insp1's draft."""
+    return make_finding(uow, inspector=f["insp1"], visit=insp, description="记录", **kw)
 
 
 def _visit_with_finding(uow, f, store, *, photo="jpg_gps_DSCN0010.jpg", severity="serious"):
-    insp = uow.run(inspections.start_visit, actor=f["insp1"], client_key=uuid.uuid4().hex,
-                                   unit_id=f["unit"].id, kind="open",
-                                   template_id=f["template"].id)
-    _answer_all(uow, f, insp.id)
-    finding = uow.run(
-        inspections.save_finding, actor=f["insp1"], inspection_id=insp.id,
-        client_key=uuid.uuid4().hex,
-        category="discipline", severity=severity, description="窗口人员玩手机",
-        responsible_person="张某",
+    """insp1's submitted visit at the unit, everything passed, one finding (with a photo)."""
+    insp, [finding] = make_visit(
+        uow, inspector=f["insp1"], unit=f["unit"], template=f["template"],
+        findings=[dict(category="discipline", severity=severity, description="窗口人员玩手机",
+                       responsible_person="张某")],
+        photo=(PHOTOS / photo).read_bytes() if photo else None, store=store, submit=True,
     )
-    if photo:
-        uow.run(photos.add_finding_photo, actor=f["insp1"], finding_id=finding.id,
-                                 data=(PHOTOS / photo).read_bytes(), store=store)
-    uow.run(inspections.submit_visit, actor=f["insp1"], inspection_id=insp.id)
     return insp, finding
 
 
@@ -156,9 +144,7 @@ def test_start_from_a_plan_is_idempotent_and_takes_the_plan_details(uow, field):
 
 
 def test_answers_are_validated_and_saved_step_by_step(uow, field):
-    insp = uow.run(inspections.start_visit, actor=field["insp1"], client_key="a",
-                                   unit_id=field["unit"].id, kind="open",
-                                   template_id=field["template"].id)
+    insp = _draft(uow, field)
     view = uow.query(inspections.get_visit, actor=field["insp1"], inspection_id=insp.id)
     yes_no = next(i for i in view.template.items if i.answer_type == "yes_no")
     number = next(i for i in view.template.items if i.answer_type == "number")
@@ -180,33 +166,26 @@ def test_answers_are_validated_and_saved_step_by_step(uow, field):
 def test_submit_needs_every_answer_and_a_photo_where_a_failing_item_requires_one(
     uow, field, store
 ):
-    insp = uow.run(inspections.start_visit, actor=field["insp1"], client_key="b",
-                                   unit_id=field["unit"].id, kind="open",
-                                   template_id=field["template"].id)
+    insp = _draft(uow, field)
     with pytest.raises(ValidationFailed) as err:
         uow.run(inspections.submit_visit, actor=field["insp1"], inspection_id=insp.id)
     assert err.value.message_key == "inspection.unanswered"
     needs_photo = next(i for i in demo_checklist.ITEMS if i.photo_required_on_fail).text
-    view = _answer_all(uow, field, insp.id, failing=(needs_photo,))
+    view = _answer_all(uow, field, insp, failing=(needs_photo,))
     item = next(i for i in view.template.items if i.text == needs_photo)
     with pytest.raises(ValidationFailed) as err:
         uow.run(inspections.submit_visit, actor=field["insp1"], inspection_id=insp.id)
     assert err.value.message_key == "inspection.photo_required"
-    finding = uow.run(
-        inspections.save_finding, actor=field["insp1"], inspection_id=insp.id, client_key="f1",
-        category="eight_systems", severity="general", description="未公示服务承诺",
-        item_id=item.id)
-    uow.run(photos.add_finding_photo, actor=field["insp1"], finding_id=finding.id,
-                             data=(PHOTOS / "jpg_Canon_40D.jpg").read_bytes(), store=store)
+    make_finding(uow, inspector=field["insp1"], visit=insp, category="eight_systems",
+                 description="未公示服务承诺", item_id=item.id,
+                 photo=(PHOTOS / "jpg_Canon_40D.jpg").read_bytes(), store=store)
     assert uow.run(inspections.submit_visit, actor=field["insp1"],
                                     inspection_id=insp.id).status == "submitted"
 
 
 def test_double_submit_and_retried_finding_save_create_one_of_each(uow, field, store):
-    insp = uow.run(inspections.start_visit, actor=field["insp1"], client_key="c",
-                                   unit_id=field["unit"].id, kind="spot_check",
-                                   template_id=field["template"].id)
-    _answer_all(uow, field, insp.id)
+    insp = _draft(uow, field, kind="spot_check")
+    _answer_all(uow, field, insp)
     for _ in range(2):  # a retry after a time-out sends the same client key
         uow.run(inspections.save_finding, actor=field["insp1"], inspection_id=insp.id,
                                  client_key="same", category="attitude", severity="general",
@@ -216,8 +195,8 @@ def test_double_submit_and_retried_finding_save_create_one_of_each(uow, field, s
     assert first.id == second.id
     view = uow.query(inspections.get_visit, actor=field["office"], inspection_id=insp.id)
     assert len(view.findings) == 1 and view.findings[0].status == "open"
+    assert count_rows(uow, Inspection) == 1
     with uow.read() as r:
-        assert r.session.exec(select(func.count()).select_from(Inspection)).one() == 1
         log = r.session.exec(select(FindingStatusChange.to_status)
                              .order_by(FindingStatusChange.id)).all()
     assert log == ["draft", "open"]
@@ -226,19 +205,15 @@ def test_double_submit_and_retried_finding_save_create_one_of_each(uow, field, s
 
 
 def test_drafts_are_private_to_their_inspector(uow, field):
-    insp = uow.run(inspections.start_visit, actor=field["insp1"], client_key="d",
-                                   unit_id=field["unit"].id, kind="open",
-                                   template_id=field["template"].id)
+    insp = _draft(uow, field)
     for role in ("insp2", "office", "leader", "liaison"):
         with pytest.raises(PermissionDenied):
             uow.query(inspections.get_visit, actor=field[role], inspection_id=insp.id)
 
 
 def test_recent_units_come_first(uow, field):
-    for key, unit in (("r1", "other"), ("r2", "unit")):
-        uow.run(inspections.start_visit, actor=field["insp1"], client_key=key,
-                                unit_id=field[unit].id, kind="open",
-                                template_id=field["template"].id)
+    for unit in ("other", "unit"):
+        _draft(uow, field, unit=unit)
     assert [n for _, n in uow.query(picker.recent_units, actor=field["insp1"])] == [
         "雄关区便民服务中心", "市供电公司"]
 
@@ -246,28 +221,20 @@ def test_recent_units_come_first(uow, field):
 # --- photos ---------------------------------------------------------------------------------
 
 
-def _files(store: PhotoStore) -> list:
-    return sorted(p for p in store.root.rglob("*") if p.is_file()) if store.root.exists() else []
-
-
 def _after_the_grace_period(uow, store: PhotoStore) -> list:
     """The files left once the sweep has run a day later."""
     uow.query(sweep.sweep, store, grace=timedelta(hours=24), now=utcnow() + timedelta(hours=25))
-    return _files(store)
+    return stored_files(store)
 
 
 def test_a_rejected_photo_stores_nothing_and_keeps_the_finding(uow, field, store):
-    insp = uow.run(inspections.start_visit, actor=field["insp1"], client_key="e",
-                                   unit_id=field["unit"].id, kind="open",
-                                   template_id=field["template"].id)
-    finding = uow.run(inspections.save_finding, actor=field["insp1"], inspection_id=insp.id,
-                                       client_key="f", category="other", severity="general",
-                                       description="记录")
+    insp = _draft(uow, field)
+    finding = _note(uow, field, insp)
     with pytest.raises(PhotoRejected) as err:
         uow.run(photos.add_finding_photo, actor=field["insp1"], finding_id=finding.id,
                                  data=b"not an image at all", store=store)
     assert err.value.message_key == "photo.unsupported_format"
-    assert _files(store) == []
+    assert stored_files(store) == []
     view = uow.query(inspections.get_visit, actor=field["insp1"], inspection_id=insp.id)
     assert [f.description for f in view.findings] == ["记录"]
 
@@ -275,12 +242,7 @@ def test_a_rejected_photo_stores_nothing_and_keeps_the_finding(uow, field, store
 def test_a_failure_after_the_files_are_written_leaves_no_orphan_after_the_sweep(
     uow, field, store, monkeypatch
 ):
-    insp = uow.run(inspections.start_visit, actor=field["insp1"], client_key="g",
-                                   unit_id=field["unit"].id, kind="open",
-                                   template_id=field["template"].id)
-    finding = uow.run(inspections.save_finding, actor=field["insp1"], inspection_id=insp.id,
-                                       client_key="h", category="other", severity="general",
-                                       description="记录")
+    finding = _note(uow, field, _draft(uow, field))
 
     def broken_audit(*args, **kwargs):
         raise RuntimeError("connection dropped")
@@ -291,21 +253,13 @@ def test_a_failure_after_the_files_are_written_leaves_no_orphan_after_the_sweep(
                                  data=(PHOTOS / "jpg_gps_DSCN0021.jpg").read_bytes(),
                                  store=store)
     monkeypatch.undo()
-    with uow.read() as r:
-        assert r.session.exec(select(func.count()).select_from(Photo)).one() == 0
+    assert count_rows(uow, Photo) == 0
     assert _after_the_grace_period(uow, store) == []
 
 
 def test_the_same_photo_twice_is_stored_once_and_removal_keeps_the_other(uow, field, store):
-    insp = uow.run(inspections.start_visit, actor=field["insp1"], client_key="i",
-                                   unit_id=field["unit"].id, kind="open",
-                                   template_id=field["template"].id)
-    finding, other = (
-        uow.run(inspections.save_finding, actor=field["insp1"], inspection_id=insp.id,
-                                 client_key=key, category="other", severity="general",
-                                 description="记录")
-        for key in ("j", "j2")
-    )
+    insp = _draft(uow, field)
+    finding, other = _note(uow, field, insp), _note(uow, field, insp)
     data = (PHOTOS / "jpg_orientation_landscape_6.jpg").read_bytes()
     first = uow.run(photos.add_finding_photo, actor=field["insp1"], finding_id=finding.id,
                                      data=data, store=store)
@@ -315,7 +269,8 @@ def test_the_same_photo_twice_is_stored_once_and_removal_keeps_the_other(uow, fi
     second = uow.run(photos.add_finding_photo, actor=field["insp1"], finding_id=other.id,
                                       data=data, store=store)
     assert first.original_key == second.original_key and first.id != second.id
-    originals = [p for p in _files(store) if p.suffix == ".jpg" and "-" not in p.name]
+    originals = [p for p in stored_files(store)
+                 if p.endswith(".jpg") and "-" not in p.rsplit("/", 1)[-1]]
     assert len(originals) == 1
     uow.run(photos.remove_photo, actor=field["insp1"], photo_id=first.id)
     assert len(_after_the_grace_period(uow, store)) == 3
@@ -432,14 +387,14 @@ def test_rectification_round_trip_with_reopen_and_a_full_status_log(uow, field, 
 
 def test_a_rectification_with_a_bad_photo_is_refused_whole(uow, field, store):
     _, finding = _visit_with_finding(uow, field, store, photo=None)
-    uow.run(review.confirm_finding, actor=field["office"], finding_id=finding.id)
+    confirm(uow, actor=field["office"], finding=finding)
     good = (PHOTOS / "jpg_gps_DSCN0021.jpg").read_bytes()
     with pytest.raises(PhotoRejected):
         uow.run(
             rectification.submit_rectification, actor=field["liaison"], finding_id=finding.id,
             client_key="x",
             text="已整改", photo_files=[good, b"GIF89a" + b"\0" * 20], store=store)
-    assert _files(store) == []
+    assert stored_files(store) == []
     [case] = uow.query(rectification.list_cases, actor=field["liaison"])
     assert case.status == "rectifying"
 
@@ -468,10 +423,8 @@ def test_checklist_edit_keeps_answered_items_inactive(uow, field):
 
 
 def test_a_visit_without_findings_needs_no_review(uow, field):
-    insp = uow.run(inspections.start_visit, actor=field["insp1"], client_key="clean",
-                                   unit_id=field["unit"].id, kind="open",
-                                   template_id=field["template"].id)
-    _answer_all(uow, field, insp.id)
+    insp = _draft(uow, field)
+    _answer_all(uow, field, insp)
     done = uow.run(inspections.submit_visit, actor=field["insp1"], inspection_id=insp.id)
     assert done.status == "reviewed"
     assert uow.query(review.list_pending, actor=field["office"]) == []
@@ -504,14 +457,10 @@ def test_cancelling_a_plan_someone_just_edited_is_refused(uow, field):
 
 def test_an_inspector_discards_a_draft_with_everything_in_it(uow, field, store):
     plan = _plan(uow, field)
-    insp = uow.run(inspections.start_visit, actor=field["insp1"], client_key="wrong-unit",
-                                   plan_id=plan.id)
-    _answer_all(uow, field, insp.id)
-    finding = uow.run(inspections.save_finding, actor=field["insp1"], inspection_id=insp.id,
-                                       client_key="x1", category="other", severity="general",
-                                       description="误记")
-    uow.run(photos.add_finding_photo, actor=field["insp1"], finding_id=finding.id,
-                             data=(PHOTOS / "jpg_gps_DSCN0021.jpg").read_bytes(), store=store)
+    insp = make_draft(uow, inspector=field["insp1"], plan=plan)
+    _answer_all(uow, field, insp)
+    make_finding(uow, inspector=field["insp1"], visit=insp, description="误记",
+                 photo=(PHOTOS / "jpg_gps_DSCN0021.jpg").read_bytes(), store=store)
     with pytest.raises(PermissionDenied):
         uow.run(inspections.discard_draft, actor=field["insp2"], inspection_id=insp.id)
     uow.run(inspections.discard_draft, actor=field["insp1"], inspection_id=insp.id)
@@ -545,7 +494,7 @@ def test_counts_and_overdue_filter_come_from_the_database(uow, field, store, mon
     findings = [_visit_with_finding(uow, field, store, photo=None, severity=sev)[1]
                 for sev in ("general", "severe")]
     for f in findings:
-        uow.run(review.confirm_finding, actor=field["office"], finding_id=f.id)
+        confirm(uow, actor=field["office"], finding=f)
     assert uow.query(rectification.count_cases, actor=field["office"]) == (2, 0)
     # Four days later the severe one (3 days) is overdue, the general one (15) is not.
     later = review.today_local() + timedelta(days=4)
@@ -554,8 +503,7 @@ def test_counts_and_overdue_filter_come_from_the_database(uow, field, store, mon
     [late] = uow.query(rectification.list_cases, actor=field["office"], overdue_only=True)
     assert late.severity == "severe" and late.overdue
     assert uow.query(rectification.count_cases, actor=field["liaison_other"]) == (0, 0)
-    uow.run(rectification.submit_rectification, actor=field["liaison"], finding_id=late.id,
-                                       client_key="late", text="迟到的整改", store=store)
+    report(uow, actor=field["liaison"], finding=late.id, text="迟到的整改", store=store)
     monkeypatch.undo()
     [case] = uow.query(rectification.list_cases, actor=field["office"], finding_id=late.id)
     assert not case.reported_late  # reported today, before its deadline
@@ -563,9 +511,8 @@ def test_counts_and_overdue_filter_come_from_the_database(uow, field, store, mon
 
 def test_a_reopened_finding_gets_a_new_deadline(uow, field, store):
     _, finding = _visit_with_finding(uow, field, store, photo=None, severity="serious")
-    uow.run(review.confirm_finding, actor=field["office"], finding_id=finding.id)
-    uow.run(rectification.submit_rectification, actor=field["liaison"], finding_id=finding.id,
-                                       client_key="r", text="整改", store=store)
+    confirm(uow, actor=field["office"], finding=finding)
+    report(uow, actor=field["liaison"], finding=finding, text="整改", store=store)
     with pytest.raises(ValidationFailed):
         uow.run(rectification.verify, actor=field["office"], finding_id=finding.id, accept=False,
                              note="未整改", deadline=review.today_local() - timedelta(days=1))
@@ -630,14 +577,13 @@ def test_every_field_write_is_audited_and_labelled(uow, field, store):
         items=[checklists.ItemSpec(i.section, i.text, i.answer_type, i.photo_required_on_fail,
                                    i.id) for i in tpl.items],
         template_id=tpl.id, version=tpl.version))
-    throwaway = uow.run(inspections.start_visit, actor=insp1, client_key="t", unit_id=f["unit"].id,
-                                        kind="open", template_id=tpl.id)
+    throwaway = _draft(uow, f)
     step("inspections.discard_draft", lambda: uow.run(
         inspections.discard_draft, actor=insp1, inspection_id=throwaway.id))
     insp = step("inspections.start_visit", lambda: uow.run(
         inspections.start_visit, actor=insp1, client_key="s", unit_id=f["unit"].id, kind="open",
         template_id=tpl.id))
-    step("inspections.save_answers", lambda: _answer_all(uow, f, insp.id))
+    step("inspections.save_answers", lambda: _answer_all(uow, f, insp))
     step("inspections.save_details", lambda: uow.run(
         inspections.save_details, actor=insp1, inspection_id=insp.id, summary="小结"))
     keep, drop, rejected = (
@@ -674,7 +620,7 @@ def test_a_rectification_that_fails_to_save_leaves_no_files_after_the_sweep(
     uow, field, store, monkeypatch
 ):
     _, finding = _visit_with_finding(uow, field, store, photo=None)
-    uow.run(review.confirm_finding, actor=field["office"], finding_id=finding.id)
+    confirm(uow, actor=field["office"], finding=finding)
 
     def broken_audit(*args, **kwargs):
         raise RuntimeError("connection dropped")

@@ -4,23 +4,13 @@
 from __future__ import annotations
 
 import pytest
-from sqlmodel import func, select
 
 from db.models import Photo, Role
-from demo import checklist as demo_checklist
 from services.core.errors import PhotoRejected
-from services.fieldwork import checklists
-from services.fieldwork import visits as inspections
-from services.findings import rectification, review
-from services.org import structure as org
+from services.findings import rectification
 from services.photos import evidence as photos
-from services.photos.store import PhotoStore
-from tests.conftest import PHOTOS
-
-
-@pytest.fixture
-def store(tmp_path) -> PhotoStore:
-    return PhotoStore(tmp_path / "store")
+from tests.conftest import PHOTOS, count_rows, stored_files
+from tests.factories import answer_all, confirm, make_unit, make_visit, submit_visit
 
 
 @pytest.fixture
@@ -44,28 +34,13 @@ def busy(monkeypatch):
 
 
 @pytest.fixture
-def draft_finding(uow, admin, make_user):
-    unit = uow.run(org.create_unit, actor=admin, name="雄关区便民服务中心")
-    office = make_user("office", Role.OFFICE)
-    inspector = make_user("insp1", Role.INSPECTOR)
-    template = uow.run(checklists.save_template, actor=office, name=demo_checklist.NAME,
-                                        description="", items=demo_checklist.ITEMS)
-    insp = uow.run(inspections.start_visit, actor=inspector, client_key="v", unit_id=unit.id,
-                                   kind="open", template_id=template.id)
-    finding = uow.run(inspections.save_finding, actor=inspector, inspection_id=insp.id,
-                                       client_key="f", category="other", severity="general",
-                                       description="窗口无人")
+def draft_finding(uow, admin, office, inspector, checklist):
+    """A finding on a draft with nothing answered yet."""
+    unit = make_unit(uow, actor=admin, name="雄关区便民服务中心")
+    insp, [finding] = make_visit(uow, inspector=inspector, unit=unit, template=checklist,
+                                 answers={}, findings=[dict(description="窗口无人")])
     return {"unit": unit, "office": office, "inspector": inspector, "insp": insp,
             "finding": finding}
-
-
-def _files(store: PhotoStore) -> list:
-    return sorted(p for p in store.root.rglob("*") if p.is_file()) if store.root.exists() else []
-
-
-def _photo_count(uow) -> int:
-    with uow.read() as r:
-        return r.session.exec(select(func.count()).select_from(Photo)).one()
 
 
 @pytest.mark.timeout(60)  # without the wait's timeout these would hang, not fail
@@ -78,11 +53,11 @@ def test_a_finding_photo_while_busy_is_refused_and_the_retry_is_stored(
         uow.run(photos.add_finding_photo, actor=inspector, finding_id=finding.id, data=data,
                                  store=store)
     assert caught.value.message_key == "photo.busy"
-    assert _files(store) == [] and _photo_count(uow) == 0
+    assert stored_files(store) == [] and count_rows(uow, Photo) == 0
     busy.free()
     row = uow.run(photos.add_finding_photo, actor=inspector, finding_id=finding.id, data=data,
                                    store=store)
-    assert row.finding_id == finding.id and _photo_count(uow) == 1
+    assert row.finding_id == finding.id and count_rows(uow, Photo) == 1
 
 
 @pytest.mark.timeout(60)
@@ -90,13 +65,9 @@ def test_a_rectification_while_busy_is_refused_whole_and_the_retry_goes_through(
     uow, draft_finding, make_user, store, busy
 ):
     f = draft_finding
-    view = uow.query(inspections.get_visit, actor=f["inspector"], inspection_id=f["insp"].id)
-    answers = {item.id: {"yes_no": "yes", "number": "3"}.get(item.answer_type, "无")
-               for item in view.template.items}
-    uow.run(inspections.save_answers, actor=f["inspector"], inspection_id=f["insp"].id,
-                             answers=answers)
-    uow.run(inspections.submit_visit, actor=f["inspector"], inspection_id=f["insp"].id)
-    uow.run(review.confirm_finding, actor=f["office"], finding_id=f["finding"].id)
+    answer_all(uow, inspector=f["inspector"], visit=f["insp"])
+    submit_visit(uow, inspector=f["inspector"], visit=f["insp"])
+    confirm(uow, actor=f["office"], finding=f["finding"])
     liaison = make_user("liaison", Role.UNIT, unit_id=f["unit"].id)
     report = dict(actor=liaison, finding_id=f["finding"].id, client_key="r", text="已整改",
                   photo_files=[(PHOTOS / "jpg_gps_DSCN0021.jpg").read_bytes()], store=store)
@@ -104,7 +75,7 @@ def test_a_rectification_while_busy_is_refused_whole_and_the_retry_goes_through(
         uow.run(rectification.submit_rectification, **report)
     # The page names the file at this position in front of the message.
     assert (caught.value.message_key, caught.value.params) == ("photo.busy", {"position": 1})
-    assert _files(store) == []
+    assert stored_files(store) == []
     [case] = uow.query(rectification.list_cases, actor=liaison)
     assert case.status == "rectifying"
     busy.free()

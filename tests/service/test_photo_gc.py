@@ -7,78 +7,47 @@ from __future__ import annotations
 import os
 import threading
 import time
-import uuid
 from datetime import timedelta
 
 import pytest
-from sqlmodel import func, select
 
 from db.models import Finding, Photo, Role, User
 from db.timeutil import utcnow
-from demo import checklist as demo_checklist
 from services.core.errors import PermissionDenied
 from services.core.uow import UnitOfWork
-from services.fieldwork import checklists
 from services.fieldwork import visits as inspections
-from services.findings import rectification, review
+from services.findings import rectification
 from services.identity import users
-from services.org import structure as org
 from services.photos import evidence as photos
 from services.photos import sweep
 from services.photos.store import PhotoStore
-from tests.conftest import PHOTOS
+from tests.conftest import PHOTOS, count_rows, stored_files
+from tests.factories import confirm, make_draft, make_finding, make_unit, make_visit
 
 GRACE = timedelta(hours=24)
 CANON = (PHOTOS / "jpg_Canon_40D.jpg").read_bytes()  # has a camera time: same watermark
 
 
 @pytest.fixture
-def store(tmp_path) -> PhotoStore:
-    return PhotoStore(tmp_path / "store")
-
-
-@pytest.fixture
-def people(uow, admin, make_user):
-    district = uow.run(org.create_district, actor=admin, name="雄关区", kind="district")
-    unit = uow.run(org.create_unit, actor=admin, name="雄关区便民服务中心", district_id=district.id)
-    office = make_user("office", Role.OFFICE)
-    template = uow.run(
-        checklists.save_template, actor=office, name=demo_checklist.NAME, description="",
-        items=demo_checklist.ITEMS
-    )
+def people(uow, admin, make_user, office, inspector, checklist):
+    unit = make_unit(uow, actor=admin, name="雄关区便民服务中心")
     return {
-        "admin": admin, "unit": unit, "office": office, "template": template,
-        "insp": make_user("insp", Role.INSPECTOR),
-        "liaison": make_user("liaison", Role.UNIT, unit_id=unit.id),
+        "admin": admin, "unit": unit, "office": office, "template": checklist,
+        "insp": inspector, "liaison": make_user("liaison", Role.UNIT, unit_id=unit.id),
     }
 
 
 def _draft(uow, p):
-    return uow.run(inspections.start_visit, actor=p["insp"], client_key=uuid.uuid4().hex,
-                                   unit_id=p["unit"].id, kind="open",
-                                   template_id=p["template"].id)
+    return make_draft(uow, inspector=p["insp"], unit=p["unit"], template=p["template"])
 
 
 def _finding(uow, p, insp):
-    return uow.run(inspections.save_finding, actor=p["insp"], inspection_id=insp.id,
-                                    client_key=uuid.uuid4().hex, category="other",
-                                    severity="general", description="窗口无人")
-
-
-def _files(store: PhotoStore) -> list[str]:
-    if not store.root.exists():
-        return []
-    return sorted(str(p.relative_to(store.root)) for p in store.root.rglob("*") if p.is_file())
+    return make_finding(uow, inspector=p["insp"], visit=insp, description="窗口无人")
 
 
 def _age(store: PhotoStore, name: str, hours: float = 48) -> None:
     then = time.time() - hours * 3600
     os.utime(store.root / name, (then, then))
-
-
-def _photo_count(uow) -> int:
-    with uow.read() as r:
-        return r.session.exec(select(func.count()).select_from(Photo)).one()
 
 
 def test_an_upload_in_flight_keeps_the_files_of_a_photo_removed_meanwhile(uow, people, store):
@@ -116,7 +85,7 @@ def test_an_upload_in_flight_keeps_the_files_of_a_photo_removed_meanwhile(uow, p
     try:
         assert written.wait(60), outcome
         uow.run(photos.remove_photo, actor=people["insp"], photo_id=first.id)
-        assert _photo_count(uow) == 0  # no row refers to the files now
+        assert count_rows(uow, Photo) == 0  # no row refers to the files now
         swept = uow.query(sweep.sweep, store, grace=GRACE)
         assert swept.removed == () and swept.kept_young == 3
     finally:
@@ -154,12 +123,12 @@ def test_the_sweep_removes_only_old_files_that_no_row_refers_to(uow, people, sto
 
     dry = uow.query(sweep.sweep, store, grace=GRACE, dry_run=True)
     assert sorted(dry.removed) == sorted([orphan, stray])
-    assert len(_files(store)) == 8  # a dry run removes nothing
+    assert len(stored_files(store)) == 8  # a dry run removes nothing
 
     swept = uow.query(sweep.sweep, store, grace=GRACE)
     assert sorted(swept.removed) == sorted([orphan, stray])
     assert (swept.kept_young, swept.referenced) == (2, 3)
-    assert _files(store) == sorted([*in_use, fresh, writing, "README.txt"])
+    assert stored_files(store) == sorted([*in_use, fresh, writing, "README.txt"])
     assert uow.query(photos.photo_bytes, actor=people["insp"], photo_id=photo.id,
                               store=store)[:2] == b"\xff\xd8"
 
@@ -179,14 +148,14 @@ def test_files_of_an_upload_that_never_committed_go_after_the_grace_period(
         uow.run(photos.add_finding_photo, actor=people["insp"], finding_id=finding.id,
                                  data=CANON, store=store)
     monkeypatch.undo()
-    assert _photo_count(uow) == 0
-    written = _files(store)
+    assert count_rows(uow, Photo) == 0
+    written = stored_files(store)
     assert len(written) == 3
     assert uow.query(sweep.sweep, store, grace=GRACE).removed == ()  # might be an upload in flight
     for name in written:
         _age(store, name, hours=25)
     assert sorted(uow.query(sweep.sweep, store, grace=GRACE).removed) == written
-    assert _files(store) == []
+    assert stored_files(store) == []
 
 
 def test_discarding_a_draft_leaves_its_files_to_the_sweep(uow, people, store):
@@ -195,9 +164,9 @@ def test_discarding_a_draft_leaves_its_files_to_the_sweep(uow, people, store):
         photos.add_finding_photo, actor=people["insp"], finding_id=_finding(uow, people, insp).id,
                              data=CANON, store=store)
     uow.run(inspections.discard_draft, actor=people["insp"], inspection_id=insp.id)
-    assert len(_files(store)) == 3
+    assert len(stored_files(store)) == 3
     later = uow.query(sweep.sweep, store, grace=GRACE, now=utcnow() + GRACE + timedelta(minutes=1))
-    assert len(later.removed) == 3 and _files(store) == []
+    assert len(later.removed) == 3 and stored_files(store) == []
 
 
 def test_the_background_sweep_runs_without_the_caller_waiting(uow, store, monkeypatch):
@@ -245,7 +214,7 @@ def test_an_inspector_made_leader_no_longer_adds_or_removes_photos_on_an_old_dra
                                      data=CANON, store=store)
     _change_role(uow, people["admin"], people["insp"], Role.LEADER)
     leader = _as_stored_now(uow, people["insp"])
-    before = _files(store)
+    before = stored_files(store)
     with pytest.raises(PermissionDenied) as refused:
         uow.run(photos.add_finding_photo, actor=leader, finding_id=finding.id,
                                  data=(PHOTOS / "jpg_gps_DSCN0010.jpg").read_bytes(),
@@ -255,21 +224,13 @@ def test_an_inspector_made_leader_no_longer_adds_or_removes_photos_on_an_old_dra
         uow.run(photos.remove_photo, actor=leader, photo_id=photo.id)
     with pytest.raises(PermissionDenied):
         uow.run(inspections.delete_finding, actor=leader, finding_id=finding.id)
-    assert _photo_count(uow) == 1 and _files(store) == before
+    assert count_rows(uow, Photo) == 1 and stored_files(store) == before
 
 
 def _confirmed_finding(uow, p, store):
-    insp = _draft(uow, p)
-    view = uow.query(inspections.get_visit, actor=p["insp"], inspection_id=insp.id)
-    answers = {
-        i.id: {"yes_no": "yes", "number": "3"}.get(i.answer_type, "无")
-        for i in view.template.items
-    }
-    uow.run(inspections.save_answers, actor=p["insp"], inspection_id=insp.id, answers=answers)
-    finding = _finding(uow, p, insp)
-    uow.run(inspections.submit_visit, actor=p["insp"], inspection_id=insp.id)
-    uow.run(review.confirm_finding, actor=p["office"], finding_id=finding.id)
-    return finding
+    _, [finding] = make_visit(uow, inspector=p["insp"], unit=p["unit"], template=p["template"],
+                              findings=[dict(description="窗口无人")], submit=True)
+    return confirm(uow, actor=p["office"], finding=finding)
 
 
 def test_a_liaison_made_leader_no_longer_submits_rectification_photos(uow, people, store):
@@ -282,7 +243,7 @@ def test_a_liaison_made_leader_no_longer_submits_rectification_photos(uow, peopl
             client_key="r1", text="已整改",
             photo_files=[CANON], store=store)
     assert refused.value.params["capability"] == "rectification.submit"
-    assert _files(store) == [] and _photo_count(uow) == 0
+    assert stored_files(store) == [] and count_rows(uow, Photo) == 0
     with uow.read() as r:
         assert r.session.get(Finding, finding.id).status == "rectifying"
 

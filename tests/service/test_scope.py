@@ -4,33 +4,33 @@ without one, on the whole city. Office, administrators and leaders are not scope
 
 from __future__ import annotations
 
-import uuid
-from datetime import date, timedelta
-
 import pytest
 
 from db.models import Role
 from services.core.errors import NotFound, PermissionDenied
-from services.fieldwork import checklists, picker
+from services.fieldwork import picker
 from services.fieldwork import plans as visit_plans
 from services.fieldwork import visits as inspections
 from services.fieldwork.checklists import ItemSpec
-from services.findings import rectification, review
-from services.org import structure as org
+from services.findings import rectification
 from services.photos import evidence as photos
-from services.photos.store import PhotoStore
 from tests.conftest import PHOTOS
+from tests.factories import (
+    confirm,
+    make_district,
+    make_draft,
+    make_plan,
+    make_template,
+    make_unit,
+    make_visit,
+    report,
+)
 
 PHOTO = (PHOTOS / "jpg_Canon_40D.jpg").read_bytes()
 
 
 @pytest.fixture
-def store(tmp_path) -> PhotoStore:
-    return PhotoStore(tmp_path / "store")
-
-
-@pytest.fixture
-def city(uow, admin, make_user):
+def city(uow, admin, make_user, office):
     """镜铁区 with a town (文殊镇), a community under the district (朝阳社区) and a village
     under the town (文殊村); 雄关区 next door; a city-level company."""
     place = {}
@@ -39,23 +39,17 @@ def city(uow, admin, make_user):
         ("文殊镇", "town", "镜铁区"), ("朝阳社区", "community", "镜铁区"),
         ("文殊村", "community", "文殊镇"),
     ):
-        place[name] = uow.run(org.create_district, actor=admin, name=name, kind=kind,
-            parent_id=place[parent].id if parent else None,
-        )
+        place[name] = make_district(uow, actor=admin, name=name, kind=kind,
+                                    parent=place.get(parent))
     units = {}
     for key, name, district in (
         ("jt", "镜铁区便民服务中心", "镜铁区"), ("town", "文殊镇卫生院", "文殊镇"),
         ("street", "朝阳社区服务站", "朝阳社区"), ("village", "文殊村村委会", "文殊村"),
         ("xg", "雄关区便民服务中心", "雄关区"), ("city", "市供电公司", None),
     ):
-        units[key] = uow.run(org.create_unit, actor=admin, name=name,
-            district_id=place[district].id if district else None,
-        )
-    office = make_user("office", Role.OFFICE)
-    saved = uow.run(checklists.save_template, actor=office, name="纪律检查", description="",
-        items=[ItemSpec("纪律", "在岗在位：无脱岗离岗")],
-    )
-    template = uow.query(checklists.get_template, actor=office, template_id=saved.id)
+        units[key] = make_unit(uow, actor=admin, name=name, district=place.get(district))
+    template = make_template(uow, actor=office, name="纪律检查",
+                             items=[ItemSpec("纪律", "在岗在位：无脱岗离岗")])
     liaisons = {}
 
     def liaison(key):
@@ -76,44 +70,27 @@ def _reported_finding(uow, c, unit_key, store):
     """A finding at the unit, with a photo, confirmed by the office and reported fixed:
     waiting for verification. Recorded by the city-wide inspector."""
     unit = c["units"][unit_key]
-    insp = uow.run(
-        inspections.start_visit, actor=c["anywhere"], client_key=uuid.uuid4().hex, unit_id=unit.id,
-        kind="open", template_id=c["template"].id,
-    )
     [item] = c["template"].items
-    uow.run(inspections.save_answers, actor=c["anywhere"], inspection_id=insp.id,
-                             answers={item.id: "no"})
-    finding = uow.run(
-        inspections.save_finding, actor=c["anywhere"], inspection_id=insp.id,
-        client_key=uuid.uuid4().hex,
-        category="discipline", severity="general", description=f"{unit.name} 窗口无人值守",
-        item_id=item.id,
+    insp, [finding] = make_visit(
+        uow, inspector=c["anywhere"], unit=unit, template=c["template"], failing=(item.text,),
+        findings=[dict(category="discipline", description=f"{unit.name} 窗口无人值守",
+                       item_id=item.id)],
+        photo=PHOTO, store=store, submit=True,
     )
-    photo = uow.run(photos.add_finding_photo, actor=c["anywhere"], finding_id=finding.id,
-                                     data=PHOTO, store=store)
-    uow.run(inspections.submit_visit, actor=c["anywhere"], inspection_id=insp.id)
-    uow.run(review.confirm_finding, actor=c["office"], finding_id=finding.id)
-    uow.run(rectification.submit_rectification, actor=c["liaison"](unit_key), finding_id=finding.id,
-        client_key=uuid.uuid4().hex, text="已安排AB岗", store=store,
-    )
+    [photo] = uow.query(inspections.get_visit, actor=c["office"],
+                        inspection_id=insp.id).findings[0].photos
+    confirm(uow, actor=c["office"], finding=finding)
+    report(uow, actor=c["liaison"](unit_key), finding=finding, text="已安排AB岗", store=store)
     return insp, finding, photo
 
 
-def _start(uow, c, actor, unit_key, **kw):
-    return uow.run(
-        inspections.start_visit, actor=actor, client_key=uuid.uuid4().hex,
-        unit_id=c["units"][unit_key].id,
-        kind="open", template_id=c["template"].id, **kw,
-    )
+def _start(uow, c, actor, unit_key):
+    return make_draft(uow, inspector=actor, unit=c["units"][unit_key], template=c["template"])
 
 
 def _plan(uow, c, unit_key, inspector):
-    return uow.run(
-        visit_plans.save_plan, actor=c["office"], unit_id=c["units"][unit_key].id,
-        kind="unannounced",
-        window_start=date.today(), window_end=date.today() + timedelta(days=7),
-        template_id=c["template"].id, inspector_ids=[inspector.id],
-    )
+    return make_plan(uow, actor=c["office"], unit=c["units"][unit_key], template=c["template"],
+                     inspectors=[inspector])
 
 
 def _sees(uow, actor, finding, store, photo) -> bool:
