@@ -24,10 +24,11 @@ from db.models import (
     VisitPlan,
 )
 from db.timeutil import utcnow
+from services.core import audit
 from services.core.errors import NotFound, PermissionDenied, ValidationFailed
 from services.core.idempotency import get_or_create
 from services.core.permissions import can, require
-from services.core.uow import UnitOfWork, snapshot
+from services.core.uow import UnitOfWork
 from services.core.validation import clean_text
 from services.core.visibility import unit_in_scope
 from services.fieldwork import checklists
@@ -248,7 +249,7 @@ def start_visit(
         uow, Inspection, client_key=client_key, target=target, create=create
     )
     if created:
-        uow.audit(actor, "inspection.start", "inspection", insp.id, after=snapshot(insp))
+        audit.record(uow, actor, "inspection.start", insp)
     return insp
 
 
@@ -284,7 +285,7 @@ def save_answers(
             changed[str(item_id)] = value
     if changed:
         _touch(insp)
-        uow.audit(actor, "inspection.answers", "inspection", insp.id, after=changed)
+        audit.event(uow, actor, "inspection.answers", insp, after=changed)
 
 
 def save_details(
@@ -294,13 +295,12 @@ def save_details(
     require(actor, "inspection.record")
     summary = clean_text(summary, field="summary", max_len=4000, required=False)
     insp = _own_draft(uow, actor, inspection_id)
-    before = snapshot(insp)
+    before = audit.state(insp)
     insp.summary = summary
     if visited_at is not None:
         insp.visited_at = visited_at
     _touch(insp)
-    uow.audit(actor, "inspection.details", "inspection", insp.id, before=before,
-              after=snapshot(insp))
+    audit.record(uow, actor, "inspection.details", insp, before)
 
 
 def save_finding(
@@ -338,7 +338,7 @@ def save_finding(
         uow, Finding, client_key=client_key, target={"inspection_id": insp.id},
         create=lambda: Finding(unit_id=insp.unit_id, **fields),
     )
-    before = None if created else snapshot(finding)
+    before = None if created else audit.state(finding)
     if created:
         finding_status.log_created(s, finding, actor=actor)
     else:
@@ -348,8 +348,7 @@ def save_finding(
         s.add(finding)
         s.flush()
     _touch(insp)
-    uow.audit(actor, "finding.create" if created else "finding.update", "finding",
-              finding.id, before=before, after=snapshot(finding))
+    audit.record(uow, actor, "finding.create" if created else "finding.update", finding, before)
     return finding
 
 
@@ -358,10 +357,9 @@ def delete_finding(uow: UnitOfWork, *, actor: User, finding_id: int) -> None:
     require(actor, "inspection.record")
     finding = uow.get(Finding, finding_id)
     insp = _own_draft(uow, actor, finding.inspection_id)
-    before = snapshot(finding)
+    audit.removed(uow, actor, "finding.delete", finding)
     _delete_draft_finding(uow, finding)
     _touch(insp)
-    uow.audit(actor, "finding.delete", "finding", finding_id, before=before)
 
 
 def discard_draft(uow: UnitOfWork, *, actor: User, inspection_id: int) -> None:
@@ -370,7 +368,7 @@ def discard_draft(uow: UnitOfWork, *, actor: User, inspection_id: int) -> None:
     require(actor, "inspection.record")
     s = uow.session
     insp = _own_draft(uow, actor, inspection_id)
-    before = snapshot(insp)
+    audit.removed(uow, actor, "inspection.discard", insp)
     for finding in s.exec(select(Finding).where(Finding.inspection_id == insp.id)).all():
         _delete_draft_finding(uow, finding)
     for answer in s.exec(
@@ -379,7 +377,6 @@ def discard_draft(uow: UnitOfWork, *, actor: User, inspection_id: int) -> None:
         s.delete(answer)
     s.flush()
     s.delete(insp)
-    uow.audit(actor, "inspection.discard", "inspection", inspection_id, before=before)
 
 
 def _delete_draft_finding(uow: UnitOfWork, finding: Finding) -> None:
@@ -407,7 +404,7 @@ def submit_visit(uow: UnitOfWork, *, actor: User, inspection_id: int) -> Inspect
     findings = s.exec(select(Finding).where(Finding.inspection_id == insp.id)).all()
     for finding in findings:
         finding_status.transition(s, finding, finding_status.OPEN, actor=actor)
-    before = snapshot(insp)
+    before = audit.state(insp)
     # A visit that found nothing leaves nothing for the office to decide.
     insp.status = SUBMITTED if findings else REVIEWED
     insp.submitted_at = utcnow()
@@ -417,8 +414,7 @@ def submit_visit(uow: UnitOfWork, *, actor: User, inspection_id: int) -> Inspect
         if plan is not None and plan.status == visit_plans.PLANNED:
             plan.status = visit_plans.DONE
             plan.version += 1
-    uow.audit(actor, "inspection.submit", "inspection", insp.id, before=before,
-              after=snapshot(insp))
+    audit.record(uow, actor, "inspection.submit", insp, before)
     return insp
 
 

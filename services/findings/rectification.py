@@ -19,10 +19,10 @@ from db.models import (
     User,
 )
 from db.timeutil import utcnow
-from services.core import idempotency
+from services.core import audit, idempotency
 from services.core.errors import NotFound, PhotoRejected, ValidationFailed
 from services.core.permissions import require
-from services.core.uow import UnitOfWork, snapshot
+from services.core.uow import UnitOfWork
 from services.core.validation import check_version, clean_text
 from services.core.visibility import finding_filter, finding_visible
 from services.fieldwork.visits import PhotoRef, photo_refs
@@ -233,8 +233,7 @@ def submit_rectification(
         for photo, keys in zip(ingested, keys_list, strict=True):
             s.add(photos.photo_row(photo, keys, actor, rectification_id=rect.id))
         finding_status.transition(s, finding, finding_status.REPORTED, actor=actor)
-        uow.audit(actor, "rectification.submit", "rectification", rect.id,
-                  after=snapshot(rect) | {"photos": len(ingested)})
+        audit.record(uow, actor, "rectification.submit", rect, extra={"photos": len(ingested)})
         return rect
 
     return photos.store_and_record(store or photos.default_store(), ingested, record)
@@ -265,7 +264,7 @@ def verify(
     if not finding_visible(s, actor, finding.id):
         raise NotFound()  # another district's finding: as if it did not exist
     check_version(finding.version, version)
-    before = snapshot(finding)
+    before = audit.state(finding)
     to = finding_status.VERIFIED if accept else finding_status.REOPENED
     finding_status.transition(s, finding, to, actor=actor, note=note)
     if not accept:
@@ -279,6 +278,5 @@ def verify(
         rect.outcome, rect.verified_by, rect.verified_at = to, actor.id, utcnow()
         rect.verify_note = note
         s.add(rect)
-    uow.audit(actor, "finding.verify" if accept else "finding.reopen", "finding",
-              finding.id, before=before, after=snapshot(finding))
+    audit.record(uow, actor, "finding.verify" if accept else "finding.reopen", finding, before)
     return finding

@@ -9,9 +9,10 @@ from sqlmodel import select
 
 from db.models import District, Role, Unit, User
 from db.timeutil import utcnow
+from services.core import audit
 from services.core.errors import Conflict, ValidationFailed
 from services.core.permissions import ROLES, require
-from services.core.uow import UnitOfWork, snapshot
+from services.core.uow import UnitOfWork
 from services.core.validation import check_version, clean_text
 from services.identity import passwords, throttle
 
@@ -104,8 +105,7 @@ def create_user(
         password_hash=password_hash,
     )
     uow.session.add(user)
-    uow.flush()
-    uow.audit(actor, "user.create", "user", user.id, after=snapshot(user))
+    audit.record(uow, actor, "user.create", user)
     return user
 
 
@@ -127,7 +127,7 @@ def update_user(
     _check_scope(uow.session, role, district_id, unit_id)
     if user.id == actor.id and role != Role.ADMIN:
         raise ValidationFailed("users.cannot_demote_self")
-    before = snapshot(user)
+    before = audit.state(user)
     if (user.role, user.district_id, user.unit_id) != (role, district_id, unit_id):
         # What the user may see and do has changed: sessions opened under the old role
         # or scope end. A new display name alone leaves them alone.
@@ -135,7 +135,7 @@ def update_user(
     user.display_name, user.role = display_name, role
     user.district_id, user.unit_id = district_id, unit_id
     user.version += 1
-    uow.audit(actor, "user.update", "user", user.id, before=before, after=snapshot(user))
+    audit.record(uow, actor, "user.update", user, before)
     return user
 
 
@@ -144,13 +144,13 @@ def set_active(uow: UnitOfWork, *, actor: User, user_id: int, active: bool) -> U
     user = uow.get(User, user_id)
     if user.id == actor.id and not active:
         raise ValidationFailed("users.cannot_deactivate_self")
-    before = snapshot(user)
+    before = audit.state(user)
     if user.active != active:
         user.credential_version += 1
     user.active = active
     user.version += 1
     action = "user.reactivate" if active else "user.deactivate"
-    uow.audit(actor, action, "user", user.id, before=before, after=snapshot(user))
+    audit.record(uow, actor, action, user, before)
     return user
 
 
@@ -168,4 +168,4 @@ def reset_password(uow: UnitOfWork, *, actor: User, user_id: int, new_password: 
     user.password_hash = new_hash
     user.version += 1
     user.credential_version += 1
-    uow.audit(actor, "user.reset_password", "user", user.id)
+    audit.event(uow, actor, "user.reset_password", user)

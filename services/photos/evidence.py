@@ -18,6 +18,7 @@ from sqlmodel import select
 from config import get_settings
 from db.models import Finding, Inspection, InspectionStatus, Photo, Rectification, Unit, User
 from db.timeutil import utcnow
+from services.core import audit
 from services.core.errors import NotFound, PermissionDenied, PhotoRejected, ValidationFailed
 from services.core.permissions import require
 from services.core.uow import UnitOfWork
@@ -145,13 +146,8 @@ def add_finding_photo(
         row = photo_row(photo, keys_list[0], actor, finding_id=finding_id)
         uow.session.add(row)
         uow.flush()
-        uow.audit(
-            actor,
-            "photo.add",
-            "photo",
-            row.id,
-            after={"finding_id": finding_id, "sha256": photo.sha256},
-        )
+        audit.event(uow, actor, "photo.add", row,
+                    after={"finding_id": finding_id, "sha256": photo.sha256})
         return [row]
 
     return store_and_record(store, [photo], record)[0]
@@ -175,8 +171,8 @@ def remove_photo(uow: UnitOfWork, *, actor: User, photo_id: int) -> None:
     if row is None or row.finding_id is None:
         raise NotFound()
     _draft_finding(uow, actor, row.finding_id)
+    audit.event(uow, actor, "photo.remove", row, before={"sha256": row.sha256})
     uow.session.delete(row)
-    uow.audit(actor, "photo.remove", "photo", photo_id, before={"sha256": row.sha256})
 
 
 def detach_all(uow: UnitOfWork, *, finding_id: int) -> None:
