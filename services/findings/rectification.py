@@ -9,7 +9,6 @@ from datetime import date, datetime
 from sqlalchemy import func
 from sqlmodel import select
 
-from config import get_settings
 from db.models import (
     Finding,
     FindingStatusChange,
@@ -19,7 +18,7 @@ from db.models import (
     User,
 )
 from db.timeutil import utcnow
-from services.core import audit, idempotency
+from services.core import audit, clock, idempotency
 from services.core.errors import NotFound, PhotoRejected, ValidationFailed
 from services.core.permissions import require
 from services.core.uow import UnitOfWork
@@ -27,7 +26,7 @@ from services.core.validation import check_version, clean_text
 from services.core.visibility import finding_filter, finding_visible
 from services.fieldwork.visits import PhotoRef, photo_refs
 from services.findings import status as finding_status
-from services.findings.review import default_deadline, today_local
+from services.findings.review import default_deadline
 from services.photos import evidence as photos
 from services.photos.store import PhotoStore
 
@@ -104,7 +103,7 @@ def count_cases(
     overdue_only: bool = False,
 ) -> tuple[int, int]:
     """(all, overdue) among the findings the actor may see, counted in the database."""
-    today = today_local()
+    today = clock.today()
     where = _case_filters(actor, statuses, None, None, None, overdue_only, today)
     query = (
         select(func.count(Finding.id), func.count(Finding.id).filter(_overdue_clause(today)))
@@ -129,7 +128,7 @@ def list_cases(
 ) -> list[FindingCase]:
     """Findings the actor may see (see services.visibility), deadline first; at most
     `limit` (count_cases gives the totals)."""
-    today = today_local()
+    today = clock.today()
     query = (
         select(Finding, Unit.name, Inspection.visited_at)
         .join(Inspection, Finding.inspection_id == Inspection.id)
@@ -184,7 +183,7 @@ def list_cases(
 def _late(deadline: date | None, reports: list[RectificationRow]) -> bool:
     if deadline is None or not reports:
         return False
-    return reports[-1].submitted_at.astimezone(get_settings().zone).date() > deadline
+    return clock.local_date(reports[-1].submitted_at) > deadline
 
 
 def submit_rectification(
@@ -257,7 +256,7 @@ def verify(
     may see (an inspector: within their scope)."""
     require(actor, "finding.verify")
     note = clean_text(note, field="note", max_len=2000, required=not accept)
-    if deadline is not None and deadline < today_local():
+    if deadline is not None and deadline < clock.today():
         raise ValidationFailed("review.deadline_past", field="deadline")
     s = uow.session
     finding = uow.get(Finding, finding_id)

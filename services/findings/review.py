@@ -11,8 +11,7 @@ from sqlmodel import select
 
 from config import get_settings
 from db.models import Finding, Inspection, Unit, User
-from db.timeutil import utcnow
-from services.core import audit
+from services.core import audit, clock
 from services.core.errors import ValidationFailed
 from services.core.permissions import require
 from services.core.uow import UnitOfWork
@@ -32,12 +31,8 @@ class PendingInspection:
     open_findings: int
 
 
-def today_local() -> date:
-    return utcnow().astimezone(get_settings().zone).date()
-
-
 def default_deadline(severity: str, today: date | None = None) -> date:
-    return (today or today_local()) + timedelta(days=get_settings().deadline_days(severity))
+    return (today or clock.today()) + timedelta(days=get_settings().deadline_days(severity))
 
 
 def list_pending(uow: UnitOfWork, *, actor: User) -> list[PendingInspection]:
@@ -88,7 +83,7 @@ def confirm_finding(
     note = clean_text(note, field="note", max_len=2000, required=False)
     finding = _open_finding(uow, finding_id, version)
     deadline = deadline or default_deadline(finding.severity)
-    if deadline < today_local():
+    if deadline < clock.today():
         raise ValidationFailed("review.deadline_past", field="deadline")
     before = audit.state(finding)
     finding_status.transition(uow.session, finding, finding_status.RECTIFYING,

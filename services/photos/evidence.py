@@ -18,7 +18,7 @@ from sqlmodel import select
 from config import get_settings
 from db.models import Finding, Inspection, InspectionStatus, Photo, Rectification, Unit, User
 from db.timeutil import utcnow
-from services.core import audit
+from services.core import audit, clock
 from services.core.errors import NotFound, PermissionDenied, PhotoRejected, ValidationFailed
 from services.core.permissions import require
 from services.core.uow import UnitOfWork
@@ -58,7 +58,7 @@ def watermark_for(unit: str, inspector: str, unit_id: int, username: str):
 
     def stamp(taken_at: datetime | None) -> imaging.Watermark:
         when = _camera_time(taken_at) or utcnow()
-        local = when.astimezone(get_settings().zone).strftime("%Y-%m-%d %H:%M")
+        local = clock.local(when).strftime("%Y-%m-%d %H:%M")
         return imaging.Watermark(
             lines=(local, unit, inspector), latin_lines=(local, f"Unit {unit_id}", username)
         )
@@ -78,7 +78,7 @@ def _camera_time(taken_at: datetime | None) -> datetime | None:
     # EXIF times are the camera's wall clock; the city's tablets run on local time.
     if taken_at is None or taken_at.tzinfo is not None:
         return taken_at
-    return taken_at.replace(tzinfo=get_settings().zone)
+    return clock.from_wall_clock(taken_at)
 
 
 def photo_row(

@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from db.models import User
 from demo import checklist as demo_checklist
+from services.core import clock
 from services.core.system import system_actor
 from services.fieldwork import checklists
 from services.fieldwork import plans as visit_plans
@@ -110,7 +111,7 @@ def _reported_finding(f) -> int:
 
 
 def _plan(f, **kw) -> visit_plans.VisitPlan:
-    today = review.today_local()
+    today = clock.today()
     return f["uow"].run(
         visit_plans.save_plan, actor=f["office"], unit_id=f["unit_id"], kind="unannounced",
         window_start=today, window_end=today + timedelta(days=7),
@@ -132,7 +133,7 @@ def test_office_creates_a_plan_and_sees_it_in_the_list(field):
     options = at.selectbox(key="plan_new_unit").options
     assert "市供电公司" in options and all("供电" in o for o in options)
     at.selectbox(key="plan_new_unit").set_value(field["unit_id"])
-    at.date_input(key="plan_new_end").set_value(review.today_local() + timedelta(days=3))
+    at.date_input(key="plan_new_end").set_value(clock.today() + timedelta(days=3))
     at.button(key="FormSubmitter:plan_new_form-新建暗访计划").click().run()
     assert "请至少指派一名督查员" in texts(at)  # the input stays; nothing was saved
     assert field["uow"].query(visit_plans.list_plans, actor=field["office"]) == []
@@ -147,7 +148,7 @@ def test_office_creates_a_plan_and_sees_it_in_the_list(field):
     assert list(table["inspectors"]) == [inspector.display_name]
     assert list(table["status"]) == ["待执行"]
     [plan] = field["uow"].query(visit_plans.list_plans, actor=field["office"])
-    assert plan.window_end == review.today_local() + timedelta(days=3)
+    assert plan.window_end == clock.today() + timedelta(days=3)
     assert plan.template_id == field["template"].id
     # The form is empty again for the next plan.
     assert at.multiselect(key="plan_new_inspectors").value == []
@@ -156,7 +157,7 @@ def test_office_creates_a_plan_and_sees_it_in_the_list(field):
 def test_a_reversed_window_is_refused_with_a_message(field):
     at = page("visit_plans", "office", field["uow"])
     at.multiselect(key="plan_new_inspectors").set_value([field["inspector"].id])
-    at.date_input(key="plan_new_end").set_value(review.today_local() - timedelta(days=1))
+    at.date_input(key="plan_new_end").set_value(clock.today() - timedelta(days=1))
     at.button(key="FormSubmitter:plan_new_form-新建暗访计划").click().run()
     assert "结束日期不能早于开始日期" in texts(at)
     assert field["uow"].query(visit_plans.list_plans, actor=field["office"]) == []
@@ -314,7 +315,7 @@ def test_review_of_a_finding_someone_else_decided_shows_the_stale_message(field)
                                                 ("general", "工作牌未佩戴")))
     first, _ = uow.query(inspections.get_visit, actor=office, inspection_id=insp_id).findings
     at = page("review", "office", uow)
-    later = review.today_local() + timedelta(days=20)
+    later = clock.today() + timedelta(days=20)
     at.date_input(key=f"rv_f{first.id}_deadline").set_value(later).run()
     uow.run(review.confirm_finding, actor=office, finding_id=first.id)  # a colleague was quicker
     at.button(key=f"rv_f{first.id}_confirm").click().run()

@@ -17,6 +17,7 @@ from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Block, ButtonGroup, Element, Radio
 
 from db.models import User
+from services.core import clock
 from services.core.system import system_actor
 from services.fieldwork import checklists
 from services.fieldwork import plans as visit_plans
@@ -217,7 +218,7 @@ def world(demo_loaded):
     yes_no = next(i for i in template.items if i.answer_type == "yes_no")
     uow.run(inspections.save_answers, actor=inspector, inspection_id=draft.id,
                              answers={yes_no.id: "no"})
-    today = review.today_local()
+    today = clock.today()
     uow.run(visit_plans.save_plan, actor=office, unit_id=unit_id, kind="unannounced",
                           window_start=today, window_end=today + timedelta(days=7),
                           template_id=template.id, inspector_ids=[inspector.id],

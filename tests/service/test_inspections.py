@@ -11,6 +11,7 @@ from sqlmodel import func, select
 from db.models import FindingStatusChange, Inspection, Photo, Role
 from db.timeutil import utcnow
 from demo import checklist as demo_checklist
+from services.core import clock
 from services.core.errors import (
     InvalidTransition,
     NotFound,
@@ -372,7 +373,7 @@ def test_photo_row_keeps_evidence_metadata(uow, field, store):
 def test_confirm_sets_the_deadline_by_severity(uow, field, store, severity, days):
     insp, finding = _visit_with_finding(uow, field, store, photo=None, severity=severity)
     confirmed = uow.run(review.confirm_finding, actor=field["office"], finding_id=finding.id)
-    assert confirmed.deadline == review.today_local() + timedelta(days=days)
+    assert confirmed.deadline == clock.today() + timedelta(days=days)
     assert uow.query(inspections.get_visit, actor=field["office"],
                                  inspection_id=insp.id).status == "reviewed"
 
@@ -548,8 +549,8 @@ def test_counts_and_overdue_filter_come_from_the_database(uow, field, store, mon
         uow.run(review.confirm_finding, actor=field["office"], finding_id=f.id)
     assert uow.query(rectification.count_cases, actor=field["office"]) == (2, 0)
     # Four days later the severe one (3 days) is overdue, the general one (15) is not.
-    later = review.today_local() + timedelta(days=4)
-    monkeypatch.setattr(rectification, "today_local", lambda: later)
+    later = clock.today() + timedelta(days=4)
+    monkeypatch.setattr(clock, "today", lambda now=None: later)
     assert uow.query(rectification.count_cases, actor=field["office"]) == (2, 1)
     [late] = uow.query(rectification.list_cases, actor=field["office"], overdue_only=True)
     assert late.severity == "severe" and late.overdue
@@ -568,10 +569,10 @@ def test_a_reopened_finding_gets_a_new_deadline(uow, field, store):
                                        client_key="r", text="整改", store=store)
     with pytest.raises(ValidationFailed):
         uow.run(rectification.verify, actor=field["office"], finding_id=finding.id, accept=False,
-                             note="未整改", deadline=review.today_local() - timedelta(days=1))
+                             note="未整改", deadline=clock.today() - timedelta(days=1))
     reopened = uow.run(rectification.verify, actor=field["office"], finding_id=finding.id,
                                     accept=False, note="未整改到位")
-    assert reopened.deadline == review.today_local() + timedelta(days=7)
+    assert reopened.deadline == clock.today() + timedelta(days=7)
 
 
 FIELD_WRITES = {

@@ -6,10 +6,10 @@ import uuid
 
 import streamlit as st
 
+from services.core import clock
 from services.fieldwork import checklists, picker
 from services.fieldwork import plans as visit_plans
 from services.fieldwork import visits as inspections
-from services.findings import review
 from ui import context
 from ui.context import local_time, t
 from ui.feedback import reported
@@ -40,7 +40,7 @@ def _plans(actor) -> None:
             st.markdown(f"**{plain(plan.unit)}** · {t('kind_inspection.' + plan.kind)}")
             st.caption(t("today.plan_window", start=plan.window_start, end=plan.window_end,
                          template=plain(plan.template)))
-            if plan.window_end < review.today_local():
+            if plan.window_end < clock.today():
                 st.warning(t("today.plan_late", end=plan.window_end))
             if plan.note:
                 st.caption(plain(plan.note))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from services.core import clock
 from services.fieldwork import visits as inspections
 from services.findings import review
 from services.findings import status as finding_status
@@ -153,7 +154,7 @@ def _decide(actor, f: inspections.FindingView, k: str) -> None:
     with confirm_col:
         deadline = st.date_input(
             t("field.deadline"), value=review.default_deadline(f.severity),
-            min_value=review.today_local(), key=f"{k}deadline",
+            min_value=clock.today(), key=f"{k}deadline",
             help=t("review.deadline_help"),
         )
         note = st.text_input(t("review.confirm_note"), key=f"{k}note", max_chars=2000)
