@@ -25,6 +25,7 @@ from services.core.uow import UnitOfWork
 from services.core.visibility import finding_filter
 from services.photos import imaging
 from services.photos.store import PhotoStore
+from services.photos.watermark import Watermark
 
 VARIANTS = ("display", "thumb", "original")
 MAX_PHOTOS_PER_ITEM = 20
@@ -56,10 +57,10 @@ def watermark_for(unit: str, inspector: str, unit_id: int, username: str):
     """The stamp inspection cameras put on a photo: when it was taken (the camera's time,
     or now when the file has none), the unit and the inspector."""
 
-    def stamp(taken_at: datetime | None) -> imaging.Watermark:
+    def stamp(taken_at: datetime | None) -> Watermark:
         when = _camera_time(taken_at) or utcnow()
         local = clock.local(when).strftime("%Y-%m-%d %H:%M")
-        return imaging.Watermark(
+        return Watermark(
             lines=(local, unit, inspector), latin_lines=(local, f"Unit {unit_id}", username)
         )
 
