@@ -24,10 +24,10 @@ from services.core.permissions import require
 from services.core.uow import UnitOfWork
 from services.core.validation import check_version, clean_text
 from services.core.visibility import finding_filter, finding_visible
-from services.fieldwork.visits import PhotoRef, photo_refs
 from services.findings import status as finding_status
 from services.findings.review import default_deadline
 from services.photos import evidence as photos
+from services.photos.evidence import PhotoRef
 from services.photos.store import PhotoStore
 
 MAX_PHOTOS = 9
@@ -153,7 +153,7 @@ def list_cases(
         .where(FindingStatusChange.finding_id.in_(ids))
         .order_by(FindingStatusChange.id)
     ).all() if ids else []
-    refs = photo_refs(
+    refs = photos.photo_refs(
         s, actor=actor, finding_ids=ids, rectification_ids=[r_.id for r_, _ in rects]
     )
     by_finding: dict[int, list[RectificationRow]] = {}

@@ -10,6 +10,7 @@ services/photos/sweep.py.
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, or_
@@ -20,7 +21,7 @@ from db.models import Finding, Inspection, InspectionStatus, Photo, Rectificatio
 from db.timeutil import utcnow
 from services.core import audit, clock
 from services.core.errors import NotFound, PermissionDenied, PhotoRejected, ValidationFailed
-from services.core.permissions import require
+from services.core.permissions import can, require
 from services.core.uow import UnitOfWork
 from services.core.visibility import finding_filter
 from services.photos import imaging
@@ -181,6 +182,41 @@ def detach_all(uow: UnitOfWork, *, finding_id: int) -> None:
     checked capability and scope); the files stay for the sweep."""
     for row in uow.session.exec(select(Photo).where(Photo.finding_id == finding_id)).all():
         uow.session.delete(row)
+
+
+@dataclass(frozen=True)
+class PhotoRef:
+    id: int
+    sha256: str
+    width: int
+    height: int
+    taken_at: datetime | None
+    gps_lat: float | None
+    gps_lon: float | None
+
+
+def photo_refs(
+    session, *, actor: User, finding_ids=(), rectification_ids=()
+) -> dict[tuple[str, int], list]:
+    """Photos grouped by ("finding"|"rectification", id), oldest first. Where a photo was
+    taken is evidence for the office, not for the unit: GPS only with photo.original."""
+    with_gps = can(actor, "photo.original")
+    out: dict[tuple[str, int], list[PhotoRef]] = {}
+    conditions = []
+    if finding_ids:
+        conditions.append(Photo.finding_id.in_(list(finding_ids)))
+    if rectification_ids:
+        conditions.append(Photo.rectification_id.in_(list(rectification_ids)))
+    if not conditions:
+        return out
+    for p in session.exec(select(Photo).where(or_(*conditions)).order_by(Photo.id)).all():
+        lat, lon = (p.gps_lat, p.gps_lon) if with_gps else (None, None)
+        ref = PhotoRef(p.id, p.sha256, p.width, p.height, p.taken_at, lat, lon)
+        if p.finding_id is not None:
+            out.setdefault(("finding", p.finding_id), []).append(ref)
+        if p.rectification_id is not None:
+            out.setdefault(("rectification", p.rectification_id), []).append(ref)
+    return out
 
 
 def photo_bytes(

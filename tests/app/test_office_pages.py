@@ -13,7 +13,7 @@ from db.models import User
 from demo import checklist as demo_checklist
 from services.core import clock
 from services.core.system import system_actor
-from services.fieldwork import checklists
+from services.fieldwork import checklists, visit_view
 from services.fieldwork import plans as visit_plans
 from services.fieldwork import visits as inspections
 from services.findings import rectification, review
@@ -72,7 +72,7 @@ def _submitted_visit(f, findings=(("serious", "窗口人员玩手机"),), photo=
     insp = uow.run(inspections.start_visit, actor=insp_user, client_key=uuid.uuid4().hex,
                                    unit_id=f["unit_id"], kind="unannounced",
                                    template_id=f["template"].id)
-    view = uow.query(inspections.get_visit, actor=insp_user, inspection_id=insp.id)
+    view = uow.query(visit_view.get_visit, actor=insp_user, inspection_id=insp.id)
     answers = {i.id: {"yes_no": "yes", "number": "2", "text": "无"}[i.answer_type]
                for i in view.template.items}
     uow.run(inspections.save_answers, actor=insp_user, inspection_id=insp.id, answers=answers)
@@ -100,7 +100,7 @@ def _reported_finding(f) -> int:
     """A confirmed finding the unit has reported as fixed, with a photo."""
     uow = f["uow"]
     insp_id = _submitted_visit(f)
-    finding = uow.query(inspections.get_visit, actor=f["office"], inspection_id=insp_id).findings[0]
+    finding = uow.query(visit_view.get_visit, actor=f["office"], inspection_id=insp_id).findings[0]
     uow.run(review.confirm_finding, actor=f["office"], finding_id=finding.id)
     uow.run(
         rectification.submit_rectification, actor=f["liaison"], finding_id=finding.id,
@@ -273,7 +273,7 @@ def test_review_confirms_with_the_default_deadline_and_rejects_only_with_a_reaso
     insp_id = _submitted_visit(field, findings=(("serious", "窗口人员玩手机"),
                                                 ("general", "工作牌未佩戴")))
     serious, general = uow.query(
-        inspections.get_visit, actor=office, inspection_id=insp_id).findings
+        visit_view.get_visit, actor=office, inspection_id=insp_id).findings
     at = page("review", "office", uow)
     assert not at.exception
     assert at.title[0].value == "问题审核"
@@ -313,7 +313,7 @@ def test_review_of_a_finding_someone_else_decided_shows_the_stale_message(field)
     uow, office = field["uow"], field["office"]
     insp_id = _submitted_visit(field, findings=(("severe", "窗口无人值守"),
                                                 ("general", "工作牌未佩戴")))
-    first, _ = uow.query(inspections.get_visit, actor=office, inspection_id=insp_id).findings
+    first, _ = uow.query(visit_view.get_visit, actor=office, inspection_id=insp_id).findings
     at = page("review", "office", uow)
     later = clock.today() + timedelta(days=20)
     at.date_input(key=f"rv_f{first.id}_deadline").set_value(later).run()
@@ -398,7 +398,7 @@ def test_all_findings_tab_filters_by_status_and_flags_overdue(field):
     uow, office = field["uow"], field["office"]
     insp_id = _submitted_visit(field, findings=(("serious", "窗口人员玩手机"),
                                                 ("general", "工作牌未佩戴")), photo=None)
-    late, fine = uow.query(inspections.get_visit, actor=office, inspection_id=insp_id).findings
+    late, fine = uow.query(visit_view.get_visit, actor=office, inspection_id=insp_id).findings
     uow.run(review.confirm_finding, actor=office, finding_id=late.id)
     uow.run(review.confirm_finding, actor=office, finding_id=fine.id)
     # The first deadline has passed: set it in the past through the database.

@@ -10,7 +10,7 @@ from PIL import Image
 
 from demo import checklist as demo_checklist
 from services.core.system import system_actor
-from services.fieldwork import checklists
+from services.fieldwork import checklists, visit_view
 from services.fieldwork import visits as inspections
 from services.findings import rectification, review
 from services.photos import evidence
@@ -68,11 +68,11 @@ def test_visit_page_names_the_refused_and_busy_photos_and_keeps_the_others(
     at.text_input(key="today_unit_search").input("雄关区便民").run()
     at.button(key="today_start").click().run()
     insp = _user(demo_loaded, "inspector1")
-    [draft] = demo_loaded.query(inspections.list_drafts, actor=insp)
+    [draft] = demo_loaded.query(visit_view.list_drafts, actor=insp)
     at.text_area(key="fnew_desc").input("窗口工作人员玩手机")
     at.button(key="FormSubmitter:finding_new-添加问题").click().run()
     [finding] = demo_loaded.query(
-        inspections.get_visit, actor=insp, inspection_id=draft.id).findings
+        visit_view.get_visit, actor=insp, inspection_id=draft.id).findings
 
     at.file_uploader(key=f"up_{finding.id}_0").set_value([
         ("scans.jpg", _many_scans(), "image/jpeg"),
@@ -81,7 +81,7 @@ def test_visit_page_names_the_refused_and_busy_photos_and_keeps_the_others(
     assert not at.exception
     assert [e.value for e in at.error] == [
         "scans\\.jpg: 照片文件结构异常（扫描段过多），无法处理，请用相机重新拍摄后上传"]
-    assert len(demo_loaded.query(inspections.get_visit, actor=insp,
+    assert len(demo_loaded.query(visit_view.get_visit, actor=insp,
                                      inspection_id=draft.id).findings[0].photos) == 1
 
     slots.take_both()
@@ -90,7 +90,7 @@ def test_visit_page_names_the_refused_and_busy_photos_and_keeps_the_others(
     ]).run()
     assert not at.exception
     assert [e.value for e in at.error] == ["desk\\.jpg: 服务器正忙，正在处理其他照片，请稍后重试"]
-    [kept] = demo_loaded.query(inspections.get_visit, actor=insp, inspection_id=draft.id).findings
+    [kept] = demo_loaded.query(visit_view.get_visit, actor=insp, inspection_id=draft.id).findings
     assert kept.description == "窗口工作人员玩手机" and len(kept.photos) == 1
     assert at.image  # the photo already stored is still shown
 
@@ -101,7 +101,7 @@ def test_rectify_page_keeps_the_report_when_the_server_is_busy(demo_loaded, temp
     unit_id = _user(demo_loaded, "unit_gdj").unit_id
     visit = demo_loaded.run(inspections.start_visit, actor=insp, client_key="v", unit_id=unit_id,
                                     kind="open", template_id=template.id)
-    view = demo_loaded.query(inspections.get_visit, actor=insp, inspection_id=visit.id)
+    view = demo_loaded.query(visit_view.get_visit, actor=insp, inspection_id=visit.id)
     demo_loaded.run(inspections.save_answers, actor=insp, inspection_id=visit.id, answers={
         i.id: {"yes_no": "yes", "number": "2", "text": "无"}[i.answer_type]
         for i in view.template.items})

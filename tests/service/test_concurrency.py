@@ -76,7 +76,7 @@ def test_confirm_and_reject_at_the_same_time_one_wins(engine, admin, make_user):
     from demo import checklist as demo_checklist
     from services.core.errors import DomainError
     from services.core.uow import UnitOfWork
-    from services.fieldwork import checklists
+    from services.fieldwork import checklists, visit_view
     from services.fieldwork import visits as inspections
     from services.findings import review
     from services.org import structure as org
@@ -89,7 +89,7 @@ def test_confirm_and_reject_at_the_same_time_one_wins(engine, admin, make_user):
                                    items=demo_checklist.ITEMS[:1])
     insp = uow.run(inspections.start_visit, actor=inspector, client_key="k", unit_id=unit.id,
                                    kind="open", template_id=tpl.id)
-    view = uow.query(inspections.get_visit, actor=inspector, inspection_id=insp.id)
+    view = uow.query(visit_view.get_visit, actor=inspector, inspection_id=insp.id)
     uow.run(inspections.save_answers, actor=inspector, inspection_id=insp.id,
                              answers={view.template.items[0].id: "no"})
     finding = uow.run(inspections.save_finding, actor=inspector, inspection_id=insp.id,
@@ -97,7 +97,7 @@ def test_confirm_and_reject_at_the_same_time_one_wins(engine, admin, make_user):
                                        description="问题")
     uow.run(inspections.submit_visit, actor=inspector, inspection_id=insp.id)
     version = uow.query(
-        inspections.get_visit, actor=office, inspection_id=insp.id).findings[0].version
+        visit_view.get_visit, actor=office, inspection_id=insp.id).findings[0].version
     results = _race([
         lambda: UnitOfWork(engine).run(review.confirm_finding, actor=office, finding_id=finding.id,
                                        version=version),

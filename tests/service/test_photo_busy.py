@@ -9,7 +9,7 @@ from sqlmodel import func, select
 from db.models import Photo, Role
 from demo import checklist as demo_checklist
 from services.core.errors import PhotoRejected
-from services.fieldwork import checklists
+from services.fieldwork import checklists, visit_view
 from services.fieldwork import visits as inspections
 from services.findings import rectification, review
 from services.org import structure as org
@@ -90,7 +90,7 @@ def test_a_rectification_while_busy_is_refused_whole_and_the_retry_goes_through(
     uow, draft_finding, make_user, store, busy
 ):
     f = draft_finding
-    view = uow.query(inspections.get_visit, actor=f["inspector"], inspection_id=f["insp"].id)
+    view = uow.query(visit_view.get_visit, actor=f["inspector"], inspection_id=f["insp"].id)
     answers = {item.id: {"yes_no": "yes", "number": "3"}.get(item.answer_type, "无")
                for item in view.template.items}
     uow.run(inspections.save_answers, actor=f["inspector"], inspection_id=f["insp"].id,

@@ -18,7 +18,7 @@ from db.timeutil import utcnow
 from demo import checklist as demo_checklist
 from services.core.errors import PermissionDenied
 from services.core.uow import UnitOfWork
-from services.fieldwork import checklists
+from services.fieldwork import checklists, visit_view
 from services.fieldwork import visits as inspections
 from services.findings import rectification, review
 from services.identity import users
@@ -260,7 +260,7 @@ def test_an_inspector_made_leader_no_longer_adds_or_removes_photos_on_an_old_dra
 
 def _confirmed_finding(uow, p, store):
     insp = _draft(uow, p)
-    view = uow.query(inspections.get_visit, actor=p["insp"], inspection_id=insp.id)
+    view = uow.query(visit_view.get_visit, actor=p["insp"], inspection_id=insp.id)
     answers = {
         i.id: {"yes_no": "yes", "number": "3"}.get(i.answer_type, "无")
         for i in view.template.items

@@ -7,7 +7,7 @@ import uuid
 import streamlit as st
 
 from services.core import clock
-from services.fieldwork import checklists, picker
+from services.fieldwork import checklists, picker, visit_view
 from services.fieldwork import plans as visit_plans
 from services.fieldwork import visits as inspections
 from ui import context
@@ -58,7 +58,7 @@ def _plans(actor) -> None:
 
 def _drafts(actor) -> None:
     st.subheader(t("today.drafts"))
-    drafts = context.query(inspections.list_drafts, actor=actor)
+    drafts = context.query(visit_view.list_drafts, actor=actor)
     if not drafts:
         st.caption(t("today.no_drafts"))
     for d in drafts:

@@ -10,7 +10,7 @@ import uuid
 import streamlit as st
 
 from services.core.errors import DomainError
-from services.fieldwork import checklists
+from services.fieldwork import checklists, visit_view
 from services.fieldwork import visits as inspections
 from services.photos import evidence as photos
 from ui import context
@@ -40,7 +40,7 @@ def render() -> None:
             go("inspect_today")
         return
     try:
-        view = context.query(inspections.get_visit, actor=actor, inspection_id=visit_id)
+        view = context.query(visit_view.get_visit, actor=actor, inspection_id=visit_id)
     except DomainError as err:
         st.error(error_text(err))
         return
@@ -61,7 +61,7 @@ def _visit_id(actor) -> int | None:
     raw = st.query_params.get("visit")
     if raw and raw.isdigit():
         return int(raw)
-    drafts = context.query(inspections.list_drafts, actor=actor)
+    drafts = context.query(visit_view.list_drafts, actor=actor)
     if drafts:
         st.query_params["visit"] = str(drafts[0].id)
         return drafts[0].id
@@ -71,7 +71,7 @@ def _visit_id(actor) -> int | None:
 # --- checklist ------------------------------------------------------------------------------
 
 
-def _checklist(actor, view: inspections.VisitView) -> dict[int, str]:
+def _checklist(actor, view: visit_view.VisitView) -> dict[int, str]:
     """Shows every item and saves what changed since the last run; returns current answers."""
     current: dict[int, str] = {}
     for section, items in view.template.sections():
@@ -86,7 +86,7 @@ def _checklist(actor, view: inspections.VisitView) -> dict[int, str]:
     return current
 
 
-def _answer_widget(view: inspections.VisitView, item) -> str:
+def _answer_widget(view: visit_view.VisitView, item) -> str:
     stored = view.answers.get(item.id, "")
     key = f"ans_{view.id}_{item.id}"
     label = plain(item.text)  # a widget label is Markdown too
@@ -110,7 +110,7 @@ def _answer_widget(view: inspections.VisitView, item) -> str:
 # --- findings -------------------------------------------------------------------------------
 
 
-def _findings(actor, view: inspections.VisitView, answers: dict[int, str]) -> None:
+def _findings(actor, view: visit_view.VisitView, answers: dict[int, str]) -> None:
     st.subheader(t("visit.findings"))
     _photo_errors()
     linked = {f.item_id for f in view.findings if f.item_id}
@@ -256,7 +256,7 @@ def _submit(actor, view) -> None:
                 go("inspect_today")
 
 
-def _read_only(view: inspections.VisitView) -> None:
+def _read_only(view: visit_view.VisitView) -> None:
     st.info(t("visit.read_only"))
     for section, items in view.template.sections():
         st.subheader(plain(section))
