@@ -46,13 +46,12 @@ def record(
     `extra` (what the row does not hold itself, e.g. how many items) added."""
     if row.id is None:
         uow.flush()  # a new row gets its id
-    after = state(row) | (extra or {})
-    uow.audit(actor, action, entity(row), row.id, before=before, after=after)
+    event(uow, actor, action, row, before=before, after=state(row) | (extra or {}))
 
 
 def removed(uow: UnitOfWork, actor: User | None, action: str, row: SQLModel) -> None:
     """The row is being deleted: `before` is its state, there is no `after`."""
-    uow.audit(actor, action, entity(row), row.id, before=state(row))
+    event(uow, actor, action, row, before=state(row))
 
 
 def event(

@@ -21,8 +21,7 @@ from services.core.errors import (
 )
 from services.core.permissions import require
 from services.core.uow import UnitOfWork
-from services.core.validation import clean_text
-from services.identity import passwords, throttle
+from services.identity import passwords, throttle, users
 
 LANGUAGES = ("zh-CN", "en")
 
@@ -44,20 +43,10 @@ def needs_setup(uow: UnitOfWork) -> bool:
 
 def create_first_admin(uow: UnitOfWork, *, username: str, display_name: str, password: str) -> User:
     """Only while there is no user at all; a second attempt (two browsers) is refused."""
-    username = clean_text(username, field="username", max_len=64)
-    display_name = clean_text(display_name, field="display_name", max_len=100)
-    password_hash = passwords.hash_password(password)
-    if uow.session.exec(select(func.count()).select_from(User)).one() > 0:
+    user = users.new_account(username, display_name, password, role=Role.ADMIN)
+    if not needs_setup(uow):
         raise Conflict("setup.already_done")
-    user = User(
-        username=username,
-        display_name=display_name,
-        role=Role.ADMIN,
-        password_hash=password_hash,
-    )
-    uow.session.add(user)
-    audit.record(uow, user, "setup.first_admin", user)
-    return user
+    return users.add_account(uow, None, "setup.first_admin", user)
 
 
 def sign_in(

@@ -78,6 +78,26 @@ def _check_scope(session, role: str, district_id: int | None, unit_id: int | Non
         raise ValidationFailed("users.unit_only_for_liaison", field="unit")
 
 
+def new_account(username: str, display_name: str, password: str, **fields) -> User:
+    """An unsaved user: names cleaned, password hashed. Call it before the unit's first
+    statement, so Argon2 does not run while the unit holds SQLite's write lock."""
+    return User(
+        username=clean_text(username, field="username", max_len=64),
+        display_name=clean_text(display_name, field="display_name", max_len=100),
+        password_hash=passwords.hash_password(password),
+        **fields,
+    )
+
+
+def add_account(uow: UnitOfWork, actor: User | None, action: str, user: User) -> User:
+    """Store a user from new_account; `actor` None means the user creates itself."""
+    if uow.session.exec(select(User.id).where(User.username == user.username)).first():
+        raise Conflict("users.username_taken", username=user.username)
+    uow.session.add(user)
+    audit.record(uow, actor or user, action, user)
+    return user
+
+
 def create_user(
     uow: UnitOfWork,
     *,
@@ -90,23 +110,10 @@ def create_user(
     unit_id: int | None = None,
 ) -> User:
     require(actor, "users.manage")
-    username = clean_text(username, field="username", max_len=64)
-    display_name = clean_text(display_name, field="display_name", max_len=100)
-    password_hash = passwords.hash_password(password)
+    user = new_account(username, display_name, password, role=role,
+                       district_id=district_id, unit_id=unit_id)
     _check_scope(uow.session, role, district_id, unit_id)
-    if uow.session.exec(select(User.id).where(User.username == username)).first():
-        raise Conflict("users.username_taken", username=username)
-    user = User(
-        username=username,
-        display_name=display_name,
-        role=role,
-        district_id=district_id,
-        unit_id=unit_id,
-        password_hash=password_hash,
-    )
-    uow.session.add(user)
-    audit.record(uow, actor, "user.create", user)
-    return user
+    return add_account(uow, actor, "user.create", user)
 
 
 def update_user(
