@@ -90,7 +90,8 @@ def new_account(username: str, display_name: str, password: str, **fields) -> Us
 
 
 def add_account(uow: UnitOfWork, actor: User | None, action: str, user: User) -> User:
-    """Store a user from new_account; `actor` None means the user creates itself."""
+    """Store a user from new_account, once the caller has checked who may; `actor` None
+    means the user creates itself (the first administrator)."""
     if uow.session.exec(select(User.id).where(User.username == user.username)).first():
         raise Conflict("users.username_taken", username=user.username)
     uow.session.add(user)
