@@ -1,4 +1,4 @@
-"""Photo ingest benchmark: services.imaging.ingest against bare Pillow.
+"""Photo ingest benchmark: services.photos.imaging.ingest against bare Pillow.
 
     .venv/bin/python -m benchmarks.photo_ingest [--runs 7] [--rounds 3] [--large]
 
@@ -126,18 +126,18 @@ def baseline(data: bytes) -> bytes:
 
 
 def case_function(case: str):
-    from services.photos import imaging
+    from services.photos import imaging, watermark
 
     if case == "baseline":
         return baseline
     if case == "ingest":
         return imaging.ingest
-    watermark = imaging.Watermark(
+    mark = watermark.Watermark(
         ["2026-11-25 10:30 雄关区政务服务中心", "督查员 张三 李四"],
         ["2026-11-25 10:30 Xiongguan District Service Center", "Inspectors Zhang San, Li Si"],
     )
-    imaging.system_fonts()  # the one-off font lookup is not per-photo work
-    return lambda data: imaging.ingest(data, watermark=watermark)
+    watermark.system_fonts()  # the one-off font lookup is not per-photo work
+    return lambda data: imaging.ingest(data, watermark=mark)
 
 
 def peak_rss_mb() -> float:
@@ -157,7 +157,7 @@ def run_child(case: str, path: Path, runs: int) -> dict:
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     import pillow_heif  # noqa: F401 - imported before measuring so RSS counts only the work
 
-    from services import imaging  # noqa: F401
+    from services.photos import imaging  # noqa: F401
 
     data = path.read_bytes()
     work = case_function(case)

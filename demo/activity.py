@@ -30,6 +30,7 @@ from db.models import (
 from db.timeutil import utcnow
 from demo import checklist as demo_checklist
 from demo import photos as demo_photos
+from services.core import clock
 from services.core.system import system_actor
 from services.core.uow import UnitOfWork
 from services.core.visibility import unit_scope
@@ -169,9 +170,7 @@ def _when(rng: random.Random, now: datetime, max_days: int) -> datetime:
     # A tenth of the visits in the last ten days: the office has fresh findings to review.
     days = rng.randint(1, 10) if rng.random() < 0.1 else rng.randint(1, max_days)
     day = now - timedelta(days=days)
-    local = day.astimezone(get_settings().zone).replace(
-        hour=rng.randint(9, 16), minute=rng.randint(0, 59)
-    )
+    local = clock.local(day).replace(hour=rng.randint(9, 16), minute=rng.randint(0, 59))
     return local.astimezone(UTC)
 
 
@@ -324,8 +323,7 @@ def _finding(s, rng, now, insp, unit, inspector, people, pool, item, category, c
 
 
 def _deadline(confirmed_at: datetime, severity: str):
-    local_day = confirmed_at.astimezone(get_settings().zone).date()
-    return local_day + timedelta(days=_days(severity))
+    return clock.local_date(confirmed_at) + timedelta(days=_days(severity))
 
 
 def _attach(s, rng, pool, who: User, when: datetime, **owner) -> None:
@@ -365,7 +363,7 @@ def _upcoming_plans(s, rng, now, template, people) -> int:
     for inspector in people["inspectors"]:
         for _ in range(2):
             unit = rng.choice(people["units"])
-            start = now.astimezone(get_settings().zone).date() + timedelta(days=rng.randint(-1, 5))
+            start = clock.today(now) + timedelta(days=rng.randint(-1, 5))
             plan = VisitPlan(
                 unit_id=unit.id,
                 kind="unannounced",

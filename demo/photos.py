@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from PIL import Image, ImageDraw, ImageFont
 
-from services.photos import imaging
+from services.photos import imaging, watermark
 from services.photos.store import PhotoStore
 
 SIZE = (1600, 1200)
@@ -19,7 +19,7 @@ SIGNS = ["服务承诺", "办事指南", "投诉电话 12345", "AB岗公示", "�
 
 
 def _font(size: int):
-    fonts = imaging.system_fonts()
+    fonts = watermark.system_fonts()
     for path in (fonts.cjk_path, fonts.latin_path):
         if path:
             try:

@@ -7,7 +7,9 @@ import uuid
 from datetime import timedelta
 
 from db.models import User
+from services.core import clock
 from services.core.uow import UnitOfWork
+from services.fieldwork import visit_view
 from services.fieldwork import visits as inspections
 from services.findings import rectification, review
 
@@ -19,7 +21,7 @@ def submitted_visit(
     """The ids of `n` open findings "<label> 001" ... of one submitted visit."""
     insp = inspections.start_visit(tx, actor=inspector, client_key=uuid.uuid4().hex,
                                    unit_id=unit_id, kind="open", template_id=template_id)
-    view = inspections.get_visit(tx, actor=inspector, inspection_id=insp.id)
+    view = visit_view.get_visit(tx, actor=inspector, inspection_id=insp.id)
     answers = {i.id: {"yes_no": "yes", "number": "2", "text": "无"}[i.answer_type]
                for i in view.template.items}
     inspections.save_answers(tx, actor=inspector, inspection_id=insp.id, answers=answers)
@@ -37,7 +39,7 @@ def submitted_visit(
 def confirm(tx: UnitOfWork, *, office: User, finding_ids: list[int], spread: int = 4) -> None:
     """Confirmed with deadlines a few days apart, several on each day: the list's order
     has ties on the deadline."""
-    today = review.today_local()
+    today = clock.today()
     for k, finding_id in enumerate(finding_ids):
         review.confirm_finding(tx, actor=office, finding_id=finding_id,
                                deadline=today + timedelta(days=10 + k % spread))

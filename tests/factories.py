@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 
 from db.models import District, Finding, Inspection, Rectification, Unit, User, VisitPlan
 from demo import checklist as demo_checklist
+from services.core import clock
 from services.core.uow import UnitOfWork
 from services.fieldwork import checklists, visits
 from services.fieldwork import plans as visit_plans
@@ -62,7 +63,7 @@ def make_plan(
 ) -> VisitPlan:
     """A visit plan whose window opens today and lasts `days`; `kw` go to save_plan
     (plan_id and version to edit one, note)."""
-    today = review.today_local()
+    today = clock.today()
     return uow.run(
         visit_plans.save_plan, actor=actor, unit_id=getattr(unit, "id", unit), kind=kind,
         window_start=today, window_end=today + timedelta(days=days), template_id=template.id,

@@ -1,16 +1,16 @@
-"""Reading the audit log. Writing happens in UnitOfWork.audit, inside each change."""
+"""Reading the audit log. Writing happens inside each change (services/core/audit.py)."""
 
 from __future__ import annotations
 
 import io
 import json
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 
 import pandas as pd
 from sqlmodel import select
 
-from config import get_settings
 from db.models import AuditEvent, User
+from services.core import clock
 from services.core.permissions import require
 from services.core.uow import UnitOfWork
 
@@ -58,9 +58,9 @@ def search(
     if entity:
         query = query.where(AuditEvent.entity == entity)
     if date_from:
-        query = query.where(AuditEvent.at >= _start_of(date_from))
+        query = query.where(AuditEvent.at >= clock.start_of_day(date_from))
     if date_to:
-        query = query.where(AuditEvent.at < _start_of(date_to + timedelta(days=1)))
+        query = query.where(AuditEvent.at < clock.start_of_day(date_to + timedelta(days=1)))
     rows = uow.session.exec(query).all()
     records = [
         {
@@ -75,10 +75,6 @@ def search(
         for ev, username in rows
     ]
     return pd.DataFrame.from_records(records, columns=COLUMNS)
-
-
-def _start_of(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=get_settings().zone).astimezone(UTC)
 
 
 def _json(value: dict | None) -> str:

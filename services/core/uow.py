@@ -31,14 +31,6 @@ R = TypeVar("R")
 P = ParamSpec("P")
 
 
-def snapshot(obj: SQLModel | None, *, exclude: frozenset[str] = frozenset()) -> dict | None:
-    """JSON-safe copy of a row for the audit log; secrets are never copied."""
-    if obj is None:
-        return None
-    data = obj.model_dump(exclude={"password_hash", *exclude})
-    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in data.items()}
-
-
 class UnitOfWork:
     """Made unopened (cheap, holds the engine); `with` opens the transaction. A writing
     unit takes SQLite's write lock at its first statement, not at `with`, so work done

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from sqlmodel import select
 
 from db.models import AnswerType, ChecklistAnswer, ChecklistItem, ChecklistTemplate, User
+from services.core import audit
 from services.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from services.core.permissions import can, require
-from services.core.uow import UnitOfWork, snapshot
+from services.core.uow import UnitOfWork
 from services.core.validation import check_version, clean_text
 
 ANSWER_TYPES = tuple(a.value for a in AnswerType)
@@ -142,7 +143,7 @@ def save_template(
     else:
         template = uow.get(ChecklistTemplate, template_id)
         check_version(template.version, version)
-        before = snapshot(template)
+        before = audit.state(template)
         template.name, template.description, template.active = name, description, active
         template.version += 1
     s.add(template)
@@ -179,9 +180,8 @@ def save_template(
         if item_id not in kept:
             item.active = False
             s.add(item)
-    after = snapshot(template) | {"items": len(specs)}
     action = "checklist.create" if before is None else "checklist.update"
-    uow.audit(actor, action, "checklist_template", template.id, before=before, after=after)
+    audit.record(uow, actor, action, template, before, extra={"items": len(specs)})
     return template
 
 

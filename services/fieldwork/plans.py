@@ -20,9 +20,10 @@ from db.models import (
     VisitPlanInspector,
     VisitPlanStatus,
 )
+from services.core import audit
 from services.core.errors import NotFound, PermissionDenied, ValidationFailed
 from services.core.permissions import can, require
-from services.core.uow import UnitOfWork, snapshot
+from services.core.uow import UnitOfWork
 from services.core.validation import check_version, clean_text
 
 KINDS = tuple(k.value for k in InspectionKind)
@@ -145,7 +146,7 @@ def save_plan(
         check_version(plan.version, version)
         if plan.status != PLANNED:
             raise ValidationFailed("plan.not_editable")
-        before = snapshot(plan)
+        before = audit.state(plan)
         plan.version += 1
     plan.unit_id, plan.kind, plan.template_id, plan.note = unit_id, kind, template_id, note
     plan.window_start, plan.window_end = window_start, window_end
@@ -156,9 +157,8 @@ def save_plan(
     s.flush()
     for user_id in inspector_ids:
         s.add(VisitPlanInspector(plan_id=plan.id, user_id=user_id))
-    after = snapshot(plan) | {"inspectors": inspector_ids}
-    uow.audit(actor, "plan.create" if before is None else "plan.update", "visit_plan",
-              plan.id, before=before, after=after)
+    action = "plan.create" if before is None else "plan.update"
+    audit.record(uow, actor, action, plan, before, extra={"inspectors": inspector_ids})
     return plan
 
 
@@ -170,10 +170,10 @@ def cancel_plan(
     check_version(plan.version, version)
     if plan.status != PLANNED:
         raise ValidationFailed("plan.not_editable")
-    before = snapshot(plan)
+    before = audit.state(plan)
     plan.status = CANCELLED
     plan.version += 1
-    uow.audit(actor, "plan.cancel", "visit_plan", plan.id, before=before, after=snapshot(plan))
+    audit.record(uow, actor, "plan.cancel", plan, before)
     return plan
 
 

@@ -1,13 +1,13 @@
 """The inspector's visit: start (from a plan or unplanned), answer the checklist, record
 findings, submit. Every step is saved on the server at once, so a reload, a closed tab or
-a dropped connection loses nothing; client keys make a retried start or submit harmless."""
+a dropped connection loses nothing; client keys make a retried start or submit harmless.
+Reading a visit back is visit_view.py."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 
-from sqlalchemy import func, or_
+from sqlalchemy import func
 from sqlmodel import select
 
 from db.models import (
@@ -24,10 +24,11 @@ from db.models import (
     VisitPlan,
 )
 from db.timeutil import utcnow
+from services.core import audit
 from services.core.errors import NotFound, PermissionDenied, ValidationFailed
 from services.core.idempotency import get_or_create
-from services.core.permissions import can, require
-from services.core.uow import UnitOfWork, snapshot
+from services.core.permissions import require
+from services.core.uow import UnitOfWork
 from services.core.validation import clean_text
 from services.core.visibility import unit_in_scope
 from services.fieldwork import checklists
@@ -40,156 +41,6 @@ SEVERITIES = tuple(s.value for s in Severity)
 CATEGORIES = (
     "eight_systems", "discipline", "attitude", "efficiency", "publicity", "environment", "other",
 )
-
-
-@dataclass(frozen=True)
-class PhotoRef:
-    id: int
-    sha256: str
-    width: int
-    height: int
-    taken_at: datetime | None
-    gps_lat: float | None
-    gps_lon: float | None
-
-
-@dataclass(frozen=True)
-class FindingView:
-    id: int
-    client_key: str
-    inspection_id: int
-    unit_id: int
-    item_id: int | None
-    category: str
-    severity: str
-    description: str
-    responsible_person: str
-    status: str
-    deadline: date | None
-    version: int
-    photos: tuple[PhotoRef, ...] = ()
-
-
-@dataclass(frozen=True)
-class VisitView:
-    id: int
-    client_key: str
-    unit_id: int
-    unit: str
-    kind: str
-    plan_id: int | None
-    inspector_id: int
-    visited_at: datetime
-    summary: str
-    status: str
-    version: int
-    template: checklists.TemplateView
-    answers: dict[int, str] = field(default_factory=dict)
-    findings: tuple[FindingView, ...] = ()
-
-    def failing_items(self) -> list[ChecklistItem]:
-        return [i for i in self.template.items if checklists.fails(i, self.answers.get(i.id))]
-
-
-# --- reading ------------------------------------------------------------------------------
-
-
-def photo_refs(
-    session, *, actor: User, finding_ids=(), rectification_ids=()
-) -> dict[tuple[str, int], list]:
-    """Photos grouped by ("finding"|"rectification", id), oldest first. Where a photo was
-    taken is evidence for the office, not for the unit: GPS only with photo.original."""
-    with_gps = can(actor, "photo.original")
-    out: dict[tuple[str, int], list[PhotoRef]] = {}
-    conditions = []
-    if finding_ids:
-        conditions.append(Photo.finding_id.in_(list(finding_ids)))
-    if rectification_ids:
-        conditions.append(Photo.rectification_id.in_(list(rectification_ids)))
-    if not conditions:
-        return out
-    for p in session.exec(select(Photo).where(or_(*conditions)).order_by(Photo.id)).all():
-        lat, lon = (p.gps_lat, p.gps_lon) if with_gps else (None, None)
-        ref = PhotoRef(p.id, p.sha256, p.width, p.height, p.taken_at, lat, lon)
-        if p.finding_id is not None:
-            out.setdefault(("finding", p.finding_id), []).append(ref)
-        if p.rectification_id is not None:
-            out.setdefault(("rectification", p.rectification_id), []).append(ref)
-    return out
-
-
-def _finding_view(f: Finding, photos: list[PhotoRef]) -> FindingView:
-    return FindingView(
-        f.id, f.client_key, f.inspection_id, f.unit_id, f.item_id, f.category, f.severity,
-        f.description, f.responsible_person, f.status, f.deadline, f.version, tuple(photos),
-    )
-
-
-def get_visit(uow: UnitOfWork, *, actor: User, inspection_id: int) -> VisitView:
-    s = uow.session
-    insp = uow.get(Inspection, inspection_id)
-    _require_reader(s, actor, insp)
-    unit = s.get(Unit, insp.unit_id)
-    answers = {
-        a.item_id: a.value
-        for a in s.exec(
-            select(ChecklistAnswer).where(ChecklistAnswer.inspection_id == insp.id)
-        ).all()
-    }
-    findings = s.exec(
-        select(Finding).where(Finding.inspection_id == insp.id).order_by(Finding.id)
-    ).all()
-    refs = photo_refs(s, actor=actor, finding_ids=[f.id for f in findings])
-    tpl = uow.get(checklists.ChecklistTemplate, insp.template_id)
-    items = checklists.items_of_inspection(
-        s, insp.template_id, insp.id, submitted=insp.status != DRAFT
-    )
-    template = checklists.TemplateView(
-        tpl.id, tpl.name, tpl.description, tpl.active, tpl.version, tuple(items)
-    )
-    return VisitView(
-        insp.id, insp.client_key, insp.unit_id, unit.name, insp.kind, insp.plan_id,
-        insp.inspector_id, insp.visited_at, insp.summary, insp.status, insp.version, template,
-        answers, tuple(_finding_view(f, refs.get(("finding", f.id), [])) for f in findings),
-    )
-
-
-def _require_reader(session, actor: User, insp: Inspection) -> None:
-    """A whole visit (all answers, all findings) is for its author while a draft and, once
-    submitted, for those who see every submitted finding of its unit (an inspector within
-    their scope: services.core.visibility.unit_scope)."""
-    if insp.status == DRAFT:
-        if insp.inspector_id == actor.id and can(actor, "inspection.record"):
-            return
-    elif can(actor, "finding.view_all") and unit_in_scope(session, actor, insp.unit_id):
-        return
-    raise PermissionDenied(capability="inspection.view")
-
-
-@dataclass(frozen=True)
-class DraftRow:
-    id: int
-    unit: str
-    kind: str
-    visited_at: datetime
-    updated_at: datetime
-    findings: int
-
-
-def list_drafts(uow: UnitOfWork, *, actor: User) -> list[DraftRow]:
-    require(actor, "inspection.record")
-    rows = uow.session.exec(
-        select(Inspection, Unit.name, func.count(Finding.id))
-        .join(Unit, Inspection.unit_id == Unit.id)
-        .join(Finding, Finding.inspection_id == Inspection.id, isouter=True)
-        .where(Inspection.inspector_id == actor.id, Inspection.status == DRAFT)
-        .group_by(Inspection.id, Unit.name)
-        .order_by(Inspection.updated_at.desc())
-    ).all()
-    return [DraftRow(i.id, n, i.kind, i.visited_at, i.updated_at, c) for i, n, c in rows]
-
-
-# --- writing ------------------------------------------------------------------------------
 
 
 def _own_draft(uow: UnitOfWork, actor: User, inspection_id: int) -> Inspection:
@@ -248,7 +99,7 @@ def start_visit(
         uow, Inspection, client_key=client_key, target=target, create=create
     )
     if created:
-        uow.audit(actor, "inspection.start", "inspection", insp.id, after=snapshot(insp))
+        audit.record(uow, actor, "inspection.start", insp)
     return insp
 
 
@@ -284,7 +135,7 @@ def save_answers(
             changed[str(item_id)] = value
     if changed:
         _touch(insp)
-        uow.audit(actor, "inspection.answers", "inspection", insp.id, after=changed)
+        audit.event(uow, actor, "inspection.answers", insp, after=changed)
 
 
 def save_details(
@@ -294,13 +145,12 @@ def save_details(
     require(actor, "inspection.record")
     summary = clean_text(summary, field="summary", max_len=4000, required=False)
     insp = _own_draft(uow, actor, inspection_id)
-    before = snapshot(insp)
+    before = audit.state(insp)
     insp.summary = summary
     if visited_at is not None:
         insp.visited_at = visited_at
     _touch(insp)
-    uow.audit(actor, "inspection.details", "inspection", insp.id, before=before,
-              after=snapshot(insp))
+    audit.record(uow, actor, "inspection.details", insp, before)
 
 
 def save_finding(
@@ -338,7 +188,7 @@ def save_finding(
         uow, Finding, client_key=client_key, target={"inspection_id": insp.id},
         create=lambda: Finding(unit_id=insp.unit_id, **fields),
     )
-    before = None if created else snapshot(finding)
+    before = None if created else audit.state(finding)
     if created:
         finding_status.log_created(s, finding, actor=actor)
     else:
@@ -348,8 +198,7 @@ def save_finding(
         s.add(finding)
         s.flush()
     _touch(insp)
-    uow.audit(actor, "finding.create" if created else "finding.update", "finding",
-              finding.id, before=before, after=snapshot(finding))
+    audit.record(uow, actor, "finding.create" if created else "finding.update", finding, before)
     return finding
 
 
@@ -358,10 +207,9 @@ def delete_finding(uow: UnitOfWork, *, actor: User, finding_id: int) -> None:
     require(actor, "inspection.record")
     finding = uow.get(Finding, finding_id)
     insp = _own_draft(uow, actor, finding.inspection_id)
-    before = snapshot(finding)
+    audit.removed(uow, actor, "finding.delete", finding)
     _delete_draft_finding(uow, finding)
     _touch(insp)
-    uow.audit(actor, "finding.delete", "finding", finding_id, before=before)
 
 
 def discard_draft(uow: UnitOfWork, *, actor: User, inspection_id: int) -> None:
@@ -370,7 +218,7 @@ def discard_draft(uow: UnitOfWork, *, actor: User, inspection_id: int) -> None:
     require(actor, "inspection.record")
     s = uow.session
     insp = _own_draft(uow, actor, inspection_id)
-    before = snapshot(insp)
+    audit.removed(uow, actor, "inspection.discard", insp)
     for finding in s.exec(select(Finding).where(Finding.inspection_id == insp.id)).all():
         _delete_draft_finding(uow, finding)
     for answer in s.exec(
@@ -379,7 +227,6 @@ def discard_draft(uow: UnitOfWork, *, actor: User, inspection_id: int) -> None:
         s.delete(answer)
     s.flush()
     s.delete(insp)
-    uow.audit(actor, "inspection.discard", "inspection", inspection_id, before=before)
 
 
 def _delete_draft_finding(uow: UnitOfWork, finding: Finding) -> None:
@@ -407,7 +254,7 @@ def submit_visit(uow: UnitOfWork, *, actor: User, inspection_id: int) -> Inspect
     findings = s.exec(select(Finding).where(Finding.inspection_id == insp.id)).all()
     for finding in findings:
         finding_status.transition(s, finding, finding_status.OPEN, actor=actor)
-    before = snapshot(insp)
+    before = audit.state(insp)
     # A visit that found nothing leaves nothing for the office to decide.
     insp.status = SUBMITTED if findings else REVIEWED
     insp.submitted_at = utcnow()
@@ -417,8 +264,7 @@ def submit_visit(uow: UnitOfWork, *, actor: User, inspection_id: int) -> Inspect
         if plan is not None and plan.status == visit_plans.PLANNED:
             plan.status = visit_plans.DONE
             plan.version += 1
-    uow.audit(actor, "inspection.submit", "inspection", insp.id, before=before,
-              after=snapshot(insp))
+    audit.record(uow, actor, "inspection.submit", insp, before)
     return insp
 
 

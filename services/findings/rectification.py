@@ -9,7 +9,6 @@ from datetime import date, datetime
 from sqlalchemy import func
 from sqlmodel import select
 
-from config import get_settings
 from db.models import (
     Finding,
     FindingStatusChange,
@@ -19,16 +18,16 @@ from db.models import (
     User,
 )
 from db.timeutil import utcnow
-from services.core import idempotency
+from services.core import audit, clock, idempotency
 from services.core.errors import NotFound, PhotoRejected, ValidationFailed
 from services.core.permissions import require
-from services.core.uow import UnitOfWork, snapshot
+from services.core.uow import UnitOfWork
 from services.core.validation import check_version, clean_text
 from services.core.visibility import finding_filter, finding_visible
-from services.fieldwork.visits import PhotoRef, photo_refs
 from services.findings import status as finding_status
-from services.findings.review import default_deadline, today_local
+from services.findings.review import default_deadline
 from services.photos import evidence as photos
+from services.photos.evidence import PhotoRef
 from services.photos.store import PhotoStore
 
 MAX_PHOTOS = 9
@@ -106,7 +105,7 @@ def count_cases(
 ) -> tuple[int, int]:
     """(all, overdue) among the findings the actor may see, counted in the database; the
     filters are list_cases's, so `all` is what paging through list_cases yields."""
-    today = today_local()
+    today = clock.today()
     where = _case_filters(actor, statuses, inspection_id, unit_id, finding_id, overdue_only,
                           today)
     query = (
@@ -134,7 +133,7 @@ def list_cases(
     """Findings the actor may see (see services.visibility), deadline first (none last),
     then by id: a total order, so pages of `limit` from `offset` neither repeat nor skip
     a finding while nothing changes. count_cases gives the total for the same filters."""
-    today = today_local()
+    today = clock.today()
     query = (
         select(Finding, Unit.name, Inspection.visited_at)
         .join(Inspection, Finding.inspection_id == Inspection.id)
@@ -160,7 +159,7 @@ def list_cases(
         .where(FindingStatusChange.finding_id.in_(ids))
         .order_by(FindingStatusChange.id)
     ).all() if ids else []
-    refs = photo_refs(
+    refs = photos.photo_refs(
         s, actor=actor, finding_ids=ids, rectification_ids=[r_.id for r_, _ in rects]
     )
     by_finding: dict[int, list[RectificationRow]] = {}
@@ -190,7 +189,7 @@ def list_cases(
 def _late(deadline: date | None, reports: list[RectificationRow]) -> bool:
     if deadline is None or not reports:
         return False
-    return reports[-1].submitted_at.astimezone(get_settings().zone).date() > deadline
+    return clock.local_date(reports[-1].submitted_at) > deadline
 
 
 def submit_rectification(
@@ -239,8 +238,7 @@ def submit_rectification(
         for photo, keys in zip(ingested, keys_list, strict=True):
             s.add(photos.photo_row(photo, keys, actor, rectification_id=rect.id))
         finding_status.transition(s, finding, finding_status.REPORTED, actor=actor)
-        uow.audit(actor, "rectification.submit", "rectification", rect.id,
-                  after=snapshot(rect) | {"photos": len(ingested)})
+        audit.record(uow, actor, "rectification.submit", rect, extra={"photos": len(ingested)})
         return rect
 
     return photos.store_and_record(store or photos.default_store(), ingested, record)
@@ -264,14 +262,14 @@ def verify(
     may see (an inspector: within their scope)."""
     require(actor, "finding.verify")
     note = clean_text(note, field="note", max_len=2000, required=not accept)
-    if deadline is not None and deadline < today_local():
+    if deadline is not None and deadline < clock.today():
         raise ValidationFailed("review.deadline_past", field="deadline")
     s = uow.session
     finding = uow.get(Finding, finding_id)
     if not finding_visible(s, actor, finding.id):
         raise NotFound()  # another district's finding: as if it did not exist
     check_version(finding.version, version)
-    before = snapshot(finding)
+    before = audit.state(finding)
     to = finding_status.VERIFIED if accept else finding_status.REOPENED
     finding_status.transition(s, finding, to, actor=actor, note=note)
     if not accept:
@@ -285,6 +283,5 @@ def verify(
         rect.outcome, rect.verified_by, rect.verified_at = to, actor.id, utcnow()
         rect.verify_note = note
         s.add(rect)
-    uow.audit(actor, "finding.verify" if accept else "finding.reopen", "finding",
-              finding.id, before=before, after=snapshot(finding))
+    audit.record(uow, actor, "finding.verify" if accept else "finding.reopen", finding, before)
     return finding

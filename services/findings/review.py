@@ -11,10 +11,10 @@ from sqlmodel import select
 
 from config import get_settings
 from db.models import Finding, Inspection, Unit, User
-from db.timeutil import utcnow
+from services.core import audit, clock
 from services.core.errors import ValidationFailed
 from services.core.permissions import require
-from services.core.uow import UnitOfWork, snapshot
+from services.core.uow import UnitOfWork
 from services.core.validation import check_version, clean_text
 from services.fieldwork.visits import REVIEWED, SUBMITTED
 from services.findings import status as finding_status
@@ -31,12 +31,8 @@ class PendingInspection:
     open_findings: int
 
 
-def today_local() -> date:
-    return utcnow().astimezone(get_settings().zone).date()
-
-
 def default_deadline(severity: str, today: date | None = None) -> date:
-    return (today or today_local()) + timedelta(days=get_settings().deadline_days(severity))
+    return (today or clock.today()) + timedelta(days=get_settings().deadline_days(severity))
 
 
 def list_pending(uow: UnitOfWork, *, actor: User) -> list[PendingInspection]:
@@ -87,15 +83,14 @@ def confirm_finding(
     note = clean_text(note, field="note", max_len=2000, required=False)
     finding = _open_finding(uow, finding_id, version)
     deadline = deadline or default_deadline(finding.severity)
-    if deadline < today_local():
+    if deadline < clock.today():
         raise ValidationFailed("review.deadline_past", field="deadline")
-    before = snapshot(finding)
+    before = audit.state(finding)
     finding_status.transition(uow.session, finding, finding_status.RECTIFYING,
                               actor=actor, note=note)
     finding.deadline = deadline
     _close_inspection_if_decided(uow, finding.inspection_id)
-    uow.audit(actor, "finding.confirm", "finding", finding.id, before=before,
-              after=snapshot(finding))
+    audit.record(uow, actor, "finding.confirm", finding, before)
     return finding
 
 
@@ -105,10 +100,9 @@ def reject_finding(
     require(actor, "finding.review")
     reason = clean_text(reason, field="reason", max_len=2000)
     finding = _open_finding(uow, finding_id, version)
-    before = snapshot(finding)
+    before = audit.state(finding)
     finding_status.transition(uow.session, finding, finding_status.REJECTED,
                               actor=actor, note=reason)
     _close_inspection_if_decided(uow, finding.inspection_id)
-    uow.audit(actor, "finding.reject", "finding", finding.id, before=before,
-              after=snapshot(finding))
+    audit.record(uow, actor, "finding.reject", finding, before)
     return finding

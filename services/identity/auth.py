@@ -12,6 +12,7 @@ from sqlmodel import select
 from config import get_settings
 from db.models import Role, User
 from db.timeutil import utcnow
+from services.core import audit
 from services.core.errors import (
     AuthenticationFailed,
     Conflict,
@@ -19,9 +20,8 @@ from services.core.errors import (
     ValidationFailed,
 )
 from services.core.permissions import require
-from services.core.uow import UnitOfWork, snapshot
-from services.core.validation import clean_text
-from services.identity import passwords, throttle
+from services.core.uow import UnitOfWork
+from services.identity import passwords, throttle, users
 
 LANGUAGES = ("zh-CN", "en")
 
@@ -43,21 +43,10 @@ def needs_setup(uow: UnitOfWork) -> bool:
 
 def create_first_admin(uow: UnitOfWork, *, username: str, display_name: str, password: str) -> User:
     """Only while there is no user at all; a second attempt (two browsers) is refused."""
-    username = clean_text(username, field="username", max_len=64)
-    display_name = clean_text(display_name, field="display_name", max_len=100)
-    password_hash = passwords.hash_password(password)
-    if uow.session.exec(select(func.count()).select_from(User)).one() > 0:
+    user = users.new_account(username, display_name, password, role=Role.ADMIN)
+    if not needs_setup(uow):
         raise Conflict("setup.already_done")
-    user = User(
-        username=username,
-        display_name=display_name,
-        role=Role.ADMIN,
-        password_hash=password_hash,
-    )
-    uow.session.add(user)
-    uow.flush()
-    uow.audit(user, "setup.first_admin", "user", user.id, after=snapshot(user))
-    return user
+    return users.add_account(uow, None, "setup.first_admin", user)
 
 
 def sign_in(
@@ -101,7 +90,7 @@ def sign_in(
     user.last_signin_at = now
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
-    uow.audit(user, "auth.signin", "user", user.id)
+    audit.event(uow, user, "auth.signin", user)
     return user
 
 
@@ -116,7 +105,7 @@ def current_user(uow: UnitOfWork, user_id: int, credential_version: int) -> User
 
 
 def sign_out(uow: UnitOfWork, *, actor: User) -> None:
-    uow.audit(actor, "auth.signout", "user", actor.id)
+    audit.event(uow, actor, "auth.signout", actor)
 
 
 def is_idle_expired(last_seen: datetime | None, now: datetime, minutes: int | None = None) -> bool:
@@ -139,7 +128,7 @@ def change_own_password(uow: UnitOfWork, *, actor: User, old: str, new: str) -> 
     user.password_hash = new_hash
     user.version += 1
     user.credential_version += 1
-    uow.audit(actor, "account.password_change", "user", user.id)
+    audit.event(uow, actor, "account.password_change", user)
     return user
 
 
@@ -150,11 +139,5 @@ def set_own_language(uow: UnitOfWork, *, actor: User, language: str) -> None:
     user = uow.get(User, actor.id)
     before = user.language
     user.language = language
-    uow.audit(
-        actor,
-        "account.language",
-        "user",
-        user.id,
-        before={"language": before},
-        after={"language": language},
-    )
+    audit.event(uow, actor, "account.language", user, before={"language": before},
+                after={"language": language})

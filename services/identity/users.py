@@ -9,9 +9,10 @@ from sqlmodel import select
 
 from db.models import District, Role, Unit, User
 from db.timeutil import utcnow
+from services.core import audit
 from services.core.errors import Conflict, ValidationFailed
 from services.core.permissions import ROLES, require
-from services.core.uow import UnitOfWork, snapshot
+from services.core.uow import UnitOfWork
 from services.core.validation import check_version, clean_text
 from services.identity import passwords, throttle
 
@@ -77,6 +78,27 @@ def _check_scope(session, role: str, district_id: int | None, unit_id: int | Non
         raise ValidationFailed("users.unit_only_for_liaison", field="unit")
 
 
+def new_account(username: str, display_name: str, password: str, **fields) -> User:
+    """An unsaved user: names cleaned, password hashed. Call it before the unit's first
+    statement, so Argon2 does not run while the unit holds SQLite's write lock."""
+    return User(
+        username=clean_text(username, field="username", max_len=64),
+        display_name=clean_text(display_name, field="display_name", max_len=100),
+        password_hash=passwords.hash_password(password),
+        **fields,
+    )
+
+
+def add_account(uow: UnitOfWork, actor: User | None, action: str, user: User) -> User:
+    """Store a user from new_account, once the caller has checked who may; `actor` None
+    means the user creates itself (the first administrator)."""
+    if uow.session.exec(select(User.id).where(User.username == user.username)).first():
+        raise Conflict("users.username_taken", username=user.username)
+    uow.session.add(user)
+    audit.record(uow, actor or user, action, user)
+    return user
+
+
 def create_user(
     uow: UnitOfWork,
     *,
@@ -89,24 +111,10 @@ def create_user(
     unit_id: int | None = None,
 ) -> User:
     require(actor, "users.manage")
-    username = clean_text(username, field="username", max_len=64)
-    display_name = clean_text(display_name, field="display_name", max_len=100)
-    password_hash = passwords.hash_password(password)
+    user = new_account(username, display_name, password, role=role,
+                       district_id=district_id, unit_id=unit_id)
     _check_scope(uow.session, role, district_id, unit_id)
-    if uow.session.exec(select(User.id).where(User.username == username)).first():
-        raise Conflict("users.username_taken", username=username)
-    user = User(
-        username=username,
-        display_name=display_name,
-        role=role,
-        district_id=district_id,
-        unit_id=unit_id,
-        password_hash=password_hash,
-    )
-    uow.session.add(user)
-    uow.flush()
-    uow.audit(actor, "user.create", "user", user.id, after=snapshot(user))
-    return user
+    return add_account(uow, actor, "user.create", user)
 
 
 def update_user(
@@ -127,7 +135,7 @@ def update_user(
     _check_scope(uow.session, role, district_id, unit_id)
     if user.id == actor.id and role != Role.ADMIN:
         raise ValidationFailed("users.cannot_demote_self")
-    before = snapshot(user)
+    before = audit.state(user)
     if (user.role, user.district_id, user.unit_id) != (role, district_id, unit_id):
         # What the user may see and do has changed: sessions opened under the old role
         # or scope end. A new display name alone leaves them alone.
@@ -135,7 +143,7 @@ def update_user(
     user.display_name, user.role = display_name, role
     user.district_id, user.unit_id = district_id, unit_id
     user.version += 1
-    uow.audit(actor, "user.update", "user", user.id, before=before, after=snapshot(user))
+    audit.record(uow, actor, "user.update", user, before)
     return user
 
 
@@ -144,13 +152,13 @@ def set_active(uow: UnitOfWork, *, actor: User, user_id: int, active: bool) -> U
     user = uow.get(User, user_id)
     if user.id == actor.id and not active:
         raise ValidationFailed("users.cannot_deactivate_self")
-    before = snapshot(user)
+    before = audit.state(user)
     if user.active != active:
         user.credential_version += 1
     user.active = active
     user.version += 1
     action = "user.reactivate" if active else "user.deactivate"
-    uow.audit(actor, action, "user", user.id, before=before, after=snapshot(user))
+    audit.record(uow, actor, action, user, before)
     return user
 
 
@@ -168,4 +176,4 @@ def reset_password(uow: UnitOfWork, *, actor: User, user_id: int, new_password: 
     user.password_hash = new_hash
     user.version += 1
     user.credential_version += 1
-    uow.audit(actor, "user.reset_password", "user", user.id)
+    audit.event(uow, actor, "user.reset_password", user)

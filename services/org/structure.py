@@ -8,9 +8,10 @@ from sqlalchemy.orm import aliased
 from sqlmodel import select
 
 from db.models import District, DistrictKind, Industry, Unit, User
+from services.core import audit
 from services.core.errors import Conflict, ValidationFailed
 from services.core.permissions import require
-from services.core.uow import UnitOfWork, snapshot
+from services.core.uow import UnitOfWork
 from services.core.validation import check_version, clean_text
 
 # Which kind of place may sit under which: None means "at city level".
@@ -60,9 +61,7 @@ def _ensure_name_free(uow: UnitOfWork, model, name: str, *, except_id: int | Non
 def _save(uow: UnitOfWork, actor: User, action: str, row, before: dict | None) -> None:
     row.version = (row.version or 0) + (1 if before else 0)
     uow.session.add(row)
-    uow.flush()
-    entity = row.__tablename__
-    uow.audit(actor, action, entity, row.id, before=before, after=snapshot(row))
+    audit.record(uow, actor, action, row, before)
 
 
 # --- districts ------------------------------------------------------------------------
@@ -129,7 +128,7 @@ def update_district(
     check_version(district.version, version)
     _check_parent(uow, district.kind, parent_id)
     _ensure_name_free(uow, District, name, except_id=district.id)
-    before = snapshot(district)
+    before = audit.state(district)
     district.name, district.parent_id = name, parent_id
     _save(uow, actor, "district.update", district, before)
     return district
@@ -146,7 +145,7 @@ def set_district_active(
         ).first()
         if child is not None:
             raise ValidationFailed("org.district_has_children")
-    before = snapshot(district)
+    before = audit.state(district)
     district.active = active
     action = "district.reactivate" if active else "district.deactivate"
     _save(uow, actor, action, district, before)
@@ -183,7 +182,7 @@ def update_industry(
     industry = uow.get(Industry, industry_id)
     check_version(industry.version, version)
     _ensure_name_free(uow, Industry, name, except_id=industry.id)
-    before = snapshot(industry)
+    before = audit.state(industry)
     industry.name, industry.active = name, active
     _save(uow, actor, "industry.update", industry, before)
     return industry
@@ -293,7 +292,7 @@ def update_unit(
     check_version(unit.version, version)
     _check_unit_refs(uow, district_id, industry_id, supervisor_id, self_id=unit.id)
     _ensure_name_free(uow, Unit, name, except_id=unit.id)
-    before = snapshot(unit)
+    before = audit.state(unit)
     unit.name, unit.district_id, unit.industry_id = name, district_id, industry_id
     unit.supervisor_id, unit.first_responsible = supervisor_id, first_responsible
     _save(uow, actor, "unit.update", unit, before)
@@ -303,7 +302,7 @@ def update_unit(
 def set_unit_active(uow: UnitOfWork, *, actor: User, unit_id: int, active: bool) -> Unit:
     require(actor, "org.manage")
     unit = uow.get(Unit, unit_id)
-    before = snapshot(unit)
+    before = audit.state(unit)
     unit.active = active
     _save(uow, actor, "unit.reactivate" if active else "unit.deactivate", unit, before)
     return unit

@@ -10,6 +10,7 @@ services/photos/sweep.py.
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, or_
@@ -18,12 +19,14 @@ from sqlmodel import select
 from config import get_settings
 from db.models import Finding, Inspection, InspectionStatus, Photo, Rectification, Unit, User
 from db.timeutil import utcnow
+from services.core import audit, clock
 from services.core.errors import NotFound, PermissionDenied, PhotoRejected, ValidationFailed
-from services.core.permissions import require
+from services.core.permissions import can, require
 from services.core.uow import UnitOfWork
 from services.core.visibility import finding_filter
 from services.photos import imaging
 from services.photos.store import PhotoStore
+from services.photos.watermark import Watermark
 
 VARIANTS = ("display", "thumb", "original")
 MAX_PHOTOS_PER_ITEM = 20
@@ -55,10 +58,10 @@ def watermark_for(unit: str, inspector: str, unit_id: int, username: str):
     """The stamp inspection cameras put on a photo: when it was taken (the camera's time,
     or now when the file has none), the unit and the inspector."""
 
-    def stamp(taken_at: datetime | None) -> imaging.Watermark:
+    def stamp(taken_at: datetime | None) -> Watermark:
         when = _camera_time(taken_at) or utcnow()
-        local = when.astimezone(get_settings().zone).strftime("%Y-%m-%d %H:%M")
-        return imaging.Watermark(
+        local = clock.local(when).strftime("%Y-%m-%d %H:%M")
+        return Watermark(
             lines=(local, unit, inspector), latin_lines=(local, f"Unit {unit_id}", username)
         )
 
@@ -77,7 +80,7 @@ def _camera_time(taken_at: datetime | None) -> datetime | None:
     # EXIF times are the camera's wall clock; the city's tablets run on local time.
     if taken_at is None or taken_at.tzinfo is not None:
         return taken_at
-    return taken_at.replace(tzinfo=get_settings().zone)
+    return clock.from_wall_clock(taken_at)
 
 
 def photo_row(
@@ -145,13 +148,8 @@ def add_finding_photo(
         row = photo_row(photo, keys_list[0], actor, finding_id=finding_id)
         uow.session.add(row)
         uow.flush()
-        uow.audit(
-            actor,
-            "photo.add",
-            "photo",
-            row.id,
-            after={"finding_id": finding_id, "sha256": photo.sha256},
-        )
+        audit.event(uow, actor, "photo.add", row,
+                    after={"finding_id": finding_id, "sha256": photo.sha256})
         return [row]
 
     return store_and_record(store, [photo], record)[0]
@@ -175,8 +173,8 @@ def remove_photo(uow: UnitOfWork, *, actor: User, photo_id: int) -> None:
     if row is None or row.finding_id is None:
         raise NotFound()
     _draft_finding(uow, actor, row.finding_id)
+    audit.event(uow, actor, "photo.remove", row, before={"sha256": row.sha256})
     uow.session.delete(row)
-    uow.audit(actor, "photo.remove", "photo", photo_id, before={"sha256": row.sha256})
 
 
 def detach_all(uow: UnitOfWork, *, finding_id: int) -> None:
@@ -184,6 +182,41 @@ def detach_all(uow: UnitOfWork, *, finding_id: int) -> None:
     checked capability and scope); the files stay for the sweep."""
     for row in uow.session.exec(select(Photo).where(Photo.finding_id == finding_id)).all():
         uow.session.delete(row)
+
+
+@dataclass(frozen=True)
+class PhotoRef:
+    id: int
+    sha256: str
+    width: int
+    height: int
+    taken_at: datetime | None
+    gps_lat: float | None
+    gps_lon: float | None
+
+
+def photo_refs(
+    session, *, actor: User, finding_ids=(), rectification_ids=()
+) -> dict[tuple[str, int], list]:
+    """Photos grouped by ("finding"|"rectification", id), oldest first. Where a photo was
+    taken is evidence for the office, not for the unit: GPS only with photo.original."""
+    with_gps = can(actor, "photo.original")
+    out: dict[tuple[str, int], list[PhotoRef]] = {}
+    conditions = []
+    if finding_ids:
+        conditions.append(Photo.finding_id.in_(list(finding_ids)))
+    if rectification_ids:
+        conditions.append(Photo.rectification_id.in_(list(rectification_ids)))
+    if not conditions:
+        return out
+    for p in session.exec(select(Photo).where(or_(*conditions)).order_by(Photo.id)).all():
+        lat, lon = (p.gps_lat, p.gps_lon) if with_gps else (None, None)
+        ref = PhotoRef(p.id, p.sha256, p.width, p.height, p.taken_at, lat, lon)
+        if p.finding_id is not None:
+            out.setdefault(("finding", p.finding_id), []).append(ref)
+        if p.rectification_id is not None:
+            out.setdefault(("rectification", p.rectification_id), []).append(ref)
+    return out
 
 
 def photo_bytes(

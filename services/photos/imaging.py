@@ -1,4 +1,5 @@
-"""Inspection photo pipeline: check, decode, read evidence metadata, make derivatives.
+"""Inspection photo pipeline: check, decode, read evidence metadata (exif.py), make the
+derivatives, watermark the display copy (watermark.py).
 
 Pure functions on bytes: no database, no Streamlit, no files except font lookup.
 `ingest` refuses anything it cannot fully decode with a `PhotoRejected` carrying a
@@ -7,24 +8,20 @@ Pure functions on bytes: no database, no Streamlit, no files except font lookup.
 
 from __future__ import annotations
 
-import glob
 import hashlib
 import io
 import logging
-import math
-import shutil
-import subprocess
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import lru_cache
-from pathlib import Path
 
 import pillow_heif
-from PIL import ExifTags, Image, ImageDraw, ImageFont
+from PIL import Image
 
 from services.core.errors import PhotoRejected
+from services.photos.exif import read_metadata
 from services.photos.jpeg_scans import check_scans
+from services.photos.watermark import FontSet, Watermark, draw_watermark, system_fonts
 
 pillow_heif.register_heif_opener()
 
@@ -47,30 +44,7 @@ SUFFIX_BY_MIME = {
 }
 
 
-# --- public types -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Watermark:
-    """Text for the display derivative. `latin_lines` is what gets drawn when the machine
-    has no CJK font (Chinese drawn with a Latin font would come out as empty boxes)."""
-
-    lines: Sequence[str]
-    latin_lines: Sequence[str] | None = None
-
-    def __post_init__(self) -> None:
-        # Tuples keep the frozen value really immutable (and hashable).
-        object.__setattr__(self, "lines", tuple(self.lines))
-        if self.latin_lines is not None:
-            object.__setattr__(self, "latin_lines", tuple(self.latin_lines))
-
-
-@dataclass(frozen=True)
-class FontSet:
-    """Font files for the watermark; None means not available on this machine."""
-
-    cjk_path: str | None
-    latin_path: str | None
+# --- the result -------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -116,7 +90,7 @@ def ingest(
     full_size = im.size  # before draft mode shrinks it
     _check_pixel_count(full_size)
     pixels = _decode(im)
-    meta = _read_metadata(im)
+    meta = read_metadata(im)
     # libheif has already applied the HEIF rotation and mirror boxes, which are the ones
     # that count; an EXIF orientation in a HEIC is informational and must not rotate again.
     orientation = 1 if kind.is_heif else meta.orientation
@@ -237,101 +211,6 @@ def _decode(im: Image.Image) -> Image.Image:
     return im
 
 
-# --- metadata -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Metadata:
-    orientation: int = 1
-    taken_at: datetime | None = None
-    gps_lat: float | None = None
-    gps_lon: float | None = None
-
-
-def _read_metadata(im: Image.Image) -> _Metadata:
-    """EXIF is optional evidence: anything unreadable simply yields no value."""
-    try:
-        exif = im.getexif()
-    except Exception as exc:  # noqa: BLE001 - malformed EXIF fails in many ways; none matter
-        logger.info("unreadable EXIF ignored: %r", exc)
-        return _Metadata()
-    lat, lon = _safe(lambda: _gps(exif.get_ifd(ExifTags.IFD.GPSInfo)), (None, None))
-    return _Metadata(
-        orientation=_safe(lambda: _orientation(exif), 1),
-        taken_at=_safe(lambda: _taken_at(exif), None),
-        gps_lat=lat,
-        gps_lon=lon,
-    )
-
-
-def _safe(read, default):
-    try:
-        return read()
-    except Exception as exc:  # noqa: BLE001 - as above, per field
-        logger.info("unreadable EXIF field ignored: %r", exc)
-        return default
-
-
-def _orientation(exif: Image.Exif) -> int:
-    value = exif.get(ExifTags.Base.Orientation, 1)
-    return value if isinstance(value, int) and 1 <= value <= 8 else 1
-
-
-def _taken_at(exif: Image.Exif) -> datetime | None:
-    original = exif.get_ifd(ExifTags.IFD.Exif).get(ExifTags.Base.DateTimeOriginal)
-    return parse_exif_datetime(original) or parse_exif_datetime(exif.get(ExifTags.Base.DateTime))
-
-
-def parse_exif_datetime(value: object) -> datetime | None:
-    """'2008:10:22 16:28:39' → datetime; blank or zeroed values (unset clocks) → None."""
-    if isinstance(value, bytes):
-        value = value.decode("ascii", "replace")
-    if not isinstance(value, str):
-        return None
-    text = value.strip().strip("\x00").strip()[:19]
-    for pattern in ("%Y:%m:%d %H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y:%m:%d %H:%M"):
-        try:
-            return datetime.strptime(text, pattern)
-        except ValueError:
-            continue
-    return None
-
-
-def _gps(gps_ifd: dict) -> tuple[float | None, float | None]:
-    lat = gps_degrees(
-        gps_ifd.get(ExifTags.GPS.GPSLatitude), gps_ifd.get(ExifTags.GPS.GPSLatitudeRef), "NS", 90
-    )
-    lon = gps_degrees(
-        gps_ifd.get(ExifTags.GPS.GPSLongitude), gps_ifd.get(ExifTags.GPS.GPSLongitudeRef), "EW", 180
-    )
-    if lat is None or lon is None or (lat == 0 and lon == 0):
-        # 0,0 is what several cameras write when they had no fix.
-        return None, None
-    return lat, lon
-
-
-def gps_degrees(values: object, ref: object, refs: str, limit: float) -> float | None:
-    """Degrees/minutes/seconds rationals plus an N/S or E/W ref → signed decimal degrees.
-
-    `refs` is "NS" or "EW" (positive first). A missing ref or a zero denominator gives None:
-    an unsigned or undefined coordinate is no evidence."""
-    if isinstance(ref, bytes):
-        ref = ref.decode("ascii", "replace")
-    if not isinstance(ref, str) or not isinstance(values, tuple | list) or not values:
-        return None
-    ref = ref.strip("\x00 ").upper()[:1]
-    if not ref or ref not in refs:
-        return None
-    try:
-        parts = [float(v) for v in values[:3]]
-    except (TypeError, ValueError, ZeroDivisionError):
-        return None
-    degrees = sum(abs(p) / 60**i for i, p in enumerate(parts))
-    if not math.isfinite(degrees) or degrees > limit:
-        return None
-    return -degrees if ref == refs[1] else degrees
-
-
 # --- derivatives --------------------------------------------------------------------------
 
 # Same mapping as ImageOps.exif_transpose, applied after shrinking because rotating the
@@ -406,156 +285,3 @@ def _encode_jpeg(im: Image.Image) -> bytes:
     buffer = io.BytesIO()
     im.save(buffer, "JPEG", quality=JPEG_QUALITY, exif=b"")
     return buffer.getvalue()
-
-
-# --- watermark ----------------------------------------------------------------------------
-
-_BAND_RGBA = (0, 0, 0, 150)
-_TEXT_RGBA = (255, 255, 255, 255)
-_MIN_FONT_PX = 10
-
-
-def draw_watermark(im: Image.Image, watermark: Watermark, fonts: FontSet) -> Image.Image:
-    """Return a copy of `im` with the lines bottom-left on a semi-transparent dark band."""
-    lines, font_path = _choose_text(watermark, fonts)
-    if not any(line.strip() for line in lines):
-        return im
-    text = "\n".join(lines)
-    out = im.copy()
-    draw = ImageDraw.Draw(out, "RGBA")
-    margin = max(4, min(out.size) // 60)
-    font = _fitting_font(draw, text, font_path, out.width - 4 * margin, min(out.size))
-    spacing = max(2, _font_px(font) // 4)
-    *_, text_right, text_bottom = draw.multiline_textbbox((0, 0), text, font=font, spacing=spacing)
-    band_top = max(0, out.height - text_bottom - 2 * margin)
-    band = (0, band_top, min(out.width, text_right + 3 * margin), out.height)
-    draw.rectangle(band, fill=_BAND_RGBA)
-    draw.multiline_text(
-        (margin * 1.5, band_top + margin), text, font=font, fill=_TEXT_RGBA, spacing=spacing
-    )
-    return out
-
-
-def _choose_text(watermark: Watermark, fonts: FontSet) -> tuple[tuple[str, ...], str | None]:
-    if fonts.cjk_path:
-        return tuple(watermark.lines), fonts.cjk_path
-    if watermark.latin_lines is not None:
-        return tuple(watermark.latin_lines), fonts.latin_path
-    return tuple(_latin_only(line) for line in watermark.lines), fonts.latin_path
-
-
-def _latin_only(line: str) -> str:
-    """Drop what a Latin font cannot draw, rather than drawing empty boxes."""
-    kept = "".join(ch if ord(ch) < 0x0250 else " " for ch in line)
-    return " ".join(kept.split())
-
-
-def _fitting_font(
-    draw: ImageDraw.ImageDraw, text: str, path: str | None, max_width: int, short_edge: int
-) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    size = max(_MIN_FONT_PX, round(short_edge * 0.028))
-    font = _font(path, size)
-    width = draw.multiline_textbbox((0, 0), text, font=font)[2]
-    if width > max_width > 0:
-        # Text width is close to linear in the font size, so one correction suffices.
-        font = _font(path, max(_MIN_FONT_PX, int(size * max_width / width)))
-    return font
-
-
-def _font_px(font: ImageFont.FreeTypeFont | ImageFont.ImageFont) -> int:
-    return int(getattr(font, "size", 11))
-
-
-@lru_cache(maxsize=32)
-def _font(path: str | None, size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    if path:
-        try:
-            return ImageFont.truetype(path, size, index=_simplified_chinese_face(path))
-        except OSError as exc:
-            logger.warning("watermark font %s unusable, using Pillow's default: %r", path, exc)
-    return ImageFont.load_default(size)
-
-
-@lru_cache(maxsize=8)
-def _simplified_chinese_face(path: str) -> int:
-    """In a font collection, the index of the Simplified Chinese face (glyph shapes differ
-    between the SC, TC and JP faces of the same font); 0 for single fonts."""
-    if not path.lower().endswith(".ttc"):
-        return 0
-    for index in range(16):
-        try:
-            family = ImageFont.truetype(path, 12, index=index).getname()[0] or ""
-        except OSError:
-            break
-        if any(tag in family for tag in (" SC", "GB", " CN", "Micro Hei", "Zen Hei")):
-            return index
-    return 0
-
-
-_CJK_FONT_PATHS = (
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/truetype/noto/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
-    "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
-    "/System/Library/Fonts/PingFang.ttc",
-    "C:/Windows/Fonts/msyh.ttc",
-)
-_CJK_FONT_GLOBS = (
-    "/usr/share/fonts/**/*SansCJK*Regular*",
-    "/usr/share/fonts/**/*CJK*",
-    "/usr/share/fonts/**/wqy*",
-    "/usr/local/share/fonts/**/*CJK*",
-)
-_LATIN_FONT_PATHS = (
-    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-    "/usr/share/fonts/dejavu/DejaVuSans.ttf",
-    "/usr/share/fonts/TTF/DejaVuSans.ttf",
-    "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
-    "/Library/Fonts/Arial.ttf",
-    "C:/Windows/Fonts/arial.ttf",
-)
-
-
-@lru_cache(maxsize=1)
-def system_fonts() -> FontSet:
-    """Look the fonts up once per process (a font installed later needs a restart)."""
-    fonts = FontSet(cjk_path=_find_cjk_font(), latin_path=_first_existing(_LATIN_FONT_PATHS))
-    if fonts.cjk_path is None:
-        logger.warning("no CJK font found; watermarks fall back to Latin text")
-    return fonts
-
-
-def _first_existing(paths: Sequence[str]) -> str | None:
-    return next((p for p in paths if Path(p).is_file()), None)
-
-
-def _find_cjk_font() -> str | None:
-    found = _first_existing(_CJK_FONT_PATHS)
-    if found:
-        return found
-    for pattern in _CJK_FONT_GLOBS:
-        matches = sorted(glob.glob(pattern, recursive=True))
-        if matches:
-            return matches[0]
-    return _fc_list_chinese_font()
-
-
-def _fc_list_chinese_font() -> str | None:
-    if shutil.which("fc-list") is None:
-        return None
-    try:
-        result = subprocess.run(
-            ["fc-list", ":lang=zh-cn", "file"],
-            capture_output=True,
-            text=True,
-            timeout=3,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    files = sorted(line.strip().rstrip(":") for line in result.stdout.splitlines())
-    return next((f for f in files if f), None)

@@ -4,7 +4,7 @@ with photos, come back after a reload, submit."""
 from __future__ import annotations
 
 from services.core.system import system_actor
-from services.fieldwork import visits as inspections
+from services.fieldwork import visit_view
 from services.findings import rectification
 from tests.app.conftest import new_app, sign_in, texts, user_named
 from tests.conftest import PHOTOS
@@ -30,19 +30,19 @@ def test_a_visit_is_saved_at_every_step_and_survives_a_reload(demo_loaded, templ
     at = _start_unplanned(at)
     assert not at.exception
     assert at.title[0].value == "督查记录"
-    [draft] = demo_loaded.query(inspections.list_drafts, actor=_inspector(demo_loaded))
-    view = demo_loaded.query(inspections.get_visit, actor=_inspector(demo_loaded),
+    [draft] = demo_loaded.query(visit_view.list_drafts, actor=_inspector(demo_loaded))
+    view = demo_loaded.query(visit_view.get_visit, actor=_inspector(demo_loaded),
                                  inspection_id=draft.id)
     first = view.template.items[0]
     at.segmented_control(key=f"ans_{draft.id}_{first.id}").set_value("no").run()
-    stored = demo_loaded.query(inspections.get_visit, actor=_inspector(demo_loaded),
+    stored = demo_loaded.query(visit_view.get_visit, actor=_inspector(demo_loaded),
                                    inspection_id=draft.id)
     assert stored.answers == {first.id: "no"}  # saved without pressing any save button
 
     # The failing item offers to become a finding; once it is one, the offer goes away.
     at.button(key=f"mk_{draft.id}_{first.id}").click().run()
     assert f"mk_{draft.id}_{first.id}" not in [b.key for b in at.button]
-    findings = demo_loaded.query(inspections.get_visit, actor=_inspector(demo_loaded),
+    findings = demo_loaded.query(visit_view.get_visit, actor=_inspector(demo_loaded),
                                      inspection_id=draft.id).findings
     assert [f.description for f in findings] == [first.text]
 
@@ -56,11 +56,11 @@ def test_a_visit_is_saved_at_every_step_and_survives_a_reload(demo_loaded, templ
 
 def test_a_bad_photo_is_refused_with_a_message_and_the_finding_is_kept(demo_loaded, template):
     at = _start_unplanned(sign_in(new_app().run(), "inspector1"))
-    [draft] = demo_loaded.query(inspections.list_drafts, actor=_inspector(demo_loaded))
+    [draft] = demo_loaded.query(visit_view.list_drafts, actor=_inspector(demo_loaded))
     at.text_area(key="fnew_desc").input("窗口工作人员玩手机")
     at.button(key="FormSubmitter:finding_new-添加问题").click().run()
     assert "问题已添加" in texts(at)
-    [finding] = demo_loaded.query(inspections.get_visit, actor=_inspector(demo_loaded),
+    [finding] = demo_loaded.query(visit_view.get_visit, actor=_inspector(demo_loaded),
                                       inspection_id=draft.id).findings
     uploader = at.file_uploader(key=f"up_{finding.id}_0")
     uploader.set_value([
@@ -70,20 +70,20 @@ def test_a_bad_photo_is_refused_with_a_message_and_the_finding_is_kept(demo_load
     assert not at.exception
     # The file name is typed text, escaped for Markdown (the reader sees "notes.jpg").
     assert any(plain("notes.jpg") in e.value and "不支持此文件格式" in e.value for e in at.error)
-    [kept] = demo_loaded.query(inspections.get_visit, actor=_inspector(demo_loaded),
+    [kept] = demo_loaded.query(visit_view.get_visit, actor=_inspector(demo_loaded),
                                    inspection_id=draft.id).findings
     assert kept.description == "窗口工作人员玩手机" and len(kept.photos) == 1
     assert at.image  # the accepted photo is shown
     # Each photo has its own remove button under it.
     at.button(key=f"th_{kept.id}_rm_{kept.photos[0].id}").click().run()
-    [after] = demo_loaded.query(inspections.get_visit, actor=_inspector(demo_loaded),
+    [after] = demo_loaded.query(visit_view.get_visit, actor=_inspector(demo_loaded),
                                     inspection_id=draft.id).findings
     assert after.photos == () and not at.image
 
 
 def test_submit_tells_what_is_missing_then_submits(demo_loaded, template):
     at = _start_unplanned(sign_in(new_app().run(), "inspector1"))
-    [draft] = demo_loaded.query(inspections.list_drafts, actor=_inspector(demo_loaded))
+    [draft] = demo_loaded.query(visit_view.list_drafts, actor=_inspector(demo_loaded))
     at.button(key=f"submit_{draft.id}").click().run()
     assert any("项未回答" in e.value for e in at.error)
     answer_all(demo_loaded, inspector=_inspector(demo_loaded), visit=draft)
@@ -93,7 +93,7 @@ def test_submit_tells_what_is_missing_then_submits(demo_loaded, template):
     assert not at.exception
     assert at.title[0].value == "今日督查"
     assert "对 雄关区便民服务中心 的检查已提交" in texts(at)
-    assert demo_loaded.query(inspections.list_drafts, actor=_inspector(demo_loaded)) == []
+    assert demo_loaded.query(visit_view.list_drafts, actor=_inspector(demo_loaded)) == []
 
 
 def test_a_district_inspector_is_offered_only_units_in_their_district(demo_loaded, template):

@@ -8,10 +8,10 @@ from datetime import date, timedelta
 import pytest
 
 from demo import checklist as demo_checklist
+from services.core import clock
 from services.core.system import system_actor
-from services.fieldwork import checklists
+from services.fieldwork import checklists, visit_view
 from services.fieldwork import plans as visit_plans
-from services.fieldwork import visits as inspections
 from services.findings import rectification, review
 from services.findings import status as finding_status
 from services.org import structure as org
@@ -59,7 +59,7 @@ def _reported_finding(f) -> int:
     """A confirmed finding the unit has reported as fixed, with a photo."""
     uow = f["uow"]
     insp_id = _submitted_visit(f)
-    finding = uow.query(inspections.get_visit, actor=f["office"], inspection_id=insp_id).findings[0]
+    finding = uow.query(visit_view.get_visit, actor=f["office"], inspection_id=insp_id).findings[0]
     confirm(uow, actor=f["office"], finding=finding.id)
     report(uow, actor=f["liaison"], finding=finding.id, text="已对相关人员批评教育，窗口加装监控",
            photos=[(PHOTOS / PHOTO).read_bytes()])
@@ -85,7 +85,7 @@ def test_office_creates_a_plan_and_sees_it_in_the_list(field):
     options = at.selectbox(key="plan_new_unit").options
     assert "市供电公司" in options and all("供电" in o for o in options)
     at.selectbox(key="plan_new_unit").set_value(field["unit_id"])
-    at.date_input(key="plan_new_end").set_value(review.today_local() + timedelta(days=3))
+    at.date_input(key="plan_new_end").set_value(clock.today() + timedelta(days=3))
     at.button(key="FormSubmitter:plan_new_form-新建暗访计划").click().run()
     assert "请至少指派一名督查员" in texts(at)  # the input stays; nothing was saved
     assert field["uow"].query(visit_plans.list_plans, actor=field["office"]) == []
@@ -100,7 +100,7 @@ def test_office_creates_a_plan_and_sees_it_in_the_list(field):
     assert list(table["inspectors"]) == [inspector.display_name]
     assert list(table["status"]) == ["待执行"]
     [plan] = field["uow"].query(visit_plans.list_plans, actor=field["office"])
-    assert plan.window_end == review.today_local() + timedelta(days=3)
+    assert plan.window_end == clock.today() + timedelta(days=3)
     assert plan.template_id == field["template"].id
     # The form is empty again for the next plan.
     assert at.multiselect(key="plan_new_inspectors").value == []
@@ -109,7 +109,7 @@ def test_office_creates_a_plan_and_sees_it_in_the_list(field):
 def test_a_reversed_window_is_refused_with_a_message(field):
     at = page("visit_plans", "office", field["uow"])
     at.multiselect(key="plan_new_inspectors").set_value([field["inspector"].id])
-    at.date_input(key="plan_new_end").set_value(review.today_local() - timedelta(days=1))
+    at.date_input(key="plan_new_end").set_value(clock.today() - timedelta(days=1))
     at.button(key="FormSubmitter:plan_new_form-新建暗访计划").click().run()
     assert "结束日期不能早于开始日期" in texts(at)
     assert field["uow"].query(visit_plans.list_plans, actor=field["office"]) == []
@@ -225,7 +225,7 @@ def test_review_confirms_with_the_default_deadline_and_rejects_only_with_a_reaso
     insp_id = _submitted_visit(field, findings=(("serious", "窗口人员玩手机"),
                                                 ("general", "工作牌未佩戴")))
     serious, general = uow.query(
-        inspections.get_visit, actor=office, inspection_id=insp_id).findings
+        visit_view.get_visit, actor=office, inspection_id=insp_id).findings
     at = page("review", "office", uow)
     assert not at.exception
     assert at.title[0].value == "问题审核"
@@ -265,9 +265,9 @@ def test_review_of_a_finding_someone_else_decided_shows_the_stale_message(field)
     uow, office = field["uow"], field["office"]
     insp_id = _submitted_visit(field, findings=(("severe", "窗口无人值守"),
                                                 ("general", "工作牌未佩戴")))
-    first, _ = uow.query(inspections.get_visit, actor=office, inspection_id=insp_id).findings
+    first, _ = uow.query(visit_view.get_visit, actor=office, inspection_id=insp_id).findings
     at = page("review", "office", uow)
-    later = review.today_local() + timedelta(days=20)
+    later = clock.today() + timedelta(days=20)
     at.date_input(key=f"rv_f{first.id}_deadline").set_value(later).run()
     uow.run(review.confirm_finding, actor=office, finding_id=first.id)  # a colleague was quicker
     at.button(key=f"rv_f{first.id}_confirm").click().run()
@@ -342,7 +342,7 @@ def test_all_findings_tab_filters_by_status_and_flags_overdue(field):
     uow, office = field["uow"], field["office"]
     insp_id = _submitted_visit(field, findings=(("serious", "窗口人员玩手机"),
                                                 ("general", "工作牌未佩戴")), photo=None)
-    late, fine = uow.query(inspections.get_visit, actor=office, inspection_id=insp_id).findings
+    late, fine = uow.query(visit_view.get_visit, actor=office, inspection_id=insp_id).findings
     uow.run(review.confirm_finding, actor=office, finding_id=late.id)
     uow.run(review.confirm_finding, actor=office, finding_id=fine.id)
     # The first deadline has passed: set it in the past through the database.

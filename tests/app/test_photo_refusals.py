@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from services.core.system import system_actor
-from services.fieldwork import visits as inspections
+from services.fieldwork import visit_view
 from services.findings import rectification
 from services.photos import evidence
 from tests.app.conftest import new_app, sign_in, texts, user_named
@@ -56,11 +56,11 @@ def test_visit_page_names_the_refused_and_busy_photos_and_keeps_the_others(
     at.text_input(key="today_unit_search").input("雄关区便民").run()
     at.button(key="today_start").click().run()
     insp = user_named(demo_loaded, "inspector1")
-    [draft] = demo_loaded.query(inspections.list_drafts, actor=insp)
+    [draft] = demo_loaded.query(visit_view.list_drafts, actor=insp)
     at.text_area(key="fnew_desc").input("窗口工作人员玩手机")
     at.button(key="FormSubmitter:finding_new-添加问题").click().run()
     [finding] = demo_loaded.query(
-        inspections.get_visit, actor=insp, inspection_id=draft.id).findings
+        visit_view.get_visit, actor=insp, inspection_id=draft.id).findings
 
     at.file_uploader(key=f"up_{finding.id}_0").set_value([
         ("scans.jpg", _many_scans(), "image/jpeg"),
@@ -69,7 +69,7 @@ def test_visit_page_names_the_refused_and_busy_photos_and_keeps_the_others(
     assert not at.exception
     assert [e.value for e in at.error] == [
         "scans\\.jpg: 照片文件结构异常（扫描段过多），无法处理，请用相机重新拍摄后上传"]
-    assert len(demo_loaded.query(inspections.get_visit, actor=insp,
+    assert len(demo_loaded.query(visit_view.get_visit, actor=insp,
                                      inspection_id=draft.id).findings[0].photos) == 1
 
     slots.take_both()
@@ -78,7 +78,7 @@ def test_visit_page_names_the_refused_and_busy_photos_and_keeps_the_others(
     ]).run()
     assert not at.exception
     assert [e.value for e in at.error] == ["desk\\.jpg: 服务器正忙，正在处理其他照片，请稍后重试"]
-    [kept] = demo_loaded.query(inspections.get_visit, actor=insp, inspection_id=draft.id).findings
+    [kept] = demo_loaded.query(visit_view.get_visit, actor=insp, inspection_id=draft.id).findings
     assert kept.description == "窗口工作人员玩手机" and len(kept.photos) == 1
     assert at.image  # the photo already stored is still shown
 

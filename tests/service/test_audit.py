@@ -143,6 +143,20 @@ def test_audit_records_before_and_after_without_secrets(uow, admin, world):
     assert "argon2" not in everything and PASSWORD not in everything
 
 
+def test_user_records_in_the_log_keep_no_password_hash_or_credential_version(uow, admin):
+    user = uow.run(users.create_user, actor=admin, username="probe", display_name="P",
+                   role="office", password=PASSWORD)
+    # A new role raises the credential version: the log shows the role, not the version.
+    uow.run(users.update_user, actor=admin, user_id=user.id, version=user.version,
+            display_name="P", role="leader", district_id=None, unit_id=None)
+    with uow.read() as r:
+        events = r.session.exec(select(AuditEvent).where(AuditEvent.entity_id == user.id,
+                                                         AuditEvent.entity == "user")).all()
+    copies = [d for e in events for d in (e.before, e.after) if d]
+    assert [d["role"] for d in copies] == ["office", "office", "leader"]
+    assert all(not {"password_hash", "credential_version"} & set(d) for d in copies)
+
+
 def test_audit_filters_and_export(uow, admin, world, make_user):
     clerk_admin = make_user("second")
     uow.run(org.create_industry, actor=clerk_admin, name="供暖")

@@ -61,7 +61,7 @@ def test_confirm_and_reject_at_the_same_time_one_wins(
     from demo import checklist as demo_checklist
     from services.core.errors import DomainError
     from services.core.uow import UnitOfWork
-    from services.fieldwork import visits as inspections
+    from services.fieldwork import visit_view
     from services.findings import review
     from tests.factories import make_template, make_unit, make_visit
 
@@ -70,7 +70,7 @@ def test_confirm_and_reject_at_the_same_time_one_wins(
     insp, [finding] = make_visit(uow, inspector=inspector, unit=unit, template=tpl,
                                  failing=[tpl.items[0].text], findings=[{}], submit=True)
     version = uow.query(
-        inspections.get_visit, actor=office, inspection_id=insp.id).findings[0].version
+        visit_view.get_visit, actor=office, inspection_id=insp.id).findings[0].version
     results = at_once([
         lambda: UnitOfWork(engine).run(review.confirm_finding, actor=office, finding_id=finding.id,
                                        version=version),

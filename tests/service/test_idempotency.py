@@ -21,6 +21,7 @@ from db.models import (
 from demo import checklist as demo_checklist
 from services.core.errors import Conflict
 from services.core.uow import UnitOfWork
+from services.fieldwork import visit_view
 from services.fieldwork import visits as inspections
 from services.findings import rectification
 from services.photos.store import PhotoStore
@@ -146,13 +147,13 @@ def test_another_user_cannot_take_over_a_key(uow, world, make_user):
         uow.run(inspections.start_visit, actor=make_user("insp2", Role.INSPECTOR),
                                 client_key="mine", unit_id=world.unit.id, kind="open",
                                 template_id=world.template.id)
-    assert uow.query(inspections.get_visit, actor=world.inspector,
+    assert uow.query(visit_view.get_visit, actor=world.inspector,
                                  inspection_id=visit.id).inspector_id == world.inspector.id
 
 
 def test_the_same_answers_eight_times_at_once_are_stored_once(engine, uow, world):
     draft = world.drafts[0]
-    view = UnitOfWork(engine).run(inspections.get_visit, actor=world.inspector,
+    view = UnitOfWork(engine).run(visit_view.get_visit, actor=world.inspector,
                                  inspection_id=draft.id)
     answers = {view.template.items[0].id: "no"}
     results = at_once([

@@ -10,6 +10,7 @@ from sqlmodel import select
 from db.models import FindingStatusChange, Inspection, Photo, Role
 from db.timeutil import utcnow
 from demo import checklist as demo_checklist
+from services.core import clock
 from services.core.errors import (
     InvalidTransition,
     NotFound,
@@ -17,7 +18,7 @@ from services.core.errors import (
     PhotoRejected,
     ValidationFailed,
 )
-from services.fieldwork import checklists, picker
+from services.fieldwork import checklists, picker, visit_view
 from services.fieldwork import plans as visit_plans
 from services.fieldwork import visits as inspections
 from services.findings import rectification, review
@@ -123,7 +124,7 @@ def test_a_unit_user_never_reaches_a_plan_through_the_inspection_either(uow, fie
     plan = _plan(uow, field)
     insp = uow.run(inspections.start_visit, actor=field["insp1"], client_key="k1", plan_id=plan.id)
     with pytest.raises(PermissionDenied):
-        uow.query(inspections.get_visit, actor=field["liaison"], inspection_id=insp.id)
+        uow.query(visit_view.get_visit, actor=field["liaison"], inspection_id=insp.id)
     with pytest.raises(NotFound):
         uow.run(inspections.start_visit, actor=field["insp2"], client_key="k2", plan_id=plan.id)
 
@@ -139,13 +140,13 @@ def test_start_from_a_plan_is_idempotent_and_takes_the_plan_details(uow, field):
         inspections.start_visit, actor=field["insp1"], client_key="tap", plan_id=plan.id)
     assert first.id == again.id
     assert (first.unit_id, first.kind) == (field["unit"].id, "unannounced")
-    assert [d.id for d in uow.query(inspections.list_drafts, actor=field["insp1"])] == [first.id]
-    assert uow.query(inspections.list_drafts, actor=field["insp2"]) == []
+    assert [d.id for d in uow.query(visit_view.list_drafts, actor=field["insp1"])] == [first.id]
+    assert uow.query(visit_view.list_drafts, actor=field["insp2"]) == []
 
 
 def test_answers_are_validated_and_saved_step_by_step(uow, field):
     insp = _draft(uow, field)
-    view = uow.query(inspections.get_visit, actor=field["insp1"], inspection_id=insp.id)
+    view = uow.query(visit_view.get_visit, actor=field["insp1"], inspection_id=insp.id)
     yes_no = next(i for i in view.template.items if i.answer_type == "yes_no")
     number = next(i for i in view.template.items if i.answer_type == "number")
     uow.run(inspections.save_answers, actor=field["insp1"], inspection_id=insp.id,
@@ -155,7 +156,7 @@ def test_answers_are_validated_and_saved_step_by_step(uow, field):
                                  answers={number.id: "三个"})
     assert err.value.message_key == "inspection.answer_not_number"
     # What was saved before is still there, as after a reload.
-    again = uow.query(inspections.get_visit, actor=field["insp1"], inspection_id=insp.id)
+    again = uow.query(visit_view.get_visit, actor=field["insp1"], inspection_id=insp.id)
     assert again.answers == {yes_no.id: "no"}
     assert [i.id for i in again.failing_items()] == [yes_no.id]
     with pytest.raises(PermissionDenied):
@@ -193,7 +194,7 @@ def test_double_submit_and_retried_finding_save_create_one_of_each(uow, field, s
     first = uow.run(inspections.submit_visit, actor=field["insp1"], inspection_id=insp.id)
     second = uow.run(inspections.submit_visit, actor=field["insp1"], inspection_id=insp.id)
     assert first.id == second.id
-    view = uow.query(inspections.get_visit, actor=field["office"], inspection_id=insp.id)
+    view = uow.query(visit_view.get_visit, actor=field["office"], inspection_id=insp.id)
     assert len(view.findings) == 1 and view.findings[0].status == "open"
     assert count_rows(uow, Inspection) == 1
     with uow.read() as r:
@@ -208,7 +209,7 @@ def test_drafts_are_private_to_their_inspector(uow, field):
     insp = _draft(uow, field)
     for role in ("insp2", "office", "leader", "liaison"):
         with pytest.raises(PermissionDenied):
-            uow.query(inspections.get_visit, actor=field[role], inspection_id=insp.id)
+            uow.query(visit_view.get_visit, actor=field[role], inspection_id=insp.id)
 
 
 def test_recent_units_come_first(uow, field):
@@ -235,7 +236,7 @@ def test_a_rejected_photo_stores_nothing_and_keeps_the_finding(uow, field, store
                                  data=b"not an image at all", store=store)
     assert err.value.message_key == "photo.unsupported_format"
     assert stored_files(store) == []
-    view = uow.query(inspections.get_visit, actor=field["insp1"], inspection_id=insp.id)
+    view = uow.query(visit_view.get_visit, actor=field["insp1"], inspection_id=insp.id)
     assert [f.description for f in view.findings] == ["记录"]
 
 
@@ -282,7 +283,7 @@ def test_the_same_photo_twice_is_stored_once_and_removal_keeps_the_other(uow, fi
 
 def test_photo_is_shown_only_to_users_who_may_see_its_finding(uow, field, store):
     insp, finding = _visit_with_finding(uow, field, store)
-    [photo_row] = uow.query(inspections.get_visit, actor=field["office"],
+    [photo_row] = uow.query(visit_view.get_visit, actor=field["office"],
                                         inspection_id=insp.id).findings[0].photos
     for role in ("office", "insp2", "admin"):
         assert uow.query(photos.photo_bytes, actor=field[role], photo_id=photo_row.id,
@@ -313,7 +314,7 @@ def test_photo_is_shown_only_to_users_who_may_see_its_finding(uow, field, store)
 
 def test_photo_row_keeps_evidence_metadata(uow, field, store):
     insp, _ = _visit_with_finding(uow, field, store)
-    [ref] = uow.query(inspections.get_visit, actor=field["office"],
+    [ref] = uow.query(visit_view.get_visit, actor=field["office"],
                                   inspection_id=insp.id).findings[0].photos
     assert ref.gps_lat == pytest.approx(43.4674, abs=0.01)
     assert ref.gps_lon == pytest.approx(11.8851, abs=0.01)
@@ -327,8 +328,8 @@ def test_photo_row_keeps_evidence_metadata(uow, field, store):
 def test_confirm_sets_the_deadline_by_severity(uow, field, store, severity, days):
     insp, finding = _visit_with_finding(uow, field, store, photo=None, severity=severity)
     confirmed = uow.run(review.confirm_finding, actor=field["office"], finding_id=finding.id)
-    assert confirmed.deadline == review.today_local() + timedelta(days=days)
-    assert uow.query(inspections.get_visit, actor=field["office"],
+    assert confirmed.deadline == clock.today() + timedelta(days=days)
+    assert uow.query(visit_view.get_visit, actor=field["office"],
                                  inspection_id=insp.id).status == "reviewed"
 
 
@@ -464,7 +465,7 @@ def test_an_inspector_discards_a_draft_with_everything_in_it(uow, field, store):
     with pytest.raises(PermissionDenied):
         uow.run(inspections.discard_draft, actor=field["insp2"], inspection_id=insp.id)
     uow.run(inspections.discard_draft, actor=field["insp1"], inspection_id=insp.id)
-    assert uow.query(inspections.list_drafts, actor=field["insp1"]) == []
+    assert uow.query(visit_view.list_drafts, actor=field["insp1"]) == []
     assert _after_the_grace_period(uow, store) == []
     assert uow.query(
         visit_plans.get_plan, actor=field["office"], plan_id=plan.id).status == "planned"
@@ -472,7 +473,7 @@ def test_an_inspector_discards_a_draft_with_everything_in_it(uow, field, store):
 
 def test_editing_a_checklist_does_not_rewrite_past_visits(uow, field, store):
     insp, _ = _visit_with_finding(uow, field, store, photo=None)
-    before = uow.query(inspections.get_visit, actor=field["office"], inspection_id=insp.id)
+    before = uow.query(visit_view.get_visit, actor=field["office"], inspection_id=insp.id)
     tpl = uow.query(
         checklists.get_template, actor=field["office"], template_id=field["template"].id)
     first, second, *rest = tpl.items
@@ -482,7 +483,7 @@ def test_editing_a_checklist_does_not_rewrite_past_visits(uow, field, store):
             for i in rest]  # the second item is removed
     uow.run(checklists.save_template, actor=field["office"], name=tpl.name, description="",
                              items=[reworded, *kept], template_id=tpl.id, version=tpl.version)
-    after = uow.query(inspections.get_visit, actor=field["office"], inspection_id=insp.id)
+    after = uow.query(visit_view.get_visit, actor=field["office"], inspection_id=insp.id)
     assert [i.text for i in after.template.items] == [i.text for i in before.template.items]
     assert after.answers == before.answers
     now = uow.query(checklists.get_template, actor=field["office"], template_id=tpl.id)
@@ -497,8 +498,8 @@ def test_counts_and_overdue_filter_come_from_the_database(uow, field, store, mon
         confirm(uow, actor=field["office"], finding=f)
     assert uow.query(rectification.count_cases, actor=field["office"]) == (2, 0)
     # Four days later the severe one (3 days) is overdue, the general one (15) is not.
-    later = review.today_local() + timedelta(days=4)
-    monkeypatch.setattr(rectification, "today_local", lambda: later)
+    later = clock.today() + timedelta(days=4)
+    monkeypatch.setattr(clock, "today", lambda now=None: later)
     assert uow.query(rectification.count_cases, actor=field["office"]) == (2, 1)
     [late] = uow.query(rectification.list_cases, actor=field["office"], overdue_only=True)
     assert late.severity == "severe" and late.overdue
@@ -515,10 +516,10 @@ def test_a_reopened_finding_gets_a_new_deadline(uow, field, store):
     report(uow, actor=field["liaison"], finding=finding, text="整改", store=store)
     with pytest.raises(ValidationFailed):
         uow.run(rectification.verify, actor=field["office"], finding_id=finding.id, accept=False,
-                             note="未整改", deadline=review.today_local() - timedelta(days=1))
+                             note="未整改", deadline=clock.today() - timedelta(days=1))
     reopened = uow.run(rectification.verify, actor=field["office"], finding_id=finding.id,
                                     accept=False, note="未整改到位")
-    assert reopened.deadline == review.today_local() + timedelta(days=7)
+    assert reopened.deadline == clock.today() + timedelta(days=7)
 
 
 FIELD_WRITES = {

@@ -8,7 +8,7 @@ import pytest
 
 from db.models import Role
 from services.core.errors import NotFound, PermissionDenied
-from services.fieldwork import picker
+from services.fieldwork import picker, visit_view
 from services.fieldwork import plans as visit_plans
 from services.fieldwork import visits as inspections
 from services.fieldwork.checklists import ItemSpec
@@ -77,7 +77,7 @@ def _reported_finding(uow, c, unit_key, store):
                        item_id=item.id)],
         photo=PHOTO, store=store, submit=True,
     )
-    [photo] = uow.query(inspections.get_visit, actor=c["office"],
+    [photo] = uow.query(visit_view.get_visit, actor=c["office"],
                         inspection_id=insp.id).findings[0].photos
     confirm(uow, actor=c["office"], finding=finding)
     report(uow, actor=c["liaison"](unit_key), finding=finding, text="已安排AB岗", store=store)
@@ -103,7 +103,7 @@ def _sees(uow, actor, finding, store, photo) -> bool:
     except NotFound:
         photo_served = False
     try:
-        uow.query(inspections.get_visit, actor=actor, inspection_id=finding.inspection_id)
+        uow.query(visit_view.get_visit, actor=actor, inspection_id=finding.inspection_id)
         opened = True
     except (NotFound, PermissionDenied):
         opened = False
@@ -121,7 +121,7 @@ def test_a_district_inspector_cannot_reach_another_districts_findings(uow, city,
     assert uow.query(rectification.count_cases, actor=jt) == (0, 0)
     assert uow.query(rectification.list_cases, actor=jt, finding_id=finding.id) == []
     with pytest.raises(PermissionDenied):
-        uow.query(inspections.get_visit, actor=jt, inspection_id=finding.inspection_id)
+        uow.query(visit_view.get_visit, actor=jt, inspection_id=finding.inspection_id)
     for variant in ("display", "thumb"):
         with pytest.raises(NotFound):
             uow.query(photos.photo_bytes, actor=jt, photo_id=photo.id, variant=variant, store=store)
@@ -138,7 +138,7 @@ def test_a_district_inspector_cannot_start_a_visit_in_another_district(uow, city
         with pytest.raises(PermissionDenied) as err:
             _start(uow, city, city["jt"], unit_key)
         assert err.value.message_key == "inspection.out_of_scope"
-    assert uow.query(inspections.list_drafts, actor=city["jt"]) == []
+    assert uow.query(visit_view.list_drafts, actor=city["jt"]) == []
 
 
 def test_the_unit_picker_offers_only_units_in_scope(uow, city):
@@ -165,7 +165,7 @@ def test_a_district_inspector_works_on_the_whole_district_tree(uow, city, store,
     closed = uow.run(rectification.verify, actor=jt, finding_id=finding.id, accept=True)
     assert closed.status == "verified"
     draft = _start(uow, city, jt, unit_key)
-    assert uow.query(inspections.get_visit, actor=jt, inspection_id=draft.id).status == "draft"
+    assert uow.query(visit_view.get_visit, actor=jt, inspection_id=draft.id).status == "draft"
     assert [n for _, n in uow.query(picker.recent_units, actor=jt)] == [
         city["units"][unit_key].name]
 
@@ -255,7 +255,7 @@ def test_my_own_draft_stays_mine_to_finish(uow, city):
     plan = _plan(uow, city, "xg", jt)
     visit = uow.run(inspections.start_visit, actor=jt, client_key="before-cancel", plan_id=plan.id)
     uow.run(visit_plans.cancel_plan, actor=city["office"], plan_id=plan.id)
-    assert uow.query(inspections.get_visit, actor=jt, inspection_id=visit.id).status == "draft"
-    assert [d.id for d in uow.query(inspections.list_drafts, actor=jt)] == [visit.id]
+    assert uow.query(visit_view.get_visit, actor=jt, inspection_id=visit.id).status == "draft"
+    assert [d.id for d in uow.query(visit_view.list_drafts, actor=jt)] == [visit.id]
     uow.run(inspections.discard_draft, actor=jt, inspection_id=visit.id)
-    assert uow.query(inspections.list_drafts, actor=jt) == []
+    assert uow.query(visit_view.list_drafts, actor=jt) == []

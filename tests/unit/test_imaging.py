@@ -17,8 +17,9 @@ from PIL import Image, ImageChops, ImageOps, ImageStat
 from PIL.TiffImagePlugin import IFDRational
 
 from services.core.errors import PhotoRejected
-from services.photos import imaging
-from services.photos.imaging import FontSet, IngestedPhoto, Watermark, ingest
+from services.photos import exif, imaging
+from services.photos.imaging import IngestedPhoto, ingest
+from services.photos.watermark import _LATIN_FONT_PATHS, FontSet, Watermark, system_fonts
 
 PHOTOS = Path(__file__).resolve().parents[2].parent / "shared" / "testdata" / "photos"
 REAL_PHOTOS = sorted(p.name for p in PHOTOS.glob("*") if p.suffix.lower() != ".md")
@@ -496,7 +497,7 @@ def test_comment_xmp_and_icc_are_not_carried_over():
     ],
 )
 def test_gps_degrees(values, ref, refs, expected):
-    result = imaging.gps_degrees(values, ref, refs, 90 if refs == "NS" else 180)
+    result = exif.gps_degrees(values, ref, refs, 90 if refs == "NS" else 180)
     if expected is None:
         assert result is None
     else:
@@ -516,7 +517,7 @@ def test_gps_degrees(values, ref, refs, expected):
     ],
 )
 def test_parse_exif_datetime(value, expected):
-    assert imaging.parse_exif_datetime(value) == expected
+    assert exif.parse_exif_datetime(value) == expected
 
 
 def test_result_is_frozen_and_repr_leaves_out_the_bytes():
@@ -530,7 +531,7 @@ def test_result_is_frozen_and_repr_leaves_out_the_bytes():
 
 CJK_LINES = ["2026-11-25 10:30 雄关区政务服务中心", "督查员 张三"]
 LATIN_LINES = ["2026-11-25 10:30 Xiongguan District Service Center", "Inspector Zhang San"]
-DEJAVU = next((p for p in imaging._LATIN_FONT_PATHS if Path(p).is_file() and "DejaVu" in p), None)
+DEJAVU = next((p for p in _LATIN_FONT_PATHS if Path(p).is_file() and "DejaVu" in p), None)
 
 
 @pytest.fixture(scope="module")
@@ -548,7 +549,7 @@ def region_difference(a: bytes, b: bytes, box) -> float:
 
 
 def font_sets() -> list:
-    cjk = imaging.system_fonts().cjk_path
+    cjk = system_fonts().cjk_path
     return [
         pytest.param(
             FontSet(cjk, None),
@@ -592,13 +593,13 @@ def test_without_cjk_font_or_latin_lines_cjk_characters_are_dropped():
 def test_watermark_fits_small_and_long_cases():
     tiny = (PHOTOS / "jpg_Canon_40D.jpg").read_bytes()
     long_line = Watermark(["很长的单位名称" * 20, "督查员"], ["Very long unit name " * 20])
-    for fonts in (imaging.system_fonts(), FontSet(None, None)):
+    for fonts in (system_fonts(), FontSet(None, None)):
         photo = ingest(tiny, watermark=long_line, fonts=fonts)
         assert Image.open(io.BytesIO(photo.display)).size == (100, 68)
 
 
 def test_font_lookup_is_cached():
-    assert imaging.system_fonts() is imaging.system_fonts()
+    assert system_fonts() is system_fonts()
 
 
 def test_watermark_text_can_depend_on_the_capture_time():
@@ -606,7 +607,7 @@ def test_watermark_text_can_depend_on_the_capture_time():
 
     def stamp(taken_at):
         seen.append(taken_at)
-        return imaging.Watermark(lines=("stamp",), latin_lines=("stamp",))
+        return Watermark(lines=("stamp",), latin_lines=("stamp",))
 
     data = (PHOTOS / "jpg_gps_DSCN0010.jpg").read_bytes()
     plain = imaging.ingest(data)

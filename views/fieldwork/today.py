@@ -7,10 +7,10 @@ import uuid
 import streamlit as st
 
 from db.models import User
-from services.fieldwork import checklists, picker
+from services.core import clock
+from services.fieldwork import checklists, picker, visit_view
 from services.fieldwork import plans as visit_plans
 from services.fieldwork import visits as inspections
-from services.findings import review
 from ui import context
 from ui.context import local_time, t
 from ui.feedback import reported
@@ -38,7 +38,7 @@ def _plans(actor) -> None:
             st.markdown(f"**{plain(plan.unit)}** · {t('kind_inspection.' + plan.kind)}")
             st.caption(t("today.plan_window", start=plan.window_start, end=plan.window_end,
                          template=plain(plan.template)))
-            if plan.window_end < review.today_local():
+            if plan.window_end < clock.today():
                 st.warning(t("today.plan_late", end=plan.window_end))
             if plan.note:
                 st.caption(plain(plan.note))
@@ -56,7 +56,7 @@ def _plans(actor) -> None:
 
 def _drafts(actor) -> None:
     st.subheader(t("today.drafts"))
-    drafts = context.query(inspections.list_drafts, actor=actor)
+    drafts = context.query(visit_view.list_drafts, actor=actor)
     if not drafts:
         st.caption(t("today.no_drafts"))
     for d in drafts:

@@ -9,7 +9,7 @@ import streamlit as st
 
 from db.models import User
 from services.core.errors import DomainError
-from services.fieldwork import checklists
+from services.fieldwork import checklists, visit_view
 from services.fieldwork import visits as inspections
 from ui import context
 from ui.context import local_time, t
@@ -32,7 +32,7 @@ def render(actor: User) -> None:
             go("inspect_today")
         return
     try:
-        view = context.query(inspections.get_visit, actor=actor, inspection_id=visit_id)
+        view = context.query(visit_view.get_visit, actor=actor, inspection_id=visit_id)
     except DomainError as err:
         st.error(error_text(err))
         return
@@ -53,7 +53,7 @@ def _visit_id(actor) -> int | None:
     raw = st.query_params.get("visit")
     if raw and raw.isdigit():
         return int(raw)
-    drafts = context.query(inspections.list_drafts, actor=actor)
+    drafts = context.query(visit_view.list_drafts, actor=actor)
     if drafts:
         st.query_params["visit"] = str(drafts[0].id)
         return drafts[0].id
@@ -63,7 +63,7 @@ def _visit_id(actor) -> int | None:
 # --- checklist ------------------------------------------------------------------------------
 
 
-def _checklist(actor, view: inspections.VisitView) -> dict[int, str]:
+def _checklist(actor, view: visit_view.VisitView) -> dict[int, str]:
     """Shows every item and saves what changed since the last run; returns current answers."""
     current: dict[int, str] = {}
     for section, items in view.template.sections():
@@ -78,7 +78,7 @@ def _checklist(actor, view: inspections.VisitView) -> dict[int, str]:
     return current
 
 
-def _answer_widget(view: inspections.VisitView, item) -> str:
+def _answer_widget(view: visit_view.VisitView, item) -> str:
     stored = view.answers.get(item.id, "")
     key = f"ans_{view.id}_{item.id}"
     label = plain(item.text)  # a widget label is Markdown too
@@ -127,7 +127,7 @@ def _submit(actor, view) -> None:
                 go("inspect_today")
 
 
-def _read_only(view: inspections.VisitView) -> None:
+def _read_only(view: visit_view.VisitView) -> None:
     st.info(t("visit.read_only"))
     for section, items in view.template.sections():
         st.subheader(plain(section))

@@ -8,7 +8,7 @@ import uuid
 import streamlit as st
 
 from services.core.errors import DomainError
-from services.fieldwork import checklists
+from services.fieldwork import checklists, visit_view
 from services.fieldwork import visits as inspections
 from services.photos import evidence as photos
 from ui import context
@@ -23,7 +23,7 @@ NEW_FINDING_KEY = "visit_new_finding_key"
 PHOTO_ERRORS_KEY = "visit_photo_errors"
 
 
-def findings(actor, view: inspections.VisitView, answers: dict[int, str]) -> None:
+def findings(actor, view: visit_view.VisitView, answers: dict[int, str]) -> None:
     st.subheader(t("visit.findings"))
     _photo_errors()
     linked = {f.item_id for f in view.findings if f.item_id}

@@ -7,7 +7,8 @@ import pandas as pd
 import streamlit as st
 
 from db.models import User
-from services.fieldwork import visits as inspections
+from services.core import clock
+from services.fieldwork import visit_view
 from services.findings import review
 from services.findings import status as finding_status
 from ui import context
@@ -38,7 +39,7 @@ def render(actor: User) -> None:
                                 when=local_time(by_id[i].visited_at)),
     )
     row = by_id[pick]
-    view = context.query(inspections.get_visit, actor=actor, inspection_id=row.id)
+    view = context.query(visit_view.get_visit, actor=actor, inspection_id=row.id)
     _header(view, row)
     _answers(view)
     _findings(actor, view)
@@ -70,7 +71,7 @@ def _pending_table(pending: list[review.PendingInspection]) -> None:
     )
 
 
-def _header(view: inspections.VisitView, row: review.PendingInspection) -> None:
+def _header(view: visit_view.VisitView, row: review.PendingInspection) -> None:
     with st.container(border=True):
         st.subheader(plain(view.unit))
         st.markdown(
@@ -84,7 +85,7 @@ def _header(view: inspections.VisitView, row: review.PendingInspection) -> None:
         st.markdown(plain(view.summary) or t("common.none"))
 
 
-def _answers(view: inspections.VisitView) -> None:
+def _answers(view: visit_view.VisitView) -> None:
     failing = {i.id for i in view.failing_items()}
     label = t("review.answers", failing=len(failing))
     with st.expander(label, expanded=bool(failing)):
@@ -102,7 +103,7 @@ def _answers(view: inspections.VisitView) -> None:
             st.markdown("\n".join(lines))
 
 
-def _findings(actor, view: inspections.VisitView) -> None:
+def _findings(actor, view: visit_view.VisitView) -> None:
     st.subheader(t("review.findings", n=len(view.findings)))
     if not view.findings:
         st.info(t("review.no_findings"))
@@ -113,7 +114,7 @@ def _findings(actor, view: inspections.VisitView) -> None:
             _finding(actor, finding, n, items)
 
 
-def _finding(actor, f: inspections.FindingView, n: int, items: dict) -> None:
+def _finding(actor, f: visit_view.FindingView, n: int, items: dict) -> None:
     st.markdown(
         f"**{t('review.finding_n', n=n)}** · {t('category.' + f.category)} · "
         f"{_severity_badge(f.severity)} · {t('finding_status.' + f.status)}"
@@ -145,13 +146,13 @@ def _severity_badge(severity: str) -> str:
     return f":{color}-badge[{t('severity.' + severity)}]"
 
 
-def _decide(actor, f: inspections.FindingView, k: str) -> None:
+def _decide(actor, f: visit_view.FindingView, k: str) -> None:
     version = seen_version(k, f.version)
     confirm_col, reject_col = st.columns(2)
     with confirm_col:
         deadline = st.date_input(
             t("field.deadline"), value=review.default_deadline(f.severity),
-            min_value=review.today_local(), key=f"{k}deadline",
+            min_value=clock.today(), key=f"{k}deadline",
             help=t("review.deadline_help"),
         )
         note = st.text_input(t("review.confirm_note"), key=f"{k}note", max_chars=2000)

@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from db.models import User
+from services.core import clock
 from services.findings import rectification, review
 from services.findings import status as finding_status
 from ui import context, paging
@@ -182,7 +183,7 @@ def _decide(actor, case: rectification.FindingCase, k: str) -> None:
                         placeholder=t("verify.note_hint"))
     new_deadline = st.date_input(
         t("verify.reopen_deadline"), value=review.default_deadline(case.severity),
-        min_value=review.today_local(), key=f"{k}deadline",
+        min_value=clock.today(), key=f"{k}deadline",
     )
     accept_col, reopen_col = st.columns(2)
     if accept_col.button(t("verify.accept"), key=f"{k}accept", type="primary", width="stretch"):
