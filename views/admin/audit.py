@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import streamlit as st
 
 from db.models import User
 from services.core import audit_log as audit
+from services.core import clock
 from services.identity import users
 from ui import context
 from ui.context import local_time, t
@@ -39,7 +40,7 @@ def render(actor: User) -> None:
         key="audit_entity",
         format_func=lambda e: t("common.all") if e is None else t(f"audit_entity.{e}"),
     )
-    today = datetime.now(context.zone()).date()
+    today = clock.today()
     span = c4.date_input(
         t("audit.dates"), value=(today - timedelta(days=30), today), key="audit_dates"
     )

@@ -3,12 +3,13 @@ which checklist and by which inspectors; a planned visit can be edited or cancel
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import pandas as pd
 import streamlit as st
 
 from db.models import User
+from services.core import clock
 from services.fieldwork import checklists
 from services.fieldwork import plans as visit_plans
 from services.org import structure as org
@@ -51,7 +52,7 @@ def _inspector_choices(actor) -> dict[int, str]:
 
 
 def _today() -> date:
-    return datetime.now(context.zone()).date()
+    return clock.today()
 
 
 def _join(names) -> str:
