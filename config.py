@@ -57,6 +57,9 @@ class Settings(BaseSettings):
     signin_free_attempts: int = Field(default=3, ge=1, le=20)
     signin_account_max_delay_seconds: int = Field(default=30, ge=1, le=300)
     signin_client_max_delay_seconds: int = Field(default=15 * 60, ge=1, le=24 * 3600)
+    # Addresses of the reverse proxies in front of the app: only a request from one of them
+    # may name the real client in X-Forwarded-For (anyone else could forge it).
+    trusted_proxies: list[str] = Field(default_factory=list)
     # Argon2 takes 64 MiB per hash: at most this many at once per process, and a request
     # that cannot get a turn within the wait is told the system is busy.
     password_hash_concurrency: int = Field(default=2, ge=1, le=32)

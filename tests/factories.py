@@ -16,7 +16,7 @@ from db.models import District, Finding, Inspection, Rectification, Unit, User, 
 from demo import checklist as demo_checklist
 from services.core import clock
 from services.core.uow import UnitOfWork
-from services.fieldwork import checklists, visits
+from services.fieldwork import checklists, visit_view, visits
 from services.fieldwork import plans as visit_plans
 from services.findings import rectification, review
 from services.org import structure as org
@@ -93,10 +93,10 @@ def make_draft(
 
 def answer_all(
     uow: UnitOfWork, *, inspector: User, visit: Inspection, failing: Sequence[str] = (),
-) -> visits.VisitView:
+) -> visit_view.VisitView:
     """Every item of the visit answered: those whose text is in `failing` fail ("no"),
     the others pass. Returns the visit as it was before the answers."""
-    view = uow.query(visits.get_visit, actor=inspector, inspection_id=visit.id)
+    view = uow.query(visit_view.get_visit, actor=inspector, inspection_id=visit.id)
     answers = {
         item.id: "no" if item.text in failing else PASSING[item.answer_type]
         for item in view.template.items

@@ -16,7 +16,7 @@ from db.models import User
 from db.timeutil import utcnow
 from i18n import LANGUAGES, normalize, translate
 from services.core.uow import UnitOfWork
-from services.identity import auth
+from services.identity import auth, throttle
 from services.photos import evidence as photos
 from services.photos import sweep
 from ui.text import plain_param
@@ -121,9 +121,12 @@ def end_session() -> None:
 
 def client_id() -> str:
     """Who is attempting a sign-in, for the throttle: the client's address (behind a proxy
-    that sets X-Forwarded-For, see FORWARDED_ALLOW_IPS in the README), or this browser
-    session when the server sees none (localhost)."""
-    address = st.context.ip_address
+    listed in TRUSTED_PROXIES, the one it forwards), or this browser session when the server
+    sees none (AppTest, some local set-ups)."""
+    address = throttle.client_address(
+        st.context.ip_address, st.context.headers.get("X-Forwarded-For"),
+        get_settings().trusted_proxies,
+    )
     if address:
         return f"ip:{address}"
     return "session:" + st.session_state.setdefault(CLIENT_KEY, uuid.uuid4().hex)

@@ -12,6 +12,7 @@ without looking at the password and without counting.
 
 from __future__ import annotations
 
+import ipaddress
 import math
 from collections.abc import Sequence
 from datetime import datetime, timedelta
@@ -35,6 +36,35 @@ def account_key(username: str) -> str:
     # Case-folded: "Office" and "office" share one counter, so varying the case of a name
     # buys no extra guesses.
     return (username or "").strip().casefold()[:KEY_LENGTH]
+
+
+def client_address(
+    peer: str | None, forwarded_for: str | None, trusted_proxies: Sequence[str]
+) -> str | None:
+    """The address a sign-in comes from, for the per-client throttle: the peer, or, when
+    the peer is a trusted proxy, the nearest address in X-Forwarded-For that is not one of
+    them (the entries before it could be forged by the client). IPv4 seen through an IPv6
+    socket (::ffff:a.b.c.d) counts as the IPv4 address, so a proxy's address matches."""
+    trusted = {_normal(p) for p in trusted_proxies}
+    address = _normal(peer)
+    if address is None or address not in trusted:
+        return address
+    for hop in reversed([h.strip() for h in (forwarded_for or "").split(",") if h.strip()]):
+        hop_address = _normal(hop)
+        if hop_address is None:
+            return None  # a malformed header from behind the proxy: trust nothing in it
+        if hop_address not in trusted:
+            return hop_address
+    return address
+
+
+def _normal(address: str | None) -> str | None:
+    try:
+        ip = ipaddress.ip_address((address or "").strip())
+    except ValueError:
+        return None
+    mapped = getattr(ip, "ipv4_mapped", None)
+    return str(mapped or ip)
 
 
 def client_key(client: str) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from services.core.system import system_actor
 from services.fieldwork import visit_view
 from services.findings import rectification
-from tests.app.conftest import new_app, sign_in, texts, user_named
+from tests.app.conftest import new_app, page, sign_in, texts, user_named
 from tests.conftest import PHOTOS
 from tests.factories import answer_all
 from ui.text import plain
@@ -123,3 +123,9 @@ def test_the_unit_liaison_reports_a_rectification(demo_loaded, finding_to_rectif
     assert "整改情况已报送" in texts(at)
     [case] = demo_loaded.query(rectification.list_cases, actor=system_actor())
     assert case.status == "reported" and len(case.rectifications[0].photos) == 1
+
+
+def test_a_crafted_visit_number_in_the_link_shows_the_inspector_no_traceback(demo_loaded):
+    # "²" is a digit to str.isdigit() but not to int(): it used to end in a ValueError.
+    at = page("inspect_visit", "inspector1", demo_loaded, visit="²")
+    assert not at.exception

@@ -51,7 +51,7 @@ def render(actor: User) -> None:
 
 def _visit_id(actor) -> int | None:
     raw = st.query_params.get("visit")
-    if raw and raw.isdigit():
+    if raw and raw.isascii() and raw.isdigit():  # "²" is a digit to Python, not to int()
         return int(raw)
     drafts = context.query(visit_view.list_drafts, actor=actor)
     if drafts:
