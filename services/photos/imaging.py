@@ -21,6 +21,7 @@ from PIL import Image
 from services.core.errors import PhotoRejected
 from services.photos.exif import read_metadata
 from services.photos.jpeg_scans import check_scans
+from services.photos.png_chunks import check_chunks
 from services.photos.watermark import FontSet, Watermark, draw_watermark, system_fonts
 
 pillow_heif.register_heif_opener()
@@ -78,7 +79,8 @@ def ingest(
     """Validate an uploaded photo and build everything the app stores for it.
 
     Raises PhotoRejected (photo.empty, photo.too_large, photo.unsupported_format,
-    photo.too_many_scans, photo.too_many_pixels, photo.damaged). `fonts` defaults to what
+    photo.too_many_scans, photo.too_many_chunks, photo.too_many_pixels,
+    photo.damaged). `fonts` defaults to what
     the system has."""
     _check_byte_size(data)
     kind = _sniff(data)
@@ -86,6 +88,8 @@ def ingest(
         _check_heif_boxes(data)
     if kind is _JPEG:
         check_scans(data)  # decode time grows with the number of scans, not the bytes
+    if kind is _PNG:
+        check_chunks(data)  # reading time grows with the number of chunks
     im = _open(data, kind)
     full_size = im.size  # before draft mode shrinks it
     _check_pixel_count(full_size)

@@ -4,7 +4,9 @@ scans is refused before it is decoded, and an upload waits for a decode slot onl
 from __future__ import annotations
 
 import io
+import struct
 import time
+import zlib
 
 import pytest
 from PIL import Image
@@ -199,3 +201,26 @@ def test_a_refused_or_failed_decode_gives_its_slot_back(slots, monkeypatch):
     with pytest.raises(RuntimeError):
         evidence.ingest(b"anything")
     slots.take(2)  # both are free again
+
+
+def _png_with_empty_chunks(n: int) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 64), (200, 30, 30)).save(buffer, "PNG")
+    data = buffer.getvalue()
+    empty = struct.pack(">I4s", 0, b"zzZz") + struct.pack(">I", zlib.crc32(b"zzZz"))
+    return data[:33] + empty * n + data[33:]  # after the 33-byte signature + IHDR
+
+
+def test_a_png_made_of_masses_of_empty_chunks_is_refused_before_pillow_reads_it(monkeypatch):
+    hostile = _png_with_empty_chunks(20_000)
+    opened = []
+    monkeypatch.setattr(imaging, "_open", lambda *a: opened.append(a))
+    with pytest.raises(PhotoRejected) as err:
+        imaging.ingest(hostile)
+    assert err.value.message_key == "photo.too_many_chunks"
+    assert opened == []
+
+
+def test_a_png_with_a_few_extra_chunks_still_ingests():
+    photo = imaging.ingest(_png_with_empty_chunks(50))
+    assert (photo.width, photo.height) == (64, 64)
