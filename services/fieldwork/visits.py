@@ -43,12 +43,18 @@ CATEGORIES = (
 )
 
 
-def _own_draft(uow: UnitOfWork, actor: User, inspection_id: int) -> Inspection:
+def _own_draft(
+    uow: UnitOfWork, actor: User, inspection_id: int, *, to_discard: bool = False
+) -> Inspection:
+    """The actor's draft, still at a unit in their scope: a draft whose plan the office has
+    cancelled, or whose unit left the inspector's district, can only be discarded."""
     insp = uow.get(Inspection, inspection_id)
     if insp.inspector_id != actor.id:
         raise PermissionDenied(capability="inspection.edit")
     if insp.status != DRAFT:
         raise ValidationFailed("inspection.already_submitted")
+    if not to_discard and not unit_in_scope(uow.session, actor, insp.unit_id):
+        raise PermissionDenied("inspection.out_of_scope")
     return insp
 
 
@@ -217,7 +223,7 @@ def discard_draft(uow: UnitOfWork, *, actor: User, inspection_id: int) -> None:
     answers, findings and photos. A plan it came from stays planned."""
     require(actor, "inspection.record")
     s = uow.session
-    insp = _own_draft(uow, actor, inspection_id)
+    insp = _own_draft(uow, actor, inspection_id, to_discard=True)
     audit.removed(uow, actor, "inspection.discard", insp)
     for finding in s.exec(select(Finding).where(Finding.inspection_id == insp.id)).all():
         _delete_draft_finding(uow, finding)
@@ -250,6 +256,7 @@ def submit_visit(uow: UnitOfWork, *, actor: User, inspection_id: int) -> Inspect
         raise PermissionDenied(capability="inspection.edit")
     if insp.status != DRAFT:
         return insp
+    _own_draft(uow, actor, inspection_id)  # still in scope (the plan may have been cancelled)
     _check_complete(uow, insp)
     findings = s.exec(select(Finding).where(Finding.inspection_id == insp.id)).all()
     for finding in findings:

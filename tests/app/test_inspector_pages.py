@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from services.core.system import system_actor
 from services.fieldwork import visit_view
-from services.findings import rectification
+from services.findings import queries as finding_queries
 from tests.app.conftest import new_app, page, sign_in, texts, user_named
 from tests.conftest import PHOTOS
 from tests.factories import answer_all
@@ -121,7 +121,7 @@ def test_the_unit_liaison_reports_a_rectification(demo_loaded, finding_to_rectif
         [("ok.jpg", (PHOTOS / "jpg_Canon_40D.jpg").read_bytes(), "image/jpeg")])
     at.button(key=f"FormSubmitter:rect_form_{finding.id}-报送整改").click().run()
     assert "整改情况已报送" in texts(at)
-    [case] = demo_loaded.query(rectification.list_cases, actor=system_actor())
+    [case] = demo_loaded.query(finding_queries.list_cases, actor=system_actor())
     assert case.status == "reported" and len(case.rectifications[0].photos) == 1
 
 

@@ -12,6 +12,7 @@ from services.core import clock
 from services.core.system import system_actor
 from services.fieldwork import checklists, visit_view
 from services.fieldwork import plans as visit_plans
+from services.findings import queries as finding_queries
 from services.findings import rectification, review
 from services.findings import status as finding_status
 from services.org import structure as org
@@ -51,8 +52,8 @@ def _submitted_visit(f, findings=(("serious", "窗口人员玩手机"),), photo=
     return insp.id
 
 
-def _case(uow, actor, finding_id: int) -> rectification.FindingCase:
-    return next(c for c in uow.query(rectification.list_cases, actor=actor) if c.id == finding_id)
+def _case(uow, actor, finding_id: int) -> finding_queries.FindingCase:
+    return next(c for c in uow.query(finding_queries.list_cases, actor=actor) if c.id == finding_id)
 
 
 def _reported_finding(f) -> int:

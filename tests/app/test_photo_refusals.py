@@ -10,7 +10,7 @@ from PIL import Image
 
 from services.core.system import system_actor
 from services.fieldwork import visit_view
-from services.findings import rectification
+from services.findings import queries as finding_queries
 from services.photos import evidence
 from tests.app.conftest import new_app, sign_in, texts, user_named
 from tests.conftest import PHOTOS
@@ -101,5 +101,5 @@ def test_rectify_page_keeps_the_report_when_the_server_is_busy(
     slots.free()  # the other decodes finish; the liaison sends again
     at.button(key=f"FormSubmitter:rect_form_{finding.id}-报送整改").click().run()
     assert "整改情况已报送" in texts(at)
-    [case] = demo_loaded.query(rectification.list_cases, actor=system_actor())
+    [case] = demo_loaded.query(finding_queries.list_cases, actor=system_actor())
     assert case.status == "reported" and len(case.rectifications[0].photos) == 1

@@ -10,7 +10,7 @@ import pytest
 from db.models import Role
 from demo import checklist as demo_checklist
 from services.fieldwork import checklists
-from services.findings import rectification
+from services.findings import queries as finding_queries
 from services.findings import status as finding_status
 from services.org import structure as org
 from tests import casework
@@ -41,14 +41,14 @@ def cases(uow, admin, make_user):
     return {"office": office, "scoped": scoped, "near": near.id, "city": city.id, "ids": ids}
 
 
-def _order(case: rectification.FindingCase) -> tuple:
+def _order(case: finding_queries.FindingCase) -> tuple:
     return (case.deadline is None, case.deadline or date.max, case.id)
 
 
-def _pages(uow, actor, **filters) -> list[list[rectification.FindingCase]]:
+def _pages(uow, actor, **filters) -> list[list[finding_queries.FindingCase]]:
     pages = []
     for offset in range(0, 500, PAGE):  # bounded: a list that ignored the offset never ends
-        page = uow.query(rectification.list_cases, actor=actor, offset=offset, limit=PAGE,
+        page = uow.query(finding_queries.list_cases, actor=actor, offset=offset, limit=PAGE,
                          **filters)
         if not page:
             break
@@ -68,8 +68,8 @@ def test_pages_of_the_list_hold_every_finding_once_in_order(uow, cases):
     # Deadlines tie within the first page and across its end: the id decides.
     assert pages[0][-1].deadline == pages[1][0].deadline
     assert pages[0][-1].id < pages[1][0].id
-    assert uow.query(rectification.count_cases, actor=office) == (120, 0)
-    assert uow.query(rectification.list_cases, actor=office, offset=120, limit=PAGE) == []
+    assert uow.query(finding_queries.count_cases, actor=office) == (120, 0)
+    assert uow.query(finding_queries.list_cases, actor=office, offset=120, limit=PAGE) == []
 
 
 def test_paging_keeps_the_filters_and_the_actors_scope(uow, cases):
@@ -77,7 +77,7 @@ def test_paging_keeps_the_filters_and_the_actors_scope(uow, cases):
     office_pages = _pages(uow, cases["office"], statuses=waiting)
     assert [len(p) for p in office_pages] == [50, 30]
     assert all(c.status == finding_status.RECTIFYING for p in office_pages for c in p)
-    assert uow.query(rectification.count_cases, actor=cases["office"],
+    assert uow.query(finding_queries.count_cases, actor=cases["office"],
                      statuses=waiting) == (80, 0)
 
     # An inspector of 雄关区 pages through that district's findings only.
@@ -85,8 +85,8 @@ def test_paging_keeps_the_filters_and_the_actors_scope(uow, cases):
     scoped_pages = _pages(uow, scoped)
     assert [len(p) for p in scoped_pages] == [50, 10]
     assert {c.id for p in scoped_pages for c in p} == set(cases["ids"][cases["near"]])
-    assert uow.query(rectification.count_cases, actor=scoped) == (60, 0)
-    assert uow.query(rectification.count_cases, actor=scoped, unit_id=cases["city"]) == (0, 0)
+    assert uow.query(finding_queries.count_cases, actor=scoped) == (60, 0)
+    assert uow.query(finding_queries.count_cases, actor=scoped, unit_id=cases["city"]) == (0, 0)
     one = cases["ids"][cases["city"]][0]
-    assert uow.query(rectification.count_cases, actor=cases["office"], finding_id=one) == (1, 0)
-    assert uow.query(rectification.count_cases, actor=scoped, finding_id=one) == (0, 0)
+    assert uow.query(finding_queries.count_cases, actor=cases["office"], finding_id=one) == (1, 0)
+    assert uow.query(finding_queries.count_cases, actor=scoped, finding_id=one) == (0, 0)

@@ -11,7 +11,7 @@ from demo import loader as demo
 from services.core.errors import Conflict
 from services.core.system import system_actor
 from services.core.visibility import unit_in_scope
-from services.findings import rectification
+from services.findings import queries as finding_queries
 from services.findings import status as finding_status
 from services.photos.store import PhotoStore
 from tests.conftest import PASSWORD
@@ -51,7 +51,7 @@ def test_small_demo_has_every_status_and_a_consistent_log(uow, tmp_path, monkeyp
         keys = s.exec(select(Photo.display_key)).all()
     store = PhotoStore(tmp_path / "demo_uploads")
     assert keys and all(store.exists(k) for k in keys)
-    cases = uow.query(rectification.list_cases, actor=system_actor())
+    cases = uow.query(finding_queries.list_cases, actor=system_actor())
     assert {c.status for c in cases} >= {"verified", "reported", "rectifying"}
     with pytest.raises(Conflict):
         uow.run(demo.load_demo, password=PASSWORD, size="small")

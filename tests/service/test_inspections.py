@@ -21,6 +21,7 @@ from services.core.errors import (
 from services.fieldwork import checklists, picker, visit_view
 from services.fieldwork import plans as visit_plans
 from services.fieldwork import visits as inspections
+from services.findings import queries as finding_queries
 from services.findings import rectification, review
 from services.findings import status as finding_status
 from services.photos import evidence as photos
@@ -292,14 +293,14 @@ def test_photo_is_shown_only_to_users_who_may_see_its_finding(uow, field, store)
     for role in ("liaison", "leader"):
         with pytest.raises(NotFound):
             uow.query(photos.photo_bytes, actor=field[role], photo_id=photo_row.id, store=store)
-    assert uow.query(rectification.list_cases, actor=field["leader"]) == []
+    assert uow.query(finding_queries.list_cases, actor=field["leader"]) == []
     uow.run(review.confirm_finding, actor=field["office"], finding_id=finding.id)
     for role in ("liaison", "leader"):
         assert uow.query(photos.photo_bytes, actor=field[role], photo_id=photo_row.id, store=store)
     # Where the photo was taken stays with the office.
-    [unit_case] = uow.query(rectification.list_cases, actor=field["liaison"])
+    [unit_case] = uow.query(finding_queries.list_cases, actor=field["liaison"])
     assert unit_case.photos[0].gps_lat is None and unit_case.photos[0].gps_lon is None
-    [office_case] = uow.query(rectification.list_cases, actor=field["office"])
+    [office_case] = uow.query(finding_queries.list_cases, actor=field["office"])
     assert office_case.photos[0].gps_lat is not None
     with pytest.raises(NotFound):
         uow.query(photos.photo_bytes, actor=field["liaison_other"], photo_id=photo_row.id,
@@ -342,7 +343,7 @@ def test_reject_needs_a_reason_and_only_the_office_reviews(uow, field, store):
     uow.run(review.reject_finding, actor=field["office"], finding_id=finding.id, reason="证据不足")
     with pytest.raises(InvalidTransition):
         uow.run(review.confirm_finding, actor=field["office"], finding_id=finding.id)
-    assert uow.query(rectification.list_cases, actor=field["liaison"]) == []
+    assert uow.query(finding_queries.list_cases, actor=field["liaison"]) == []
 
 
 def test_rectification_round_trip_with_reopen_and_a_full_status_log(uow, field, store):
@@ -350,9 +351,9 @@ def test_rectification_round_trip_with_reopen_and_a_full_status_log(uow, field, 
     assert [c.id for c in uow.query(review.list_pending, actor=field["office"])]
     uow.run(review.confirm_finding, actor=field["office"], finding_id=finding.id)
     assert uow.query(review.list_pending, actor=field["office"]) == []
-    [case] = uow.query(rectification.list_cases, actor=field["liaison"])
+    [case] = uow.query(finding_queries.list_cases, actor=field["liaison"])
     assert case.status == "rectifying" and not case.overdue
-    assert uow.query(rectification.list_cases, actor=field["liaison_other"]) == []
+    assert uow.query(finding_queries.list_cases, actor=field["liaison_other"]) == []
 
     photo = (PHOTOS / "jpg_orientation_portrait_6.jpg").read_bytes()
     for _ in range(2):  # double tap
@@ -375,7 +376,7 @@ def test_rectification_round_trip_with_reopen_and_a_full_status_log(uow, field, 
         text="已再次整改", store=store)
     uow.run(rectification.verify, actor=field["office"], finding_id=finding.id, accept=True)
 
-    [case] = uow.query(rectification.list_cases, actor=field["office"])
+    [case] = uow.query(finding_queries.list_cases, actor=field["office"])
     assert case.status == "verified"
     assert [(h.from_status, h.to_status) for h in case.history] == [
         (None, "draft"), ("draft", "open"), ("open", "rectifying"), ("rectifying", "reported"),
@@ -396,7 +397,7 @@ def test_a_rectification_with_a_bad_photo_is_refused_whole(uow, field, store):
             client_key="x",
             text="已整改", photo_files=[good, b"GIF89a" + b"\0" * 20], store=store)
     assert stored_files(store) == []
-    [case] = uow.query(rectification.list_cases, actor=field["liaison"])
+    [case] = uow.query(finding_queries.list_cases, actor=field["liaison"])
     assert case.status == "rectifying"
 
 
@@ -496,17 +497,17 @@ def test_counts_and_overdue_filter_come_from_the_database(uow, field, store, mon
                 for sev in ("general", "severe")]
     for f in findings:
         confirm(uow, actor=field["office"], finding=f)
-    assert uow.query(rectification.count_cases, actor=field["office"]) == (2, 0)
+    assert uow.query(finding_queries.count_cases, actor=field["office"]) == (2, 0)
     # Four days later the severe one (3 days) is overdue, the general one (15) is not.
     later = clock.today() + timedelta(days=4)
     monkeypatch.setattr(clock, "today", lambda now=None: later)
-    assert uow.query(rectification.count_cases, actor=field["office"]) == (2, 1)
-    [late] = uow.query(rectification.list_cases, actor=field["office"], overdue_only=True)
+    assert uow.query(finding_queries.count_cases, actor=field["office"]) == (2, 1)
+    [late] = uow.query(finding_queries.list_cases, actor=field["office"], overdue_only=True)
     assert late.severity == "severe" and late.overdue
-    assert uow.query(rectification.count_cases, actor=field["liaison_other"]) == (0, 0)
+    assert uow.query(finding_queries.count_cases, actor=field["liaison_other"]) == (0, 0)
     report(uow, actor=field["liaison"], finding=late.id, text="迟到的整改", store=store)
     monkeypatch.undo()
-    [case] = uow.query(rectification.list_cases, actor=field["office"], finding_id=late.id)
+    [case] = uow.query(finding_queries.list_cases, actor=field["office"], finding_id=late.id)
     assert not case.reported_late  # reported today, before its deadline
 
 
@@ -633,6 +634,6 @@ def test_a_rectification_that_fails_to_save_leaves_no_files_after_the_sweep(
             client_key="z", text="已整改",
             photo_files=[(PHOTOS / "jpg_gps_DSCN0010.jpg").read_bytes()], store=store)
     monkeypatch.undo()
-    [case] = uow.query(rectification.list_cases, actor=field["liaison"])
+    [case] = uow.query(finding_queries.list_cases, actor=field["liaison"])
     assert case.status == "rectifying" and case.rectifications == ()
     assert _after_the_grace_period(uow, store) == []

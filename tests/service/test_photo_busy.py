@@ -7,6 +7,7 @@ import pytest
 
 from db.models import Photo, Role
 from services.core.errors import PhotoRejected
+from services.findings import queries as finding_queries
 from services.findings import rectification
 from services.photos import evidence as photos
 from tests.conftest import PHOTOS, count_rows, stored_files
@@ -76,9 +77,9 @@ def test_a_rectification_while_busy_is_refused_whole_and_the_retry_goes_through(
     # The page names the file at this position in front of the message.
     assert (caught.value.message_key, caught.value.params) == ("photo.busy", {"position": 1})
     assert stored_files(store) == []
-    [case] = uow.query(rectification.list_cases, actor=liaison)
+    [case] = uow.query(finding_queries.list_cases, actor=liaison)
     assert case.status == "rectifying"
     busy.free()
     uow.run(rectification.submit_rectification, **report)
-    [case] = uow.query(rectification.list_cases, actor=liaison)
+    [case] = uow.query(finding_queries.list_cases, actor=liaison)
     assert case.status == "reported" and len(case.rectifications[0].photos) == 1

@@ -12,6 +12,7 @@ from services.fieldwork import picker, visit_view
 from services.fieldwork import plans as visit_plans
 from services.fieldwork import visits as inspections
 from services.fieldwork.checklists import ItemSpec
+from services.findings import queries as finding_queries
 from services.findings import rectification
 from services.photos import evidence as photos
 from tests.conftest import PHOTOS
@@ -95,8 +96,8 @@ def _plan(uow, c, unit_key, inspector):
 
 def _sees(uow, actor, finding, store, photo) -> bool:
     """Whether the actor reaches the finding by every way a page does."""
-    listed = finding.id in {x.id for x in uow.query(rectification.list_cases, actor=actor)}
-    counted = uow.query(rectification.count_cases, actor=actor)[0]
+    listed = finding.id in {x.id for x in uow.query(finding_queries.list_cases, actor=actor)}
+    counted = uow.query(finding_queries.count_cases, actor=actor)[0]
     try:
         uow.query(photos.photo_bytes, actor=actor, photo_id=photo.id, store=store)
         photo_served = True
@@ -117,9 +118,9 @@ def _sees(uow, actor, finding, store, photo) -> bool:
 def test_a_district_inspector_cannot_reach_another_districts_findings(uow, city, store):
     _, finding, photo = _reported_finding(uow, city, "xg", store)
     jt = city["jt"]
-    assert uow.query(rectification.list_cases, actor=jt) == []
-    assert uow.query(rectification.count_cases, actor=jt) == (0, 0)
-    assert uow.query(rectification.list_cases, actor=jt, finding_id=finding.id) == []
+    assert uow.query(finding_queries.list_cases, actor=jt) == []
+    assert uow.query(finding_queries.count_cases, actor=jt) == (0, 0)
+    assert uow.query(finding_queries.list_cases, actor=jt, finding_id=finding.id) == []
     with pytest.raises(PermissionDenied):
         uow.query(visit_view.get_visit, actor=jt, inspection_id=finding.inspection_id)
     for variant in ("display", "thumb"):
@@ -129,7 +130,7 @@ def test_a_district_inspector_cannot_reach_another_districts_findings(uow, city,
         uow.run(rectification.verify, actor=jt, finding_id=finding.id, accept=True)
     with pytest.raises(NotFound):
         uow.run(rectification.verify, actor=jt, finding_id=finding.id, accept=False, note="没改")
-    [case] = uow.query(rectification.list_cases, actor=city["office"])
+    [case] = uow.query(finding_queries.list_cases, actor=city["office"])
     assert case.status == "reported" and case.history[-1].actor != jt.display_name
 
 
@@ -161,7 +162,7 @@ def test_a_district_inspector_works_on_the_whole_district_tree(uow, city, store,
     jt = city["jt"]
     _, finding, photo = _reported_finding(uow, city, unit_key, store)
     assert _sees(uow, jt, finding, store, photo)
-    assert uow.query(rectification.count_cases, actor=jt) == (1, 0)
+    assert uow.query(finding_queries.count_cases, actor=jt) == (1, 0)
     closed = uow.run(rectification.verify, actor=jt, finding_id=finding.id, accept=True)
     assert closed.status == "verified"
     draft = _start(uow, city, jt, unit_key)
@@ -228,7 +229,7 @@ def test_an_inspector_without_a_district_works_on_the_whole_city(uow, city, stor
     anywhere = city["anywhere"]
     for _, finding, photo in made:
         assert _sees(uow, anywhere, finding, store, photo)
-    assert uow.query(rectification.count_cases, actor=anywhere) == (3, 0)
+    assert uow.query(finding_queries.count_cases, actor=anywhere) == (3, 0)
     uow.run(rectification.verify, actor=anywhere, finding_id=made[0][1].id, accept=True)
 
 
@@ -240,22 +241,29 @@ def test_office_admin_and_leaders_are_not_scoped(uow, city, store, make_user):
     leader_jt = make_user("leader_jt", Role.LEADER, district_id=jt)
     for actor in (city["office"], office_jt, city["admin"], leader_jt):
         for _, finding, photo in made:
-            listed = {x.id for x in uow.query(rectification.list_cases, actor=actor)}
+            listed = {x.id for x in uow.query(finding_queries.list_cases, actor=actor)}
             assert finding.id in listed
             assert uow.query(photos.photo_bytes, actor=actor, photo_id=photo.id, store=store)
-        assert uow.query(rectification.count_cases, actor=actor)[0] == 3
+        assert uow.query(finding_queries.count_cases, actor=actor)[0] == 3
     closed = uow.run(rectification.verify, actor=office_jt, finding_id=made[0][1].id, accept=True)
     assert closed.status == "verified"
 
 
-def test_my_own_draft_stays_mine_to_finish(uow, city):
-    """A draft started from a plan that is then cancelled can still be finished or
-    thrown away by its author (nobody else sees drafts)."""
+def test_a_draft_whose_plan_is_cancelled_can_only_be_discarded(uow, city):
+    """The office cancels the plan that put a unit outside the inspector's district in
+    their reach: the draft they started stays visible to them and can be thrown away, but
+    no more findings, answers or a submission at that unit."""
     jt = city["jt"]
     plan = _plan(uow, city, "xg", jt)
     visit = uow.run(inspections.start_visit, actor=jt, client_key="before-cancel", plan_id=plan.id)
     uow.run(visit_plans.cancel_plan, actor=city["office"], plan_id=plan.id)
     assert uow.query(visit_view.get_visit, actor=jt, inspection_id=visit.id).status == "draft"
     assert [d.id for d in uow.query(visit_view.list_drafts, actor=jt)] == [visit.id]
+    with pytest.raises(PermissionDenied) as refused:
+        uow.run(inspections.save_finding, actor=jt, inspection_id=visit.id, client_key="late",
+                category="other", severity="severe", description="计划取消之后")
+    assert refused.value.message_key == "inspection.out_of_scope"
+    with pytest.raises(PermissionDenied):
+        uow.run(inspections.submit_visit, actor=jt, inspection_id=visit.id)
     uow.run(inspections.discard_draft, actor=jt, inspection_id=visit.id)
     assert uow.query(visit_view.list_drafts, actor=jt) == []

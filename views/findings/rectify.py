@@ -10,6 +10,7 @@ import streamlit as st
 
 from db.models import User
 from services.core.errors import DomainError
+from services.findings import queries as finding_queries
 from services.findings import rectification
 from services.findings import status as finding_status
 from ui import context, paging
@@ -29,9 +30,9 @@ VERIFIED = (finding_status.VERIFIED,)
 def render(actor: User) -> None:
     # A unit's open and reported findings are few and shown whole; the closed ones grow
     # all year, so they are counted and paged in the database.
-    todo = context.query(rectification.list_cases, actor=actor, statuses=AWAITING)
-    waiting = context.query(rectification.list_cases, actor=actor, statuses=REPORTED)
-    closed, _ = context.query(rectification.count_cases, actor=actor, statuses=VERIFIED)
+    todo = context.query(finding_queries.list_cases, actor=actor, statuses=AWAITING)
+    waiting = context.query(finding_queries.list_cases, actor=actor, statuses=REPORTED)
+    closed, _ = context.query(finding_queries.count_cases, actor=actor, statuses=VERIFIED)
     overdue = sum(c.overdue for c in todo)
     a, b, c_ = st.columns(3)
     a.metric(t("rectify.todo"), len(todo), delta=t("rectify.overdue_n", n=overdue) if overdue
@@ -54,7 +55,7 @@ def render(actor: User) -> None:
         _closed_table(actor, closed)
 
 
-def _case(actor, case: rectification.FindingCase, *, with_form: bool = False) -> None:
+def _case(actor, case: finding_queries.FindingCase, *, with_form: bool = False) -> None:
     with st.container(border=True):
         badge = f" · :red[**{t('rectify.overdue')}**]" if case.overdue else ""
         st.markdown(f"**{t('category.' + case.category)}** · {t('severity.' + case.severity)}"
@@ -77,7 +78,7 @@ def _case(actor, case: rectification.FindingCase, *, with_form: bool = False) ->
 
 def _closed_table(actor, total: int) -> None:
     offset = paging.offset("rc_closed", total)
-    cases = context.query(rectification.list_cases, actor=actor, statuses=VERIFIED,
+    cases = context.query(finding_queries.list_cases, actor=actor, statuses=VERIFIED,
                           offset=offset, limit=paging.PAGE_SIZE)
     if not cases:
         return

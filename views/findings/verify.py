@@ -11,6 +11,7 @@ import streamlit as st
 
 from db.models import User
 from services.core import clock
+from services.findings import queries as finding_queries
 from services.findings import rectification, review
 from services.findings import status as finding_status
 from ui import context, paging
@@ -46,9 +47,9 @@ def render(actor: User) -> None:
 
 
 def _todo(actor) -> None:
-    total, _ = context.query(rectification.count_cases, actor=actor, statuses=WAITING)
+    total, _ = context.query(finding_queries.count_cases, actor=actor, statuses=WAITING)
     offset = paging.offset("vf_todo", total)
-    cases = context.query(rectification.list_cases, actor=actor, statuses=WAITING,
+    cases = context.query(finding_queries.list_cases, actor=actor, statuses=WAITING,
                           offset=offset, limit=paging.PAGE_SIZE)
     _decided_meanwhile(actor, {c.id for c in cases})
     if not cases:
@@ -89,11 +90,12 @@ def _decided_meanwhile(actor, shown: set[int]) -> None:
 
 def _no_longer_waiting(uow, *, actor, finding_ids: list[int]) -> list[int]:
     # One read for the few cases this user opened and paged away from.
+    count = finding_queries.count_cases
     return [i for i in finding_ids
-            if rectification.count_cases(uow, actor=actor, statuses=WAITING, finding_id=i)[0] == 0]
+            if count(uow, actor=actor, statuses=WAITING, finding_id=i)[0] == 0]
 
 
-def _case(actor, case: rectification.FindingCase) -> None:
+def _case(actor, case: finding_queries.FindingCase) -> None:
     k = _form_key(case.id)
     badges = [
         f":{_severity_color(case.severity)}-badge[{t('severity.' + case.severity)}]",
@@ -152,7 +154,7 @@ def _severity_color(severity: str) -> str:
     return {"general": "blue", "serious": "orange", "severe": "red"}.get(severity, "gray")
 
 
-def _history(case: rectification.FindingCase) -> None:
+def _history(case: finding_queries.FindingCase) -> None:
     st.dataframe(
         pd.DataFrame(
             {
@@ -177,7 +179,7 @@ def _history(case: rectification.FindingCase) -> None:
     )
 
 
-def _decide(actor, case: rectification.FindingCase, k: str) -> None:
+def _decide(actor, case: finding_queries.FindingCase, k: str) -> None:
     version = seen_version(k, case.version)
     note = st.text_area(t("verify.note"), key=f"{k}note", max_chars=2000,
                         placeholder=t("verify.note_hint"))
@@ -206,13 +208,13 @@ def _all(actor) -> None:
     )
     overdue_only = st.toggle(t("verify.overdue_only"), key="vf_all_overdue")
     statuses = tuple(chosen) or CONFIRMED
-    total, overdue = context.query(rectification.count_cases, actor=actor, statuses=statuses,
+    total, overdue = context.query(finding_queries.count_cases, actor=actor, statuses=statuses,
                                    overdue_only=overdue_only)
     left, right = st.columns(2)
     left.metric(t("verify.total"), total)
     right.metric(t("verify.overdue_total"), overdue)
     offset = paging.offset("vf_all", total, filters=(statuses, overdue_only))
-    cases = context.query(rectification.list_cases, actor=actor, statuses=statuses,
+    cases = context.query(finding_queries.list_cases, actor=actor, statuses=statuses,
                           overdue_only=overdue_only, offset=offset, limit=paging.PAGE_SIZE)
     if not cases:
         st.info(t("verify.none_match"))
