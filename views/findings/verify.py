@@ -60,7 +60,9 @@ def _todo(actor) -> None:
     # One case at a time: each shows photos, and a tablet should not load them all.
     by_id = {c.id: c for c in cases}
     if st.session_state.get(PICK_KEY) not in by_id:
-        st.session_state.pop(PICK_KEY, None)  # another page: its first case
+        # Decided, or on another page: show its first case, and say so in the picker too
+        # (dropping the key left the browser showing the case just closed).
+        st.session_state[PICK_KEY] = next(iter(by_id))
     pick = st.selectbox(
         t("verify.pick"), list(by_id), key=PICK_KEY,
         format_func=lambda i: f"{by_id[i].unit} · {t('category.' + by_id[i].category)}"
