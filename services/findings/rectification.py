@@ -46,6 +46,12 @@ def submit_rectification(
     if len(photo_files) > MAX_PHOTOS:
         raise ValidationFailed("photo.too_many", max=MAX_PHOTOS)
     target = {"finding_id": finding_id, "submitted_by": actor.id}
+    with uow.read() as check:
+        # Before any decoding: a finding of another unit, or none, costs no photo work.
+        # (A read of its own: the caller's writing unit would take SQLite's write lock.)
+        finding = check.session.get(Finding, finding_id)
+        if finding is None or finding.unit_id != actor.unit_id:
+            raise NotFound()
     # Decoded before the first statement: a writing unit takes SQLite's write lock there,
     # and other writers should not wait for the photos.
     ingested = []

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from db.models import Photo, Role
-from services.core.errors import PhotoRejected
+from services.core.errors import NotFound, PhotoRejected
 from services.findings import queries as finding_queries
 from services.findings import rectification
 from services.photos import evidence as photos
@@ -83,3 +83,20 @@ def test_a_rectification_while_busy_is_refused_whole_and_the_retry_goes_through(
     uow.run(rectification.submit_rectification, **report)
     [case] = uow.query(finding_queries.list_cases, actor=liaison)
     assert case.status == "reported" and len(case.rectifications[0].photos) == 1
+
+
+def test_a_report_on_a_finding_of_another_unit_decodes_no_photo(
+    uow, admin, draft_finding, make_user, store, monkeypatch
+):
+    """Any liaison could otherwise keep the decode slots busy with big photos sent against
+    finding ids that are not theirs (or do not exist)."""
+    other_unit = make_unit(uow, actor=admin, name="别的单位")
+    liaison = make_user("liaison", Role.UNIT, unit_id=other_unit.id)
+    decoded = []
+    monkeypatch.setattr(photos, "ingest", lambda *a, **k: decoded.append(a))
+    for finding_id in (draft_finding["finding"].id, 999_999):
+        with pytest.raises(NotFound):
+            uow.run(rectification.submit_rectification, actor=liaison, finding_id=finding_id,
+                    client_key=f"r{finding_id}", text="已整改",
+                    photo_files=[(PHOTOS / "jpg_gps_DSCN0021.jpg").read_bytes()], store=store)
+    assert decoded == []
