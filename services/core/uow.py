@@ -15,7 +15,8 @@ with a single call to make uses `run` (write) or `query` (read), which do exactl
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import Engine
@@ -135,6 +136,17 @@ class UnitOfWork:
                 at=utcnow(),
             )
         )
+
+    @contextmanager
+    def early_read(self) -> Iterator[UnitOfWork]:
+        """For a check before slow work (decoding photos) in a writing unit: a read that does
+        not take SQLite's write lock yet. A unit already under way reads in itself, so what
+        it wrote before (several services in one transaction) is seen."""
+        if self._begun or not self.write:
+            yield self
+            return
+        with UnitOfWork(self.engine, write=False) as reader:
+            yield reader
 
     def read(self) -> UnitOfWork:
         """A fresh, unopened read-only unit on the same engine."""

@@ -46,9 +46,9 @@ def submit_rectification(
     if len(photo_files) > MAX_PHOTOS:
         raise ValidationFailed("photo.too_many", max=MAX_PHOTOS)
     target = {"finding_id": finding_id, "submitted_by": actor.id}
-    with uow.read() as check:
+    with uow.early_read() as check:
         # Before any decoding: a finding of another unit, or none, costs no photo work.
-        # (A read of its own: the caller's writing unit would take SQLite's write lock.)
+        # (early_read: a unit not yet under way must not take SQLite's write lock for it.)
         finding = check.session.get(Finding, finding_id)
         if finding is None or finding.unit_id != actor.unit_id:
             raise NotFound()

@@ -128,7 +128,7 @@ def add_finding_photo(
         # The names come from a read of their own: the caller's unit takes SQLite's write
         # lock at its first statement, and decoding and writing the files must not hold it
         # (other writers would wait, and the files are meant to exist before the row).
-        with uow.read() as names:
+        with uow.early_read() as names:
             _finding, _insp, unit = _draft_finding(names, actor, finding_id)
         mark = watermark_for(unit.name, actor.display_name, unit.id, actor.username)
     photo = ingest(data, watermark=mark)  # PhotoRejected: nothing written yet
