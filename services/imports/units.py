@@ -153,18 +153,17 @@ def import_units(
 
 
 def _create(uow: UnitOfWork, actor: User, row: ImportRow, refs: dict, names: _Names) -> None:
-    # A savepoint per row: a row the unit rules refuse leaves the rows before it intact.
-    savepoint = uow.session.begin_nested()
+    # A savepoint per row (released on success, rolled back on a refusal): a row the unit
+    # rules refuse leaves the rows before it intact. The outer transaction is the caller's.
     try:
-        unit = structure.create_unit(
-            uow, actor=actor, name=row.values["name"],
-            first_responsible=row.values["first_responsible"], **refs,
-        )
+        with uow.session.begin_nested():
+            unit = structure.create_unit(
+                uow, actor=actor, name=row.values["name"],
+                first_responsible=row.values["first_responsible"], **refs,
+            )
     except DomainError as err:
-        savepoint.rollback()
         row.issues.append(RowIssue(err.message_key, err.params))
         return
-    savepoint.commit()
     names.units[unit.name] = unit.id
 
 
