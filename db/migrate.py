@@ -18,6 +18,15 @@ def alembic_config() -> Config:
 
 
 def upgrade_to_head(engine: Engine) -> None:
+    _migrate(engine, command.upgrade, "head")
+
+
+def downgrade_to(engine: Engine, revision: str) -> None:
+    """For the migration tests and a rollback by hand: back to `revision`."""
+    _migrate(engine, command.downgrade, revision)
+
+
+def _migrate(engine: Engine, step, revision: str) -> None:
     cfg = alembic_config()
     with engine.connect() as conn:
         sqlite = conn.dialect.name == "sqlite"
@@ -32,7 +41,7 @@ def upgrade_to_head(engine: Engine) -> None:
                     # Several app processes may start together: one migrates, the others wait.
                     conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7283401)")
                 cfg.attributes["connection"] = conn
-                command.upgrade(cfg, "head")
+                step(cfg, revision)
                 if sqlite and conn.exec_driver_sql("PRAGMA foreign_key_check").first():
                     raise RuntimeError("migration left rows with broken foreign keys")
         finally:

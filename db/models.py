@@ -215,11 +215,16 @@ class VisitPlanInspector(SQLModel, table=True):
 
 
 class Inspection(SQLModel, table=True):
-    __table_args__ = (one_of("kind", InspectionKind), one_of("status", InspectionStatus))
+    __table_args__ = (
+        one_of("kind", InspectionKind),
+        one_of("status", InspectionStatus),
+        # Per inspector: another user cannot take a key this inspector's tablet will use.
+        UniqueConstraint("inspector_id", "client_key", name="uq_inspection_client_key"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     # Chosen by the tablet when the visit starts: a retried start or submit finds this row
     # instead of creating a second inspection.
-    client_key: str = Field(max_length=64, unique=True)
+    client_key: str = Field(max_length=64)
     unit_id: int = Field(foreign_key="unit.id", index=True)
     kind: str = Field(max_length=20)
     template_id: int = Field(foreign_key="checklist_template.id")
@@ -251,9 +256,10 @@ class Finding(SQLModel, table=True):
         # The lists filter by status and deadline (overdue, due soon) and by unit and status.
         Index("ix_finding_status_deadline", "status", "deadline"),
         Index("ix_finding_unit_status", "unit_id", "status"),
+        UniqueConstraint("inspection_id", "client_key", name="uq_finding_client_key"),
     )
     id: int | None = Field(default=None, primary_key=True)
-    client_key: str = Field(max_length=64, unique=True)
+    client_key: str = Field(max_length=64)
     inspection_id: int = Field(foreign_key="inspection.id", index=True)
     unit_id: int = Field(foreign_key="unit.id", index=True)
     item_id: int | None = Field(default=None, foreign_key="checklist_item.id")
@@ -287,9 +293,12 @@ class FindingStatusChange(SQLModel, table=True):
 
 
 class Rectification(SQLModel, table=True):
-    __table_args__ = (one_of("outcome", RectificationOutcome, nullable=True),)
+    __table_args__ = (
+        one_of("outcome", RectificationOutcome, nullable=True),
+        UniqueConstraint("submitted_by", "client_key", name="uq_rectification_client_key"),
+    )
     id: int | None = Field(default=None, primary_key=True)
-    client_key: str = Field(max_length=64, unique=True)
+    client_key: str = Field(max_length=64)
     finding_id: int = Field(foreign_key="finding.id", index=True)
     submitted_by: int = Field(foreign_key="user.id")
     text: str = Field(max_length=4000)

@@ -3,9 +3,11 @@ one derived from what it records), so that a double tap, a second tab or a retry
 original all get the one record the first of them made.
 
 One mechanism for every write that takes a client key: `get_or_create`, inside the write's
-own transaction. A key is bound to its target (the inspector and unit of a visit, the visit
-of a finding, the finding and liaison of a report): the same key for another target is
-refused, never answered with a record that belongs to something else.
+own transaction. A key belongs to an owner (the inspector of a visit, the visit of a
+finding, the liaison of a report) and is unique only among that owner's rows, so nobody can
+squat on a key that someone else's tablet will derive (`plan-7-12`). Within its owner a key
+is bound to its target (the unit of a visit, the finding of a report): the same key for
+another target is refused, never answered with a record that belongs to something else.
 """
 
 from __future__ import annotations
@@ -26,13 +28,17 @@ def existing(
     session: Session,
     model: type[Row],
     client_key: str,
+    owner: Mapping[str, object],
     target: Mapping[str, object],
     *,
     lock: bool = False,
 ) -> Row | None:
-    """The row made under this key, or None; Conflict if the key was made for another
-    target. Client keys are unique per table (db/models.py), whoever sent them."""
+    """The owner's row made under this key, or None; Conflict if the key was made for
+    another target. Keys are unique per owner (db/models.py); another owner's rows are
+    never looked at."""
     query = select(model).where(model.client_key == client_key)
+    for col, value in owner.items():
+        query = query.where(getattr(model, col) == value)
     if lock:
         query = query.with_for_update()
     row = session.exec(query).first()
@@ -46,23 +52,24 @@ def get_or_create(
     model: type[Row],
     *,
     client_key: str,
+    owner: Mapping[str, object],
     target: Mapping[str, object],
     create: Callable[[], Row],
 ) -> tuple[Row, bool]:
-    """(row, created). The row of this key and target, or a new one from `create()` with
-    the key and the target columns set on it and flushed, so it has its id. Runs in the
+    """(row, created). The owner's row of this key and target, or a new one from `create()`
+    with the key, the owner and the target columns set on it and flushed, so it has its id. Runs in the
     caller's open write unit and leaves the commit to it.
 
     `create` may check things and raise a domain error: nothing it did stays."""
     session = uow.session
-    row = existing(session, model, client_key, target, lock=uow.write)
+    row = existing(session, model, client_key, owner, target, lock=uow.write)
     if row is not None:
         return row, False
     try:
         with session.begin_nested():
             row = create()
             row.client_key = client_key
-            for col, value in target.items():
+            for col, value in {**owner, **target}.items():
                 setattr(row, col, value)
             session.add(row)
             session.flush()
@@ -73,7 +80,7 @@ def get_or_create(
         # and READ COMMITTED shows its row to the next statement. A refusal from `create`
         # may come from the state that other request just changed (the finding it moved
         # to "reported"): if the key's row exists now, that row is the answer.
-        row = existing(session, model, client_key, target, lock=uow.write)
+        row = existing(session, model, client_key, owner, target, lock=uow.write)
         if row is None:
             raise
         return row, False

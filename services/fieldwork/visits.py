@@ -77,7 +77,7 @@ def start_visit(
     the same client key returns the draft already made."""
     require(actor, "inspection.record")
     client_key = clean_text(client_key, field="client_key", max_len=64)
-    target = {"inspector_id": actor.id, "plan_id": plan_id}
+    owner, target = {"inspector_id": actor.id}, {"plan_id": plan_id}
     if plan_id is None:
         target |= {"unit_id": unit_id, "kind": kind, "template_id": template_id}
 
@@ -102,7 +102,7 @@ def start_visit(
         return Inspection(unit_id=unit_id, kind=kind, template_id=template_id)
 
     insp, created = get_or_create(
-        uow, Inspection, client_key=client_key, target=target, create=create
+        uow, Inspection, client_key=client_key, owner=owner, target=target, create=create
     )
     if created:
         audit.record(uow, actor, "inspection.start", insp)
@@ -191,7 +191,7 @@ def save_finding(
     fields = {"category": category, "severity": severity, "description": description,
               "responsible_person": responsible_person, "item_id": item_id}
     finding, created = get_or_create(
-        uow, Finding, client_key=client_key, target={"inspection_id": insp.id},
+        uow, Finding, client_key=client_key, owner={"inspection_id": insp.id}, target={},
         create=lambda: Finding(unit_id=insp.unit_id, **fields),
     )
     before = None if created else audit.state(finding)

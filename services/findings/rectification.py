@@ -45,7 +45,7 @@ def submit_rectification(
     text = clean_text(text, field="rectification_text", max_len=4000)
     if len(photo_files) > MAX_PHOTOS:
         raise ValidationFailed("photo.too_many", max=MAX_PHOTOS)
-    target = {"finding_id": finding_id, "submitted_by": actor.id}
+    owner, target = {"submitted_by": actor.id}, {"finding_id": finding_id}
     with uow.early_read() as check:
         # Before any decoding: a finding of another unit, or none, costs no photo work.
         # (early_read: a unit not yet under way must not take SQLite's write lock for it.)
@@ -69,7 +69,8 @@ def submit_rectification(
     def record(keys_list):
         s = uow.session
         rect, created = idempotency.get_or_create(
-            uow, Rectification, client_key=client_key, target=target, create=create
+            uow, Rectification, client_key=client_key, owner=owner, target=target,
+            create=create,
         )
         if not created:
             # The same report sent twice at once, and the other one stored it first;

@@ -127,7 +127,18 @@ def test_the_same_request_eight_times_at_once_makes_one_record_for_all(
         assert len(stored_files(world.store)) == 3
 
 
-@pytest.mark.parametrize("write", list(WRITES))
+# A finding's key belongs to its visit: the same key in another visit is another finding.
+OWNER_IS_THE_TARGET = {"save_finding"}
+
+
+def test_a_finding_key_is_the_visits_own(uow, world):
+    _, _, call = WRITES["save_finding"]
+    first, other = call(uow, world, "key", 0), call(uow, world, "key", 1)
+    assert first.id != other.id
+    assert (first.inspection_id, other.inspection_id) == tuple(d.id for d in world.drafts)
+
+
+@pytest.mark.parametrize("write", sorted(set(WRITES) - OWNER_IS_THE_TARGET))
 def test_a_retry_gets_the_same_record_and_the_key_cannot_serve_another(uow, world, write):
     model, _, call = WRITES[write]
     first = call(uow, world, "key", 0)
@@ -139,16 +150,40 @@ def test_a_retry_gets_the_same_record_and_the_key_cannot_serve_another(uow, worl
     assert count_rows(uow, model, model.client_key == "key") == 1
 
 
-def test_another_user_cannot_take_over_a_key(uow, world, make_user):
-    visit = uow.run(inspections.start_visit, actor=world.inspector, client_key="mine",
-                                    unit_id=world.unit.id, kind="open",
-                                    template_id=world.template.id)
-    with pytest.raises(Conflict):
-        uow.run(inspections.start_visit, actor=make_user("insp2", Role.INSPECTOR),
-                                client_key="mine", unit_id=world.unit.id, kind="open",
-                                template_id=world.template.id)
+def test_a_key_another_user_took_first_does_not_block_or_reach_the_owner(
+    uow, world, make_user
+):
+    """Keys are derived (`plan-<plan>-<inspector>`): a colleague who sends that key first
+    gets a visit of their own; the owner's tablet still starts theirs with it."""
+    squatter = make_user("insp2", Role.INSPECTOR)
+    key = f"plan-{world.plans[0].id}-{world.inspector.id}"
+    theirs = uow.run(inspections.start_visit, actor=squatter, client_key=key,
+                     unit_id=world.other_unit.id, kind="open", template_id=world.template.id)
+    mine = uow.run(inspections.start_visit, actor=world.inspector, client_key=key,
+                   plan_id=world.plans[0].id)
+    assert mine.id != theirs.id
+    assert (mine.inspector_id, mine.unit_id) == (world.inspector.id, world.unit.id)
+    assert theirs.inspector_id == squatter.id
     assert uow.query(visit_view.get_visit, actor=world.inspector,
-                                 inspection_id=visit.id).inspector_id == world.inspector.id
+                     inspection_id=mine.id).inspector_id == world.inspector.id
+
+
+def test_a_liaison_key_taken_by_another_unit_does_not_block_the_report(
+    uow, admin, world, make_user, office, inspector
+):
+    other_liaison = make_user("liaison2", Role.UNIT, unit_id=world.other_unit.id)
+    _, [theirs] = make_visit(
+        uow, inspector=inspector, unit=world.other_unit, template=world.template,
+        failing=[world.template.items[0].text], findings=[dict(description="别处的问题")],
+        submit=True,
+    )
+    confirm(uow, actor=office, finding=theirs)
+    uow.run(rectification.submit_rectification, actor=other_liaison, finding_id=theirs.id,
+            client_key="rect-key", text="他们的整改")
+    mine = uow.run(rectification.submit_rectification, actor=world.liaison,
+                   finding_id=world.rectifying[0].id, client_key="rect-key", text="已整改")
+    assert (mine.finding_id, mine.submitted_by) == (world.rectifying[0].id, world.liaison.id)
+    assert count_rows(uow, Rectification, Rectification.client_key == "rect-key") == 2
 
 
 def test_the_same_answers_eight_times_at_once_are_stored_once(engine, uow, world):

@@ -10,7 +10,9 @@ from sqlalchemy import CheckConstraint, inspect, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel
 
-from db.models import Role
+from db.migrate import downgrade_to, upgrade_to_head
+from db.models import Inspection, Role
+from tests.factories import make_draft, make_template, make_unit
 
 
 def test_migrated_schema_matches_the_models(engine):
@@ -39,3 +41,18 @@ def test_a_role_outside_the_enum_is_refused_by_the_database(engine, make_user):
     user = make_user("someone", Role.INSPECTOR)
     with engine.begin() as conn, pytest.raises(IntegrityError):
         conn.execute(text('UPDATE "user" SET role = :r WHERE id = :i'), {"r": "root", "i": user.id})
+
+
+def test_the_last_migrations_go_down_and_up_again_keeping_the_visits(
+    engine, uow, admin, office, inspector
+):
+    unit = make_unit(uow, actor=admin, name="窗口单位")
+    tpl = make_template(uow, actor=office, name="表")
+    draft = make_draft(uow, inspector=inspector, unit=unit, template=tpl)
+    downgrade_to(engine, "0003")
+    upgrade_to_head(engine)
+    with engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        assert compare_metadata(context, SQLModel.metadata) == []
+    assert uow.query(lambda u: u.session.get(Inspection, draft.id).client_key) == (
+        draft.client_key)

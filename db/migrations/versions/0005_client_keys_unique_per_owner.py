@@ -1,0 +1,44 @@
+"""client keys unique per owner (inspector, visit, liaison) instead of table-wide
+
+Revision ID: 0005
+Revises: 0004
+Create Date: 2026-11-25
+"""
+from alembic import op
+
+
+revision = '0005'
+down_revision = '0004'
+branch_labels = None
+depends_on = None
+
+# table -> the owner column the key becomes unique within
+OWNERS = {
+    'inspection': 'inspector_id',
+    'finding': 'inspection_id',
+    'rectification': 'submitted_by',
+}
+# 0002 left these constraints unnamed; batch mode names them by this convention on SQLite
+# (where the table is rebuilt), PostgreSQL named them <table>_client_key_key itself.
+OLD_NAMING = {'uq': 'uq_%(table_name)s_%(column_0_name)s'}
+
+
+def _old_name(table: str) -> str:
+    if op.get_bind().dialect.name == 'postgresql':
+        return f'{table}_client_key_key'
+    return f'uq_{table}_client_key'
+
+
+def upgrade() -> None:
+    for table, owner in OWNERS.items():
+        with op.batch_alter_table(table, naming_convention=OLD_NAMING) as batch_op:
+            batch_op.drop_constraint(_old_name(table), type_='unique')
+        with op.batch_alter_table(table) as batch_op:
+            batch_op.create_unique_constraint(f'uq_{table}_client_key', [owner, 'client_key'])
+
+
+def downgrade() -> None:
+    for table in OWNERS:
+        with op.batch_alter_table(table) as batch_op:
+            batch_op.drop_constraint(f'uq_{table}_client_key', type_='unique')
+            batch_op.create_unique_constraint(_old_name(table), ['client_key'])
