@@ -57,8 +57,8 @@ def get_or_create(
     create: Callable[[], Row],
 ) -> tuple[Row, bool]:
     """(row, created). The owner's row of this key and target, or a new one from `create()`
-    with the key, the owner and the target columns set on it and flushed, so it has its id. Runs in the
-    caller's open write unit and leaves the commit to it.
+    with the key, the owner and the target columns set on it and flushed, so it has its id.
+    Runs in the caller's open write unit and leaves the commit to it.
 
     `create` may check things and raise a domain error: nothing it did stays."""
     session = uow.session
