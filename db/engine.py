@@ -53,3 +53,12 @@ def _sqlite_engine(url: str, database: str | None) -> Engine:
 
 def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
+
+
+def insert_for(session):
+    """INSERT with ON CONFLICT for the session's database (SQLite here, PostgreSQL in
+    production): the two dialects spell it alike but each has its own construct."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    name = session.get_bind().dialect.name
+    return postgresql.insert if name == "postgresql" else sqlite.insert

@@ -104,6 +104,19 @@ class SignInThrottle(SQLModel, table=True):
     blocked_until: datetime | None = None
 
 
+class SignInKnownClient(SQLModel, table=True):
+    """Where a user has signed in successfully before: a wait that someone guessing the
+    user's name has started does not hold back a client on this list (throttle.py)."""
+
+    __tablename__ = "signin_known_client"
+    __table_args__ = (UniqueConstraint("user_id", "client", name="uq_signin_known_client"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id")
+    client: str = Field(max_length=128)
+    last_signin_at: datetime = Field(index=True)
+
+
 class AuditEvent(SQLModel, table=True):
     __tablename__ = "audit_event"
 

@@ -19,6 +19,7 @@ from services.core.uow import UnitOfWork
 from services.fieldwork import checklists, visit_view, visits
 from services.fieldwork import plans as visit_plans
 from services.findings import rectification, review
+from services.identity import auth
 from services.org import structure as org
 from services.photos import evidence
 from services.photos.store import PhotoStore
@@ -169,3 +170,10 @@ def report(
     return uow.run(rectification.submit_rectification, actor=actor,
                    finding_id=getattr(finding, "id", finding), client_key=_key(client_key),
                    text=text, photo_files=list(photos), store=store)
+
+
+def sign_in(uow: UnitOfWork, *, username: str, password: str, client: str = "test",
+            now=None) -> User:
+    """Both of sign-in's transactions, as the sign-in page runs them."""
+    attempt = uow.run(auth.begin_sign_in, username=username, client=client, now=now)
+    return uow.run(auth.finish_sign_in, attempt=attempt, password=password)

@@ -6,7 +6,12 @@ pills and segmented controls): a report containing `![](http://host/x.png)` woul
 reader's browser load an outside image, and `[text](url)` would show a link. Escaping the
 Markdown characters keeps it plain text. Select box and multiselect options, data frame
 cells and input values are not Markdown: they take the raw text (escaped, a user would see
-the backslashes)."""
+the backslashes).
+
+Escaping is not enough for GFM's literal autolinks: Streamlit's Markdown finds
+`http://...`, `www....` and `name@host.tld` in the text after escapes are resolved, and
+would make them links. A word joiner (U+2060, invisible, no line break) inside each of
+those patterns keeps them plain text."""
 
 from __future__ import annotations
 
@@ -20,8 +25,14 @@ from typing import Any
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~<$:&=])")
 
 
+_WORD_JOINER = "\u2060"
+# Where GFM's autolink-literal patterns start: "://" after a scheme, "www.", and "@".
+_AUTOLINK = re.compile(r"(?<=:)(?=//)|(?i:(?<=www)(?=\.))|(?<=@)")
+
+
 def plain(text: str | None) -> str:
-    return _MARKDOWN.sub(r"\\\1", text or "")
+    unlinked = _AUTOLINK.sub(_WORD_JOINER, text or "")
+    return _MARKDOWN.sub(r"\\\1", unlinked)
 
 
 def plain_param(value: Any) -> Any:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 from datetime import date, timedelta
 
@@ -10,7 +9,7 @@ import pandas as pd
 from sqlmodel import select
 
 from db.models import AuditEvent, User
-from services.core import clock
+from services.core import clock, spreadsheet
 from services.core.permissions import require
 from services.core.uow import UnitOfWork
 
@@ -81,8 +80,4 @@ def _json(value: dict | None) -> str:
     return "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
-def to_csv(frame: pd.DataFrame) -> bytes:
-    """UTF-8 with a byte-order mark, so Excel on a Chinese Windows opens it correctly."""
-    buf = io.StringIO()
-    frame.to_csv(buf, index=False)
-    return buf.getvalue().encode("utf-8-sig")
+to_csv = spreadsheet.to_csv

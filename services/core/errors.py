@@ -54,13 +54,18 @@ class SignInThrottled(DomainError):
     Said the same way whether or not the username exists."""
 
     default_key = "auth.throttled"
-    keep_changes = True  # the refused attempt is audited
 
 
 class Busy(DomainError):
     """Too much work at once (e.g. password hashing); nothing was done, try again."""
 
     default_key = "error.busy"
+
+
+class SignInBusy(Busy):
+    """No hashing turn for a sign-in: its advance count is taken back and that is kept."""
+
+    keep_changes = True
 
 
 class PhotoRejected(DomainError):

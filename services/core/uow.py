@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from sqlmodel import Session, SQLModel
 
 from db.engine import WRITE_OPTION
@@ -67,6 +67,14 @@ class UnitOfWork:
             self._session.connection(execution_options={WRITE_OPTION: True})
         self._begun = True
         return self._session
+
+    def serialize(self, name: str) -> None:
+        """Until commit, other units that ask for the same name wait here: for a check that
+        no row exists yet, which row locks cannot guard ("no user at all" at first set-up).
+        SQLite's write units already run one at a time."""
+        if self.session.get_bind().dialect.name == "postgresql":
+            self.session.exec(text("SELECT pg_advisory_xact_lock(hashtext(:name))"),
+                              params={"name": name})
 
     def commit(self) -> None:
         self.session.commit()

@@ -15,13 +15,15 @@ from db.timeutil import utcnow
 from services.core import audit
 from services.core.errors import (
     AuthenticationFailed,
+    Busy,
     Conflict,
+    SignInBusy,
     SignInThrottled,
     ValidationFailed,
 )
 from services.core.permissions import require
 from services.core.uow import UnitOfWork
-from services.identity import passwords, throttle, users
+from services.identity import known_clients, passwords, throttle, users
 
 LANGUAGES = ("zh-CN", "en")
 
@@ -44,52 +46,90 @@ def needs_setup(uow: UnitOfWork) -> bool:
 def create_first_admin(uow: UnitOfWork, *, username: str, display_name: str, password: str) -> User:
     """Only while there is no user at all; a second attempt (two browsers) is refused."""
     user = users.new_account(username, display_name, password, role=Role.ADMIN)
+    # Two browsers at the set-up page at once: the second waits, then finds a user.
+    uow.serialize("setup.first_admin")
     if not needs_setup(uow):
         raise Conflict("setup.already_done")
     return users.add_account(uow, None, "setup.first_admin", user)
 
 
-def sign_in(
-    uow: UnitOfWork,
-    *,
-    username: str,
-    password: str,
-    client: str,
-    now: datetime | None = None,
-) -> User:
-    """`client` names where the attempt comes from (an address, or a browser session when
-    there is none); failures are counted for it and for the typed username.
+@dataclass(frozen=True)
+class Attempt:
+    """A sign-in attempt counted as a failure until its password proves right."""
 
-    Whether the username exists, is deactivated or is real and active, a refusal costs the
-    same and reads the same: one Argon2 verification (against a dummy hash for a name that
-    does not exist), or none at all while a wait runs."""
+    client: str
+    counters: tuple[tuple[str, str], ...]
+    user_id: int | None
+    # The hash to check against; None checks against a dummy (no such active user).
+    password_hash: str | None
+    # The wait a wrong password leaves behind, for the audit log.
+    wait_if_wrong: int
+    at: datetime
+
+
+def begin_sign_in(
+    uow: UnitOfWork, *, username: str, client: str, now: datetime | None = None
+) -> Attempt:
+    """The first of sign-in's two transactions: the throttle's say, and the attempt counted
+    in advance. The caller commits it before `finish_sign_in` checks the password, so no
+    lock is held during Argon2 and every parallel guess is counted (throttle.py).
+
+    `client` names where the attempt comes from (an address, or a browser session when
+    there is none). Whether the username exists, is deactivated or is real and active, a
+    refusal costs the same and reads the same. A refusal while a wait runs writes nothing
+    (a script hammering the form fills no table)."""
     now = now or utcnow()
     typed = (username or "").strip()
     client = throttle.client_key(client)
-    # Locked until commit: parallel attempts are checked one after the other, so every
-    # failure counts and none slips past a wait that an earlier one has just started.
-    rows = throttle.lock(
-        uow.session,
-        [(throttle.ACCOUNT, throttle.account_key(typed)), (throttle.CLIENT, client)],
-    )
+    counters = ((throttle.ACCOUNT, throttle.account_key(typed)), (throttle.CLIENT, client))
+    # Locked until commit: parallel attempts are checked one after the other, so none slips
+    # past a wait that an earlier one has just started.
+    rows = throttle.lock(uow.session, counters)
     user = uow.session.exec(select(User).where(User.username == typed)).first()
-    # No entity for a name that does not exist; the typed text is not kept either
-    # (it is sometimes a password typed into the wrong box).
-    user_id = user.id if user is not None else None
-    wait = throttle.wait_seconds(rows, now)
+    known = known_clients.is_known(uow.session, user.id if user else None, client, now)
+    wait = throttle.wait_seconds(rows, now, known_client=known)
     if wait:
-        uow.audit(user, "auth.throttled", "user", user_id, after={"client": client})
         raise SignInThrottled(seconds=wait)
+    throttle.count_failure(rows, now)
+    throttle.forget_stale(uow.session, now)
     usable = user is not None and user.active
-    if not passwords.verify(user.password_hash if usable else None, password):
-        throttle.count_failure(rows, now)
-        throttle.forget_stale(uow.session, now)
-        uow.audit(user, "auth.failed", "user", user_id, after={"client": client})
+    return Attempt(
+        client=client, counters=counters, user_id=user.id if user else None,
+        password_hash=user.password_hash if usable else None,
+        wait_if_wrong=throttle.wait_seconds(rows, now, known_client=known), at=now,
+    )
+
+
+def finish_sign_in(uow: UnitOfWork, *, attempt: Attempt, password: str) -> User:
+    """The second transaction: the password checked before its first statement, then the
+    attempt refunded (right) or audited as a failure (wrong)."""
+    try:
+        right = passwords.verify(attempt.password_hash, password)
+    except Busy:
+        # Not checked at all, so not held against the name or the client.
+        throttle.refund(throttle.lock(uow.session, attempt.counters), attempt.at)
+        raise SignInBusy() from None
+    new_hash = None
+    if right and passwords.needs_rehash(attempt.password_hash):
+        new_hash = passwords.hash_password(password)
+    s = uow.session
+    user = s.get(User, attempt.user_id) if attempt.user_id is not None else None
+    # Deactivated, or the password changed, while the password was being checked.
+    right = right and user is not None and user.active and (
+        user.password_hash == attempt.password_hash)
+    if not right:
+        # No entity for a name that does not exist; the typed text is not kept either
+        # (it is sometimes a password typed into the wrong box).
+        after = {"client": attempt.client}
+        if attempt.wait_if_wrong:
+            after["wait_seconds"] = attempt.wait_if_wrong
+        uow.audit(user, "auth.failed", "user", attempt.user_id, after=after)
         raise AuthenticationFailed()
-    throttle.clear(uow.session, rows)
-    user.last_signin_at = now
-    if passwords.needs_rehash(user.password_hash):
-        user.password_hash = passwords.hash_password(password)
+    throttle.refund(throttle.lock(s, attempt.counters), attempt.at)
+    known_clients.remember(s, user.id, attempt.client, attempt.at)
+    user.last_signin_at = attempt.at
+    if new_hash is not None:
+        user.password_hash = new_hash
     audit.event(uow, user, "auth.signin", user)
     return user
 
@@ -128,6 +168,7 @@ def change_own_password(uow: UnitOfWork, *, actor: User, old: str, new: str) -> 
     user.password_hash = new_hash
     user.version += 1
     user.credential_version += 1
+    known_clients.forget_user(uow.session, user.id)
     audit.event(uow, actor, "account.password_change", user)
     return user
 

@@ -4,10 +4,18 @@ Two counters answer every attempt: one for the username as typed ("account"), wh
 not such a user exists, so an unknown name is throttled exactly like a real one and the
 answer tells nobody which names are real; and one for the client ("client": its address,
 or its browser session when there is none). After the free failures each further failure
-doubles the wait up to a cap. The account cap is short (seconds), so someone guessing a
-name from elsewhere slows its owner down a little but cannot keep them out; the client
-cap is long, so one client cannot keep guessing. While a wait runs, attempts are refused
-without looking at the password and without counting.
+doubles the wait up to a cap. The account cap is short (seconds); the client cap is long,
+so one client cannot keep guessing. While a wait runs, attempts are refused without
+looking at the password, without counting and without writing anything.
+
+An attempt is counted as a failure before its password is checked, and refunded when the
+password proves right: parallel guesses cannot slip past a wait, and no lock is held while
+Argon2 runs. A success refunds only its own count: it neither clears what others have
+counted on the name (which would tell them the name is real) nor lets someone reset their
+client's counter by signing in to an account of their own between guesses.
+
+Someone who guesses a name from many addresses can keep its account counter waiting; the
+account's own user still signs in from a client they have used before (known_clients.py).
 """
 
 from __future__ import annotations
@@ -18,10 +26,10 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
 from config import get_settings
+from db.engine import insert_for
 from db.models import SignInThrottle
 
 ACCOUNT = "account"
@@ -81,9 +89,7 @@ def lock(session: Session, keys: Sequence[tuple[str, str]]) -> list[SignInThrott
 
 
 def _locked_row(session: Session, scope: str, key: str) -> SignInThrottle:
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else (
-        sqlite.insert
-    )
+    insert = insert_for(session)
     while True:
         session.exec(
             insert(SignInThrottle)
@@ -101,12 +107,16 @@ def _locked_row(session: Session, scope: str, key: str) -> SignInThrottle:
         # the two statements: the next round inserts it afresh.
 
 
-def wait_seconds(rows: Sequence[SignInThrottle], now: datetime) -> int:
-    """Whole seconds until every counter allows an attempt again (0: now)."""
+def wait_seconds(
+    rows: Sequence[SignInThrottle], now: datetime, *, known_client: bool = False
+) -> int:
+    """Whole seconds until every counter allows an attempt again (0: now). A client the
+    user has signed in from before waits only for its own counter."""
     waits = [
         (row.blocked_until - now).total_seconds()
         for row in rows
         if row.blocked_until is not None and row.blocked_until > now
+        and not (known_client and row.scope == ACCOUNT)
     ]
     return math.ceil(max(waits)) if waits else 0
 
@@ -120,25 +130,33 @@ def delay_after(failures: int, cap: int) -> int:
     return min(cap, 2 ** min(over - 1, 32))
 
 
-def count_failure(rows: Sequence[SignInThrottle], now: datetime) -> None:
+def _cap(scope: str) -> int:
     settings = get_settings()
-    caps = {
-        ACCOUNT: settings.signin_account_max_delay_seconds,
-        CLIENT: settings.signin_client_max_delay_seconds,
-    }
+    if scope == ACCOUNT:
+        return settings.signin_account_max_delay_seconds
+    return settings.signin_client_max_delay_seconds
+
+
+def _set_wait(row: SignInThrottle, now: datetime) -> None:
+    delay = delay_after(row.failures, _cap(row.scope))
+    row.blocked_until = now + timedelta(seconds=delay) if delay else None
+
+
+def count_failure(rows: Sequence[SignInThrottle], now: datetime) -> None:
     for row in rows:
         if row.last_failure_at is not None and now - row.last_failure_at > FORGET_AFTER:
             row.failures = 0
         row.failures += 1
         row.last_failure_at = now
-        delay = delay_after(row.failures, caps[row.scope])
-        row.blocked_until = now + timedelta(seconds=delay) if delay else None
+        _set_wait(row, now)
 
 
-def clear(session: Session, rows: Sequence[SignInThrottle]) -> None:
-    """A successful sign-in: this name and this client start afresh."""
+def refund(rows: Sequence[SignInThrottle], now: datetime) -> None:
+    """The attempt counted in advance proved right: its own count is taken back, the rest
+    stays (see the module's note)."""
     for row in rows:
-        session.delete(row)
+        row.failures = max(0, row.failures - 1)
+        _set_wait(row, now)
 
 
 def clear_account(session: Session, username: str) -> None:

@@ -14,7 +14,7 @@ from services.core.errors import Conflict, ValidationFailed
 from services.core.permissions import ROLES, require
 from services.core.uow import UnitOfWork
 from services.core.validation import check_version, clean_text
-from services.identity import passwords, throttle
+from services.identity import known_clients, passwords, throttle
 
 
 @dataclass(frozen=True)
@@ -176,4 +176,5 @@ def reset_password(uow: UnitOfWork, *, actor: User, user_id: int, new_password: 
     user.password_hash = new_hash
     user.version += 1
     user.credential_version += 1
+    known_clients.forget_user(uow.session, user.id)
     audit.event(uow, actor, "user.reset_password", user)

@@ -3,7 +3,6 @@ without errors written, in the caller's transaction. A preview is the import rol
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,9 +14,9 @@ from db.models import District, Industry, Unit, User
 from services.core.errors import DomainError, ValidationFailed
 from services.core.permissions import require
 from services.core.uow import UnitOfWork
+from services.imports import tables
 from services.org import structure
 
-MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
 
 # Canonical column -> headers accepted for it (Chinese as users type them, or English).
@@ -64,37 +63,6 @@ class ImportReport:
         return len(self.rows) - self.valid
 
 
-def read_table(filename: str, content: bytes) -> pd.DataFrame:
-    """Every cell as text; raises ValidationFailed with a catalog key for a broken file."""
-    if not content:
-        raise ValidationFailed("import.empty_file")
-    if len(content) > MAX_BYTES:
-        raise ValidationFailed("import.too_large", max_mb=MAX_BYTES // (1024 * 1024))
-    lower = filename.lower()
-    try:
-        if lower.endswith((".xlsx", ".xlsm")):
-            frame = pd.read_excel(io.BytesIO(content), dtype=str, engine="openpyxl")
-        elif lower.endswith((".csv", ".txt")):
-            frame = pd.read_csv(io.StringIO(_decode(content)), dtype=str, skip_blank_lines=False)
-        else:
-            raise ValidationFailed("import.unknown_type")
-    except ValidationFailed:
-        raise
-    except Exception as exc:  # pandas/openpyxl raise many types for a damaged file
-        raise ValidationFailed("import.unreadable", detail=type(exc).__name__) from exc
-    return frame.fillna("")
-
-
-def _decode(content: bytes) -> str:
-    # Excel on a Chinese Windows saves CSV as GBK (a subset of GB18030); others use UTF-8.
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return content.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ValidationFailed("import.bad_encoding")
-
-
 def _map_columns(frame: pd.DataFrame) -> dict[str, str]:
     aliases = {alias.lower(): canon for canon, names in HEADERS.items() for alias in names}
     mapping: dict[str, str] = {}
@@ -119,7 +87,7 @@ def import_units(
     require(actor, "org.manage")
     report = ImportReport()
     try:
-        frame = read_table(filename, content)
+        frame = tables.read_table(filename, content, max_rows=MAX_ROWS)
     except ValidationFailed as err:
         report.file_issues.append(RowIssue(err.message_key, err.params))
         return report

@@ -14,9 +14,10 @@ from i18n import translate
 from services.core.errors import AuthenticationFailed, SignInThrottled
 from services.core.permissions import pages_for
 from services.core.system import system_actor
-from services.identity import auth, users
+from services.identity import users
 from tests.app.conftest import new_app, sign_in, texts
 from tests.conftest import PASSWORD
+from tests.factories import sign_in as sign_in_service
 from ui.context import SEEN_KEY, USER_KEY
 
 ELSEWHERE = "ip:203.0.113.66"
@@ -66,7 +67,7 @@ def _guess(uow, username, times, *, now):
     """`times` wrong passwords from ELSEWHERE, each as soon as the throttle allows."""
     while times:
         try:
-            uow.run(auth.sign_in, username=username, password="wrong-password", client=ELSEWHERE,
+            sign_in_service(uow, username=username, password="wrong-password", client=ELSEWHERE,
                          now=now)
         except SignInThrottled as wait:
             now += timedelta(seconds=wait.params["seconds"])

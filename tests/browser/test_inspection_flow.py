@@ -39,11 +39,11 @@ from services.core.uow import UnitOfWork
 from services.fieldwork import checklists
 from services.fieldwork import visits as inspections
 from services.findings import status as finding_status
-from services.identity import auth
 from services.org import structure as org
 from tests.browser.conftest import TIMEOUT_MS
 from tests.browser.test_signin_navigation import expect_signin_form, go_to, sign_in, top_nav, zh
 from tests.conftest import PHOTOS
+from tests.factories import sign_in as sign_in_service
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
 
@@ -581,7 +581,7 @@ def submitted_visit(db_url: str, password: str, failing: tuple[int, int]) -> tup
     engine = open_database(db_url)
     try:
         uow = UnitOfWork(engine)
-        actor = uow.run(auth.sign_in, username=INSPECTOR, password=password, client="test")
+        actor = sign_in_service(uow, username=INSPECTOR, password=password, client="test")
         (unit,) = [
             u for u in uow.query(
                 org.list_units, actor=actor, search=SECOND_UNIT) if u.name == SECOND_UNIT

@@ -7,7 +7,7 @@ import pytest
 from sqlmodel import select
 
 import config
-from db.models import AuditEvent, Role, SignInThrottle
+from db.models import AuditEvent, Role, SignInThrottle, User
 from db.timeutil import utcnow
 from demo import loader as demo
 from services.core.errors import (
@@ -19,8 +19,9 @@ from services.core.errors import (
     ValidationFailed,
 )
 from services.core.uow import UnitOfWork
-from services.identity import auth, passwords, users
+from services.identity import auth, known_clients, passwords, users
 from tests.conftest import PASSWORD, at_once
+from tests.factories import sign_in
 
 HERE, ELSEWHERE = "ip:192.0.2.10", "ip:203.0.113.66"
 
@@ -28,7 +29,7 @@ HERE, ELSEWHERE = "ip:192.0.2.10", "ip:203.0.113.66"
 def attempt(uow, username, password, *, client=HERE, now=None):
     """One sign-in; the refusal as (kind, message key, params), or "ok"."""
     try:
-        uow.run(auth.sign_in, username=username, password=password, client=client, now=now)
+        sign_in(uow, username=username, password=password, client=client, now=now)
     except (AuthenticationFailed, SignInThrottled) as err:
         return type(err).__name__, err.message_key, err.params
     return "ok"
@@ -60,6 +61,19 @@ def test_first_run_needs_setup_until_the_first_admin_exists(uow):
     assert err.value.message_key == "setup.already_done"
 
 
+def test_two_browsers_at_the_set_up_page_make_one_first_admin(engine, uow):
+    results = at_once([
+        lambda n=n: UnitOfWork(engine).run(
+            auth.create_first_admin, username=f"boss{n}", display_name="Boss",
+            password="a-long-password")
+        for n in range(4)
+    ])
+    assert sum(not isinstance(r, Exception) for r in results) == 1, results
+    assert all(r.message_key == "setup.already_done" for r in results
+               if isinstance(r, Exception)), results
+    assert _rows(uow, User) == 1
+
+
 def test_password_is_stored_as_argon2id_never_in_clear(uow, admin):
     with uow.read() as r:
         stored = r.session.get(type(admin), admin.id).password_hash
@@ -75,11 +89,11 @@ def test_weak_password_is_refused(uow, admin, password):
 
 
 def test_sign_in_with_right_and_wrong_password(uow, admin):
-    assert uow.run(auth.sign_in, username="root", password=PASSWORD, client=HERE).id == admin.id
+    assert sign_in(uow, username="root", password=PASSWORD, client=HERE).id == admin.id
     with pytest.raises(AuthenticationFailed):
-        uow.run(auth.sign_in, username="root", password="wrong-password", client=HERE)
+        sign_in(uow, username="root", password="wrong-password", client=HERE)
     with pytest.raises(AuthenticationFailed):
-        uow.run(auth.sign_in, username="nobody", password=PASSWORD, client=HERE)
+        sign_in(uow, username="nobody", password=PASSWORD, client=HERE)
 
 
 # --- throttle: by name and by client, never a lockout ------------------------------------
@@ -115,7 +129,7 @@ def test_guessing_from_elsewhere_only_delays_the_real_user_a_little(uow, make_us
     assert refusal[:2] == ("SignInThrottled", "auth.throttled")
     assert refusal[2]["seconds"] <= 30
     later = now + timedelta(seconds=refusal[2]["seconds"])
-    assert uow.run(auth.sign_in, username="office", password=PASSWORD, client=HERE,
+    assert sign_in(uow, username="office", password=PASSWORD, client=HERE,
                         now=later).id == office.id
     # The guesser stays slowed down by its own client's wait.
     assert attempt(uow, "office", "wrong-password", client=ELSEWHERE,
@@ -136,25 +150,112 @@ def test_unknown_and_real_names_are_answered_alike(uow, make_user):
     assert answers["office"][4:] == [("SignInThrottled", "auth.throttled", {"seconds": 1})] * 3
 
 
-def test_a_refused_attempt_is_neither_checked_nor_counted(uow, admin, monkeypatch):
+def _counters(uow) -> list[int]:
+    with uow.read() as r:
+        return r.session.exec(
+            select(SignInThrottle.failures).order_by(SignInThrottle.scope)).all()
+
+
+def _rows(uow, model) -> int:
+    with uow.read() as r:
+        return len(r.session.exec(select(model)).all())
+
+
+def test_a_refused_attempt_is_neither_checked_nor_counted_nor_written(uow, admin, monkeypatch):
     now = utcnow()
     for _ in range(4):
         attempt(uow, "root", "wrong-password", now=now)
     checked = []
     real_verify = passwords.verify
     monkeypatch.setattr(passwords, "verify", lambda *a: checked.append(a) or real_verify(*a))
-    for _ in range(5):
+    written = _rows(uow, AuditEvent), _rows(uow, SignInThrottle)
+    for n in range(5):
         assert attempt(uow, "root", "wrong-password", now=now)[0] == "SignInThrottled"
+        # A script hammering the form with new names from a waiting client fills nothing.
+        assert attempt(uow, f"spray{n}", "wrong-password", now=now)[0] == "SignInThrottled"
     assert checked == []  # no Argon2 while the wait runs
-    with uow.read() as r:
-        counters = r.session.exec(select(SignInThrottle.failures)).all()
-    assert counters == [4, 4]
+    assert (_rows(uow, AuditEvent), _rows(uow, SignInThrottle)) == written
+    assert _counters(uow) == [4, 4]
     assert attempt(uow, "root", PASSWORD, now=now + timedelta(seconds=1)) == "ok"
+    # The success takes back only its own count (see the next test).
+    assert _counters(uow) == [4, 4]
+
+
+def test_a_success_neither_tells_a_guesser_the_name_is_real_nor_resets_their_client(
+    uow, make_user
+):
+    make_user("office", Role.OFFICE)
+    make_user("mallory", Role.INSPECTOR)
+    now = utcnow()
+    for name in ("office", "ofice"):
+        attempt(uow, name, "wrong-password", client=ELSEWHERE, now=now)
     with uow.read() as r:
-        assert r.session.exec(select(SignInThrottle)).all() == []  # both counters cleared
+        before = r.session.exec(select(SignInThrottle.key, SignInThrottle.failures)
+                                .order_by(SignInThrottle.key)).all()
+    # The real user signs in from their own place; the guesser signs in to their own
+    # account from the guessing client, hoping to reset its counter.
+    assert attempt(uow, "office", PASSWORD, client=HERE, now=now) == "ok"
+    assert attempt(uow, "mallory", PASSWORD, client=ELSEWHERE, now=now) == "ok"
+    with uow.read() as r:
+        after = r.session.exec(select(SignInThrottle.key, SignInThrottle.failures)
+                               .where(SignInThrottle.key != "mallory")
+                               .where(SignInThrottle.key != HERE)
+                               .order_by(SignInThrottle.key)).all()
+    # "office" still looks like "ofice", and the guessing client still counts its two.
+    assert after == before
+    assert dict(after)[ELSEWHERE] == 2
 
 
-def test_failed_and_refused_attempts_are_audited_without_the_typed_text(uow, admin):
+def test_guessing_from_many_addresses_cannot_keep_the_user_out_of_a_known_place(
+    uow, make_user
+):
+    office = make_user("office", Role.OFFICE)
+    now = utcnow()
+    assert attempt(uow, "office", PASSWORD, client=HERE, now=now) == "ok"
+    # Thirty addresses, each guessing the moment the name's wait has passed.
+    for n in range(30):
+        result = attempt(uow, "office", "wrong-password", client=f"ip:198.51.100.{n}", now=now)
+        if result[0] == "SignInThrottled":
+            now += timedelta(seconds=result[2]["seconds"])
+            attempt(uow, "office", "wrong-password", client=f"ip:198.51.100.{n}", now=now)
+    # From an address never used, the name waits (as an unknown name would) ...
+    assert attempt(uow, "office", PASSWORD, client="ip:192.0.2.99", now=now)[0] == (
+        "SignInThrottled")
+    # ... but from the place the user signs in from, the right password opens at once.
+    assert sign_in(uow, username="office", password=PASSWORD, client=HERE,
+                   now=now).id == office.id
+    # A wrong password there still counts, and a password reset forgets the place.
+    assert attempt(uow, "office", "wrong-password", client=HERE, now=now)[0] == (
+        "AuthenticationFailed")
+    admin = make_user("root", Role.ADMIN)
+    uow.run(users.reset_password, actor=admin, user_id=office.id,
+            new_password="brand-new-password")
+    assert uow.query(lambda u: known_clients.is_known(u.session, office.id, HERE, now)) is False
+
+
+def test_no_write_waits_for_a_password_check_on_sqlite(engine, uow, admin, monkeypatch):
+    """Argon2 runs outside any transaction: other writers go on while it runs."""
+    real = passwords._hasher
+    wrote = threading.Event()
+
+    class WritingDuringTheCheck:
+        def verify(self, *args):
+            worker = threading.Thread(target=lambda: (
+                UnitOfWork(engine).run(auth.set_own_language, actor=admin, language="en"),
+                wrote.set()))
+            worker.start()
+            worker.join(timeout=10)
+            return real.verify(*args)
+
+        def __getattr__(self, name):
+            return getattr(real, name)
+
+    monkeypatch.setattr(passwords, "_hasher", WritingDuringTheCheck())
+    assert attempt(uow, "root", PASSWORD) == "ok"
+    assert wrote.is_set()
+
+
+def test_failed_attempts_are_audited_with_the_wait_and_without_the_typed_text(uow, admin):
     now = utcnow()
     for name in ("root", "no-such-user"):
         for _ in range(5):
@@ -163,11 +264,13 @@ def test_failed_and_refused_attempts_are_audited_without_the_typed_text(uow, adm
         events = r.session.exec(select(AuditEvent).where(AuditEvent.action.startswith("auth."))
                                 .order_by(AuditEvent.id))
         seen = [(e.action, e.entity_id, e.after) for e in events]
+    # Three free failures, then the one that starts a wait (logged with it); the fifth
+    # attempt, refused during the wait, writes nothing.
     assert seen == (
-        [("auth.failed", admin.id, {"client": "client-root"})] * 4
-        + [("auth.throttled", admin.id, {"client": "client-root"})]
-        + [("auth.failed", None, {"client": "client-no-such-user"})] * 4
-        + [("auth.throttled", None, {"client": "client-no-such-user"})]
+        [("auth.failed", admin.id, {"client": "client-root"})] * 3
+        + [("auth.failed", admin.id, {"client": "client-root", "wait_seconds": 1})]
+        + [("auth.failed", None, {"client": "client-no-such-user"})] * 3
+        + [("auth.failed", None, {"client": "client-no-such-user", "wait_seconds": 1})]
     )
     assert "typed-secret" not in repr(seen)
 
@@ -187,7 +290,7 @@ def test_admin_reset_lifts_the_delay_and_the_list_shows_it(uow, admin, make_user
     row = next(u for u in uow.query(users.list_users, actor=admin) if u.username == "clerk")
     assert row.signin_delayed_until is not None
     uow.run(users.reset_password, actor=admin, user_id=clerk.id, new_password="brand-new-password")
-    assert uow.run(auth.sign_in, username="clerk", password="brand-new-password", client=HERE,
+    assert sign_in(uow, username="clerk", password="brand-new-password", client=HERE,
                         now=now).id == clerk.id
 
 
@@ -195,7 +298,7 @@ def test_deactivated_user_cannot_sign_in_and_loses_the_session(uow, admin, make_
     clerk = make_user("clerk", Role.OFFICE)
     uow.run(users.set_active, actor=admin, user_id=clerk.id, active=False)
     with pytest.raises(AuthenticationFailed):
-        uow.run(auth.sign_in, username="clerk", password=PASSWORD, client=HERE)
+        sign_in(uow, username="clerk", password=PASSWORD, client=HERE)
     assert uow.query(auth.current_user, clerk.id, clerk.credential_version) is None
 
 
@@ -219,7 +322,7 @@ CHANGES = {
 @pytest.mark.parametrize("change", list(CHANGES))
 def test_a_credential_change_ends_sessions_opened_before_it(uow, admin, make_user, change):
     make_user("clerk", Role.OFFICE)
-    session = uow.run(auth.sign_in, username="clerk", password=PASSWORD, client=HERE)
+    session = sign_in(uow, username="clerk", password=PASSWORD, client=HERE)
     assert uow.query(auth.current_user, session.id, session.credential_version) is not None
     CHANGES[change](uow, admin, session)
     assert uow.query(auth.current_user, session.id, session.credential_version) is None
@@ -232,7 +335,7 @@ def test_a_new_district_scope_ends_sessions_but_a_new_name_or_language_does_not(
 
     district = uow.run(org.create_district, actor=admin, name="雄关区", kind="district")
     make_user("insp", Role.INSPECTOR)
-    session = uow.run(auth.sign_in, username="insp", password=PASSWORD, client=HERE)
+    session = sign_in(uow, username="insp", password=PASSWORD, client=HERE)
     uow.run(auth.set_own_language, actor=session, language="en")
     renamed = uow.run(users.update_user, actor=admin, user_id=session.id, version=session.version,
                                 display_name="新名字", role=Role.INSPECTOR, district_id=None,
@@ -266,7 +369,7 @@ def test_change_own_password_and_language(uow, make_user):
             auth.change_own_password, actor=clerk, old="not-my-password", new="another-password")
     assert err.value.message_key == "account.old_password_wrong"
     changed = uow.run(auth.change_own_password, actor=clerk, old=PASSWORD, new="another-password")
-    assert uow.run(auth.sign_in, username="clerk", password="another-password", client=HERE)
+    assert sign_in(uow, username="clerk", password="another-password", client=HERE)
     uow.run(auth.set_own_language, actor=clerk, language="en")
     assert uow.query(auth.current_user, clerk.id, changed.credential_version).language == "en"
     with pytest.raises(ValidationFailed):
@@ -298,12 +401,11 @@ def test_sign_in_says_busy_at_once_when_every_hashing_turn_is_taken(uow, admin, 
             held.enter_context(passwords.hashing_slot())
         started = time.monotonic()
         with pytest.raises(Busy) as busy:
-            uow.run(auth.sign_in, username="root", password=PASSWORD, client=HERE)
+            sign_in(uow, username="root", password=PASSWORD, client=HERE)
         assert time.monotonic() - started < 5
     assert busy.value.message_key == "error.busy"
-    with uow.read() as r:
-        assert r.session.exec(select(SignInThrottle)).all() == []  # nothing was counted
-    assert uow.run(auth.sign_in, username="root", password=PASSWORD, client=HERE).id == admin.id
+    assert _counters(uow) == [0, 0]  # counted in advance, and taken back
+    assert sign_in(uow, username="root", password=PASSWORD, client=HERE).id == admin.id
 
 
 class CountingHasher:

@@ -9,6 +9,7 @@ from sqlmodel import func, select
 
 from db.models import AuditEvent, FindingStatusChange, Unit
 from tests.conftest import at_once
+from tests.factories import sign_in
 
 PER_PROCESS = 500
 
@@ -88,7 +89,6 @@ def test_parallel_wrong_passwords_all_count_and_none_slips_past_the_wait(engine,
     from db.timeutil import utcnow
     from services.core.errors import AuthenticationFailed, SignInThrottled
     from services.core.uow import UnitOfWork
-    from services.identity import auth
 
     make_user("target")
     now = utcnow()
@@ -96,7 +96,7 @@ def test_parallel_wrong_passwords_all_count_and_none_slips_past_the_wait(engine,
     # ones and the one that starts the wait are checked and counted, and the two that come
     # after it are refused unchecked. Without the lock all six would have been checked.
     results = at_once([
-        lambda i=i: UnitOfWork(engine).run(auth.sign_in, username="target",
+        lambda i=i: sign_in(UnitOfWork(engine), username="target",
                                  password="wrong-password", client=f"ip:198.51.100.{i}", now=now)
         for i in range(6)
     ])

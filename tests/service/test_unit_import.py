@@ -105,3 +105,10 @@ def test_only_admins_import(uow, make_user, city):
     clerk = make_user("clerk", "office")
     with pytest.raises(PermissionDenied):
         _run(uow, clerk, (HEADER + "x,,,,y\n").encode())
+
+
+def test_a_file_longer_than_the_limit_is_refused_as_a_whole(uow, admin, city):
+    rows = "".join(f"单位{n},雄关区,供电,,某\n" for n in range(unit_import.MAX_ROWS + 1))
+    report = _run(uow, admin, (HEADER + rows).encode())
+    assert [i.key for i in report.file_issues] == ["import.too_many_rows"]
+    assert report.created == 0 and "单位0" not in _names(uow, admin)

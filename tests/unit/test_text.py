@@ -4,9 +4,12 @@ No Markdown parser is installed (Streamlit renders in the browser), so the test 
 output the way CommonMark does: a backslash before an ASCII punctuation character stands for
 that character, literally; a backslash before anything else stays a visible backslash."""
 
+import re
 import string
+from pathlib import Path
 
 import pytest
+import streamlit
 
 from ui.text import plain, plain_param
 
@@ -40,11 +43,12 @@ def as_rendered(source: str) -> tuple[str, list[str]]:
             unescaped.append(ch)
         shown.append(ch)
         i += 1
-    return "".join(shown), unescaped
+    # The word joiners plain() puts into would-be links are invisible.
+    return "".join(shown).replace("\u2060", ""), unescaped
 
 
 def test_markdown_in_user_text_is_shown_as_typed_not_rendered():
-    assert plain("![](http://evil/x.png)") == r"\!\[\]\(http\://evil/x\.png\)"
+    assert plain("![](http://evil/x.png)") == "\\!\\[\\]\\(http\\:\u2060//evil/x\\.png\\)"
     assert plain("**粗体** [链接](u)") == r"\*\*粗体\*\* \[链接\]\(u\)"
     assert plain("已整改，加强管理") == "已整改，加强管理"
     assert plain(None) == ""
@@ -72,3 +76,31 @@ def test_message_parameters_escape_text_and_keep_numbers():
     assert plain_param(["[a](u)", "b"]) == [r"\[a\]\(u\)", "b"]
     assert plain_param(3) == 3
     assert plain_param(None) is None
+
+
+# GFM's literal autolinks as Streamlit's Markdown finds them in the text after escapes are
+# resolved (mdast-util-gfm-autolink-literal), ported from the bundle checked below.
+AUTOLINK_JS = r"/(https?:\/\/|www(?=\.))([-.\w]+)([^ \t\r\n]*)/gi"
+AUTOLINKS = [
+    re.compile(r"(https?://|www(?=\.))([-.\w]+)([^ \t\r\n]*)", re.I | re.A),
+    re.compile(r"([-.\w+]+)@([-\w]+(?:\.[-\w]+)+)", re.A),
+]
+LINKY = [
+    "详见 https://evil.invalid/x?a=1 或 HTTP://EVIL.INVALID",
+    "访问www.evil.invalid查看, _www.evil.invalid",
+    "联系 someone@evil.invalid 或 mailto:x@evil.invalid",
+]
+
+
+def test_the_ported_autolink_pattern_is_the_one_streamlit_ships():
+    bundle = Path(streamlit.__file__).parent / "static" / "static" / "js"
+    assert any(AUTOLINK_JS in f.read_text(errors="ignore")
+               for f in bundle.glob("StreamlitMarkdown*.js"))
+
+
+@pytest.mark.parametrize("text", LINKY)
+def test_addresses_in_user_text_do_not_become_links(text):
+    assert any(p.search(text) for p in AUTOLINKS)  # the raw text would have been linked
+    shown_to_the_parser = re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", plain(text))
+    assert not any(p.search(shown_to_the_parser) for p in AUTOLINKS)
+    assert as_rendered(plain(text))[0] == text

