@@ -215,6 +215,8 @@ class VisitPlan(SQLModel, table=True):
     template_id: int = Field(foreign_key="checklist_template.id")
     note: str = Field(default="", max_length=500)
     status: str = Field(default=VisitPlanStatus.PLANNED, max_length=20)
+    # A focused supervision (重点督察) the office planned because of this complaint.
+    complaint_id: int | None = Field(default=None, foreign_key="complaint.id", index=True)
     created_by: int | None = Field(default=None, foreign_key="user.id")
     created_at: datetime = Field(default_factory=utcnow)
     version: int = 1
@@ -286,6 +288,8 @@ class Finding(SQLModel, table=True):
     # When the office confirmed it (open -> rectifying): lists and on-time rates read it
     # here instead of searching the status log.
     confirmed_at: datetime | None = None
+    # The complaint this finding was opened from, if any.
+    complaint_id: int | None = Field(default=None, foreign_key="complaint.id", index=True)
     version: int = 1
 
 
@@ -337,5 +341,31 @@ class Photo(SQLModel, table=True):
     gps_lon: float | None = None
     finding_id: int | None = Field(default=None, foreign_key="finding.id", index=True)
     rectification_id: int | None = Field(default=None, foreign_key="rectification.id", index=True)
+    complaint_id: int | None = Field(default=None, foreign_key="complaint.id", index=True)
+    complaint_reply_id: int | None = Field(
+        default=None, foreign_key="complaint_reply.id", index=True
+    )
     uploaded_by: int = Field(foreign_key="user.id")
     uploaded_at: datetime = Field(default_factory=utcnow)
+
+
+# Each area's tables in a module of its own, imported here so `from db.models import X`
+# finds every table and the metadata holds them all.
+from db.models.complaints import (  # noqa: E402
+    Complaint,
+    ComplaintCategory,
+    ComplaintChannel,
+    ComplaintExtension,
+    ComplaintFollowUp,
+    ComplaintReply,
+    ComplaintStatus,
+    ComplaintStatusChange,
+    ContactMethod,
+    EscalationLevel,
+    ExtensionDecision,
+    ImportMapping,
+    Satisfaction,
+)
+from db.models.documents import Document  # noqa: E402
+
+__all__ = [name for name in dir() if not name.startswith("_")]
