@@ -13,7 +13,9 @@ from datetime import timedelta
 from typing import Any, NamedTuple
 
 from db.models import District, Finding, Inspection, Rectification, Unit, User, VisitPlan
+from db.timeutil import utcnow
 from demo import checklist as demo_checklist
+from services.complaints import register as complaint_register
 from services.core import clock
 from services.core.uow import UnitOfWork
 from services.fieldwork import checklists, visit_view, visits
@@ -177,3 +179,27 @@ def sign_in(uow: UnitOfWork, *, username: str, password: str, client: str = "tes
     """Both of sign-in's transactions, as the sign-in page runs them."""
     attempt = uow.run(auth.begin_sign_in, username=username, client=client, now=now)
     return uow.run(auth.finish_sign_in, attempt=attempt, password=password)
+
+
+# --- complaints -----------------------------------------------------------------------------
+
+
+def complaint_categories(uow: UnitOfWork, actor: User) -> dict[str, int]:
+    """The seeded categories by name (工作不到位, 服务态度差, ...)."""
+    return {c.name: c.id for c in uow.query(complaint_register.list_categories, actor=actor)}
+
+
+def make_complaint(
+    uow: UnitOfWork, *, office: User, unit: Unit | None = None, category: str = "服务态度差",
+    content: str = "窗口工作人员态度生硬，让我反复跑了三趟", received_at=None,
+    name: str = "张三丰", phone: str = "13812341234", address: str = "雄关区新华路12号",
+    **kw: Any,
+):
+    received_at = received_at or utcnow() - timedelta(hours=1)
+    return uow.run(
+        complaint_register.register_complaint, actor=office, client_key=_key(None),
+        channel=kw.pop("channel", "phone"), received_at=received_at,
+        category_id=complaint_categories(uow, office)[category], content=content,
+        complainant_name=name, complainant_phone=phone, complainant_address=address,
+        unit_id=unit.id if unit else None, **kw,
+    )

@@ -367,5 +367,3 @@ from db.models.complaints import (  # noqa: E402
     Satisfaction,
 )
 from db.models.documents import Document  # noqa: E402
-
-__all__ = [name for name in dir() if not name.startswith("_")]

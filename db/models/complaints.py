@@ -83,6 +83,8 @@ class Complaint(SQLModel, table=True):
         # A hotline's ticket number (工单编号) names one complaint per source: importing
         # the same export twice finds the rows it made.
         UniqueConstraint("source", "external_id", name="uq_complaint_external_id"),
+        # The register form's key: a double click on "save" registers one complaint.
+        UniqueConstraint("created_by", "client_key", name="uq_complaint_client_key"),
         # The lists: newest first, by status, by unit and status, overdue by deadline.
         Index("ix_complaint_status_deadline", "status", "deadline"),
         Index("ix_complaint_unit_status", "unit_id", "status"),
@@ -93,6 +95,7 @@ class Complaint(SQLModel, table=True):
     # "manual" for the office's own register, else the import source (12345, 省纠风网, ...).
     source: str = Field(default="manual", max_length=50)
     external_id: str | None = Field(default=None, max_length=64)
+    client_key: str | None = Field(default=None, max_length=64)
     channel: str = Field(max_length=20)
     received_at: datetime = Field(index=True)
     # The complainant: personal data, shown in full to the office and administrators only

@@ -13,6 +13,8 @@ demo) call `uow.audit` directly.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlmodel import SQLModel
 
 from db.models import User
@@ -41,12 +43,17 @@ def record(
     before: dict | None = None,
     *,
     extra: dict | None = None,
+    redact: Callable[[dict], dict] | None = None,
 ) -> None:
     """The row was created (no `before`) or changed: `after` is its state now, with
-    `extra` (what the row does not hold itself, e.g. how many items) added."""
+    `extra` (what the row does not hold itself, e.g. how many items) added. `redact`
+    rewrites both copies first, for rows that hold personal data (a complainant's)."""
     if row.id is None:
         uow.flush()  # a new row gets its id
-    event(uow, actor, action, row, before=before, after=state(row) | (extra or {}))
+    after = state(row) | (extra or {})
+    if redact is not None:
+        before, after = (None if before is None else redact(before)), redact(after)
+    event(uow, actor, action, row, before=before, after=after)
 
 
 def removed(uow: UnitOfWork, actor: User | None, action: str, row: SQLModel) -> None:

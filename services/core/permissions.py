@@ -12,20 +12,28 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
         {
             "account.self", "users.manage", "org.manage", "org.view", "audit.view",
             "checklist.manage", "plan.manage", "finding.view_all", "photo.original",
+            "complaint.view", "complaint.identity",
         }
     ),
     Role.OFFICE: frozenset(
         {
             "account.self", "org.view", "checklist.manage", "plan.manage", "finding.view_all",
             "finding.review", "finding.verify", "photo.original",
+            "complaint.view", "complaint.identity", "complaint.register", "complaint.manage",
+            "complaint.import",
         }
     ),
     # Leaders follow what the office has confirmed; unreviewed findings are not facts yet.
-    Role.LEADER: frozenset({"account.self", "org.view", "finding.view_confirmed"}),
-    Role.INSPECTOR: frozenset(
-        {"account.self", "org.view", "inspection.record", "finding.view_all", "finding.verify"}
+    # Complainants' identities: the office and administrators only ("complaint.identity");
+    # every other role reads complaints masked (services/complaints/masking.py).
+    Role.LEADER: frozenset(
+        {"account.self", "org.view", "finding.view_confirmed", "complaint.view"}
     ),
-    Role.UNIT: frozenset({"account.self", "rectification.submit"}),
+    Role.INSPECTOR: frozenset(
+        {"account.self", "org.view", "inspection.record", "finding.view_all", "finding.verify",
+         "complaint.view"}
+    ),
+    Role.UNIT: frozenset({"account.self", "rectification.submit", "complaint.handle"}),
 }
 
 ROLES: tuple[str, ...] = tuple(r.value for r in Role)
@@ -37,6 +45,11 @@ PAGE_CAPABILITY: dict[str, str] = {
     "rectify": "rectification.submit",
     "review": "finding.review",
     "verify": "finding.verify",
+    "complaint_inbox": "complaint.handle",
+    "complaint_register": "complaint.register",
+    "complaints": "complaint.view",
+    "complaint_import": "complaint.import",
+    "complaint_categories": "complaint.manage",
     "admin_users": "users.manage",
     "admin_org": "org.manage",
     "admin_audit": "audit.view",

@@ -30,6 +30,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('source', sqlmodel.sql.sqltypes.AutoString(length=50), nullable=False),
     sa.Column('external_id', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+    sa.Column('client_key', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
     sa.Column('channel', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
     sa.Column('received_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.Column('anonymous', sa.Boolean(), nullable=False),
@@ -65,7 +66,8 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['duplicate_of_id'], ['complaint.id'], ),
     sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], ),
     sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('source', 'external_id', name='uq_complaint_external_id')
+    sa.UniqueConstraint('source', 'external_id', name='uq_complaint_external_id'),
+    sa.UniqueConstraint('created_by', 'client_key', name='uq_complaint_client_key'),
     )
     with op.batch_alter_table('complaint', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_complaint_category_id'), ['category_id'], unique=False)
