@@ -28,9 +28,11 @@ def message_text(key: str, params: dict[str, Any], *, markdown: bool = True) -> 
         params["field"] = t(f"field.{params['field']}")
     if "columns" in params:
         params["columns"] = [t(f"field.{c}") for c in params["columns"]]
+    # "finding.bad_transition", "complaint.bad_transition": the statuses of that record.
+    statuses = key.split(".")[0] + "_status"
     for status in ("frm", "to"):
         if status in params and params[status] != "-":
-            params[status] = t(f"finding_status.{params[status]}")
+            params[status] = t(f"{statuses}.{params[status]}")
     return t(key, **params)
 
 

@@ -13,6 +13,10 @@ from ui.context import t
 from views.admin import audit as admin_audit
 from views.admin import org as admin_org
 from views.admin import users as admin_users
+from views.complaints import categories as complaint_categories
+from views.complaints import inbox as complaint_inbox
+from views.complaints import listing as complaint_list
+from views.complaints import register as complaint_register
 from views.fieldwork import checklists, today, visit
 from views.fieldwork import plans as visit_plans
 from views.findings import rectify, review, verify
@@ -25,6 +29,10 @@ PAGES: dict[str, tuple[Callable[[], None], str]] = {
     "rectify": (rectify.render, ":material/build:"),
     "review": (review.render, ":material/rule:"),
     "verify": (verify.render, ":material/verified:"),
+    "complaint_inbox": (complaint_inbox.render, ":material/inbox:"),
+    "complaint_register": (complaint_register.render, ":material/edit_note:"),
+    "complaints": (complaint_list.render, ":material/forum:"),
+    "complaint_categories": (complaint_categories.render, ":material/label:"),
     "visit_plans": (visit_plans.render, ":material/event_note:"),
     "checklists": (checklists.render, ":material/checklist:"),
     "admin_users": (admin_users.render, ":material/group:"),
@@ -33,7 +41,7 @@ PAGES: dict[str, tuple[Callable[[], None], str]] = {
     "account": (account.render, ":material/person:"),
 }
 # Menu sections: the packages of pages/, each page in the section of its module.
-SECTIONS: tuple[str, ...] = ("fieldwork", "findings", "admin", "session")
+SECTIONS: tuple[str, ...] = ("fieldwork", "findings", "complaints", "admin", "session")
 SIGNIN_PATH, SETUP_PATH, SIGNOUT_PATH = "signin", "setup", "sign_out"
 
 

@@ -65,11 +65,11 @@ def _fields(uow: UnitOfWork, *, channel: str, received_at: datetime, anonymous: 
         raise ValidationFailed("complaint.complainant_required", field="complainant_name")
     category = s.get(ComplaintCategory, category_id) if category_id is not None else None
     if category is None or not category.active:
-        raise ValidationFailed("complaint.category_unknown", field="category")
+        raise ValidationFailed("complaint.category_unknown", field="complaint_category")
     if unit_id is not None:
         unit = s.get(Unit, unit_id)
         if unit is None or not unit.active:
-            raise ValidationFailed("complaint.unit_unknown", field="unit")
+            raise ValidationFailed("complaint.unit_unknown", field="complaint_unit")
         if district_id is None:
             district_id = unit.district_id
     if district_id is not None and s.get(District, district_id) is None:
@@ -113,7 +113,7 @@ def register_complaint(
     )
     deadline = deadline or default_deadline(received_at, category)
     if deadline < clock.local_date(received_at):
-        raise ValidationFailed("complaint.deadline_before_received", field="deadline")
+        raise ValidationFailed("complaint.deadline_before_received", field="complaint_deadline")
 
     def create() -> Complaint:
         return Complaint(**fields, deadline=deadline, source=source, external_id=external_id)
@@ -143,7 +143,7 @@ def update_complaint(
         setattr(complaint, name, value)
     if deadline is not None:
         if deadline < clock.local_date(complaint.received_at):
-            raise ValidationFailed("complaint.deadline_before_received", field="deadline")
+            raise ValidationFailed("complaint.deadline_before_received", field="complaint_deadline")
         complaint.deadline = deadline
     complaint.updated_at = utcnow()
     complaint.version += 1

@@ -57,10 +57,10 @@ def assign(uow: UnitOfWork, *, actor: User, complaint_id: int, version: int | No
     complaint = _office_complaint(uow, actor, complaint_id, version)
     unit = uow.session.get(Unit, unit_id) if unit_id is not None else None
     if unit is None or not unit.active:
-        raise ValidationFailed("complaint.unit_unknown", field="unit")
+        raise ValidationFailed("complaint.unit_unknown", field="complaint_unit")
     note = clean_text(note, field="note", max_len=2000, required=False)
     if deadline is not None and deadline < clock.today():
-        raise ValidationFailed("complaint.deadline_past", field="deadline")
+        raise ValidationFailed("complaint.deadline_past", field="complaint_deadline")
     before = audit.state(complaint)
     lifecycle.move(uow.session, complaint, lifecycle.ASSIGNED, actor=actor, note=note)
     complaint.unit_id = unit.id

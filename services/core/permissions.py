@@ -48,7 +48,6 @@ PAGE_CAPABILITY: dict[str, str] = {
     "complaint_inbox": "complaint.handle",
     "complaint_register": "complaint.register",
     "complaints": "complaint.view",
-    "complaint_import": "complaint.import",
     "complaint_categories": "complaint.manage",
     "admin_users": "users.manage",
     "admin_org": "org.manage",

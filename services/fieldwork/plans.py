@@ -12,6 +12,7 @@ from sqlmodel import select
 
 from db.models import (
     ChecklistTemplate,
+    Complaint,
     InspectionKind,
     Role,
     Unit,
@@ -133,7 +134,10 @@ def save_plan(
     note: str = "",
     plan_id: int | None = None,
     version: int | None = None,
+    complaint_id: int | None = None,
 ) -> VisitPlan:
+    """`complaint_id`: the complaint that made the office plan this (a focused supervision,
+    重点督察, against the unit complained about)."""
     require(actor, "plan.manage")
     note = clean_text(note, field="note", max_len=500, required=False)
     inspector_ids = sorted(set(inspector_ids))
@@ -150,6 +154,11 @@ def save_plan(
         plan.version += 1
     plan.unit_id, plan.kind, plan.template_id, plan.note = unit_id, kind, template_id, note
     plan.window_start, plan.window_end = window_start, window_end
+    if complaint_id is not None:
+        complaint = s.get(Complaint, complaint_id)
+        if complaint is None or complaint.unit_id != unit_id:
+            raise ValidationFailed("plan.complaint_other_unit", field="unit")
+        plan.complaint_id = complaint_id
     s.add(plan)
     s.flush()
     for link in s.exec(select(VisitPlanInspector).where(VisitPlanInspector.plan_id == plan.id)):

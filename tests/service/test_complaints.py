@@ -375,3 +375,20 @@ def test_list_filters_page_and_sort_in_the_database(uow, city):
     assert [r.id for r in page][0] == old.id and page[0].overdue and page[0].escalated
     with pytest.raises(ValidationFailed):
         uow.query(queries.list_complaints, actor=city.office, sort="content; drop table")
+
+
+def test_the_office_plans_a_focused_supervision_from_a_complaint(uow, city):
+    from services.fieldwork import plans
+    from tests.factories import make_template
+
+    complaint = make_complaint(uow, office=city.office, unit=city.power)
+    tpl = make_template(uow, actor=city.office)
+    today = clock.today()
+    args = dict(actor=city.office, kind="focused", window_start=today,
+                window_end=today + timedelta(days=7), template_id=tpl.id,
+                inspector_ids=[city.inspector.id], complaint_id=complaint.id)
+    plan = uow.run(plans.save_plan, unit_id=city.power.id, **args)
+    assert (plan.complaint_id, plan.kind) == (complaint.id, "focused")
+    with pytest.raises(ValidationFailed) as err:
+        uow.run(plans.save_plan, unit_id=city.school.id, **args)
+    assert err.value.message_key == "plan.complaint_other_unit"

@@ -1,0 +1,110 @@
+"""The complaint pages as their users meet them: the office registers at a PC (the caller's
+earlier complaints appear as the number is typed), lists with the filters in the URL and
+follows up; a unit's liaison signs for and answers; everyone but the office and admin reads
+the complainant masked."""
+
+from __future__ import annotations
+
+import pytest
+
+from db.models import Complaint
+from services.complaints import queries, workflow
+from tests.app.conftest import page, texts, user_named
+from tests.conftest import count_rows
+from tests.factories import make_complaint
+
+NAME, PHONE = "张三丰", "13812341234"
+
+
+@pytest.fixture
+def gdj_unit(demo_loaded):
+    return user_named(demo_loaded, "unit_gdj").unit_id
+
+
+def _unit(uow, unit_id):
+    from db.models import Unit
+    with uow.read() as r:
+        return r.session.get(Unit, unit_id)
+
+
+def _assigned(uow, unit_id, **kw):
+    office = user_named(uow, "office")
+    complaint = make_complaint(uow, office=office, unit=_unit(uow, unit_id), **kw)
+    uow.run(workflow.assign, actor=office, complaint_id=complaint.id, version=complaint.version,
+            unit_id=unit_id)
+    return complaint
+
+
+def test_the_office_registers_a_complaint_and_sees_the_callers_history(demo_loaded, gdj_unit):
+    make_complaint(demo_loaded, office=user_named(demo_loaded, "office"),
+                   unit=_unit(demo_loaded, gdj_unit), content="上次的投诉")
+    at = page("complaint_register", "office", demo_loaded)
+    at.text_input(key="cr_name").input("李四")
+    at.text_input(key="cr_phone").input("138-1234-1234").run()
+    assert "该号码以前的投诉：1 件" in texts(at)
+    at.selectbox(key="cr_unit").select(gdj_unit)
+    at.text_area(key="cr_content").input("办理业务时工作人员态度生硬").run()
+    at.button(key="cr_save").click().run()
+    assert not at.exception
+    assert "已登记投诉 #2" in texts(at)
+    assert count_rows(demo_loaded, Complaint) == 2
+    assert at.text_input(key="cr_name").value == ""  # a fresh form for the next caller
+
+
+def test_a_refused_registration_keeps_what_was_typed(demo_loaded):
+    at = page("complaint_register", "office", demo_loaded)
+    at.text_area(key="cr_content").input("没有留下姓名和电话").run()
+    at.button(key="cr_save").click().run()
+    assert at.error[0].value == "请填写投诉人姓名或联系电话，或勾选“匿名”"
+    assert at.text_area(key="cr_content").value == "没有留下姓名和电话"
+    assert count_rows(demo_loaded, Complaint) == 0
+
+
+@pytest.mark.parametrize(("username", "shown"), [
+    ("office", f"{NAME} · {PHONE}"), ("admin", f"{NAME} · {PHONE}"),
+    ("leader", "张* · 138****1234"),
+])
+def test_the_list_masks_the_complainant_for_whoever_may_not_see_it(
+    demo_loaded, gdj_unit, username, shown
+):
+    complaint = _assigned(demo_loaded, gdj_unit, name=NAME, phone=PHONE, address="")
+    at = page("complaints", username, demo_loaded, id=complaint.id)
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert list(table["complainant"]) == [shown]
+    # The card below the list says the same (escaped for Markdown).
+    assert shown.replace("*", "\\*") in texts(at)
+    assert (NAME in texts(at)) == (username != "leader")
+
+
+def test_the_filters_come_from_the_link(demo_loaded, gdj_unit):
+    _assigned(demo_loaded, gdj_unit)
+    make_complaint(demo_loaded, office=user_named(demo_loaded, "office"))  # still received
+    at = page("complaints", "office", demo_loaded, status="assigned")
+    assert "共 1 件" in texts(at)
+    assert at.selectbox(key="cf_status").value == "assigned"
+    at = page("complaints", "office", demo_loaded, status="not-a-status", district="x")
+    assert not at.exception and "共 0 件" not in texts(at)
+
+
+def test_the_liaison_signs_for_and_answers_then_the_office_follows_up(demo_loaded, gdj_unit):
+    complaint = _assigned(demo_loaded, gdj_unit)
+    at = page("complaint_inbox", "unit_gdj", demo_loaded)
+    assert "张\\* · 138\\*\\*\\*\\*1234" in texts(at) and NAME not in texts(at)
+    at.button(key=f"cu_{complaint.id}_sign").click().run()
+    assert "已签收" in texts(at)
+    at.text_area(key=f"cu_{complaint.id}_action").input("约谈窗口人员")
+    at.text_area(key=f"cu_{complaint.id}_result").input("已向投诉人致歉")
+    form_buttons = [b for b in at.button if b.label == "提交答复"]
+    form_buttons[0].click().run()
+    assert "已提交答复" in texts(at)
+
+    at = page("complaints", "office", demo_loaded, id=complaint.id)
+    at.radio(key=f"co_{complaint.id}_satisfaction").set_value("satisfied")
+    [save] = [b for b in at.button if b.label == "保存回访"]
+    save.click().run()
+    assert "已记录回访" in texts(at)
+    office = user_named(demo_loaded, "office")
+    detail = demo_loaded.query(queries.get_complaint, actor=office, complaint_id=complaint.id)
+    assert detail.row.status == "closed"
+    assert [r.action_taken for r in detail.replies] == ["约谈窗口人员"]

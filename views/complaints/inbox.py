@@ -1,0 +1,60 @@
+"""投诉办理: a unit's liaison sees the complaints sent to the unit, what is due and overdue
+first, and signs for, answers, returns them or asks for more time."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from db.models import User
+from services.complaints import lifecycle, queries
+from services.complaints.queries import Filters
+from ui import context
+from ui.context import local_time, t
+from ui.page import page
+from ui.text import plain
+from views.complaints import actions
+from views.complaints.common import card, flags, number
+
+PICK = "ci_pick"
+
+
+@page("complaint_inbox", title="nav.complaint_inbox", tablet=True)
+def render(actor: User) -> None:
+    waiting = [r for status in (lifecycle.REOPENED, lifecycle.ASSIGNED, lifecycle.SIGNED)
+               for r in context.query(queries.list_complaints, actor=actor,
+                                      filters=Filters(status=status, include_duplicates=True),
+                                      sort="deadline", descending=False, limit=200)]
+    waiting.sort(key=lambda r: (not r.overdue, r.deadline))
+    overdue = sum(r.overdue for r in waiting)
+    todo, done = st.tabs([t("complaints_ui.inbox_todo", n=len(waiting), overdue=overdue),
+                          t("complaints_ui.inbox_done")])
+    with todo:
+        if not waiting:
+            st.success(t("complaints_ui.inbox_empty"))
+        else:
+            _pick_and_act(actor, waiting)
+    with done:
+        answered = context.query(
+            queries.list_complaints, actor=actor, limit=50,
+            filters=Filters(status=lifecycle.REPLIED, include_duplicates=True)) + context.query(
+            queries.list_complaints, actor=actor, limit=50,
+            filters=Filters(status=lifecycle.CLOSED, include_duplicates=True))
+        for row in answered:
+            st.markdown(t("complaints_ui.done_line", number=number(row),
+                          status=t(f"complaint_status.{row.status}"),
+                          at=local_time(row.received_at), content=plain(row.content[:60])))
+
+
+def _pick_and_act(actor: User, rows: list[queries.ComplaintRow]) -> None:
+    by_id = {r.id: r for r in rows}
+    picked = st.radio(
+        t("complaints_ui.pick"), list(by_id), key=PICK,
+        format_func=lambda i: t("complaints_ui.inbox_line", number=number(by_id[i]),
+                                status=t(f"complaint_status.{by_id[i].status}"),
+                                deadline=by_id[i].deadline.isoformat(),
+                                flags=flags(by_id[i]) or ""),
+    )
+    detail = context.query(queries.get_complaint, actor=actor, complaint_id=picked)
+    with st.container(border=True):
+        card(detail)
+        actions.for_unit(actor, detail)

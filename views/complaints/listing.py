@@ -1,0 +1,74 @@
+"""投诉台账: every complaint the reader may see, filtered (the filters live in the URL),
+sorted and paged in the database; picking a row opens it below with what the reader's
+role can do with it."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from db.models import User
+from services.complaints import queries
+from services.complaints.queries import SORTS
+from ui import context, paging
+from ui.context import local_time, t
+from ui.page import page
+from views.complaints import actions, filters
+from views.complaints.common import card, complainant, flags, number
+
+LIST = "cl"
+
+
+@page("complaints", title="nav.complaints")
+def render(actor: User) -> None:
+    chosen = filters.widgets(actor)
+    sort, descending = filters.sort_from_url()
+    left, right = st.columns([3, 1])
+    sort = left.selectbox(t("complaints_ui.sort"), list(SORTS), index=list(SORTS).index(sort),
+                          key=f"{LIST}_sort", format_func=lambda k: t(f"complaints_ui.sort_{k}"))
+    descending = right.toggle(t("complaints_ui.newest_first"), value=descending,
+                              key=f"{LIST}_desc")
+    filters.to_url(chosen, sort, descending)
+    total = context.query(queries.count_complaints, actor=actor, filters=chosen)
+    st.caption(t("complaints_ui.count", n=total))
+    if not total:
+        st.info(t("complaints_ui.none"))
+        return
+    offset = paging.offset(LIST, total, filters=(chosen, sort, descending))
+    rows = context.query(queries.list_complaints, actor=actor, filters=chosen, sort=sort,
+                         descending=descending, offset=offset, limit=paging.PAGE_SIZE)
+    picked = _table(rows)
+    paging.controls(LIST, total)
+    # The opened complaint is in the URL too (?id=12), so a link opens it for a colleague.
+    if picked is not None:
+        st.query_params["id"] = str(picked)
+    elif st.query_params.get("id", "").isdigit():
+        picked = int(st.query_params["id"])
+    if picked is not None:
+        detail = context.query(queries.get_complaint, actor=actor, complaint_id=picked)
+        with st.container(border=True):
+            card(detail)
+            actions.for_office(actor, detail)
+
+
+def _table(rows: list[queries.ComplaintRow]) -> int | None:
+    frame = pd.DataFrame({
+        "number": [number(r) for r in rows],
+        "received": [local_time(r.received_at) for r in rows],
+        "channel": [t(f"complaint_channel.{r.channel}") for r in rows],
+        "unit": [r.unit or "—" for r in rows],
+        "category": [r.category for r in rows],
+        "status": [t(f"complaint_status.{r.status}") for r in rows],
+        "deadline": [r.deadline.isoformat() for r in rows],
+        "flags": [flags(r) for r in rows],
+        "complainant": [complainant(r) for r in rows],
+        "content": [r.content[:80] for r in rows],
+    })
+    labels = {col: t(f"complaints_ui.col_{col}") for col in frame.columns}
+    event = st.dataframe(
+        frame, hide_index=True, key=f"{LIST}_table", on_select="rerun",
+        selection_mode="single-row", width="stretch",
+        column_config={col: st.column_config.TextColumn(label) for col, label in labels.items()},
+    )
+    selected = event.selection.rows if event is not None else []
+    return rows[selected[0]].id if selected else None

@@ -1,0 +1,127 @@
+"""投诉登记: the office registers a complaint at a PC, keyboard first. No form block: the
+caller's earlier complaints appear as the phone number is typed, and possible duplicates
+as the content and unit are filled in."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+import streamlit as st
+
+from db.models import ComplaintChannel, EscalationLevel, User
+from db.timeutil import utcnow
+from services.complaints import duplicates, queries
+from services.complaints import register as complaints
+from services.core import clock
+from services.org import structure
+from ui import context
+from ui.context import local_time, t
+from ui.feedback import reported
+from ui.page import page
+from ui.text import plain
+from ui.widgets import forget_form, optional_select
+from views.complaints.common import number
+
+FORM = "cr"
+KEY = f"{FORM}_client_key"
+
+
+@page("complaint_register", title="nav.complaint_register")
+def render(actor: User) -> None:
+    key = st.session_state.setdefault(KEY, uuid.uuid4().hex)
+    categories = {c.id: c for c in context.query(complaints.list_categories, actor=actor)}
+    units = {u.id: u.name for u in context.query(structure.list_units, actor=actor,
+                                                   include_inactive=False)}
+    places = {d.id: "　" * d.depth + d.name
+              for d in context.query(structure.list_districts, actor=actor,
+                                     include_inactive=False)}
+    left, middle, right = st.columns([2, 1, 1])
+    channel = left.segmented_control(
+        t("field.channel"), list(ComplaintChannel), key=f"{FORM}_channel",
+        format_func=lambda c: t(f"complaint_channel.{c}"), default=ComplaintChannel.PHONE)
+    now = clock.local(utcnow())
+    day = middle.date_input(t("field.received_at"), value=now.date(), key=f"{FORM}_day",
+                            max_value=now.date())
+    at = right.time_input(t("complaints_ui.received_time"), value=now.time().replace(
+        second=0, microsecond=0), key=f"{FORM}_time", step=60)
+    received_at = clock.from_wall_clock(datetime.combine(day, at))
+
+    anonymous = st.checkbox(t("complaints_ui.anonymous_box"), key=f"{FORM}_anonymous")
+    a, b, c = st.columns([1, 1, 2])
+    name = a.text_input(t("field.complainant_name"), key=f"{FORM}_name", disabled=anonymous)
+    phone = b.text_input(t("field.complainant_phone"), key=f"{FORM}_phone",
+                         disabled=anonymous)
+    address = c.text_input(t("field.complainant_address"), key=f"{FORM}_address",
+                           disabled=anonymous)
+    if phone and not anonymous:
+        _earlier(actor, phone)
+
+    left, right = st.columns(2)
+    with left:
+        unit_id = optional_select(t("field.complaint_unit"), units, None,
+                                  key=f"{FORM}_unit", none_label=t("complaints_ui.no_unit"))
+    with right:
+        district_id = optional_select(t("field.district"), places, None,
+                                      key=f"{FORM}_district",
+                                      none_label=t("complaints_ui.district_from_unit"))
+    category_id = st.selectbox(t("field.complaint_category"), list(categories),
+                               key=f"{FORM}_category",
+                               format_func=lambda i: categories[i].name)
+    content = st.text_area(t("field.content"), key=f"{FORM}_content", height=140,
+                           max_chars=4000)
+    if content.strip() and (phone or unit_id):
+        _possible_duplicates(actor, received_at, content, phone, unit_id)
+
+    left, right = st.columns([1, 2])
+    escalated = left.checkbox(t("complaints_ui.escalated_box"), key=f"{FORM}_escalated")
+    levels = [v for v in EscalationLevel if v != EscalationLevel.NONE]
+    level = right.selectbox(t("field.escalation_level"), levels, key=f"{FORM}_level",
+                            format_func=lambda v: t(f"escalation.{v}"), disabled=not escalated)
+    category = categories.get(category_id)
+    default_deadline = complaints.default_deadline(received_at, category) if category else None
+    deadline = st.date_input(t("field.complaint_deadline"), value=None, key=f"{FORM}_deadline",
+                             help=t("complaints_ui.deadline_help",
+                                    default=default_deadline or "—"))
+    if st.button(t("complaints_ui.register"), type="primary", key=f"{FORM}_save"):
+        with reported():
+            saved = context.run(
+                complaints.register_complaint, actor=actor, client_key=key, channel=channel,
+                received_at=received_at, anonymous=anonymous, complainant_name=name,
+                complainant_phone=phone, complainant_address=address, unit_id=unit_id,
+                district_id=district_id, category_id=category_id, content=content,
+                escalated=escalated,
+                escalation_level=level if escalated else EscalationLevel.NONE,
+                deadline=deadline,
+            )
+            forget_form(FORM)
+            context.flash("success", "complaints_ui.registered", id=saved.id)
+            st.rerun()
+
+
+def _earlier(actor: User, phone: str) -> None:
+    rows = context.query(queries.earlier_by_phone, actor=actor, phone=phone)
+    if not rows:
+        return
+    with st.container(border=True):
+        st.markdown(t("complaints_ui.earlier", n=len(rows)))
+        for row in rows[:5]:
+            st.markdown(t("complaints_ui.earlier_line", number=number(row),
+                          at=local_time(row.received_at), unit=plain(row.unit or "—"),
+                          status=t(f"complaint_status.{row.status}"),
+                          content=plain(row.content[:60])))
+
+
+def _possible_duplicates(actor: User, received_at, content: str, phone: str,
+                         unit_id: int | None) -> None:
+    found = context.query(duplicates.suggest, actor=actor, received_at=received_at,
+                          content=content, phone=phone, unit_id=unit_id)
+    if not found:
+        return
+    with st.container(border=True):
+        st.markdown(t("complaints_ui.possible_duplicates", n=len(found)))
+        for s in found:
+            why = (t("complaints_ui.same_phone") if s.same_phone
+                   else t("complaints_ui.similar", score=round(s.similarity)))
+            st.markdown(t("complaints_ui.duplicate_line", id=s.complaint_id, why=why,
+                          at=local_time(s.received_at), content=plain(s.content[:60])))
