@@ -108,3 +108,11 @@ def test_the_liaison_signs_for_and_answers_then_the_office_follows_up(demo_loade
     detail = demo_loaded.query(queries.get_complaint, actor=office, complaint_id=complaint.id)
     assert detail.row.status == "closed"
     assert [r.action_taken for r in detail.replies] == ["约谈窗口人员"]
+
+
+def test_the_liaisons_start_page_says_what_complaints_wait(demo_loaded, gdj_unit):
+    at = page("rectify", "unit_gdj", demo_loaded)
+    assert "投诉：" not in texts(at)
+    _assigned(demo_loaded, gdj_unit)
+    at = page("rectify", "unit_gdj", demo_loaded)
+    assert "投诉：1 件等待本单位办理（超期 0 件）" in texts(at)

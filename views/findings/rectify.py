@@ -9,7 +9,11 @@ import pandas as pd
 import streamlit as st
 
 from db.models import User
+from services.complaints import lifecycle as complaint_lifecycle
+from services.complaints import queries as complaint_queries
+from services.complaints.queries import Filters
 from services.core.errors import DomainError
+from services.core.permissions import can
 from services.findings import queries as finding_queries
 from services.findings import rectification
 from services.findings import status as finding_status
@@ -28,6 +32,7 @@ VERIFIED = (finding_status.VERIFIED,)
 
 @page("rectify", title="rectify.title", tablet=True)
 def render(actor: User) -> None:
+    _complaints_waiting(actor)
     # A unit's open and reported findings are few and shown whole; the closed ones grow
     # all year, so they are counted and paged in the database.
     todo = context.query(finding_queries.list_cases, actor=actor, statuses=AWAITING)
@@ -127,3 +132,17 @@ def _report_form(actor, case) -> None:
     st.rerun()
 
 
+
+
+def _complaints_waiting(actor: User) -> None:
+    """The liaison's start page also says what complaints wait for the unit."""
+    if not can(actor, "complaint.handle"):
+        return
+    counts = [context.query(complaint_queries.count_complaints, actor=actor,
+                            filters=Filters(status=status, include_duplicates=True))
+              for status in complaint_lifecycle.AWAITING_UNIT]
+    overdue = context.query(complaint_queries.count_complaints, actor=actor,
+                            filters=Filters(overdue=True, include_duplicates=True))
+    if sum(counts):
+        show = st.warning if overdue else st.info
+        show(t("complaints_ui.waiting_banner", n=sum(counts), overdue=overdue))
