@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import uuid
+import functools
+import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
@@ -28,10 +29,9 @@ CREDENTIAL_KEY = "auth_credential_version"
 SEEN_KEY = "auth_last_seen"
 LANG_KEY = "ui_lang"
 FLASH_KEY = "ui_flash"
-CLIENT_KEY = "auth_client_id"
 # What outlives a sign-out: the tab's language, and the id that stands for the client
 # when the server does not know its address (so signing out does not reset the throttle).
-KEPT_AFTER_SIGN_OUT = frozenset({LANG_KEY, CLIENT_KEY})
+KEPT_AFTER_SIGN_OUT = frozenset({LANG_KEY})
 
 
 @st.cache_resource(show_spinner=False)
@@ -121,15 +121,25 @@ def end_session() -> None:
 
 def client_id() -> str:
     """Who is attempting a sign-in, for the throttle: the client's address (behind a proxy
-    listed in TRUSTED_PROXIES, the one it forwards), or this browser session when the server
-    sees none (AppTest, some local set-ups)."""
+    on another machine listed in TRUSTED_PROXIES, the one it forwards). Streamlit shows no
+    address for a connection from this machine (a local proxy that forwards none, AppTest):
+    then all such attempts share one counter (throttle.UNKNOWN_CLIENT), so that a new
+    browser tab is not a new client."""
     address = throttle.client_address(
         st.context.ip_address, st.context.headers.get("X-Forwarded-For"),
         get_settings().trusted_proxies,
     )
     if address:
         return f"ip:{address}"
-    return "session:" + st.session_state.setdefault(CLIENT_KEY, uuid.uuid4().hex)
+    _warn_no_address()
+    return throttle.UNKNOWN_CLIENT
+
+
+@functools.cache
+def _warn_no_address() -> None:
+    logging.getLogger(__name__).warning(
+        "sign-in sees no client address: all sign-ins share one throttle counter; "
+        "let the reverse proxy send X-Forwarded-For (see README, Sign-in and sessions)")
 
 
 def touch_or_expire(now: datetime | None = None, *, peek: bool = False) -> bool:

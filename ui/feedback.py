@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -37,7 +38,11 @@ def message_text(key: str, params: dict[str, Any], *, markdown: bool = True) -> 
 
 
 def error_text(err: DomainError) -> str:
-    return message_text(err.message_key, err.params)
+    key, params = err.message_key, err.params
+    if key == "auth.throttled" and params.get("seconds", 0) >= 120:
+        # "请在 15 分钟后再试", not "请在 900 秒后再试".
+        key, params = "auth.throttled_minutes", {"minutes": math.ceil(params["seconds"] / 60)}
+    return message_text(key, params)
 
 
 @contextmanager

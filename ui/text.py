@@ -8,10 +8,12 @@ Markdown characters keeps it plain text. Select box and multiselect options, dat
 cells and input values are not Markdown: they take the raw text (escaped, a user would see
 the backslashes).
 
-Escaping is not enough for GFM's literal autolinks: Streamlit's Markdown finds
-`http://...`, `www....` and `name@host.tld` in the text after escapes are resolved, and
-would make them links. A word joiner (U+2060, invisible, no line break) inside each of
-those patterns keeps them plain text."""
+GFM's literal autolinks stay: Streamlit's Markdown turns a typed `https://...`, `www....`
+or `name@host.tld` into a link after escapes are resolved. Such a link shows exactly its
+own address (no hidden target, unlike `[text](url)`, which is escaped), takes only http(s)
+and mailto, and fetches nothing until clicked; and breaking it (an invisible character
+inside) made the address copied from a report unusable. tests/unit/test_text.py keeps
+watch on the pattern Streamlit ships."""
 
 from __future__ import annotations
 
@@ -25,14 +27,8 @@ from typing import Any
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~<$:&=])")
 
 
-_WORD_JOINER = "\u2060"
-# Where GFM's autolink-literal patterns start: "://" after a scheme, "www.", and "@".
-_AUTOLINK = re.compile(r"(?<=:)(?=//)|(?i:(?<=www)(?=\.))|(?<=@)")
-
-
 def plain(text: str | None) -> str:
-    unlinked = _AUTOLINK.sub(_WORD_JOINER, text or "")
-    return _MARKDOWN.sub(r"\\\1", unlinked)
+    return _MARKDOWN.sub(r"\\\1", text or "")
 
 
 def plain_param(value: Any) -> Any:

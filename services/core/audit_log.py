@@ -6,6 +6,7 @@ import json
 from datetime import date, timedelta
 
 import pandas as pd
+from sqlalchemy import func
 from sqlmodel import select
 
 from db.models import AuditEvent, User
@@ -31,6 +32,32 @@ def list_entities(uow: UnitOfWork, *, actor: User) -> list[str]:
     )
 
 
+FILTERS = ("user_id", "action", "entity", "date_from", "date_to")
+
+
+def _where(query, *, user_id, action, entity, date_from, date_to):
+    if user_id is not None:
+        query = query.where(AuditEvent.actor_id == user_id)
+    if action:
+        query = query.where(AuditEvent.action == action)
+    if entity:
+        query = query.where(AuditEvent.entity == entity)
+    if date_from:
+        query = query.where(AuditEvent.at >= clock.start_of_day(date_from))
+    if date_to:
+        query = query.where(AuditEvent.at < clock.start_of_day(date_to + timedelta(days=1)))
+    return query
+
+
+def count(uow: UnitOfWork, *, actor: User, **filters) -> int:
+    """How many events search's filters (user_id, action, entity, date_from, date_to)
+    match, for saying that a list was cut short."""
+    require(actor, "audit.view")
+    query = _where(select(func.count()).select_from(AuditEvent),
+                   **{name: filters.get(name) for name in FILTERS})
+    return uow.session.exec(query).one()
+
+
 def search(
     uow: UnitOfWork,
     *,
@@ -50,16 +77,8 @@ def search(
         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
         .limit(limit)
     )
-    if user_id is not None:
-        query = query.where(AuditEvent.actor_id == user_id)
-    if action:
-        query = query.where(AuditEvent.action == action)
-    if entity:
-        query = query.where(AuditEvent.entity == entity)
-    if date_from:
-        query = query.where(AuditEvent.at >= clock.start_of_day(date_from))
-    if date_to:
-        query = query.where(AuditEvent.at < clock.start_of_day(date_to + timedelta(days=1)))
+    query = _where(query, user_id=user_id, action=action, entity=entity,
+                   date_from=date_from, date_to=date_to)
     rows = uow.session.exec(query).all()
     records = [
         {

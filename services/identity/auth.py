@@ -86,7 +86,8 @@ def begin_sign_in(
     # past a wait that an earlier one has just started.
     rows = throttle.lock(uow.session, counters)
     user = uow.session.exec(select(User).where(User.username == typed)).first()
-    known = known_clients.is_known(uow.session, user.id if user else None, client, now)
+    known = client != throttle.UNKNOWN_CLIENT and known_clients.is_known(
+        uow.session, user.id if user else None, client, now)
     wait = throttle.wait_seconds(rows, now, known_client=known)
     if wait:
         raise SignInThrottled(seconds=wait)
@@ -111,7 +112,7 @@ def finish_sign_in(uow: UnitOfWork, *, attempt: Attempt, password: str) -> User:
         raise SignInBusy() from None
     new_hash = None
     if right and passwords.needs_rehash(attempt.password_hash):
-        new_hash = passwords.hash_password(password)
+        new_hash = passwords.rehash(password)  # None when busy: next time
     s = uow.session
     user = s.get(User, attempt.user_id) if attempt.user_id is not None else None
     # Deactivated, or the password changed, while the password was being checked.
@@ -126,7 +127,8 @@ def finish_sign_in(uow: UnitOfWork, *, attempt: Attempt, password: str) -> User:
         uow.audit(user, "auth.failed", "user", attempt.user_id, after=after)
         raise AuthenticationFailed()
     throttle.refund(throttle.lock(s, attempt.counters), attempt.at)
-    known_clients.remember(s, user.id, attempt.client, attempt.at)
+    if attempt.client != throttle.UNKNOWN_CLIENT:
+        known_clients.remember(s, user.id, attempt.client, attempt.at)
     user.last_signin_at = attempt.at
     if new_hash is not None:
         user.password_hash = new_hash
@@ -157,18 +159,26 @@ def is_idle_expired(last_seen: datetime | None, now: datetime, minutes: int | No
 
 def change_own_password(uow: UnitOfWork, *, actor: User, old: str, new: str) -> User:
     """Ends the user's other sessions (the credential version goes up); the caller keeps
-    its own session by storing the returned user's new version."""
+    its own session by storing the returned user's new version.
+
+    Both Argon2 runs come before any lock; the locks are then taken in sign-in's order
+    (the user's known clients, then the user), so a sign-in in another tab at the same
+    moment waits instead of deadlocking."""
     require(actor, "account.self")
-    new_hash = passwords.hash_password(new)
-    user = uow.get(User, actor.id)
-    if not passwords.verify(user.password_hash, old):
+    with uow.early_read() as check:
+        current = check.session.get(User, actor.id).password_hash
+    if not passwords.verify(current, old):
         raise ValidationFailed("account.old_password_wrong", field="old")
     if old == new:
         raise ValidationFailed("account.password_unchanged", field="new")
+    new_hash = passwords.hash_password(new)
+    known_clients.forget_user(uow.session, actor.id)
+    user = uow.get(User, actor.id)
+    if user.password_hash != current:
+        raise Conflict("error.stale_edit")  # changed elsewhere while this one was hashing
     user.password_hash = new_hash
     user.version += 1
     user.credential_version += 1
-    known_clients.forget_user(uow.session, user.id)
     audit.event(uow, actor, "account.password_change", user)
     return user
 

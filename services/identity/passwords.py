@@ -57,6 +57,19 @@ def hash_password(password: str) -> str:
         return _hasher.hash(password)
 
 
+def rehash(password: str) -> str | None:
+    """A stored hash brought to today's Argon2 parameters after a successful sign-in. No
+    policy check (the password was accepted when it was set; refusing it now would lock
+    its owner out) and no waiting: None when no hashing turn is free, to try next time."""
+    slots = _semaphore()
+    if not slots.acquire(blocking=False):
+        return None
+    try:
+        return _hasher.hash(password)
+    finally:
+        slots.release()
+
+
 def verify(password_hash: str | None, password: str) -> bool:
     with hashing_slot():
         try:

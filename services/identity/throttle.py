@@ -75,8 +75,15 @@ def _normal(address: str | None) -> str | None:
     return str(mapped or ip)
 
 
+# The client when the server sees no address (a proxy on the same machine that forwards
+# none): every such attempt shares one counter. A per-session key instead would let each new
+# browser tab start afresh; a shared one at worst slows everyone down, and is never a
+# "known place" for anyone (auth.py).
+UNKNOWN_CLIENT = "unknown"
+
+
 def client_key(client: str) -> str:
-    return (client or "unknown").strip()[:KEY_LENGTH]
+    return (client or UNKNOWN_CLIENT).strip()[:KEY_LENGTH]
 
 
 def lock(session: Session, keys: Sequence[tuple[str, str]]) -> list[SignInThrottle]:
@@ -153,10 +160,12 @@ def count_failure(rows: Sequence[SignInThrottle], now: datetime) -> None:
 
 def refund(rows: Sequence[SignInThrottle], now: datetime) -> None:
     """The attempt counted in advance proved right: its own count is taken back, the rest
-    stays (see the module's note)."""
+    stays (see the module's note). The wait is counted from the latest failure, which may be
+    a guess made while this attempt was being checked: a late refund must not cut short
+    the wait that guess started."""
     for row in rows:
         row.failures = max(0, row.failures - 1)
-        _set_wait(row, now)
+        _set_wait(row, row.last_failure_at or now)
 
 
 def clear_account(session: Session, username: str) -> None:

@@ -7,11 +7,13 @@ without the rest ever being built."""
 
 from __future__ import annotations
 
+import csv
 import io
 import zipfile
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time
+from xml.etree import ElementTree
 
 import pandas as pd
 from openpyxl import load_workbook
@@ -24,6 +26,11 @@ MAX_INFLATED_BYTES = 60 * 1024 * 1024
 MAX_ZIP_MEMBERS = 500
 # Columns past this are not read (an import knows a handful).
 MAX_COLUMNS = 64
+# openpyxl parses every cell of a row before it can drop the columns past MAX_COLUMNS, and
+# the whole style sheet: a row with millions of cells, or megabytes of styles, is refused
+# before it is opened. Real rows have at most a few hundred cells, styled empty ones too.
+MAX_CELLS_IN_ROW = 1000
+MAX_PART_BYTES = {"xl/styles.xml": 4 * 1024 * 1024}
 
 
 def read_table(filename: str, content: bytes, *, max_rows: int) -> pd.DataFrame:
@@ -39,9 +46,7 @@ def read_table(filename: str, content: bytes, *, max_rows: int) -> pd.DataFrame:
         if lower.endswith((".xlsx", ".xlsm")):
             frame = _frame(_xlsx_rows(content, max_rows + 2))
         elif lower.endswith((".csv", ".txt")):
-            frame = pd.read_csv(io.StringIO(_decode(content)), dtype=str,
-                                skip_blank_lines=False, nrows=max_rows + 1)
-            frame = frame.iloc[:, :MAX_COLUMNS]
+            frame = _frame(_csv_rows(_decode(content), max_rows + 2))
         else:
             raise ValidationFailed("import.unknown_type")
     except ValidationFailed:
@@ -51,12 +56,27 @@ def read_table(filename: str, content: bytes, *, max_rows: int) -> pd.DataFrame:
     return frame.fillna("")
 
 
+def _csv_rows(text: str, limit: int) -> list[list[str]]:
+    """Rows cut to MAX_COLUMNS as they are read: a line of 200,000 commas costs one list,
+    not 200,000 columns (pandas would build them all before any could be dropped)."""
+    rows = []
+    for row in csv.reader(io.StringIO(text, newline="")):
+        rows.append(row[:MAX_COLUMNS])
+        if len(rows) >= limit:
+            break
+    return rows
+
+
 def _xlsx_rows(content: bytes, limit: int) -> list[tuple]:
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         members = archive.infolist()
         inflated = sum(m.file_size for m in members)
-        if len(members) > MAX_ZIP_MEMBERS or inflated > MAX_INFLATED_BYTES:
+        if len(members) > MAX_ZIP_MEMBERS or inflated > MAX_INFLATED_BYTES or any(
+                m.file_size > MAX_PART_BYTES.get(m.filename, inflated) for m in members):
             raise ValidationFailed("import.too_large", max_mb=MAX_BYTES // (1024 * 1024))
+        for member in members:
+            if member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml"):
+                _check_row_widths(archive, member.filename, limit)
     book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     try:
         rows = []
@@ -67,6 +87,25 @@ def _xlsx_rows(content: bytes, limit: int) -> list[tuple]:
         return rows
     finally:
         book.close()
+
+
+def _check_row_widths(archive: zipfile.ZipFile, name: str, limit: int) -> None:
+    """Reads the sheet's XML as a stream (constant memory) up to `limit` rows."""
+    rows = cells = 0
+    with archive.open(name) as stream:
+        for event, element in ElementTree.iterparse(stream, events=("start", "end")):
+            tag = element.tag.rsplit("}", 1)[-1]
+            if event == "start":
+                if tag == "c":
+                    cells += 1
+                    if cells > MAX_CELLS_IN_ROW:
+                        raise ValidationFailed("import.too_wide", max=MAX_COLUMNS)
+                continue
+            if tag == "row":
+                rows, cells = rows + 1, 0
+                if rows >= limit:
+                    return
+            element.clear()
 
 
 def _frame(rows: Sequence[tuple]) -> pd.DataFrame:

@@ -99,6 +99,9 @@ def import_units(
     if len(frame) > MAX_ROWS:
         report.file_issues.append(RowIssue("import.too_many_rows", {"max": MAX_ROWS}))
         return report
+    if frame.empty:
+        report.file_issues.append(RowIssue("import.no_rows"))
+        return report
 
     names = _Names(uow)
     total = len(frame)
@@ -113,6 +116,7 @@ def import_units(
         if refs is not None:
             _create(uow, actor, row, refs, names)
             report.created += row.ok
+        names.lines.setdefault(values["name"], row.line)
         if progress:
             progress(idx + 1, total)
     uow.audit(actor, "unit.import", "import", None,
@@ -144,14 +148,20 @@ class _Names:
         self.districts = {n: i for i, n in s.exec(select(District.id, District.name)).all()}
         self.industries = {n: i for i, n in s.exec(select(Industry.id, Industry.name)).all()}
         self.units = {n: i for i, n in s.exec(select(Unit.id, Unit.name)).all()}
+        # Name -> the file's first line with it: a repeat is said to be one, not "exists".
+        self.lines: dict[str, int] = {}
 
     def resolve(self, row: ImportRow) -> dict[str, int | None] | None:
         """The ids the row names, or None with the row's issues filled in."""
         v = row.values
         if not v["name"]:
             row.issues.append(RowIssue("import.name_missing"))
+        elif v["name"] in self.lines:
+            row.issues.append(RowIssue("import.name_repeated", {"line": self.lines[v["name"]]}))
         elif v["name"] in self.units:
             row.issues.append(RowIssue("import.name_taken", {"name": v["name"]}))
+        if not v["first_responsible"]:
+            row.issues.append(RowIssue("import.first_responsible_missing"))
         for column, known, key in (
             ("district", self.districts, "import.district_unknown"),
             ("industry", self.industries, "import.industry_unknown"),

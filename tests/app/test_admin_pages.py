@@ -3,12 +3,16 @@ signed-in user."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
+from services.core import audit_log
 from services.core.system import system_actor
 from services.identity import users
 from services.org import structure as org
 from tests.app.conftest import page, texts
+from tests.conftest import PASSWORD
 
 
 def test_admin_creates_a_user_and_a_duplicate_gets_a_clear_message(demo_loaded):
@@ -60,7 +64,7 @@ def test_import_preview_shows_row_errors_then_imports_good_rows(demo_loaded):
            "雄关区供水站,雄关区,供水,,甲\n"
            ",,,,\n"
            "市供电公司,,供电,,重名\n").encode("gbk")
-    at.file_uploader(key="unit_import_file").upload("单位.csv", csv, "text/csv").run()
+    at.file_uploader(key="unit_import_file_0").upload("单位.csv", csv, "text/csv").run()
     assert not at.exception
     assert "可导入 1 行，有错误 1 行，空行 1 行" in texts(at)
     report = at.dataframe[-1].value
@@ -72,11 +76,14 @@ def test_import_preview_shows_row_errors_then_imports_good_rows(demo_loaded):
     assert "已导入 1 个单位，跳过有错误的 1 行" in texts(at)
     assert "雄关区供水站" in {u.name for u in demo_loaded.query(
         org.list_units, actor=system_actor())}
+    # Ready for the next file: the imported one is not previewed again ("already exists").
+    assert at.file_uploader(key="unit_import_file_1").value is None
+    assert not at.dataframe or "已存在" not in str(at.dataframe[-1].value)
 
 
 def test_import_of_a_broken_file_says_why(demo_loaded):
     at = page("admin_org", "admin", demo_loaded)
-    at.file_uploader(key="unit_import_file").upload("单位.csv", "名称,行业\n甲,乙\n".encode(),
+    at.file_uploader(key="unit_import_file_0").upload("单位.csv", "名称,行业\n甲,乙\n".encode(),
                                                    "text/csv").run()
     assert "缺少必需的列：所属区镇、第一责任人" in texts(at)
 
@@ -100,3 +107,24 @@ def test_org_tree_shows_the_demo_city(demo_loaded):
     names = list(at.dataframe[0].value.iloc[:, 0])
     assert "雄关区" in names and "\u3000\u3000峪泉镇" in names
     assert len(demo_loaded.query(org.list_units, actor=system_actor())) == 77
+
+
+def test_an_audit_list_cut_short_says_how_many_there_are(demo_loaded, monkeypatch):
+    monkeypatch.setattr(audit_log, "MAX_ROWS", 3)
+    at = page("admin_audit", "admin", demo_loaded)
+    total = demo_loaded.query(audit_log.count, actor=system_actor())
+    assert total > 3
+    assert at.warning[0].value.startswith(f"共 {total} 条，只显示（和导出）最近的 3 条")
+    assert len(at.dataframe[0].value) == 3
+
+
+def test_the_user_list_shows_times_on_the_citys_clock_and_blanks_not_none(demo_loaded):
+    from tests.factories import sign_in as sign_in_service
+
+    sign_in_service(demo_loaded, username="leader", password=PASSWORD)
+    at = page("admin_users", "admin", demo_loaded)
+    table = at.dataframe[0].value
+    last = dict(zip(table["用户名"], table["最近登录"], strict=True))
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", last["leader"])
+    assert last["office"] == ""
+    assert "None" not in table.astype(str).to_string()

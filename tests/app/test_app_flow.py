@@ -63,12 +63,12 @@ def test_sign_in(demo_loaded):
     assert "市效能办 王敏（效能办）已登录" in texts(at)
 
 
-def _guess(uow, username, times, *, now):
-    """`times` wrong passwords from ELSEWHERE, each as soon as the throttle allows."""
+def _guess(uow, username, times, *, now, client=ELSEWHERE):
+    """`times` wrong passwords from `client`, each as soon as the throttle allows."""
     while times:
         try:
-            sign_in_service(uow, username=username, password="wrong-password", client=ELSEWHERE,
-                         now=now)
+            sign_in_service(uow, username=username, password="wrong-password", client=client,
+                            now=now)
         except SignInThrottled as wait:
             now += timedelta(seconds=wait.params["seconds"])
         except AuthenticationFailed:
@@ -84,8 +84,8 @@ def test_a_wrong_password_reads_the_same_for_real_and_unknown_names(demo_loaded)
     # Both names guessed at from elsewhere until they must wait: the real user typing the
     # right password and someone typing a name that does not exist read the same thing.
     start = utcnow()
-    for name in ("leader", "no-such-name"):
-        _guess(demo_loaded, name, 9, now=start)
+    for n, name in enumerate(("leader", "no-such-name")):
+        _guess(demo_loaded, name, 9, now=start, client=f"ip:198.51.100.{n}")
     seen = []
     for name in ("leader", "no-such-name"):
         sign_in(at, name)

@@ -467,3 +467,44 @@ def test_demo_accounts_are_refused_in_production(uow, monkeypatch):
         uow.run(demo.load_demo, password=demo.DEFAULT_PASSWORD, size="org")
     assert refused.value.message_key == "demo.refused_in_production"
     assert not uow.query(demo.is_loaded)
+
+
+def _two_step(uow, username, password, *, client=HERE, now=None):
+    try:
+        a = uow.run(auth.begin_sign_in, username=username, client=client, now=now)
+        uow.run(auth.finish_sign_in, attempt=a, password=password)
+    except (AuthenticationFailed, SignInThrottled) as err:
+        return type(err).__name__, err.params
+    return "ok"
+
+
+def test_a_late_refund_does_not_cancel_the_wait_a_later_guess_started(uow, make_user):
+    """A guess made while one's own sign-in is still being checked starts a wait; the late
+    refund of the own attempt must not pull that wait back."""
+    make_user("mallory", Role.INSPECTOR)  # the guesser's own account
+    t0 = utcnow()
+    for n in range(3):  # the free failures, spraying names from one client
+        assert _two_step(uow, f"guess{n}", "wrong-password", now=t0)[0] == "AuthenticationFailed"
+    # The guesser signs in to their own account; its password check is slow to finish.
+    own = uow.run(auth.begin_sign_in, username="mallory", client=HERE, now=t0)
+    t1 = t0 + timedelta(seconds=1)  # the client's wait (1 s) is over: guess again
+    assert _two_step(uow, "guess3", "wrong-password", now=t1)[0] == "AuthenticationFailed"
+    # That failure started a wait from t1. Now the own sign-in completes and is refunded.
+    uow.run(auth.finish_sign_in, attempt=own, password=PASSWORD)
+    # The client failed at t1 and is over its free attempts: it must wait after t1.
+    assert _two_step(uow, "guess4", "wrong-password", now=t1)[0] == "SignInThrottled"
+
+
+def test_right_password_that_needs_rehash_under_a_stricter_policy_still_signs_in(
+    uow, admin, monkeypatch
+):
+    """After an Argon2 parameter change every stored hash is rehashed at sign-in, without the
+    password policy of today: a password set under an older, shorter minimum still opens."""
+    monkeypatch.setattr(passwords, "needs_rehash", lambda _hash: True)
+    monkeypatch.setenv("MIN_PASSWORD_LENGTH", str(len(PASSWORD) + 1))
+    config.get_settings.cache_clear()
+    try:
+        result = _two_step(uow, "root", PASSWORD)
+    except Exception as exc:  # noqa: BLE001
+        pytest.fail(f"right password refused with {type(exc).__name__}: {exc}")
+    assert result == "ok"

@@ -8,7 +8,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import CheckConstraint, inspect, text
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import SQLModel
+from sqlmodel import SQLModel, select
 
 from db.migrate import downgrade_to, upgrade_to_head
 from db.models import Inspection, Role
@@ -56,3 +56,20 @@ def test_the_last_migrations_go_down_and_up_again_keeping_the_visits(
         assert compare_metadata(context, SQLModel.metadata) == []
     assert uow.query(lambda u: u.session.get(Inspection, draft.id).client_key) == (
         draft.client_key)
+
+
+def test_0005_goes_down_after_two_inspectors_used_the_same_key(
+    engine, uow, admin, office, make_user
+):
+    first = make_user("insp1", Role.INSPECTOR)
+    second = make_user("insp2", Role.INSPECTOR)
+    unit = make_unit(uow, actor=admin, name="窗口单位")
+    tpl = make_template(uow, actor=office, name="表")
+    # Allowed since 0005: the same derived key on two inspectors' tablets.
+    make_draft(uow, inspector=first, unit=unit, template=tpl, client_key="k-1")
+    make_draft(uow, inspector=second, unit=unit, template=tpl, client_key="k-1")
+    downgrade_to(engine, "0004")  # "a rollback by hand" (db/migrate.py)
+    upgrade_to_head(engine)
+    keys = uow.query(lambda u: sorted(i.client_key for i in u.session.exec(
+        select(Inspection))))
+    assert keys[0] == "k-1" and keys[1].startswith("k-1-")  # kept apart, nothing lost

@@ -112,3 +112,23 @@ def test_a_file_longer_than_the_limit_is_refused_as_a_whole(uow, admin, city):
     report = _run(uow, admin, (HEADER + rows).encode())
     assert [i.key for i in report.file_issues] == ["import.too_many_rows"]
     assert report.created == 0 and "单位0" not in _names(uow, admin)
+
+
+def test_rows_need_their_first_responsible_and_a_name_not_repeated_in_the_file(
+    uow, admin, city
+):
+    csv = (HEADER
+           + "测试站甲,雄关区,供电,,\n"
+           + "测试站乙,雄关区,供电,,王五\n"
+           + "测试站乙,雄关区,供电,,赵六\n")
+    report = _run(uow, admin, csv.encode())
+    problems = {r.line: [i.key for i in r.issues] for r in report.rows if not r.ok}
+    assert problems == {2: ["import.first_responsible_missing"],
+                        4: ["import.name_repeated"]}
+    assert report.rows[2].issues[0].params == {"line": 3}
+    assert report.created == 1
+
+
+def test_a_file_with_only_its_header_says_so(uow, admin, city):
+    report = _run(uow, admin, HEADER.encode())
+    assert [i.key for i in report.file_issues] == ["import.no_rows"]

@@ -67,3 +67,12 @@ def test_translate_formats_lists_per_language_and_survives_missing_keys():
     assert translate("no.such_key", "en") == "no.such_key"
     assert translate("auth.throttled", "en-US", seconds=3).startswith("Too many")
 
+
+
+def test_a_long_sign_in_wait_is_said_in_minutes():
+    from services.core.errors import SignInThrottled
+    from ui.feedback import error_text
+
+    assert error_text(SignInThrottled(seconds=30)) == "尝试次数过多，请在 30 秒后再试"
+    assert error_text(SignInThrottled(seconds=900)) == "尝试次数过多，请在 15 分钟后再试"
+    assert error_text(SignInThrottled(seconds=121)) == "尝试次数过多，请在 3 分钟后再试"

@@ -45,14 +45,9 @@ def render(actor: User) -> None:
         t("audit.dates"), value=(today - timedelta(days=30), today), key="audit_dates"
     )
     start, end = (span + (None, None))[:2] if isinstance(span, tuple) else (span, span)
-    frame = context.query(audit.search,
-        actor=actor,
-        user_id=user_id,
-        action=action,
-        entity=entity,
-        date_from=start,
-        date_to=end,
-    )
+    filters = dict(user_id=user_id, action=action, entity=entity, date_from=start,
+                   date_to=end)
+    frame = context.query(audit.search, actor=actor, limit=audit.MAX_ROWS, **filters)
     frame["at"] = frame["at"].map(
         lambda v: local_time(v, "%Y-%m-%d %H:%M:%S")
     )
@@ -60,6 +55,10 @@ def render(actor: User) -> None:
     frame["entity"] = frame["entity"].map(lambda e: t(f"audit_entity.{e}"))
     shown = frame.rename(columns={c: t(f"audit.col.{c}") for c in frame.columns})
     st.caption(t("audit.count", count=len(frame), max=audit.MAX_ROWS))
+    if len(frame) >= audit.MAX_ROWS:
+        total = context.query(audit.count, actor=actor, **filters)
+        if total > len(frame):
+            st.warning(t("audit.capped", total=total, shown=len(frame)))
     st.dataframe(shown, hide_index=True)
     st.download_button(
         t("audit.export"),

@@ -3,6 +3,8 @@ row (the import itself, rolled back), then the import of the valid rows."""
 
 from __future__ import annotations
 
+import hashlib
+
 import pandas as pd
 import streamlit as st
 
@@ -11,17 +13,32 @@ from ui import context
 from ui.context import t
 from ui.feedback import message_text
 
+PREVIEW = "unit_import_preview"
+ROUND = "unit_import_round"
+
 
 def render_import(actor) -> None:
     st.caption(t("import.help"))
-    upload = st.file_uploader(t("import.file"), type=["csv", "xlsx"], key="unit_import_file")
+    # A new key after an import empties the uploader: the page is ready for the next file
+    # instead of previewing the imported one again (where every row now "exists").
+    round_ = st.session_state.setdefault(ROUND, 0)
+    upload = st.file_uploader(t("import.file"), type=["csv", "xlsx"],
+                              key=f"unit_import_file_{round_}")
     if upload is None:
         return
     content = upload.getvalue()
-    # The preview is the import itself, rolled back: it cannot promise what the import won't do.
-    preview = context.uow().dry_run(
-        unit_import.import_units, actor=actor, filename=upload.name, content=content
-    )
+    digest = hashlib.sha256(content).hexdigest()
+    cached = st.session_state.get(PREVIEW)
+    if cached is None or cached[0] != digest:
+        # The preview is the import itself, rolled back: it cannot promise what the import
+        # won't do. Kept for this file, so other clicks on the page do not read it again.
+        with st.spinner(t("import.previewing")):
+            preview = context.uow().dry_run(
+                unit_import.import_units, actor=actor, filename=upload.name, content=content
+            )
+        st.session_state[PREVIEW] = (digest, preview)
+    else:
+        preview = cached[1]
     if _show_report(preview):
         return
     if preview.valid == 0:
@@ -35,7 +52,10 @@ def render_import(actor) -> None:
             content=content,
             progress=lambda i, n: bar.progress(i / max(n, 1), text=t("import.progress")),
         )
-        st.success(t("import.done", created=done.created, skipped=done.invalid))
+        st.session_state.pop(PREVIEW, None)
+        st.session_state[ROUND] = round_ + 1
+        context.flash("success", "import.done", created=done.created, skipped=done.invalid)
+        st.rerun()
 
 
 def _show_report(report: unit_import.ImportReport) -> bool:

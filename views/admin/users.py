@@ -10,7 +10,7 @@ from services.core.permissions import ROLES
 from services.identity import users
 from services.org import structure as org
 from ui import context
-from ui.context import t
+from ui.context import local_time, t
 from ui.feedback import reported, saving
 from ui.page import page
 from ui.text import plain
@@ -51,8 +51,10 @@ def _table(rows: list[users.UserRow]) -> pd.DataFrame:
             t("field.district"): [r.district or "" for r in rows],
             t("field.unit"): [r.unit or "" for r in rows],
             t("field.active"): [r.active for r in rows],
-            t("users.signin_delayed_until"): [r.signin_delayed_until for r in rows],
-            t("users.last_signin"): [r.last_signin_at for r in rows],
+            # The city's clock, and empty rather than "None".
+            t("users.signin_delayed_until"): [local_time(r.signin_delayed_until, "%H:%M:%S")
+                                              for r in rows],
+            t("users.last_signin"): [local_time(r.last_signin_at) for r in rows],
         }
     )
 

@@ -57,6 +57,13 @@ def downgrade() -> None:
                   table_name='signin_known_client')
     op.drop_table('signin_known_client')
     for table in OWNERS:
+        # Two owners may have used one key since the upgrade; table-wide uniqueness needs
+        # them apart again: every copy after the first gets its id appended.
+        op.execute(
+            f"UPDATE {table} SET client_key = substr(client_key, 1, 40) || '-' || "
+            f"CAST(id AS VARCHAR) WHERE id NOT IN "
+            f"(SELECT MIN(id) FROM {table} GROUP BY client_key)"
+        )
         with op.batch_alter_table(table) as batch_op:
             batch_op.drop_constraint(f'uq_{table}_client_key', type_='unique')
             batch_op.create_unique_constraint(_old_name(table), ['client_key'])
