@@ -6,11 +6,13 @@ from db.models import Role, User
 from services.core.permissions import PAGE_CAPABILITY, ROLE_CAPABILITIES, can, pages_for
 
 EXPECTED_PAGES = {
-    "admin": ["admin_users", "admin_org", "admin_audit", "visit_plans", "checklists", "account"],
-    "office": ["review", "verify", "visit_plans", "checklists", "account"],
-    "leader": ["account"],
-    "inspector": ["inspect_today", "inspect_visit", "verify", "account"],
-    "unit": ["rectify", "account"],
+    "admin": ["admin_users", "admin_org", "admin_audit", "visit_plans", "checklists",
+              "complaints", "account"],
+    "office": ["review", "verify", "visit_plans", "checklists", "complaint_register",
+               "complaints", "complaint_categories", "account"],
+    "leader": ["complaints", "account"],
+    "inspector": ["inspect_today", "inspect_visit", "verify", "complaints", "account"],
+    "unit": ["rectify", "complaint_inbox", "account"],
 }
 
 
