@@ -116,3 +116,13 @@ def test_the_liaisons_start_page_says_what_complaints_wait(demo_loaded, gdj_unit
     _assigned(demo_loaded, gdj_unit)
     at = page("rectify", "unit_gdj", demo_loaded)
     assert "投诉：1 件等待本单位办理（超期 0 件）" in texts(at)
+
+
+def test_a_number_the_reader_may_not_see_opens_nothing(demo_loaded, gdj_unit):
+    complaint = _assigned(demo_loaded, gdj_unit)
+    at = page("complaints", "leader", demo_loaded, id=complaint.id + 100)
+    assert not at.exception
+    assert at.error[0].value == "记录不存在或已被删除"
+    at = page("complaints", "office", demo_loaded)
+    at.number_input(key="cl_open").set_value(complaint.id).run()
+    assert f"投诉 #{complaint.id} · 已交办" in texts(at)

@@ -12,6 +12,7 @@ from services.complaints import queries
 from services.complaints.queries import SORTS
 from ui import context, paging
 from ui.context import local_time, t
+from ui.feedback import reported
 from ui.page import page
 from views.complaints import actions, filters
 from views.complaints.common import card, complainant, flags, number
@@ -23,6 +24,11 @@ LIST = "cl"
 def render(actor: User) -> None:
     chosen = filters.widgets(actor)
     sort, descending = filters.sort_from_url()
+    # A caller on the phone gives their number: open it without hunting through the list.
+    wanted = st.number_input(t("complaints_ui.open_number"), min_value=0, step=1, value=0,
+                             key=f"{LIST}_open")
+    if wanted:
+        st.query_params["id"] = str(int(wanted))
     left, right = st.columns([3, 1])
     sort = left.selectbox(t("complaints_ui.sort"), list(SORTS), index=list(SORTS).index(sort),
                           key=f"{LIST}_sort", format_func=lambda k: t(f"complaints_ui.sort_{k}"))
@@ -31,24 +37,26 @@ def render(actor: User) -> None:
     filters.to_url(chosen, sort, descending)
     total = context.query(queries.count_complaints, actor=actor, filters=chosen)
     st.caption(t("complaints_ui.count", n=total))
-    if not total:
+    picked = None
+    if total:
+        offset = paging.offset(LIST, total, filters=(chosen, sort, descending))
+        rows = context.query(queries.list_complaints, actor=actor, filters=chosen, sort=sort,
+                             descending=descending, offset=offset, limit=paging.PAGE_SIZE)
+        picked = _table(rows)
+        paging.controls(LIST, total)
+    else:
         st.info(t("complaints_ui.none"))
-        return
-    offset = paging.offset(LIST, total, filters=(chosen, sort, descending))
-    rows = context.query(queries.list_complaints, actor=actor, filters=chosen, sort=sort,
-                         descending=descending, offset=offset, limit=paging.PAGE_SIZE)
-    picked = _table(rows)
-    paging.controls(LIST, total)
     # The opened complaint is in the URL too (?id=12), so a link opens it for a colleague.
     if picked is not None:
         st.query_params["id"] = str(picked)
     elif st.query_params.get("id", "").isdigit():
         picked = int(st.query_params["id"])
     if picked is not None:
-        detail = context.query(queries.get_complaint, actor=actor, complaint_id=picked)
-        with st.container(border=True):
-            card(detail)
-            actions.for_office(actor, detail)
+        with reported():  # a number that is not there, or not the reader's to see
+            detail = context.query(queries.get_complaint, actor=actor, complaint_id=picked)
+            with st.container(border=True):
+                card(detail)
+                actions.for_office(actor, detail)
 
 
 def _table(rows: list[queries.ComplaintRow]) -> int | None:
