@@ -383,6 +383,19 @@ def category_for(rng: random.Random, unit: UnitProfile) -> str:
     return rng.choices(CATEGORIES, weights=unit.data.weights)[0]
 
 
+# Clerks file a complaint under a neighbouring category now and then (is a month's wait
+# 办事拖拉 or 工作不到位?): the category model learns from what they chose.
+NEIGHBOURS = {
+    "工作不到位": ("办事拖拉", "工作方式不当"), "办事拖拉": ("工作不到位",),
+    "服务态度差": ("工作方式不当",), "工作方式不当": ("服务态度差", "工作不到位"),
+    "乱收费": ("工作方式不当",), "其他": ("工作不到位", "服务态度差"),
+}
+
+
+def filed_as(rng: random.Random, category: str) -> str:
+    return rng.choice(NEIGHBOURS[category]) if rng.random() < 0.12 else category
+
+
 def address(rng: random.Random, unit: UnitProfile) -> str:
     place = rng.choice(unit.places)
     flat = f"{rng.randint(1, 12)}-{rng.randint(1, 6)}0{rng.randint(1, 4)}"

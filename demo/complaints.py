@@ -153,6 +153,7 @@ def _plan(rng: random.Random, unit: texts.UnitProfile, day: datetime, month: int
         name = rng.choice(SURNAMES) + rng.choice(GIVEN)[: rng.choice((1, 2, 2))]
         phone = _phone(rng)
         address = texts.address(rng, unit) if rng.random() < 0.8 else ""
+    category = texts.filed_as(rng, category)
     return Plan(unit, category, content, local.astimezone(UTC), channel, name, phone, address,
                 anonymous, escalation)
 
