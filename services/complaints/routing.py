@@ -101,24 +101,24 @@ def latest(uow: UnitOfWork) -> RoutingModel | None:
     return None if found is None else uow.session.get(RoutingModel, found)
 
 
-# One model per process, keyed by its row id: a newer row replaces it.
-_cache: dict[str, tuple[int, Model]] = {}
+# One model per process, kept under its row id and checksum (ids alone repeat across
+# databases, e.g. in tests): a newer row replaces it.
+_cache: dict[str, tuple[tuple[int, str], Model]] = {}
 _cache_lock = threading.Lock()
 
 
-def _model(uow: UnitOfWork, model_id: int) -> Model:
+def _model(uow: UnitOfWork, key: tuple[int, str]) -> Model:
     cached = _cache.get("model")
-    if cached is not None and cached[0] == model_id:
+    if cached is not None and cached[0] == key:
         return cached[1]
     with _cache_lock:
         cached = _cache.get("model")
-        if cached is not None and cached[0] == model_id:
+        if cached is not None and cached[0] == key:
             return cached[1]
-        blob, sha256 = uow.session.exec(
-            select(RoutingModel.model_bytes, RoutingModel.sha256)
-            .where(RoutingModel.id == model_id)).one()
-        model = routing_model.load(bytes(blob), sha256)
-        _cache["model"] = (model_id, model)
+        blob = uow.session.exec(
+            select(RoutingModel.model_bytes).where(RoutingModel.id == key[0])).one()
+        model = routing_model.load(bytes(blob), key[1])
+        _cache["model"] = (key, model)
         return model
 
 
@@ -126,13 +126,15 @@ def suggest_routing(uow: UnitOfWork, *, actor: User, text: str) -> Routing:
     """The three most likely active units and the most likely active category for `text`."""
     require(actor, "complaint.register")
     s = uow.session
-    model_id = s.exec(select(RoutingModel.id).order_by(RoutingModel.id.desc()).limit(1)).first()
-    if model_id is None:
+    newest = s.exec(select(RoutingModel.id, RoutingModel.sha256)
+                    .order_by(RoutingModel.id.desc()).limit(1)).first()
+    if newest is None:
         return Routing(reason=NO_MODEL)
+    model_id = newest[0]
     if not normalise(text or ""):
         return Routing(reason=NO_TEXT, model_id=model_id)
     try:
-        model = _model(uow, model_id)
+        model = _model(uow, (newest[0], newest[1]))
     except UnreadableModel:
         return Routing(reason=UNREADABLE, model_id=model_id)
     units, categories = model.rank(text)
