@@ -32,7 +32,9 @@ from services.core.uow import UnitOfWork
 Progress = Callable[[float, str], None]
 
 SIZES = {"full": 3000, "small": 300}
-SPAN_DAYS = 365
+# The small sample covers four months, so that its few hundred complaints still show every
+# stage (some waiting for the unit's answer or for the follow-up).
+SPAN_DAYS = {"full": 365, "small": 120}
 REPEAT_SHARE = 0.06  # repeat callers about a matter already registered
 ESCALATED_SHARE = 0.05
 CHANNELS = ("hotline", "phone", "online", "visit", "letter", "other")
@@ -90,7 +92,7 @@ def load_complaints(
     districts = {d.name: d.id for d in s.exec(select(District)).all()}
     categories = {c.name: c for c in s.exec(select(ComplaintCategory)).all()}
     profiles = [p for p in texts.profiles() if p.name in units]
-    plans = _plans(rng, now, profiles, SIZES[size])
+    plans = _plans(rng, now, profiles, SIZES[size], SPAN_DAYS[size])
     counts = {"complaints": 0, "duplicates": 0, "escalated": 0, "reopened": 0, "returned": 0}
     step = Steps(uow, rng, now, office, people, units, categories, counts)
     for n, plan in enumerate(plans, start=1):
@@ -105,10 +107,10 @@ def load_complaints(
 
 
 def _plans(rng: random.Random, now: datetime, profiles: list[texts.UnitProfile],
-           total: int) -> list[Plan]:
-    """`total` complaints over the last year, in the order they came in. A unit's share
+           total: int, span: int) -> list[Plan]:
+    """`total` complaints over the last `span` days, in the order they came in. A unit's share
     follows its kind's volume and the month's season, so heating piles up in winter."""
-    days = [now - timedelta(days=d) for d in range(SPAN_DAYS, 0, -1)]
+    days = [now - timedelta(days=d) for d in range(span, 0, -1)]
     weights = {m: [p.data.volume * texts.SEASONS[p.data.season][m - 1] for p in profiles]
                for m in range(1, 13)}
     day_weights = [sum(weights[clock.local(d).month]) for d in days]
