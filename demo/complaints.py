@@ -240,17 +240,22 @@ class Steps:
     def _liaison(self, unit: Unit) -> User:
         return demo_activity._liaison(self.uow.session, unit, self.people)
 
+    def _assign(self, c: Complaint, unit: Unit, t: datetime) -> datetime | None:
+        t = self._later(t, 0.5, 30)
+        if t is not None:
+            with self.at(t):
+                workflow.assign(self.uow, actor=self.office, complaint_id=c.id,
+                                version=c.version, unit_id=unit.id)
+        return t
+
     def _at_unit(self, plan: Plan, c: Complaint, unit: Unit, t: datetime) -> None:
         rng, uow, office = self.rng, self.uow, self.office
         siblings = [u for u in self.by_kind.get(plan.unit.kind, []) if u.id != unit.id]
         if siblings and rng.random() < 0.04:  # sent to the wrong one of its kind first
             wrong = rng.choice(siblings)
-            t = self._later(t, 0.5, 30)
+            t = self._assign(c, wrong, t)
             if t is None:
                 return
-            with self.at(t):
-                workflow.assign(uow, actor=office, complaint_id=c.id, version=c.version,
-                                unit_id=wrong.id)
             t = self._later(t, 2, 40)
             if t is None:
                 return
@@ -258,12 +263,9 @@ class Steps:
                 workflow.return_to_office(uow, actor=self._liaison(wrong), complaint_id=c.id,
                                           reason=f"该事项不属于我单位职责，建议转{unit.name}办理")
             self.counts["returned"] += 1
-        t = self._later(t, 0.5, 30)
+        t = self._assign(c, unit, t)
         if t is None:
             return
-        with self.at(t):
-            workflow.assign(uow, actor=office, complaint_id=c.id, version=c.version,
-                            unit_id=unit.id)
         liaison = self._liaison(unit)
         late_sign = rng.random() < 0.08
         t = self._later(t, 30, 110) if late_sign else self._later(t, 0.2, 20)
