@@ -22,6 +22,8 @@ from __future__ import annotations
 import hashlib
 import io
 import random
+import zipfile
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -274,7 +276,8 @@ def load(blob: bytes, sha256: str) -> Model:
     try:
         with np.load(io.BytesIO(blob), allow_pickle=False) as data:
             arrays = {name: data[name] for name in data.files}
-    except (ValueError, OSError, EOFError) as err:  # a zip or an array that does not parse
+    except (ValueError, OSError, EOFError, zipfile.BadZipFile, zlib.error) as err:
+        # Not a zip, or an array in it that does not parse (a pickled object among them).
         raise UnreadableModel("format") from err
     try:
         fmt = arrays["format"]
