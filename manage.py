@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import os
+import platform
 import sys
+import time
 from datetime import timedelta
 
 from pydantic import ValidationError
@@ -13,6 +16,7 @@ from config import get_settings
 from db.bootstrap import open_database
 from demo import loader as demo
 from i18n import translate
+from services.complaints import routing
 from services.core.errors import DomainError
 from services.core.system import system_actor
 from services.core.uow import UnitOfWork
@@ -76,6 +80,29 @@ def cmd_demo(args: argparse.Namespace) -> None:
     print(translate("cli.demo_done", _lang(), **counts))
     if "inspections" in counts:
         print(translate("cli.demo_activity", _lang(), **counts))
+    if "complaints" in counts:
+        print(translate("complaint_routing.demo_complaints", _lang(), **counts))
+
+
+def cmd_train_routing(args: argparse.Namespace) -> None:
+    started = time.perf_counter()
+    row = _uow().run(routing.train_routing, actor=system_actor())
+    seconds = time.perf_counter() - started
+    lang, m = _lang(), row.metrics
+    print(translate("complaint_routing.trained", lang, id=row.id, classifier=row.classifier,
+                    samples=row.n_samples, units=row.n_units, categories=row.n_categories))
+    print(translate("complaint_routing.evaluated", lang, n_test=m["n_test"],
+                    n_train=m["n_train"], top1=f"{m['unit_top1']:.1%}",
+                    top3=f"{m['unit_top3']:.1%}", category=f"{m['category']:.1%}"))
+    if args.evaluate:
+        ratio = m["unit_top1"] / m["baseline_unit_top1"] if m["baseline_unit_top1"] else 0
+        print(translate("complaint_routing.baseline", lang, b_top1=f"{m['baseline_unit_top1']:.1%}",
+                        b_top3=f"{m['baseline_unit_top3']:.1%}",
+                        b_category=f"{m['baseline_category']:.1%}", ratio=f"{ratio:.1f}"))
+        candidates = ", ".join(f"{k} {v}" for k, v in m["candidates"].items())
+        print(translate("complaint_routing.candidates", lang, candidates=candidates))
+        print(translate("complaint_routing.machine", lang, seconds=f"{seconds:.1f}",
+                        nproc=len(os.sched_getaffinity(0)), machine=platform.machine()))
 
 
 def cmd_gc_photos(args: argparse.Namespace) -> None:
@@ -124,6 +151,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--size", choices=demo.SIZES, default="full",
                    help="full: a year of field work; small: a sample; org: organisation only")
     p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("train-routing",
+                       help="learn routing suggestions (unit, category) from past complaints")
+    p.add_argument("--evaluate", action="store_true",
+                   help="also print the baseline, the candidates and the machine")
+    p.set_defaults(func=cmd_train_routing)
 
     p = sub.add_parser("gc-photos", help="remove photo files no record has used for a while")
     p.add_argument("--grace-hours", type=_grace_hours,

@@ -10,6 +10,7 @@ from sqlmodel import select
 from config import get_settings
 from db.models import District, Industry, Unit, User
 from demo import activity as demo_activity
+from demo import complaints as demo_complaints
 from demo import org as demo_org
 from services.core.errors import Conflict, PermissionDenied
 from services.core.system import system_actor
@@ -41,8 +42,9 @@ def load_demo(
     size: str = "full",
 ) -> dict[str, int]:
     """Refuses a second run unless `force`; with `force` it adds only what is missing.
-    `size`: "full" adds a year of field work (about 400 inspections, 900 findings),
-    "small" a sample of it, "org" only the organisation and the accounts."""
+    `size`: "full" adds a year of field work (about 400 inspections, 900 findings) and of
+    complaints (about 3,000), "small" a sample of both, "org" only the organisation and
+    the accounts."""
     if get_settings().is_production:
         # Demo accounts (an administrator among them) all share one password, printed in the
         # README; made-up findings would also mix with real ones.
@@ -123,13 +125,23 @@ def load_demo(
             counts["users"] += 1
         report_org(0.6 + 0.4 * (i + 1) / len(demo_org.ACCOUNTS), "users")
     if size != "org" and (counts["users"] or not force):
+        # Field work and complaints share what is left of the bar by the time they take.
+        field_end = org_share + (1 - org_share) * 0.6
         activity = demo_activity.load_activity(
             uow,
             size=size,
             password=password,
-            progress=lambda f, stage: report(org_share + (1 - org_share) * f, stage),
+            progress=lambda f, stage: report(org_share + (field_end - org_share) * f, stage),
         )
         counts |= activity
+        complaints = demo_complaints.load_complaints(
+            uow,
+            size=size,
+            password=password,
+            progress=lambda f, stage: report(field_end + (1 - field_end) * f, stage),
+        )
+        counts["liaisons"] += complaints.pop("liaisons")
+        counts |= complaints
     report(1.0, "done")
     return counts
 

@@ -367,3 +367,4 @@ from db.models.complaints import (  # noqa: E402
     Satisfaction,
 )
 from db.models.documents import Document  # noqa: E402
+from db.models.routing import RoutingModel  # noqa: E402

@@ -12,7 +12,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
         {
             "account.self", "users.manage", "org.manage", "org.view", "audit.view",
             "checklist.manage", "plan.manage", "finding.view_all", "photo.original",
-            "complaint.view", "complaint.identity",
+            "complaint.view", "complaint.identity", "complaint.routing",
         }
     ),
     Role.OFFICE: frozenset(
@@ -20,7 +20,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             "account.self", "org.view", "checklist.manage", "plan.manage", "finding.view_all",
             "finding.review", "finding.verify", "photo.original",
             "complaint.view", "complaint.identity", "complaint.register", "complaint.manage",
-            "complaint.import",
+            "complaint.import", "complaint.routing",
         }
     ),
     # Leaders follow what the office has confirmed; unreviewed findings are not facts yet.

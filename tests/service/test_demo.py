@@ -1,13 +1,27 @@
 """The demo data is a believable year of work whose rows obey the same rules as real ones."""
 
+import re
+from collections import Counter
 from datetime import UTC, datetime
 
 import pytest
 from sqlmodel import func, select
 
-from db.models import Finding, FindingStatusChange, Inspection, Photo
+from db.models import (
+    Complaint,
+    ComplaintReply,
+    ComplaintStatusChange,
+    Finding,
+    FindingStatusChange,
+    Inspection,
+    Photo,
+    User,
+)
 from demo import activity as demo_activity
+from demo import complaints as demo_complaints
 from demo import loader as demo
+from services.complaints import lifecycle
+from services.core import clock
 from services.core.errors import Conflict
 from services.core.system import system_actor
 from services.core.visibility import unit_in_scope
@@ -63,7 +77,7 @@ def test_demo_history_is_in_order_and_by_the_right_people(uow, tmp_path, monkeyp
 
     config.get_settings.cache_clear()
     uow.run(demo.load_demo, password=PASSWORD, size="small")
-    from db.models import Rectification, User
+    from db.models import Rectification
 
     with uow.read() as r:
         s = r.session
@@ -87,3 +101,63 @@ def test_demo_history_is_in_order_and_by_the_right_people(uow, tmp_path, monkeyp
         assert visits
         by_id = {u.id: u for u in scoped}
         assert all(unit_in_scope(s, by_id[v.inspector_id], v.unit_id) for v in visits)
+
+
+PHONE = re.compile(r"^(1[3-9]\d{9}|0937-6\d{6})$")
+
+
+def test_demo_complaints_are_a_believable_year(uow, tmp_path, monkeypatch):
+    """What the office, the leaders and the liaisons will see in the small demo's 300
+    complaints: every stage, some overdue, some escalated past the city, linked repeats,
+    answers written by the liaison of the unit concerned, plausible phone numbers."""
+    monkeypatch.setenv("UPLOAD_DIR", str(tmp_path / "demo_uploads"))
+    monkeypatch.setattr(demo_activity, "utcnow", lambda: FIXED_NOW)
+    monkeypatch.setattr(demo_complaints, "utcnow", lambda: FIXED_NOW)
+    import config
+
+    config.get_settings.cache_clear()
+    counts = uow.run(demo.load_demo, password=PASSWORD, size="small")
+    assert counts["complaints"] == 300
+    today = clock.today(FIXED_NOW)
+    with uow.read() as r:
+        s = r.session
+        complaints = s.exec(select(Complaint)).all()
+        assert len(complaints) == 300
+        by_status = Counter(c.status for c in complaints)
+        assert by_status["closed"] > 200
+        assert {"signed", "replied", "closed"} <= set(by_status)
+        overdue = [c for c in complaints if lifecycle.is_overdue(c.status, c.deadline, today)]
+        assert 3 <= len(overdue) <= 60
+        escalated = [c for c in complaints if c.escalated]
+        assert 5 <= len(escalated) <= 30
+        assert {c.escalation_level for c in escalated} >= {"city", "province"}
+        linked = [c for c in complaints if c.duplicate_of_id is not None]
+        assert linked
+        by_id = {c.id: c for c in complaints}
+        for copy in linked:
+            original = by_id[copy.duplicate_of_id]
+            assert copy.phone_digits == original.phone_digits != ""
+            assert original.content in copy.content
+            assert original.received_at < copy.received_at
+        reopened = s.exec(select(ComplaintStatusChange.complaint_id)
+                          .where(ComplaintStatusChange.to_status == "reopened")).all()
+        assert reopened
+        assert all(c.anonymous or PHONE.match(c.complainant_phone) for c in complaints)
+        assert sum(c.anonymous for c in complaints) < 30
+        replies = s.exec(select(ComplaintReply, User)
+                         .join(User, User.id == ComplaintReply.by)).all()
+        assert len(replies) > 200
+        for answer, author in replies:
+            assert author.role == "unit" and author.unit_id == answer.unit_id
+            assert answer.unit_id == by_id[answer.complaint_id].unit_id
+            assert answer.at <= FIXED_NOW
+        # The three demo liaisons have answers of their own to show.
+        demo_liaisons = {u.username for _, u in replies} & {"unit_gdj", "unit_zwzx", "unit_xg"}
+        assert demo_liaisons
+        # Every complaint's log runs in time order through allowed moves, ending in its
+        # status.
+        last = {}
+        for change in s.exec(select(ComplaintStatusChange).order_by(ComplaintStatusChange.id)):
+            assert lifecycle.LIFECYCLE.allowed(last.get(change.complaint_id), change.to_status)
+            last[change.complaint_id] = change.to_status
+        assert last == {c.id: c.status for c in complaints}
