@@ -9,6 +9,7 @@ import pytest
 
 from db.models import Complaint
 from services.complaints import queries, workflow
+from services.org import structure
 from tests.app.conftest import page, texts, user_named
 from tests.conftest import count_rows
 from tests.factories import make_complaint
@@ -126,3 +127,28 @@ def test_a_number_the_reader_may_not_see_opens_nothing(demo_loaded, gdj_unit):
     at = page("complaints", "office", demo_loaded)
     at.number_input(key="cl_open").set_value(complaint.id).run()
     assert f"投诉 #{complaint.id} · 已交办" in texts(at)
+
+
+def test_without_a_model_the_register_page_says_how_to_get_one(demo_loaded):
+    at = page("complaint_register", "office", demo_loaded)
+    at.text_area(key="cr_content").input("营业厅停电通知不到位").run()
+    assert "尚未训练分办模型" in texts(at)
+
+
+def test_the_routing_suggestion_fills_in_the_unit_in_one_click(demo_loaded, gdj_unit):
+    from services.complaints import routing
+
+    office = user_named(demo_loaded, "office")
+    units = demo_loaded.query(structure.list_units, actor=office)
+    power = _unit(demo_loaded, gdj_unit)
+    other = next(u for u in units if u.id != gdj_unit and "医院" in u.name)
+    for n in range(20):
+        make_complaint(demo_loaded, office=office, unit=power,
+                       content=f"供电营业厅停电抄表电费问题第{n}次")
+        make_complaint(demo_loaded, office=office, unit=_unit(demo_loaded, other.id),
+                       content=f"医院挂号门诊医生住院问题第{n}次")
+    demo_loaded.run(routing.train_routing, actor=office)
+    at = page("complaint_register", "office", demo_loaded)
+    at.text_area(key="cr_content").input("营业厅又停电了，电费也算错").run()
+    at.button(key=f"cr_route_{gdj_unit}").click().run()
+    assert at.selectbox(key="cr_unit").value == gdj_unit

@@ -13,6 +13,7 @@ from db.models import ComplaintChannel, EscalationLevel, User
 from db.timeutil import utcnow
 from services.complaints import duplicates, queries
 from services.complaints import register as complaints
+from services.complaints.routing import suggest_routing
 from services.core import clock
 from services.org import structure
 from ui import context
@@ -70,6 +71,8 @@ def render(actor: User) -> None:
                                format_func=lambda i: categories[i].name)
     content = st.text_area(t("field.content"), key=f"{FORM}_content", height=140,
                            max_chars=4000)
+    if content.strip():
+        _routing(actor, content, units)
     if content.strip() and (phone or unit_id):
         _possible_duplicates(actor, received_at, content, phone, unit_id)
 
@@ -125,3 +128,29 @@ def _possible_duplicates(actor: User, received_at, content: str, phone: str,
                    else t("complaints_ui.similar", score=round(s.similarity)))
             st.markdown(t("complaints_ui.duplicate_line", id=s.complaint_id, why=why,
                           at=local_time(s.received_at), content=plain(s.content[:60])))
+
+
+def _routing(actor: User, content: str, units: dict[int, str]) -> None:
+    """The model's three likeliest units and category for this text; the office decides."""
+    routing = context.query(suggest_routing, actor=actor, text=content)
+    if routing.reason:
+        st.caption(t(f"complaint_routing.reason.{routing.reason}"))
+        return
+    with st.container(border=True):
+        st.markdown(f"**{t('complaint_routing.suggested')}**")
+        columns = st.columns(len(routing.units) + 1)
+        for column, guess in zip(columns, routing.units, strict=False):
+            if guess.unit_id in units:
+                column.button(t("complaints_ui.use_unit", name=guess.name,
+                                score=round(guess.score * 100)),
+                              key=f"{FORM}_route_{guess.unit_id}", on_click=_choose,
+                              args=(f"{FORM}_unit", guess.unit_id))
+        if routing.category is not None:
+            columns[-1].button(t("complaints_ui.use_category", name=routing.category.name),
+                               key=f"{FORM}_route_category", on_click=_choose,
+                               args=(f"{FORM}_category", routing.category.category_id))
+
+
+def _choose(key: str, value: int) -> None:
+    # Runs before the next run builds the widgets, so the select box shows the choice.
+    st.session_state[key] = value
