@@ -3,20 +3,31 @@ crafted file: an XLSX is a zip, and a few kilobytes of it can expand into hundre
 thousands of rows or gigabytes of XML. The zip's declared sizes are checked before it is
 opened (Python's zip reader never inflates a member past its declared size), and rows are
 read one at a time, stopping one past the limit, so the caller can say "too many rows"
-without the rest ever being built."""
+without the rest ever being built.
+
+`read_table` gives a small file as one DataFrame (the unit import); `open_table` streams a
+large one row by row (hotline exports of 100,000 complaints), in a given or detected
+encoding, with the header found among the first rows when a title sits above it."""
 
 from __future__ import annotations
 
+import csv
 import io
+import os
 import zipfile
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date, datetime, time
+from pathlib import Path
+from typing import BinaryIO
 
 import pandas as pd
 from openpyxl import load_workbook
 
 from services.core.errors import ValidationFailed
+from services.imports import encodings
 
 MAX_BYTES = 5 * 1024 * 1024
 # All members of an XLSX together, inflated: a real 5,000-row sheet is a few megabytes.
@@ -24,6 +35,11 @@ MAX_INFLATED_BYTES = 60 * 1024 * 1024
 MAX_ZIP_MEMBERS = 500
 # Columns past this are not read (an import knows a handful).
 MAX_COLUMNS = 64
+# An XLSX may inflate to this many times its size limit (sheet XML compresses about 10:1).
+INFLATION = MAX_INFLATED_BYTES // MAX_BYTES
+# Where a header row is looked for, when a title or notes sit above it.
+HEADER_SCAN_ROWS = 20
+_ZIP_MAGIC = b"PK\x03\x04"
 
 
 def read_table(filename: str, content: bytes, *, max_rows: int) -> pd.DataFrame:
@@ -51,12 +67,17 @@ def read_table(filename: str, content: bytes, *, max_rows: int) -> pd.DataFrame:
     return frame.fillna("")
 
 
-def _xlsx_rows(content: bytes, limit: int) -> list[tuple]:
-    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+def _check_zip(source: BinaryIO, max_bytes: int) -> None:
+    with zipfile.ZipFile(source) as archive:
         members = archive.infolist()
         inflated = sum(m.file_size for m in members)
-        if len(members) > MAX_ZIP_MEMBERS or inflated > MAX_INFLATED_BYTES:
-            raise ValidationFailed("import.too_large", max_mb=MAX_BYTES // (1024 * 1024))
+        if len(members) > MAX_ZIP_MEMBERS or inflated > max_bytes * INFLATION:
+            raise ValidationFailed("import.too_large", max_mb=max_bytes // (1024 * 1024))
+    source.seek(0)
+
+
+def _xlsx_rows(content: bytes, limit: int) -> list[tuple]:
+    _check_zip(io.BytesIO(content), MAX_BYTES)
     book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     try:
         rows = []
@@ -111,3 +132,129 @@ def _decode(content: bytes) -> str:
         except UnicodeDecodeError:
             continue
     raise ValidationFailed("import.bad_encoding")
+
+
+# --- streaming ------------------------------------------------------------------------------
+
+
+@dataclass
+class TableStream:
+    """An open table: its header, where it was found, and the rows below it as
+    (line as a spreadsheet numbers it, cells as text padded to the header's width)."""
+
+    header: list[str]
+    header_line: int
+    encoding: str | None  # None for a workbook
+    rows: Iterator[tuple[int, list[str]]]
+
+
+@contextmanager
+def open_table(
+    filename: str, source: bytes | str | Path, *, max_bytes: int, encoding: str | None = None,
+    header_score: Callable[[list[str]], int] | None = None,
+) -> Iterator[TableStream]:
+    """A CSV or XLSX read a row at a time, so memory does not grow with the file. `source`
+    is the upload's bytes or a path (the command line). `encoding` overrides the detected
+    one for a CSV. `header_score` rates a row as a header (how many known column names it
+    holds): the best of the first rows is the header, the first row when none scores."""
+    size = len(source) if isinstance(source, bytes) else os.path.getsize(source)
+    if size == 0:
+        raise ValidationFailed("import.empty_file")
+    if size > max_bytes:
+        # Said before a byte is read: a 200 MB file costs nothing to refuse.
+        raise ValidationFailed("import.too_large", max_mb=max_bytes // (1024 * 1024))
+    chosen = encodings.normalize(encoding)
+    with (io.BytesIO(source) if isinstance(source, bytes) else open(source, "rb")) as fh:
+        head = fh.read(encodings.SAMPLE_BYTES)
+        fh.seek(0)
+        lower = filename.lower()
+        book = None
+        try:
+            with _read_errors():
+                if head.startswith(_ZIP_MAGIC):
+                    # A workbook by its content, whatever its name says.
+                    _check_zip(fh, max_bytes)
+                    book = load_workbook(fh, read_only=True, data_only=True)
+                    cells = book.worksheets[0].iter_rows(values_only=True, max_col=MAX_COLUMNS)
+                    table = _stream(((_text(v) or "" for v in r) for r in cells), None,
+                                    header_score)
+                elif lower.endswith((".xlsx", ".xlsm")):
+                    raise ValidationFailed("import.unreadable", detail="not a zip")
+                elif lower.endswith((".csv", ".txt")):
+                    used = chosen or encodings.detect(head)
+                    text = io.TextIOWrapper(fh, encoding=used, newline="")
+                    table = _stream(_csv_rows(text), used, header_score)
+                else:
+                    raise ValidationFailed("import.unknown_type")
+            # Errors of the caller's own work (a cancel, a database error) pass unchanged.
+            table.rows = _guarded(table.rows)
+            yield table
+        finally:
+            if book is not None:
+                book.close()
+
+
+@contextmanager
+def _read_errors() -> Iterator[None]:
+    try:
+        yield
+    except ValidationFailed:
+        raise
+    except UnicodeDecodeError as exc:
+        raise ValidationFailed("import.bad_encoding") from exc
+    except Exception as exc:  # csv/openpyxl/zipfile raise many types for a damaged file
+        raise ValidationFailed("import.unreadable", detail=type(exc).__name__) from exc
+
+
+def _guarded(rows: Iterator[tuple[int, list[str]]]) -> Iterator[tuple[int, list[str]]]:
+    while True:
+        with _read_errors():
+            item = next(rows, None)
+        if item is None:
+            return
+        yield item
+
+
+def _csv_rows(text: io.TextIOBase) -> Iterator[Iterable[str]]:
+    reader = csv.reader(text)
+    line = 0
+    try:
+        for line, row in enumerate(reader, start=1):  # noqa: B007 - read in the except
+            yield row[:MAX_COLUMNS]
+    except UnicodeDecodeError as exc:
+        # Mixed encodings: the first rows were fine, this one is not.
+        raise ValidationFailed("complaint_import.bad_encoding_at", line=line + 1) from exc
+
+
+def _stream(rows: Iterator[Iterable[str]], encoding: str | None,
+            header_score: Callable[[list[str]], int] | None) -> TableStream:
+    rows = iter(rows)
+    first = []
+    for row in rows:
+        first.append(list(row))
+        if len(first) >= (HEADER_SCAN_ROWS if header_score else 1):
+            break
+    at = 0
+    if header_score is not None:
+        scores = [header_score([c.strip() for c in row]) for row in first]
+        if scores and max(scores) > 0:
+            at = scores.index(max(scores))
+    if not first or not any(c.strip() for c in first[at]):
+        raise ValidationFailed("import.empty_file")
+    cells = [c.strip() for c in first[at]]
+    while cells and not cells[-1]:
+        cells.pop()
+    header = _headers(cells)
+    width = len(header)
+
+    def body() -> Iterator[tuple[int, list[str]]]:
+        line = at + 1
+        for row in first[at + 1:]:
+            line += 1
+            yield line, (row + [""] * width)[:width]
+        for row in rows:
+            line += 1
+            row = list(row)
+            yield line, (row + [""] * width)[:width]
+
+    return TableStream(header, at + 1, encoding, body())
