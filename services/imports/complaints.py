@@ -27,6 +27,7 @@ for the import (about 20 s for 100,000 rows); other writers wait (busy timeout 3
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -146,7 +147,10 @@ class _Rows:
     # --- one row ----------------------------------------------------------------------
 
     def values(self, cells: list[str]) -> dict[str, str]:
-        return {f: cells[i].strip() for f, i in self.columns.items()}
+        values = {f: cells[i].strip() for f, i in self.columns.items()}
+        if "external_id" in values:  # ＧＤ００１ is GD001
+            values["external_id"] = unicodedata.normalize("NFKC", values["external_id"])
+        return values
 
     def check(self, line: int, values: dict[str, str]) -> _Checked | None:
         """The row as the register checks it, or None with the row reported as failed."""

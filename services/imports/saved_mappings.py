@@ -3,7 +3,6 @@ import from the page or the command line. The office's: capability "complaint.im
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from sqlmodel import select

@@ -171,6 +171,8 @@ def open_table(
         book = None
         try:
             with _read_errors():
+                if b"\x00" in head[:4096] and not head.startswith(_ZIP_MAGIC):
+                    raise ValidationFailed("import.unknown_type")  # a picture, a PDF, an .xls
                 if head.startswith(_ZIP_MAGIC):
                     # A workbook by its content, whatever its name says.
                     _check_zip(fh, max_bytes)
@@ -182,8 +184,7 @@ def open_table(
                     raise ValidationFailed("import.unreadable", detail="not a zip")
                 elif lower.endswith((".csv", ".txt")):
                     used = chosen or encodings.detect(head)
-                    text = io.TextIOWrapper(fh, encoding=used, newline="")
-                    table = _stream(_csv_rows(text), used, header_score)
+                    table = _stream(_csv_rows(fh, used), used, header_score)
                 else:
                     raise ValidationFailed("import.unknown_type")
             # Errors of the caller's own work (a cancel, a database error) pass unchanged.
@@ -215,15 +216,19 @@ def _guarded(rows: Iterator[tuple[int, list[str]]]) -> Iterator[tuple[int, list[
         yield item
 
 
-def _csv_rows(text: io.TextIOBase) -> Iterator[Iterable[str]]:
-    reader = csv.reader(text)
-    line = 0
-    try:
-        for line, row in enumerate(reader, start=1):  # noqa: B007 - read in the except
-            yield row[:MAX_COLUMNS]
-    except UnicodeDecodeError as exc:
-        # Mixed encodings: the first rows were fine, this one is not.
-        raise ValidationFailed("complaint_import.bad_encoding_at", line=line + 1) from exc
+def _csv_rows(fh: BinaryIO, encoding: str) -> Iterator[Iterable[str]]:
+    """Decoded a line at a time, so a line in another encoding (mixed files) is named: no
+    byte of a GBK or UTF-8 character is a line feed, so splitting first is safe."""
+
+    def lines() -> Iterator[str]:
+        for number, raw in enumerate(fh, start=1):
+            try:
+                yield raw.decode(encoding)
+            except UnicodeDecodeError as exc:
+                raise ValidationFailed("complaint_import.bad_encoding_at", line=number) from exc
+
+    for row in csv.reader(lines()):
+        yield row[:MAX_COLUMNS]
 
 
 def _stream(rows: Iterator[Iterable[str]], encoding: str | None,
