@@ -90,3 +90,25 @@ class ImportReport:
             labels["reason"]: [str(self.counts[o]) for o in OUTCOMES],
         })
         return spreadsheet.to_csv(pd.concat([counts, rows.astype(object)], ignore_index=True))
+
+
+def describer(translate: Callable[..., str]) -> Describe:
+    """Reasons in the reader's language: field names become the import's names for them."""
+
+    def describe(key: str, params: dict[str, Any]) -> str:
+        params = dict(params)
+        if "field" in params:
+            params["field"] = translate(f"complaint_import.field.{params['field']}")
+        if "fields" in params:
+            params["fields"] = [translate(f"complaint_import.field.{f}")
+                                for f in params["fields"]]
+        return translate(key, **params)
+
+    return describe
+
+
+def labels(translate: Callable[..., str]) -> dict[str, str]:
+    """Column and outcome names of the report, in the reader's language."""
+    names = {c: translate(f"complaint_import.report.{c}")
+             for c in ("line", "external_id", "outcome", "reason")}
+    return names | {o: translate(f"complaint_import.outcome.{o}") for o in OUTCOMES}

@@ -27,8 +27,10 @@ for the import (about 20 s for 100,000 rows); other writers wait (busy timeout 3
 
 from __future__ import annotations
 
+import itertools
 import unicodedata
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -110,6 +112,25 @@ def import_complaints(
               after={"file": filename, "source": source_name, **report.summary(),
                      "created_units": report.created_units})
     return report
+
+
+@dataclass
+class Peek:
+    """The top of a file, for the mapping step: where its header is and what it says."""
+
+    encoding: str | None
+    header_line: int
+    header: list[str]
+    sample: list[list[str]]
+
+
+def peek(filename: str, source: bytes | str | Path, *, encoding: str | None = None,
+         rows: int = 5, max_bytes: int = MAX_BYTES) -> Peek:
+    """Reads only the header and the first `rows` rows below it."""
+    with tables.open_table(filename, source, max_bytes=max_bytes, encoding=encoding,
+                           header_score=mappings.header_score) as table:
+        sample = [cells for _, cells in itertools.islice(table.rows, rows)]
+        return Peek(table.encoding, table.header_line, table.header, sample)
 
 
 def _chunk(rows: _Rows, batch, read: int, progress, cancelled) -> int:
