@@ -98,6 +98,15 @@ def cmd_gc_photos(args: argparse.Namespace) -> None:
 def cmd_import_complaints(args: argparse.Namespace) -> int:
     """Exit 0 when every row was imported, unchanged or skipped by rule (empty, repeated);
     1 when some rows failed (the report says which); 2 when the file was refused."""
+    describe = complaint_report.describer(lambda key, **p: translate(key, _lang(), **p))
+    try:
+        return _import_complaints(args, describe)
+    except DomainError as err:  # the file refused: its message names the import's columns
+        print(describe(err.message_key, err.params), file=sys.stderr)
+        return 2
+
+
+def _import_complaints(args: argparse.Namespace, describe) -> int:
     lang, uow = _lang(), _uow()
     peek = complaint_import.peek(args.file, args.file, encoding=args.encoding)
     if args.guess_mapping:
@@ -122,7 +131,6 @@ def cmd_import_complaints(args: argparse.Namespace) -> int:
         progress=lambda n: print(translate("complaint_import.cli_progress", lang, rows=n),
                                  file=sys.stderr, flush=True),
     )
-    describe = complaint_report.describer(lambda key, **p: translate(key, lang, **p))
     for row in report.rows:
         if row.outcome == complaint_report.FAILED:
             print(f"{row.line}\t{row.external_id}\t{describe(row.key, row.params)}")
