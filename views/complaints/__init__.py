@@ -1,0 +1,1 @@
+"""Complaint pages."""
