@@ -35,6 +35,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from sqlalchemy import insert
 from sqlmodel import select
 
 from db.models import Complaint, ComplaintCategory, District, EscalationLevel, Unit, User
@@ -157,11 +158,15 @@ class _Rows:
         index = {name: n for n, name in enumerate(header)}
         self.columns = {f: index[c] for f, c in mapping.columns.items() if c in index}
         key = mappings.key
-        self.units = {key(n): i for i, n in s.exec(select(Unit.id, Unit.name)).all()}
-        self.districts = {key(n): i for i, n in s.exec(select(District.id, District.name))}
-        self.categories = {key(n): i for i, n in s.exec(
-            select(ComplaintCategory.id, ComplaintCategory.name)
-            .where(ComplaintCategory.active)).all()}
+        # Held for the whole import: the session keeps loaded rows only while something
+        # refers to them, and the register's checks look each row's unit, district and
+        # category up by id (from the session, not the database, while these are held).
+        self._held = [*s.exec(select(Unit)).all(), *s.exec(select(District)).all(),
+                      *s.exec(select(ComplaintCategory)).all()]
+        self.units = {key(r.name): r.id for r in self._held if isinstance(r, Unit)}
+        self.districts = {key(r.name): r.id for r in self._held if isinstance(r, District)}
+        self.categories = {key(r.name): r.id for r in self._held
+                           if isinstance(r, ComplaintCategory) and r.active}
         self.seen = SeenIds()
         self.now = utcnow()
 
@@ -253,6 +258,7 @@ class _Rows:
         except ValidationFailed:
             return None
         self.units[mappings.key(unit.name)] = unit.id
+        self._held.append(unit)
         self.report.created_units.append(unit.name)
         return unit.id
 
@@ -280,7 +286,7 @@ class _Rows:
         earlier = self.seen.first_lines(lines_here)
         existing = self._existing({row.eid for row in good})
         firsts: dict[str, _Checked] = {}
-        new: list[Complaint] = []
+        new: list[dict[str, Any]] = []
         for row in good:
             first_line = earlier.get(row.eid) or lines_here[row.eid]
             if first_line != row.line:
@@ -325,23 +331,27 @@ class _Rows:
                                         Complaint.external_id.in_(sorted(ids)))
         return {c.external_id: c for c in self.uow.session.exec(query).all()}
 
-    def _new(self, row: _Checked) -> Complaint:
+    def _new(self, row: _Checked) -> dict[str, Any]:
         deadline = row.deadline or complaint_register.default_deadline(
             row.fields["received_at"], row.category)
-        return Complaint(**row.fields, deadline=deadline, source=self.source,
-                         external_id=row.eid, created_by=self.actor.id, created_at=self.now,
-                         updated_at=self.now)
+        return row.fields | dict(
+            deadline=deadline, source=self.source, external_id=row.eid,
+            status=lifecycle.RECEIVED, version=1, created_by=self.actor.id,
+            created_at=self.now, updated_at=self.now)
 
-    def _write(self, new: list[Complaint]) -> None:
+    def _write(self, new: list[dict[str, Any]]) -> None:
+        """One executemany per chunk on the Core table, not a model object per row:
+        building SQLModel objects cost more than everything else an imported row needs.
+        The ids are read back by ticket number (RETURNING would make SQLite insert row by
+        row to keep the order)."""
         if not new:
             return
         session = self.uow.session
-        session.add_all(new)
-        session.flush()  # multi-row inserts; the complaints get their ids
-        for complaint in new:
-            lifecycle.log_created(session, complaint, actor=self.actor, at=self.now)
-        # Flushed rows are held weakly by the session: memory stays flat over the file.
-        session.flush()
+        session.connection().execute(insert(Complaint.__table__), new)
+        ids = session.exec(select(Complaint.id).where(
+            Complaint.source == self.source,
+            Complaint.external_id.in_([row["external_id"] for row in new]))).all()
+        lifecycle.log_created_many(session, list(ids), actor=self.actor, at=self.now)
 
 
 class _Checked(NamedTuple):
