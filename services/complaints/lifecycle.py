@@ -84,7 +84,7 @@ def log_created_many(
     the rows log_created writes, inserted in one statement, since building a model object
     per row costs more than the rest of an imported row."""
     if not LIFECYCLE.allowed(None, RECEIVED):
-        raise InvalidTransition("complaint.bad_transition", frm="-", to=RECEIVED)
+        raise InvalidTransition(f"{LIFECYCLE.name}.bad_transition", frm="-", to=RECEIVED)
     if complaint_ids:
         session.connection().execute(insert(ComplaintStatusChange.__table__), [
             dict(complaint_id=i, from_status=None, to_status=RECEIVED,
