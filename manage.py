@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import json
 import os
 import platform
 import sys
 import time
 from datetime import timedelta
+from pathlib import Path
 
 from pydantic import ValidationError
 
 from config import get_settings
 from db.bootstrap import open_database
+from db.models import Role
 from demo import loader as demo
 from i18n import translate
 from services.complaints import routing
@@ -21,6 +24,9 @@ from services.core.errors import DomainError
 from services.core.system import system_actor
 from services.core.uow import UnitOfWork
 from services.identity import users
+from services.imports import complaint_report, saved_mappings
+from services.imports import complaints as complaint_import
+from services.imports import mapping as mappings
 from services.org import lookup
 from services.photos import evidence as photos
 from services.photos import sweep
@@ -116,6 +122,58 @@ def cmd_gc_photos(args: argparse.Namespace) -> None:
                     referenced=result.referenced, hours=hours))
 
 
+def cmd_import_complaints(args: argparse.Namespace) -> int:
+    """Exit 0 when every row was imported, unchanged or skipped by rule (empty, repeated);
+    1 when some rows failed (the report says which); 2 when the file was refused."""
+    describe = complaint_report.describer(lambda key, **p: translate(key, _lang(), **p))
+    try:
+        return _import_complaints(args, describe)
+    except DomainError as err:  # the file refused: its message names the import's columns
+        print(describe(err.message_key, err.params), file=sys.stderr)
+        return 2
+
+
+def _import_complaints(args: argparse.Namespace, describe) -> int:
+    lang, uow = _lang(), _uow()
+    peek = complaint_import.peek(args.file, args.file, encoding=args.encoding)
+    if args.guess_mapping:
+        guessed = mappings.guess(peek.header).to_json()
+        text = json.dumps(guessed, ensure_ascii=False, indent=2)
+        Path(args.guess_mapping).write_text(text + "\n", encoding="utf-8")
+        print(text)
+        print(translate("complaint_import.cli_mapping_written", lang, path=args.guess_mapping))
+        return 0
+    # Without --as-user the import acts as the office itself ("system" in the audit log).
+    actor = (uow.query(lookup.active_user, args.as_user) if args.as_user
+             else system_actor().model_copy(update={"role": Role.OFFICE}))
+    mapping = (uow.query(saved_mappings.resolve, actor=actor, name_or_json=args.mapping)
+               if args.mapping else mappings.guess(peek.header))
+    district = (uow.query(lookup.district_id, args.create_missing_units)
+                if args.create_missing_units else None)
+    call = uow.dry_run if args.dry_run else uow.run
+    report = call(
+        complaint_import.import_complaints, actor=actor, filename=args.file, source=args.file,
+        mapping=mapping, source_name=args.source, encoding=args.encoding,
+        create_units_in=district, unit_actor=system_actor(),
+        progress=lambda n: print(translate("complaint_import.cli_progress", lang, rows=n),
+                                 file=sys.stderr, flush=True),
+    )
+    for row in report.rows:
+        if row.outcome == complaint_report.FAILED:
+            print(f"{row.line}\t{row.external_id}\t{describe(row.key, row.params)}")
+    print(translate("complaint_import.cli_counts", lang, **report.summary()))
+    if report.created_units:
+        print(translate("complaint_import.cli_units_created", lang,
+                        names=report.created_units))
+    if args.dry_run:
+        print(translate("complaint_import.cli_dry_run", lang))
+    if args.report:
+        labels = complaint_report.labels(lambda key: translate(key, lang))
+        Path(args.report).write_bytes(report.to_csv(describe, labels))
+        print(translate("complaint_import.cli_report_written", lang, path=args.report))
+    return 0 if report.ok else 1
+
+
 def _grace_hours(text: str) -> float:
     hours = float(text)
     # Shorter, and an upload still writing its files could look abandoned.
@@ -163,20 +221,35 @@ def build_parser() -> argparse.ArgumentParser:
                    help="keep files written more recently (default PHOTO_GC_GRACE_HOURS, 24)")
     p.add_argument("--dry-run", action="store_true", help="list what would go, remove nothing")
     p.set_defaults(func=cmd_gc_photos)
+
+    p = sub.add_parser("import-complaints", help="import complaints from a hotline export")
+    p.add_argument("file", help="CSV (UTF-8, UTF-8 with BOM, GBK/GB18030) or XLSX")
+    p.add_argument("--mapping", help="a saved mapping's name, a JSON file or inline JSON")
+    p.add_argument("--guess-mapping", metavar="OUT.json",
+                   help="write the mapping guessed from the headers and stop")
+    p.add_argument("--dry-run", action="store_true", help="check every row, write nothing")
+    p.add_argument("--create-missing-units", metavar="DISTRICT",
+                   help="create units the city does not know, under this district")
+    p.add_argument("--source", default="12345",
+                   help="the hotline the file comes from (ticket numbers are unique per source)")
+    p.add_argument("--encoding", help="utf-8, utf-8-sig or gbk (default: detected)")
+    p.add_argument("--report", metavar="OUT.csv", help="write the report as CSV")
+    p.add_argument("--as-user", help="the office account to act as (default: system)")
+    p.set_defaults(func=cmd_import_complaints)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        args.func(args)
+        code = args.func(args)
     except DomainError as err:
         print(translate(err.message_key, _lang(), **err.params), file=sys.stderr)
         return 2
     except ValidationError as err:
         print(f"Configuration refused:\n{err}", file=sys.stderr)
         return 2
-    return 0
+    return code or 0
 
 
 def _lang() -> str:

@@ -14,6 +14,7 @@ from views.admin import audit as admin_audit
 from views.admin import org as admin_org
 from views.admin import users as admin_users
 from views.complaints import categories as complaint_categories
+from views.complaints import import_page as complaint_import
 from views.complaints import inbox as complaint_inbox
 from views.complaints import listing as complaint_list
 from views.complaints import register as complaint_register
@@ -32,6 +33,7 @@ PAGES: dict[str, tuple[Callable[[], None], str]] = {
     "complaint_inbox": (complaint_inbox.render, ":material/inbox:"),
     "complaint_register": (complaint_register.render, ":material/edit_note:"),
     "complaints": (complaint_list.render, ":material/forum:"),
+    "complaint_import": (complaint_import.render, ":material/upload_file:"),
     "complaint_categories": (complaint_categories.render, ":material/label:"),
     "visit_plans": (visit_plans.render, ":material/event_note:"),
     "checklists": (checklists.render, ":material/checklist:"),

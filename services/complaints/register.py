@@ -39,11 +39,12 @@ def audit_complaint(uow: UnitOfWork, actor: User, action: str, complaint: Compla
                  redact=masking.masked_state)
 
 
-def _fields(uow: UnitOfWork, *, channel: str, received_at: datetime, anonymous: bool,
+def checked_fields(uow: UnitOfWork, *, channel: str, received_at: datetime, anonymous: bool,
             complainant_name: str, complainant_phone: str, complainant_address: str,
             unit_id: int | None, district_id: int | None, category_id: int, content: str,
             escalated: bool, escalation_level: str) -> tuple[dict, ComplaintCategory]:
-    """The checked values of the register form (shared by registering and correcting)."""
+    """The checked values of the register form (shared by registering, correcting and the
+    import of hotline exports)."""
     s = uow.session
     if channel not in CHANNELS:
         raise ValidationFailed("complaint.channel_unknown", field="channel")
@@ -104,7 +105,7 @@ def register_complaint(
     day it was received. Saving twice with one client key registers it once."""
     require(actor, "complaint.register")
     client_key = clean_text(client_key, field="client_key", max_len=64)
-    fields, category = _fields(
+    fields, category = checked_fields(
         uow, channel=channel, received_at=received_at, anonymous=anonymous,
         complainant_name=complainant_name, complainant_phone=complainant_phone,
         complainant_address=complainant_address, unit_id=unit_id, district_id=district_id,
@@ -137,7 +138,7 @@ def update_complaint(
     require(actor, "complaint.register")
     complaint = uow.get(Complaint, complaint_id)
     check_version(complaint.version, version)
-    fields, _ = _fields(uow, **form)
+    fields, _ = checked_fields(uow, **form)
     before = audit.state(complaint)
     for name, value in fields.items():
         setattr(complaint, name, value)

@@ -53,6 +53,7 @@ PAGE_CAPABILITY: dict[str, str] = {
     "complaint_inbox": "complaint.handle",
     "complaint_register": "complaint.register",
     "complaints": "complaint.view",
+    "complaint_import": "complaint.import",
     "complaint_categories": "complaint.manage",
     "account": "account.self",
 }

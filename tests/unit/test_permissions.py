@@ -9,7 +9,7 @@ EXPECTED_PAGES = {
     "admin": ["admin_users", "admin_org", "admin_audit", "visit_plans", "checklists",
               "complaints", "account"],
     "office": ["review", "verify", "visit_plans", "checklists", "complaint_register",
-               "complaints", "complaint_categories", "account"],
+               "complaints", "complaint_import", "complaint_categories", "account"],
     "leader": ["complaints", "account"],
     "inspector": ["inspect_today", "inspect_visit", "verify", "complaints", "account"],
     "unit": ["rectify", "complaint_inbox", "account"],
