@@ -128,12 +128,25 @@ def _conditions(actor: User, filters: Filters, today: date) -> list:
     return conditions
 
 
+# Where the list stops counting: it then shows "10,000+". Counting every match of a
+# million rows costs a scan of all of them (about a second on SQLite), while a clerk who
+# has ten thousand matches narrows the filters rather than pages; exact totals by
+# district, month or status are the dashboard's.
+LIST_COUNT_CAP = 10_000
+
+
 def count_complaints(uow: UnitOfWork, *, actor: User, filters: Filters = Filters(),
-                     today: date | None = None) -> int:
+                     today: date | None = None, cap: int | None = None) -> int:
+    """How many complaints the list shows for these filters. With `cap`, counting stops
+    past it: the result is then cap + 1, meaning "more than cap"."""
     _require_reader(actor)
     today = today or clock.today()
-    query = select(func.count()).select_from(Complaint).where(
-        *_conditions(actor, filters, today))
+    conditions = _conditions(actor, filters, today)
+    if cap is None:
+        query = select(func.count()).select_from(Complaint).where(*conditions)
+    else:
+        matches = select(Complaint.id).where(*conditions).limit(cap + 1).subquery()
+        query = select(func.count()).select_from(matches)
     return uow.session.exec(query).one()
 
 
