@@ -191,8 +191,11 @@ def iter_complaints(
         raise ValidationFailed("complaint.page_invalid")
     today, now = today or clock.today(), now or utcnow()
     place = aliased(District)
+    # Plain columns rather than Complaint objects: no identity map to fill and empty again
+    # for every row, which took half the time of an export. _row reads them by name.
     base = (
-        select(Complaint, Unit.name, place.name, ComplaintCategory.name)
+        select(*_ROW_COLUMNS, Unit.name.label("unit_name"), place.name.label("district_name"),
+               ComplaintCategory.name.label("category_name"))
         .join(Unit, Complaint.unit_id == Unit.id, isouter=True)
         .join(place, Complaint.district_id == place.id, isouter=True)
         .join(ComplaintCategory, Complaint.category_id == ComplaintCategory.id)
@@ -213,16 +216,22 @@ def iter_complaints(
         found = uow.session.exec(query).all()
         if not found:
             return
-        yield [_row(actor, c, unit, district, category, today, now)
-               for c, unit, district, category in found]
-        last = found[-1][0]
-        after = (last.received_at, last.id)
-        # The session would otherwise keep every complaint it loaded until the unit ends:
-        # dropping each batch keeps an export of a million rows at one batch of memory.
-        for complaint, *_ in found:
-            uow.session.expunge(complaint)
+        yield [_row(actor, r, r.unit_name, r.district_name, r.category_name, today, now)
+               for r in found]
+        after = (found[-1].received_at, found[-1].id)
         if len(found) < batch:
             return
+
+
+# What _row and masking.identity_for read of a complaint.
+_ROW_COLUMNS = (
+    Complaint.id, Complaint.received_at, Complaint.channel, Complaint.unit_id,
+    Complaint.content, Complaint.status, Complaint.deadline, Complaint.assigned_at,
+    Complaint.escalated, Complaint.escalation_level, Complaint.satisfaction,
+    Complaint.duplicate_of_id, Complaint.source, Complaint.external_id, Complaint.version,
+    Complaint.anonymous, Complaint.complainant_name, Complaint.complainant_phone,
+    Complaint.complainant_address,
+)
 
 
 def _row(actor: User, c: Complaint, unit: str | None, district: str | None, category: str,
