@@ -85,26 +85,19 @@ def main(argv: list[str] | None = None) -> int:
         # The last ~73 days of a two-year spread: about a tenth of the rows.
         tenth = Filters(received_from=clock.local_date(newest) - timedelta(days=73))
 
-        def csv_export(filters: Filters) -> Callable[[str], int]:
+        def exporting(write, filters: Filters) -> Callable[[str], int]:
             def run(path: str) -> int:
                 with open(path, "wb") as out:
-                    return uow.query(export.export_csv, out, actor=office, filters=filters,
-                                     labels=LABELS)
+                    return uow.query(write, out, actor=office, filters=filters, labels=LABELS)
             return run
 
-        def xlsx_export(filters: Filters) -> Callable[[str], int]:
-            def run(path: str) -> int:
-                with open(path, "wb") as out:
-                    return uow.query(export.export_xlsx, out, actor=office, filters=filters,
-                                     labels=LABELS)
-            return run
-
+        everything = Filters(include_duplicates=True)
         cases = [
             ("bare SQL -> csv.writer", lambda p: _bare(engine, p)),
-            ("export_csv", csv_export(Filters(include_duplicates=True))),
-            ("export_xlsx", xlsx_export(Filters(include_duplicates=True))),
-            ("export_csv, a tenth", csv_export(tenth)),
-            ("export_xlsx, a tenth", xlsx_export(tenth)),
+            ("export_csv", exporting(export.export_csv, everything)),
+            ("export_xlsx", exporting(export.export_xlsx, everything)),
+            ("export_csv, a tenth", exporting(export.export_csv, tenth)),
+            ("export_xlsx, a tenth", exporting(export.export_xlsx, tenth)),
         ]
         print(f"\n{args.backend}, {args.rows:,} complaints, batch {queries.EXPORT_BATCH}")
         print("| case | rows | s | rows/s | vs bare | file MB | peak tracemalloc MB |")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
 from datetime import timedelta
 
 import openpyxl
@@ -15,9 +14,13 @@ from db.models import Role
 from db.timeutil import utcnow
 from services.complaints import export, queries, workflow
 from services.complaints.queries import Filters
-from tests.factories import make_complaint, make_district, make_unit
+from tests.factories import make_complaint, make_unit
+from tests.service import test_complaints
 
-NAME, PHONE, ADDRESS = "张三丰", "13812341234", "雄关区新华路12号"
+# The same small city as the complaint service tests: 雄关区 (the power station in its town
+# 峪泉镇) and 镜铁区 (the school), an inspector scoped to 镜铁区, the power station's liaison.
+city = test_complaints.city
+NAME, PHONE, ADDRESS = test_complaints.NAME, test_complaints.PHONE, test_complaints.ADDRESS
 ALL = Filters()
 HOSTILE = '=HYPERLINK("http://evil.invalid/?"&A1,"点此")'
 
@@ -28,32 +31,6 @@ LABELS = export.Labels(
     satisfactions={},
     yes="是", no="否", anonymous="匿名",
 )
-
-
-@dataclass
-class City:
-    office: object
-    admin: object
-    leader: object
-    inspector: object  # scoped to 镜铁区
-    liaison: object  # of the power station (雄关区)
-    power: object
-    school: object
-    xiongguan: object
-
-
-@pytest.fixture
-def city(uow, admin, office, make_user) -> City:
-    xiongguan = make_district(uow, actor=admin, name="雄关区")
-    jingtie = make_district(uow, actor=admin, name="镜铁区")
-    power = make_unit(uow, actor=admin, name="峪泉供电所", district=xiongguan)
-    school = make_unit(uow, actor=admin, name="镜铁区实验小学", district=jingtie)
-    return City(
-        office, admin, make_user("leader1", Role.LEADER),
-        make_user("insp_jt", Role.INSPECTOR, district_id=jingtie.id),
-        make_user("liaison_power", Role.UNIT, unit_id=power.id),
-        power, school, xiongguan,
-    )
 
 
 def _assign(uow, city, complaint, unit):
