@@ -8,7 +8,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from db.models import one_of
@@ -89,6 +89,13 @@ class Complaint(SQLModel, table=True):
         Index("ix_complaint_status_deadline", "status", "deadline"),
         Index("ix_complaint_unit_status", "unit_id", "status"),
         Index("ix_complaint_district_received", "district_id", "received_at"),
+        # Only the linked duplicates: "the copies of this complaint". A full index on the
+        # column made SQLite answer every list's "duplicate_of_id IS NULL" (98 % of rows)
+        # through it and then sort them all, instead of walking received_at: seconds at a
+        # million complaints.
+        Index("ix_complaint_duplicate_link", "duplicate_of_id",
+              sqlite_where=text("duplicate_of_id IS NOT NULL"),
+              postgresql_where=text("duplicate_of_id IS NOT NULL")),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -121,7 +128,7 @@ class Complaint(SQLModel, table=True):
     satisfaction: str | None = Field(default=None, max_length=20)
     # Set when the office links this complaint to an earlier one about the same matter;
     # volume counts leave such duplicates out unless asked.
-    duplicate_of_id: int | None = Field(default=None, foreign_key="complaint.id", index=True)
+    duplicate_of_id: int | None = Field(default=None, foreign_key="complaint.id")
     created_by: int | None = Field(default=None, foreign_key="user.id")
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)

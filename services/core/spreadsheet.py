@@ -7,7 +7,9 @@ reader's PC. Such cells get a leading apostrophe, which the spreadsheet shows as
 
 from __future__ import annotations
 
+import csv
 import io
+from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
@@ -27,3 +29,15 @@ def to_csv(frame: pd.DataFrame) -> bytes:
     buf = io.StringIO()
     frame.map(neutral).to_csv(buf, index=False, lineterminator="\r\n")
     return buf.getvalue().encode("utf-8-sig")
+
+
+CSV_BOM = "\ufeff".encode()
+
+
+def csv_lines(rows: Iterable[Sequence]) -> bytes:
+    """Rows as UTF-8 CSV with the same conventions as to_csv (neutralised cells, CRLF), to
+    stream a file piece by piece: CSV_BOM first, then the header and batches of rows."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerows([neutral(cell) for cell in row] for row in rows)
+    return buf.getvalue().encode("utf-8")
