@@ -166,3 +166,14 @@ def _new_sheet(book: xlsxwriter.Workbook, labels: Labels, bold):
         sheet.write_string(0, col, text, bold)
     sheet.freeze_panes(1, 0)
     return sheet
+
+
+def record_export(uow: UnitOfWork, *, actor: User, rows: int, kind: str,
+                  filters: Filters | None) -> None:
+    """Who took which list out of the system: an export carries identities for the office,
+    so it is a fact for the audit log (the filters, never the rows)."""
+    queries.require_reader(actor)  # the same right as reading the list
+    shown = {k: (v.isoformat() if hasattr(v, "isoformat") else v)
+             for k, v in vars(filters or Filters()).items() if v not in (None, False)}
+    uow.audit(actor, "complaint.export", "complaint", None,
+              after={"rows": rows, "format": kind, "filters": shown})

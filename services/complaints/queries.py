@@ -90,7 +90,7 @@ class ComplaintRow:
     version: int
 
 
-def _require_reader(actor: User) -> None:
+def require_reader(actor: User) -> None:
     if not (can(actor, "complaint.view") or can(actor, "complaint.handle")):
         raise PermissionDenied(capability="complaint.view")
 
@@ -139,7 +139,7 @@ def count_complaints(uow: UnitOfWork, *, actor: User, filters: Filters = Filters
                      today: date | None = None, cap: int | None = None) -> int:
     """How many complaints the list shows for these filters. With `cap`, counting stops
     past it: the result is then cap + 1, meaning "more than cap"."""
-    _require_reader(actor)
+    require_reader(actor)
     today = today or clock.today()
     conditions = _conditions(actor, filters, today)
     if cap is None:
@@ -155,7 +155,7 @@ def list_complaints(
     descending: bool = True, offset: int = 0, limit: int = 50, today: date | None = None,
     now: datetime | None = None,
 ) -> list[ComplaintRow]:
-    _require_reader(actor)
+    require_reader(actor)
     if sort not in SORTS:
         raise ValidationFailed("complaint.sort_unknown")
     if not 1 <= limit <= MAX_PAGE or offset < 0:
@@ -186,7 +186,7 @@ def iter_complaints(
     order), in batches. Keyset paging on (received_at, id) rather than OFFSET: each batch
     starts from an index position, so the last batch of a million rows costs what the
     first does, and memory holds one batch whatever the total."""
-    _require_reader(actor)
+    require_reader(actor)
     if batch < 1:
         raise ValidationFailed("complaint.page_invalid")
     today, now = today or clock.today(), now or utcnow()
@@ -299,7 +299,7 @@ class ComplaintDetail:
 
 def get_complaint(uow: UnitOfWork, *, actor: User, complaint_id: int,
                   today: date | None = None, now: datetime | None = None) -> ComplaintDetail:
-    _require_reader(actor)
+    require_reader(actor)
     s = uow.session
     place = aliased(District)
     found = s.exec(

@@ -143,12 +143,33 @@ def test_the_routing_suggestion_fills_in_the_unit_in_one_click(demo_loaded, gdj_
     power = _unit(demo_loaded, gdj_unit)
     other = next(u for u in units if u.id != gdj_unit and "医院" in u.name)
     for n in range(20):
-        make_complaint(demo_loaded, office=office, unit=power,
+        category = ("服务态度差", "办事拖拉")[n % 2]
+        make_complaint(demo_loaded, office=office, unit=power, category=category,
                        content=f"供电营业厅停电抄表电费问题第{n}次")
         make_complaint(demo_loaded, office=office, unit=_unit(demo_loaded, other.id),
-                       content=f"医院挂号门诊医生住院问题第{n}次")
+                       category=category, content=f"医院挂号门诊医生住院问题第{n}次")
     demo_loaded.run(routing.train_routing, actor=office)
     at = page("complaint_register", "office", demo_loaded)
     at.text_area(key="cr_content").input("营业厅又停电了，电费也算错").run()
     at.button(key=f"cr_route_{gdj_unit}").click().run()
     assert at.selectbox(key="cr_unit").value == gdj_unit
+
+
+@pytest.mark.parametrize(("username", "full"), [("office", True), ("leader", False)])
+def test_the_export_is_the_list_as_its_reader_sees_it_and_is_audited(
+    demo_loaded, gdj_unit, username, full
+):
+    from db.models import AuditEvent
+
+    _assigned(demo_loaded, gdj_unit, name=NAME, phone=PHONE)
+    make_complaint(demo_loaded, office=user_named(demo_loaded, "office"))  # still received
+    at = page("complaints", username, demo_loaded, status="assigned")
+    at.button(key="cx_csv").click().run()
+    assert not at.exception
+    _filters, kind, data, name = at.session_state["cx_ready"]
+    text = data.decode("utf-8-sig")
+    assert kind == "csv" and name.endswith(".csv")
+    assert len(text.strip().splitlines()) == 2  # the header and the one assigned complaint
+    assert (NAME in text) == full and (PHONE in text) == full
+    assert ("138****1234" in text) == (not full)
+    assert count_rows(demo_loaded, AuditEvent, AuditEvent.action == "complaint.export") == 1

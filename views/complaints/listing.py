@@ -14,7 +14,7 @@ from ui import context, paging
 from ui.context import local_time, t
 from ui.feedback import reported
 from ui.page import page
-from views.complaints import actions, filters
+from views.complaints import actions, exports, filters
 from views.complaints.common import card, complainant, flags, number
 
 LIST = "cl"
@@ -35,8 +35,12 @@ def render(actor: User) -> None:
     descending = right.toggle(t("complaints_ui.newest_first"), value=descending,
                               key=f"{LIST}_desc")
     filters.to_url(chosen, sort, descending)
-    total = context.query(queries.count_complaints, actor=actor, filters=chosen)
-    st.caption(t("complaints_ui.count", n=total))
+    # Counting stops past the cap: a clerk with more matches narrows the filters.
+    total = context.query(queries.count_complaints, actor=actor, filters=chosen,
+                          cap=queries.LIST_COUNT_CAP)
+    more = total > queries.LIST_COUNT_CAP
+    st.caption(t("complaint_export.count_more", count=queries.LIST_COUNT_CAP) if more
+               else t("complaints_ui.count", n=total))
     picked = None
     if total:
         offset = paging.offset(LIST, total, filters=(chosen, sort, descending))
@@ -44,6 +48,7 @@ def render(actor: User) -> None:
                              descending=descending, offset=offset, limit=paging.PAGE_SIZE)
         picked = _table(rows)
         paging.controls(LIST, total)
+        exports.buttons(actor, chosen)
     else:
         st.info(t("complaints_ui.none"))
     # The opened complaint is in the URL too (?id=12), so a link opens it for a colleague.

@@ -72,7 +72,11 @@ def upgrade() -> None:
     with op.batch_alter_table('complaint', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_complaint_category_id'), ['category_id'], unique=False)
         batch_op.create_index('ix_complaint_district_received', ['district_id', 'received_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_complaint_duplicate_of_id'), ['duplicate_of_id'], unique=False)
+        # Partial: every list asks for duplicate_of_id IS NULL (nearly all rows), which a full
+        # index would answer by reading it all; only "the copies of this one" need it.
+        batch_op.create_index('ix_complaint_duplicate_link', ['duplicate_of_id'], unique=False,
+                              sqlite_where=sa.text('duplicate_of_id IS NOT NULL'),
+                              postgresql_where=sa.text('duplicate_of_id IS NOT NULL'))
         batch_op.create_index(batch_op.f('ix_complaint_escalated'), ['escalated'], unique=False)
         batch_op.create_index(batch_op.f('ix_complaint_phone_digits'), ['phone_digits'], unique=False)
         batch_op.create_index(batch_op.f('ix_complaint_received_at'), ['received_at'], unique=False)
@@ -259,7 +263,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_complaint_received_at'))
         batch_op.drop_index(batch_op.f('ix_complaint_phone_digits'))
         batch_op.drop_index(batch_op.f('ix_complaint_escalated'))
-        batch_op.drop_index(batch_op.f('ix_complaint_duplicate_of_id'))
+        batch_op.drop_index('ix_complaint_duplicate_link')
         batch_op.drop_index('ix_complaint_district_received')
         batch_op.drop_index(batch_op.f('ix_complaint_category_id'))
 
