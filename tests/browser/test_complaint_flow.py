@@ -1,17 +1,20 @@
-"""A complaint from the office's register to its close, in a real browser: the office
-registers it by hand and sends it to the power company; the company's liaison signs for it
-and answers; the office calls the complainant back and the complaint is closed. The
-complainant's name never reaches the liaison's screen."""
+"""Complaints in a real browser: the office imports a hotline export (the columns mapped
+from its headers), registers one complaint by hand and sends it to the power company; the
+company's liaison signs for it and answers; the office calls the complainant back and the
+complaint is closed. The complainant's name never reaches the liaison's screen."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from services.core import clock
 from tests.browser.conftest import TIMEOUT_MS
 from tests.browser.test_inspection_flow import (
     SCRIPT_STATE_TRACKER,
@@ -35,8 +38,35 @@ def _box(page: Page, label_key: str):
     return page.get_by_role("textbox", name=zh(label_key), exact=True)
 
 
-def _office_registers_and_assigns(page: Page, server: str, password: str) -> int:
+def _hotline_export(tmp_path: Path) -> Path:
+    """A 12345 export as such platforms write it (GBK, a title above the header)."""
+    today = clock.today()
+    rows = [["嘉峪关市12345热线 工单导出", "", "", "", "", ""],
+            ["工单编号", "受理时间", "来电人", "联系电话", "被投诉单位", "投诉内容"]]
+    rows += [[f"BT{today:%Y%m%d}{n}", f"{today - timedelta(days=n):%Y-%m-%d} 09:{n:02d}",
+              "王某", f"1370000000{n}", UNIT, f"浏览器导入测试：营业厅排队太久 {n}"]
+             for n in range(1, 4)]
+    path = tmp_path / "12345工单.csv"
+    path.write_bytes("".join(",".join(r) + "\r\n" for r in rows).encode("gbk"))
+    return path
+
+
+def _office_imports(page: Page, export: Path) -> None:
+    open_menu_page(page, "complaint_import", "nav.complaint_import")
+    rerun(page, lambda: page.locator('input[type="file"]').set_input_files(export))
+    expect(page.get_by_text("表头在第 2 行", exact=False)).to_be_visible()
+    check = page.get_by_role("button", name=zh("complaint_import.check"), exact=True)
+    rerun(page, check.click)
+    expect(page.get_by_text(re.compile(r"^试运行：新建 3 条"))).to_be_visible()
+    go = page.get_by_role("button", name=zh("complaint_import.go", rows=3), exact=True)
+    rerun(page, go.click)
+    expect(page.get_by_text(re.compile(r"^导入完成：新建 3 条"))).to_be_visible()
+
+
+def _office_registers_and_assigns(page: Page, server: str, password: str,
+                                  export: Path) -> int:
     sign_in_to(page, server, OFFICE, password, "review.title")
+    _office_imports(page, export)
     open_menu_page(page, "complaint_register", "nav.complaint_register")
     for key, value in (("field.complainant_name", NAME), ("field.complainant_phone", PHONE)):
         box = _box(page, key)
@@ -102,10 +132,12 @@ def _office_follows_up(page: Page, server: str, password: str, number: int) -> N
     expect(page.get_by_text(f"投诉 #{number} · {zh('complaint_status.closed')}")).to_be_visible()
 
 
-def test_a_complaint_from_register_to_closed(browser: Browser, server: str,
-                                             demo_password: str) -> None:
+def test_a_complaint_from_import_and_register_to_closed(
+    browser: Browser, server: str, demo_password: str, tmp_path: Path
+) -> None:
     with _page(browser) as page:
-        number = _office_registers_and_assigns(page, server, demo_password)
+        number = _office_registers_and_assigns(page, server, demo_password,
+                                               _hotline_export(tmp_path))
     with _page(browser) as page:
         _liaison_signs_and_answers(page, server, demo_password, number)
     with _page(browser) as page:
