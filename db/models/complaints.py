@@ -59,6 +59,7 @@ class ContactMethod(StrEnum):
 class ExtensionDecision(StrEnum):
     GRANTED = "granted"
     REFUSED = "refused"
+    WITHDRAWN = "withdrawn"  # the unit returned the complaint before the office decided
 
 
 class ComplaintCategory(SQLModel, table=True):
@@ -114,6 +115,10 @@ class Complaint(SQLModel, table=True):
     phone_digits: str = Field(default="", max_length=20, index=True)
     complainant_address: str = Field(default="", max_length=200)
     unit_id: int | None = Field(default=None, foreign_key="unit.id")
+    # The unit the office sent it to, while that unit has it: what the unit's liaison may
+    # read. Cleared when the unit returns it; a complaint the office settled itself was
+    # never sent, however much it names a unit.
+    sent_to_unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
     district_id: int | None = Field(default=None, foreign_key="district.id")
     category_id: int = Field(foreign_key="complaint_category.id", index=True)
     content: str = Field(max_length=4000)

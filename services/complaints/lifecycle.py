@@ -59,8 +59,6 @@ LIFECYCLE = Lifecycle(
 )
 # The unit owes an answer: these can be overdue.
 AWAITING_UNIT = frozenset({ASSIGNED, SIGNED, REOPENED})
-# What a unit's liaison sees of the complaints sent to the unit.
-AT_UNIT = frozenset({ASSIGNED, SIGNED, REPLIED, REOPENED, CLOSED})
 OPEN = frozenset(set(STATUSES) - {CLOSED})
 
 

@@ -2,7 +2,8 @@
 see it in full; every other role, above all the unit concerned, sees it masked, wherever a
 complaint is shown (pages, lists, exports, notices) and in the audit log for everyone.
 
-    张三丰 -> 张*      13812341234 -> 138****1234      雄关区新华路12号 -> 雄关区***
+    张三丰 -> 张*      13812341234 -> 138****1234      6221234 -> *****34
+    雄关区新华路12号 -> 雄关区***  (the complaint's own place; nothing of the address itself)
 
 Services build what they return through `identity_for(actor, complaint)`, so a role
 without "complaint.identity" has no way to get the full values from any of them."""
@@ -16,8 +17,6 @@ from db.models import Complaint, User
 from services.core.permissions import can
 
 HIDDEN = "***"
-# Where an address stops naming the district: the first 区, 县, 镇, 乡 or 街道.
-_PLACE_END = re.compile(r"^.{1,12}?(区|县|镇|乡|街道)")
 # Fields of a complaint that name the complainant (and what the audit log keeps of them).
 IDENTITY_FIELDS = ("complainant_name", "complainant_phone", "phone_digits", "complainant_address")
 
@@ -33,17 +32,18 @@ def mask_phone(phone: str) -> str:
     digits = re.sub(r"\D", "", phone or "")
     if not digits:
         return ""
-    if len(digits) >= 7:
+    if len(digits) >= 11:  # a mobile number: 138****1234 still hides four digits
         return digits[:3] + "****" + digits[-4:]
-    return "*" * len(digits)
+    # A landline is short: 3 + 4 shown would be all of a 7-digit number.
+    return "*" * (len(digits) - 2) + digits[-2:]
 
 
-def mask_address(address: str) -> str:
-    address = (address or "").strip()
-    if not address:
+def mask_address(address: str, place: str | None = None) -> str:
+    """Only the complaint's own place (its district, already shown beside it), never a part
+    of the address: a prefix cut at the first 区 would keep 幸福小区 and the house number."""
+    if not (address or "").strip():
         return ""
-    found = _PLACE_END.match(address)
-    return (found.group(0) if found else "") + HIDDEN
+    return (place or "") + HIDDEN
 
 
 def phone_digits(phone: str) -> str:
@@ -70,7 +70,8 @@ def may_see_identity(actor: User | None) -> bool:
     return can(actor, "complaint.identity")
 
 
-def identity_for(actor: User | None, complaint: Complaint) -> Identity:
+def identity_for(actor: User | None, complaint: Complaint, place: str | None = None) -> Identity:
+    """`place`: the name of the complaint's district, the most a masked address shows."""
     if complaint.anonymous:
         return Identity(True, "", "", "", masked=not may_see_identity(actor))
     if may_see_identity(actor):
@@ -78,7 +79,7 @@ def identity_for(actor: User | None, complaint: Complaint) -> Identity:
                         complaint.complainant_address, masked=False)
     return Identity(False, mask_name(complaint.complainant_name),
                     mask_phone(complaint.complainant_phone),
-                    mask_address(complaint.complainant_address), masked=True)
+                    mask_address(complaint.complainant_address, place), masked=True)
 
 
 def masked_state(state: dict) -> dict:

@@ -243,7 +243,8 @@ def _row(actor: User, c: Complaint, unit: str | None, district: str | None, cate
         sign_late=lifecycle.is_sign_late(c.status, c.assigned_at, now),
         escalated=c.escalated, escalation_level=c.escalation_level,
         satisfaction=c.satisfaction, duplicate_of_id=c.duplicate_of_id, source=c.source,
-        external_id=c.external_id, identity=masking.identity_for(actor, c), version=c.version,
+        external_id=c.external_id, identity=masking.identity_for(actor, c, district),
+        version=c.version,
     )
 
 
@@ -300,6 +301,8 @@ class ComplaintDetail:
 def get_complaint(uow: UnitOfWork, *, actor: User, complaint_id: int,
                   today: date | None = None, now: datetime | None = None) -> ComplaintDetail:
     require_reader(actor)
+    if not 0 < complaint_id < 2**31:  # a crafted number in a link: not found, not a crash
+        raise NotFound()
     s = uow.session
     place = aliased(District)
     found = s.exec(

@@ -139,6 +139,10 @@ def update_complaint(
     complaint = uow.get(Complaint, complaint_id)
     check_version(complaint.version, version)
     fields, _ = checked_fields(uow, **form)
+    if fields["unit_id"] != complaint.unit_id and complaint.status != lifecycle.RECEIVED:
+        # Once sent, a complaint moves between units only through the workflow (assign,
+        # return): a correction or a re-imported export must not hand it to another unit.
+        raise ValidationFailed("complaint.unit_change_via_assign", field="complaint_unit")
     before = audit.state(complaint)
     for name, value in fields.items():
         setattr(complaint, name, value)

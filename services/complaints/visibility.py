@@ -8,7 +8,6 @@ from sqlalchemy.sql import ColumnElement
 from sqlmodel import Session, select
 
 from db.models import Complaint, User
-from services.complaints.lifecycle import AT_UNIT
 from services.core.permissions import can
 from services.core.visibility import district_subtree, unit_scope
 
@@ -17,8 +16,8 @@ def complaint_filter(actor: User) -> ColumnElement[bool]:
     """- office, administrators and leaders: every complaint;
     - an inspector: within their scope (the units they work on, and complaints about a
       place in their district that name no unit);
-    - a unit's liaison: the complaints sent to their unit (not those it returned, nor
-      those still waiting to be sent);
+    - a unit's liaison: the complaints the office sent to their unit (not those it
+      returned, nor those still waiting to be sent or settled by the office itself);
     - anyone else: none."""
     if can(actor, "complaint.view"):
         scope = unit_scope(actor, Complaint.unit_id)
@@ -27,7 +26,7 @@ def complaint_filter(actor: User) -> ColumnElement[bool]:
         return or_(scope, and_(Complaint.unit_id.is_(None),
                                Complaint.district_id.in_(district_subtree(actor.district_id))))
     if can(actor, "complaint.handle") and actor.unit_id is not None:
-        return and_(Complaint.unit_id == actor.unit_id, Complaint.status.in_(AT_UNIT))
+        return Complaint.sent_to_unit_id == actor.unit_id
     return false()
 
 

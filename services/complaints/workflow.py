@@ -36,8 +36,7 @@ def _unit_complaint(uow: UnitOfWork, actor: User, complaint_id: int) -> Complain
     unit learns nothing about complaints that are not its own)."""
     require(actor, "complaint.handle")
     complaint = uow.get(Complaint, complaint_id)
-    if actor.unit_id is None or complaint.unit_id != actor.unit_id or (
-            complaint.status not in lifecycle.AT_UNIT):
+    if actor.unit_id is None or complaint.sent_to_unit_id != actor.unit_id:
         raise NotFound()
     return complaint
 
@@ -63,7 +62,8 @@ def assign(uow: UnitOfWork, *, actor: User, complaint_id: int, version: int | No
         raise ValidationFailed("complaint.deadline_past", field="complaint_deadline")
     before = audit.state(complaint)
     lifecycle.move(uow.session, complaint, lifecycle.ASSIGNED, actor=actor, note=note)
-    complaint.unit_id = unit.id
+    complaint.unit_id = complaint.sent_to_unit_id = unit.id
+    _withdraw_extensions(uow, complaint.id)
     if complaint.district_id is None:
         complaint.district_id = unit.district_id
     if deadline is not None:
@@ -110,8 +110,19 @@ def return_to_office(uow: UnitOfWork, *, actor: User, complaint_id: int,
     complaint = _unit_complaint(uow, actor, complaint_id)
     before = audit.state(complaint)
     lifecycle.move(uow.session, complaint, lifecycle.RETURNED, actor=actor, note=reason)
+    complaint.sent_to_unit_id = None
+    _withdraw_extensions(uow, complaint.id)
     audit_complaint(uow, actor, "complaint.return", complaint, before)
     return complaint
+
+
+def _withdraw_extensions(uow: UnitOfWork, complaint_id: int) -> None:
+    """A unit's open request for more time goes with the complaint when it is returned or
+    sent elsewhere: the next unit asks for itself, and is not bound by another's reason."""
+    for request in uow.session.exec(
+            select(ComplaintExtension).where(ComplaintExtension.complaint_id == complaint_id,
+                                             ComplaintExtension.decision.is_(None))):
+        request.decision, request.decided_at = ExtensionDecision.WITHDRAWN, utcnow()
 
 
 def ask_extension(uow: UnitOfWork, *, actor: User, complaint_id: int, reason: str,

@@ -301,9 +301,16 @@ class _Rows:
             elif not changed:
                 report.add(row.line, row.eid, UNCHANGED)
             else:
-                complaint_register.update_complaint(
-                    self.uow, actor=self.actor, complaint_id=found.id, version=found.version,
-                    deadline=row.deadline, **row.form)
+                try:
+                    # Refuses before it writes anything (e.g. a unit change once the office
+                    # has sent the complaint: that goes through the workflow), so the row
+                    # fails and the file goes on.
+                    complaint_register.update_complaint(
+                        self.uow, actor=self.actor, complaint_id=found.id,
+                        version=found.version, deadline=row.deadline, **row.form)
+                except ValidationFailed as err:
+                    report.add(row.line, row.eid, FAILED, err.message_key, **err.params)
+                    continue
                 report.add(row.line, row.eid, UPDATED, "complaint_import.changed",
                            fields=changed)
         self._write(new)

@@ -10,7 +10,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCES = [ROOT / "app.py", *sorted((ROOT / "pages").rglob("*.py")),
+SOURCES = [ROOT / "app.py", *sorted((ROOT / "views").rglob("*.py")),
            *sorted((ROOT / "ui").rglob("*.py"))]
 
 # Attributes of the services' views that hold what a user typed.

@@ -94,7 +94,8 @@ def render(actor: User) -> None:
         st.info(_t("stale"))
         return
     report = checked[1]
-    st.write(_t("dry_counts", **report.summary()))
+    counts = report.summary()  # numbers only
+    st.write(_t("dry_counts", **counts))
     _show_rows(report)
     _values_step(actor, report)
     _import_step(actor, report, job)
@@ -269,7 +270,8 @@ def _show_result() -> None:
     result = st.session_state.get(RESULT)
     if result is None:
         return
-    st.success(_t("done", **result.summary()))
+    counts = result.summary()  # numbers only
+    st.success(_t("done", **counts))
     labels = complaint_report.labels(lambda key: t(key))
     st.download_button(_t("download"), data=result.to_csv(_describe(), labels),
                        file_name="complaint_import_report.csv", mime="text/csv",

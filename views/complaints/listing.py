@@ -25,8 +25,8 @@ def render(actor: User) -> None:
     chosen = filters.widgets(actor)
     sort, descending = filters.sort_from_url()
     # A caller on the phone gives their number: open it without hunting through the list.
-    wanted = st.number_input(t("complaints_ui.open_number"), min_value=0, step=1, value=0,
-                             key=f"{LIST}_open")
+    wanted = st.number_input(t("complaints_ui.open_number"), min_value=0,
+                             max_value=2**31 - 1, step=1, value=0, key=f"{LIST}_open")
     if wanted:
         st.query_params["id"] = str(int(wanted))
     left, right = st.columns([3, 1])

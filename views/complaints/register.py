@@ -134,19 +134,21 @@ def _routing(actor: User, content: str, units: dict[int, str]) -> None:
     """The model's three likeliest units and category for this text; the office decides."""
     routing = context.query(suggest_routing, actor=actor, text=content)
     if routing.reason:
-        st.caption(t(f"complaint_routing.reason.{routing.reason}"))
+        why = routing.reason  # a catalog key of the service's, not typed text
+        st.caption(t(f"complaint_routing.reason.{why}"))
         return
     with st.container(border=True):
         st.markdown(f"**{t('complaint_routing.suggested')}**")
         columns = st.columns(len(routing.units) + 1)
         for column, guess in zip(columns, routing.units, strict=False):
             if guess.unit_id in units:
-                column.button(t("complaints_ui.use_unit", name=guess.name,
+                column.button(t("complaints_ui.use_unit", name=plain(guess.name),
                                 score=round(guess.score * 100)),
                               key=f"{FORM}_route_{guess.unit_id}", on_click=_choose,
                               args=(f"{FORM}_unit", guess.unit_id))
         if routing.category is not None:
-            columns[-1].button(t("complaints_ui.use_category", name=routing.category.name),
+            columns[-1].button(t("complaints_ui.use_category",
+                                 name=plain(routing.category.name)),
                                key=f"{FORM}_route_category", on_click=_choose,
                                args=(f"{FORM}_category", routing.category.category_id))
 

@@ -39,6 +39,7 @@ def upgrade() -> None:
     sa.Column('phone_digits', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
     sa.Column('complainant_address', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
     sa.Column('unit_id', sa.Integer(), nullable=True),
+    sa.Column('sent_to_unit_id', sa.Integer(), nullable=True),
     sa.Column('district_id', sa.Integer(), nullable=True),
     sa.Column('category_id', sa.Integer(), nullable=False),
     sa.Column('content', sqlmodel.sql.sqltypes.AutoString(length=4000), nullable=False),
@@ -65,6 +66,7 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['district_id'], ['district.id'], ),
     sa.ForeignKeyConstraint(['duplicate_of_id'], ['complaint.id'], ),
     sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], ),
+    sa.ForeignKeyConstraint(['sent_to_unit_id'], ['unit.id'], ),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('source', 'external_id', name='uq_complaint_external_id'),
     sa.UniqueConstraint('created_by', 'client_key', name='uq_complaint_client_key'),
@@ -79,6 +81,7 @@ def upgrade() -> None:
                               postgresql_where=sa.text('duplicate_of_id IS NOT NULL'))
         batch_op.create_index(batch_op.f('ix_complaint_escalated'), ['escalated'], unique=False)
         batch_op.create_index(batch_op.f('ix_complaint_phone_digits'), ['phone_digits'], unique=False)
+        batch_op.create_index(batch_op.f('ix_complaint_sent_to_unit_id'), ['sent_to_unit_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_complaint_received_at'), ['received_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_complaint_status'), ['status'], unique=False)
         batch_op.create_index('ix_complaint_status_deadline', ['status', 'deadline'], unique=False)
@@ -107,7 +110,7 @@ def upgrade() -> None:
     sa.Column('decided_by', sa.Integer(), nullable=True),
     sa.Column('decided_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
     sa.Column('decision_note', sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
-    sa.CheckConstraint("decision IS NULL OR decision IN ('granted', 'refused')", name=op.f('ck_complaint_extension_decision_valid')),
+    sa.CheckConstraint("decision IS NULL OR decision IN ('granted', 'refused', 'withdrawn')", name=op.f('ck_complaint_extension_decision_valid')),
     sa.ForeignKeyConstraint(['complaint_id'], ['complaint.id'], ),
     sa.ForeignKeyConstraint(['decided_by'], ['user.id'], ),
     sa.ForeignKeyConstraint(['requested_by'], ['user.id'], ),
@@ -262,6 +265,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_complaint_status'))
         batch_op.drop_index(batch_op.f('ix_complaint_received_at'))
         batch_op.drop_index(batch_op.f('ix_complaint_phone_digits'))
+        batch_op.drop_index(batch_op.f('ix_complaint_sent_to_unit_id'))
         batch_op.drop_index(batch_op.f('ix_complaint_escalated'))
         batch_op.drop_index('ix_complaint_duplicate_link')
         batch_op.drop_index('ix_complaint_district_received')
