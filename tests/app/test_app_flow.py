@@ -15,7 +15,7 @@ from services.core.errors import AuthenticationFailed, SignInThrottled
 from services.core.permissions import pages_for
 from services.core.system import system_actor
 from services.identity import users
-from tests.app.conftest import new_app, sign_in, texts
+from tests.app.conftest import new_app, page, sign_in, texts
 from tests.conftest import PASSWORD
 from tests.factories import sign_in as sign_in_service
 from ui.context import SEEN_KEY, USER_KEY
@@ -102,13 +102,13 @@ def test_guessing_from_elsewhere_does_not_keep_the_real_user_out(demo_loaded):
     _guess(demo_loaded, "leader", 1, now=utcnow() - timedelta(seconds=31))
     at = sign_in(new_app().run(), "leader")
     assert not at.error
-    assert at.title[0].value == "我的账户"
+    assert at.title[0].value == "投诉台账"
 
 
 @pytest.mark.parametrize(
     ("username", "role", "first_page"),
     [("admin", "admin", "用户管理"), ("office", "office", "问题审核"),
-     ("leader", "leader", "我的账户"), ("inspector1", "inspector", "今日督查"),
+     ("leader", "leader", "投诉台账"), ("inspector1", "inspector", "今日督查"),
      ("unit_gdj", "unit", "整改反馈")],
 )
 def test_each_role_lands_on_its_first_page(demo_loaded, username, role, first_page):
@@ -125,12 +125,13 @@ def test_language_from_the_url_and_from_the_account(demo_loaded):
     assert at.title[0].value == "Efficiency Inspection Desk"
     assert [b.label for b in at.button] == ["Sign in"]
 
-    at = sign_in(new_app().run(), "leader")
+    at = page("account", "leader", demo_loaded)
     at.radio(key="account_language").set_value("en").run()
     assert at.title[0].value == "My account"
-    # The choice is stored with the user: the next sign-in is in English.
+    # The choice is stored with the user: the next sign-in is in English (the leader's
+    # start page, the complaint list).
     again = sign_in(new_app().run(), "leader")
-    assert again.title[0].value == "My account"
+    assert again.title[0].value == "Complaints"
 
 
 def test_idle_session_is_signed_out(demo_loaded):
@@ -149,7 +150,7 @@ def _leader(uow):
 
 def test_a_password_changed_in_another_session_signs_this_one_out(demo_loaded):
     desk = sign_in(new_app().run(), "leader")
-    tablet = sign_in(new_app().run(), "leader")
+    tablet = page("account", "leader", demo_loaded)  # the account page, in another session
     tablet.text_input(key="pw_old").input(PASSWORD)
     tablet.text_input(key="pw_new").input("a-brand-new-password")
     tablet.text_input(key="pw_again").input("a-brand-new-password")

@@ -1,3 +1,4 @@
+# ruff: noqa: B023  (each lambda is called in the iteration that made it)
 """What held under attack (these pass): roles and scope checked by the services
 themselves, races on one complaint, audit masked."""
 

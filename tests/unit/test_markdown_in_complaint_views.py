@@ -15,7 +15,8 @@ BENIGN = {"report.summary", "result.summary", "routing.reason"}
 
 
 def test_the_guard_scans_the_page_modules():
-    assert any("views" in p.relative_to(guard.ROOT).parts for p in guard.SOURCES), "the guard reads no page module"
+    assert any("views" in p.relative_to(guard.ROOT).parts for p in guard.SOURCES), (
+        "the guard reads no page module")
 
 
 def test_no_typed_name_reaches_a_markdown_label_in_views():
