@@ -22,14 +22,16 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import time
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from config import get_settings
 from db.bootstrap import open_database
@@ -51,6 +53,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
 # confirmed): its runs have taken ~10 s on 2 cores, so its waits get more room.
 SLOW_PAGE_MS = 90_000
 QUIET_MS = 250  # no script-state change for this long after a run: the app has settled
+# How long a step waits for the run its input should start before it looks at the outcome
+# instead: an input can be lost (a tap while the page re-renders) or start no run at all
+# (the same value again), and then no run ever comes.
+RUN_PATIENCE_MS = 5_000
 
 UNIT = "市供电公司"
 UNIT_QUERY = "供电公司"
@@ -166,6 +172,51 @@ def rerun(page: Page, action: Callable[[], object], timeout: float = TIMEOUT_MS)
     settle(page, timeout)
 
 
+def commit(
+    page: Page,
+    action: Callable[[], object],
+    done: Callable[[], bool],
+    what: str,
+    timeout: float = TIMEOUT_MS,
+) -> None:
+    """Does `action` until `done()` holds with the app idle. `action` must be idempotent
+    while `done()` is false (select this option, type this value and press Enter).
+
+    rerun() waits for a run that the action is assumed to start; when the input is lost or
+    starts no run (or the run's states are not recorded), that wait can only time out, and
+    a run of something else (the idle-watch fragment, every 60 s) can end it too early.
+    Here the outcome decides: each attempt waits a while for the run it should start, then
+    for the app to be idle, then reads the outcome; with the app idle and the outcome
+    missing, the input did not take, so it is given again."""
+    deadline = time.monotonic() + timeout / 1000
+    attempts = 0
+    while True:
+        if done():  # already so (a run that was not recorded, or the same value again)
+            settle(page, timeout)
+            if done():
+                return
+        seen = page.evaluate("window.__stStates.length")
+        action()
+        attempts += 1
+        # No run seen in time: the outcome below says whether the input took.
+        with suppress(PlaywrightTimeoutError):
+            page.wait_for_function(
+                "seen => window.__stStates.slice(seen).includes('notRunning')",
+                arg=seen,
+                timeout=RUN_PATIENCE_MS,
+            )
+        left_ms = (deadline - time.monotonic()) * 1000
+        settle(page, max(left_ms, 1_000))  # a run that started late has ended, none since
+        if done():
+            return
+        if time.monotonic() >= deadline:
+            states = page.evaluate("seen => window.__stStates.slice(seen)", seen)
+            raise AssertionError(
+                f"{what}: not committed after {attempts} attempt(s) in {timeout / 1000:.0f} s "
+                f"(script states since the last attempt: {states})"
+            )
+
+
 @contextmanager
 def tablet_page(browser: Browser, tablet: Tablet) -> Iterator[Page]:
     context = browser.new_context(
@@ -228,6 +279,41 @@ def radio(page: Page, question: str, answer: str) -> Locator:
     return page.get_by_role("radiogroup", name=question, exact=True).get_by_role(
         "radio", name=answer, exact=True
     )
+
+
+def select(page: Page, option: Locator, what: str) -> None:
+    """Taps `option` of a segmented control until it is shown selected, the app idle.
+    Never taps it once selected: a second tap on the selected option clears the answer."""
+
+    def selected() -> bool:
+        return option.get_attribute("aria-checked") == "true"
+
+    def tap_unless_selected() -> None:
+        if not selected():
+            option.tap()
+
+    commit(page, tap_unless_selected, selected, what)
+    expect(option).to_have_attribute("aria-checked", "true")
+
+
+def enter(page: Page, box: Locator, widget: str, value: str, what: str) -> None:
+    """Types `value` into `box` and presses Enter until the widget (test id `widget`)
+    shows `value` as applied: Streamlit says "Press Enter to apply" while a typed value is
+    not yet committed. The same value again starts no run, so none is waited for."""
+    # The hint is English in every locale (Streamlit's own text, not the app's catalog).
+    pending = page.get_by_test_id(widget).filter(has=box).get_by_test_id("InputInstructions")
+    pending = pending.filter(has_text="Enter")
+
+    def applied() -> bool:
+        return re.fullmatch(rf"{re.escape(value)}(\.0+)?", box.input_value()) is not None and (
+            pending.count() == 0
+        )
+
+    def type_and_enter() -> None:
+        box.fill(value)
+        box.press("Enter")
+
+    commit(page, type_and_enter, applied, what)
 
 
 def innermost_block(scope: Page | Locator, page: Page, *has: Locator, text: str = "") -> Locator:
@@ -307,8 +393,7 @@ def start_unplanned_visit(page: Page) -> tuple[int, str]:
     rerun(page, lambda: (search.fill(UNIT_QUERY), search.press("Enter")))
     choose(page, zh("field.unit"), UNIT, UNIT_QUERY)
     kind = radio(page, zh("field.kind"), zh(f"kind_inspection.{KIND}"))
-    rerun(page, kind.tap)
-    expect(kind).to_have_attribute("aria-checked", "true")
+    select(page, kind, f"{zh('field.kind')}: {KIND}")
     page.get_by_role("button", name=zh("today.start_unplanned"), exact=True).tap()
     expect(heading(page, "visit.title")).to_be_visible()
     settle(page)
@@ -331,16 +416,15 @@ def start_unplanned_visit(page: Page) -> tuple[int, str]:
 def answer_checklist(page: Page, tablet: Tablet) -> None:
     for index, item in enumerate(ITEMS):
         answer = expected_answer(tablet, index)
+        what = f"checklist item {index} ({item.text}): {answer}"
         if item.answer_type == "yes_no":
-            option = radio(page, item.text, answer)
-            rerun(page, option.tap)
-            expect(option).to_have_attribute("aria-checked", "true")
+            select(page, radio(page, item.text, answer), what)
         elif item.answer_type == "number":
             box = page.get_by_role("spinbutton", name=item.text, exact=True)
-            rerun(page, lambda box=box, answer=answer: (box.fill(answer), box.press("Enter")))
+            enter(page, box, "stNumberInput", answer, what)
         else:
             box = page.get_by_role("textbox", name=item.text, exact=True)
-            rerun(page, lambda box=box, answer=answer: (box.fill(answer), box.press("Enter")))
+            enter(page, box, "stTextInput", answer, what)
 
 
 def expect_checklist(page: Page, tablet: Tablet) -> None:
