@@ -173,3 +173,20 @@ def test_the_export_is_the_list_as_its_reader_sees_it_and_is_audited(
     assert (NAME in text) == full and (PHONE in text) == full
     assert ("138****1234" in text) == (not full)
     assert count_rows(demo_loaded, AuditEvent, AuditEvent.action == "complaint.export") == 1
+
+
+def test_the_liaison_stays_on_the_complaint_after_signing_for_it(demo_loaded, gdj_unit):
+    """Signing re-sorts the inbox (overdue first); the complaint being answered must not
+    change under the liaison's hands."""
+    from datetime import timedelta
+
+    from db.timeutil import utcnow
+
+    old = _assigned(demo_loaded, gdj_unit, received_at=utcnow() - timedelta(days=60))
+    new = _assigned(demo_loaded, gdj_unit)
+    at = page("complaint_inbox", "unit_gdj", demo_loaded)
+    at.radio[0].set_value(new.id).run()
+    at.button(key=f"cu_{new.id}_sign").click().run()
+    assert at.radio[0].value == new.id
+    assert f"投诉 #{new.id} · 已签收" in texts(at)
+    assert old.id != new.id

@@ -49,7 +49,7 @@ def _say(err: DomainError) -> str:
     return _describe()(err.message_key, params)
 
 
-@page("complaint_import", title="complaint_import.title")
+@page("complaint_import", title="nav.complaint_import")
 def render(actor: User) -> None:
     st.caption(_t("help"))
     upload = st.file_uploader(_t("file"), type=["csv", "txt", "xlsx"], key="ci_file",

@@ -47,13 +47,18 @@ def render(actor: User) -> None:
 
 def _pick_and_act(actor: User, rows: list[queries.ComplaintRow]) -> None:
     by_id = {r.id: r for r in rows}
+    ids = list(by_id)
+    # The choice is kept by complaint, not by position: signing for one re-sorts the list,
+    # and the liaison must stay on the complaint they are answering.
+    remembered = st.session_state.get(PICK)
     picked = st.radio(
-        t("complaints_ui.pick"), list(by_id), key=PICK,
+        t("complaints_ui.pick"), ids, index=ids.index(remembered) if remembered in ids else 0,
         format_func=lambda i: t("complaints_ui.inbox_line", number=number(by_id[i]),
                                 status=t(f"complaint_status.{by_id[i].status}"),
                                 deadline=by_id[i].deadline.isoformat(),
                                 flags=flags(by_id[i]) or ""),
     )
+    st.session_state[PICK] = picked
     detail = context.query(queries.get_complaint, actor=actor, complaint_id=picked)
     with st.container(border=True):
         card(detail)
