@@ -279,7 +279,8 @@ def test_the_complainant_is_shown_in_full_only_to_office_and_admin(uow, city, ro
     if full:
         assert shown == (NAME, PHONE, ADDRESS)
     else:
-        assert shown == ("张*", "138****1234", "雄关区***")
+        # The address: only the complaint's own place (the power station's town).
+        assert shown == ("张*", "138****1234", "峪泉镇***")
     assert _detail(uow, actor, complaint).row.identity == row.identity
 
 
