@@ -152,6 +152,12 @@ def open_table(
         try:
             with _read_errors():
                 if b"\x00" in head[:4096] and not head.startswith(_ZIP_MAGIC):
+                    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+                        # UTF-16 ("Unicode text" from Excel): a CSV in an encoding we
+                        # do not read, not a file of another kind.
+                        raise ValidationFailed("import.bad_encoding")
+                    if lower.endswith((".xlsx", ".xlsm")):
+                        raise ValidationFailed("import.unreadable", detail="not a zip")
                     raise ValidationFailed("import.unknown_type")  # a picture, a PDF, an .xls
                 if head.startswith(_ZIP_MAGIC):
                     # A workbook by its content, whatever its name says.
