@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import and_, func, or_
+from sqlalchemy import and_, case, func, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import select
 
@@ -28,6 +28,7 @@ from services.complaints.masking import Identity
 from services.complaints.visibility import complaint_filter
 from services.core import clock
 from services.core.errors import NotFound, PermissionDenied, ValidationFailed
+from services.core.lifecycle import StatusChangeRow
 from services.core.permissions import can
 from services.core.uow import UnitOfWork
 from services.core.visibility import district_subtree
@@ -150,6 +151,20 @@ def count_complaints(uow: UnitOfWork, *, actor: User, filters: Filters = Filters
     return uow.session.exec(query).one()
 
 
+def waiting_for_unit(uow: UnitOfWork, *, actor: User,
+                     today: date | None = None) -> tuple[int, int]:
+    """(owed, overdue): the complaints the reader's unit owes an answer on, in one query
+    (the liaison's start page shows both on every run)."""
+    require_reader(actor)
+    today = today or clock.today()
+    late = case((Complaint.deadline < today, 1), else_=0)
+    owed, overdue = uow.session.exec(
+        select(func.count(), func.coalesce(func.sum(late), 0))
+        .where(complaint_filter(actor), Complaint.status.in_(lifecycle.AWAITING_UNIT))
+    ).one()
+    return owed, overdue
+
+
 def list_complaints(
     uow: UnitOfWork, *, actor: User, filters: Filters = Filters(), sort: str = "received",
     descending: bool = True, offset: int = 0, limit: int = 50, today: date | None = None,
@@ -249,15 +264,6 @@ def _row(actor: User, c: Complaint, unit: str | None, district: str | None, cate
 
 
 @dataclass(frozen=True)
-class LogRow:
-    from_status: str | None
-    to_status: str
-    actor: str | None
-    at: datetime
-    note: str
-
-
-@dataclass(frozen=True)
 class ReplyRow:
     id: int
     unit: str
@@ -292,7 +298,7 @@ class ComplaintDetail:
     row: ComplaintRow
     category_id: int
     district_id: int | None
-    log: list[LogRow] = field(default_factory=list)
+    log: list[StatusChangeRow] = field(default_factory=list)
     replies: list[ReplyRow] = field(default_factory=list)
     follow_ups: list[FollowUpRow] = field(default_factory=list)
     extensions: list[ExtensionRow] = field(default_factory=list)
@@ -317,7 +323,7 @@ def get_complaint(uow: UnitOfWork, *, actor: User, complaint_id: int,
     c, unit, district, category = found
     row = _row(actor, c, unit, district, category, today or clock.today(), now or utcnow())
     names = _user_names(uow)
-    log = [LogRow(ch.from_status, ch.to_status, names(ch.actor_id), ch.at, ch.note)
+    log = [StatusChangeRow(ch.from_status, ch.to_status, names(ch.actor_id), ch.at, ch.note)
            for ch in s.exec(select(ComplaintStatusChange)
                             .where(ComplaintStatusChange.complaint_id == c.id)
                             .order_by(ComplaintStatusChange.id))]
@@ -325,7 +331,7 @@ def get_complaint(uow: UnitOfWork, *, actor: User, complaint_id: int,
                for r, unit_name in s.exec(
                    select(ComplaintReply, Unit.name).join(Unit, ComplaintReply.unit_id == Unit.id)
                    .where(ComplaintReply.complaint_id == c.id).order_by(ComplaintReply.id))]
-    follow_ups = [FollowUpRow(f.by and names(f.by), f.at, f.satisfaction, f.method, f.note)
+    follow_ups = [FollowUpRow(names(f.by), f.at, f.satisfaction, f.method, f.note)
                   for f in s.exec(select(ComplaintFollowUp)
                                   .where(ComplaintFollowUp.complaint_id == c.id)
                                   .order_by(ComplaintFollowUp.id))]

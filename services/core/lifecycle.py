@@ -24,6 +24,17 @@ from services.core.errors import InvalidTransition
 
 
 @dataclass(frozen=True)
+class StatusChangeRow:
+    """One row of a record's status log as pages show it (who by name)."""
+
+    from_status: str | None
+    to_status: str
+    actor: str | None
+    at: datetime
+    note: str
+
+
+@dataclass(frozen=True)
 class Lifecycle:
     """`transitions` maps a status (None: not created yet) to the statuses that may follow.
     `log` is the log table; `owner` its column that points at the record. `on_enter` runs

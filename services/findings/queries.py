@@ -18,20 +18,12 @@ from db.models import (
     User,
 )
 from services.core import clock
+from services.core.lifecycle import StatusChangeRow
 from services.core.uow import UnitOfWork
 from services.core.visibility import finding_filter
 from services.findings import status as finding_status
 from services.photos import evidence as photos
 from services.photos.evidence import PhotoRef
-
-
-@dataclass(frozen=True)
-class StatusChangeRow:
-    from_status: str | None
-    to_status: str
-    actor: str | None
-    at: datetime
-    note: str
 
 
 @dataclass(frozen=True)

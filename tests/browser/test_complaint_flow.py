@@ -6,8 +6,6 @@ complaint is closed. The complainant's name never reaches the liaison's screen."
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
@@ -15,9 +13,8 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from services.core import clock
-from tests.browser.conftest import TIMEOUT_MS
 from tests.browser.test_inspection_flow import (
-    SCRIPT_STATE_TRACKER,
+    app_page,
     choose,
     open_menu_page,
     rerun,
@@ -144,14 +141,6 @@ def test_a_complaint_from_import_and_register_to_closed(
         _office_follows_up(page, server, demo_password, number)
 
 
-@contextmanager
-def _page(browser: Browser) -> Iterator[Page]:
-    """A fresh browser context per user, on a PC-sized window (the office works at a PC)."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
-    context.set_default_timeout(TIMEOUT_MS)
-    context.set_default_navigation_timeout(TIMEOUT_MS)
-    context.add_init_script(SCRIPT_STATE_TRACKER)
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
+def _page(browser: Browser):
+    """The office works at a PC: a PC-sized window, no touch."""
+    return app_page(browser, 1400, 1000, touch=False)

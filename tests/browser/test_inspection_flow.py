@@ -218,11 +218,10 @@ def commit(
 
 
 @contextmanager
-def tablet_page(browser: Browser, tablet: Tablet) -> Iterator[Page]:
+def app_page(browser: Browser, width: int, height: int, *, touch: bool) -> Iterator[Page]:
+    """A fresh browser context (one user) with the script-state tracker installed."""
     context = browser.new_context(
-        viewport={"width": tablet.width, "height": tablet.height},
-        has_touch=True,
-        locale="zh-CN",
+        viewport={"width": width, "height": height}, has_touch=touch, locale="zh-CN",
     )
     context.set_default_timeout(TIMEOUT_MS)
     context.set_default_navigation_timeout(TIMEOUT_MS)
@@ -231,6 +230,10 @@ def tablet_page(browser: Browser, tablet: Tablet) -> Iterator[Page]:
         yield context.new_page()
     finally:
         context.close()
+
+
+def tablet_page(browser: Browser, tablet: Tablet):
+    return app_page(browser, tablet.width, tablet.height, touch=True)
 
 
 def heading(page: Page, key: str) -> Locator:

@@ -9,9 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from db.models import User
-from services.complaints import lifecycle as complaint_lifecycle
 from services.complaints import queries as complaint_queries
-from services.complaints.queries import Filters
 from services.core.errors import DomainError
 from services.core.permissions import can
 from services.findings import queries as finding_queries
@@ -138,11 +136,7 @@ def _complaints_waiting(actor: User) -> None:
     """The liaison's start page also says what complaints wait for the unit."""
     if not can(actor, "complaint.handle"):
         return
-    counts = [context.query(complaint_queries.count_complaints, actor=actor,
-                            filters=Filters(status=status, include_duplicates=True))
-              for status in complaint_lifecycle.AWAITING_UNIT]
-    overdue = context.query(complaint_queries.count_complaints, actor=actor,
-                            filters=Filters(overdue=True, include_duplicates=True))
-    if sum(counts):
+    owed, overdue = context.query(complaint_queries.waiting_for_unit, actor=actor)
+    if owed:
         show = st.warning if overdue else st.info
-        show(t("complaints_ui.waiting_banner", n=sum(counts), overdue=overdue))
+        show(t("complaints_ui.waiting_banner", n=owed, overdue=overdue))
