@@ -19,34 +19,22 @@ from db.models import ComplaintChannel, User
 from services.complaints import register as complaint_register
 from services.core.errors import DomainError
 from services.core.permissions import can
-from services.imports import complaint_report, encodings, saved_mappings
+from services.imports import complaint_report, encodings
 from services.imports import complaints as complaint_import
 from services.imports import mapping as mappings
 from services.org import structure as org
 from ui import context
 from ui.context import t
 from ui.page import page
-from ui.text import plain, plain_param
+from ui.text import plain
+from views.complaints.import_mapping import mapping_step
+from views.complaints.import_text import NONE, VALUES, describe, say
+from views.complaints.import_text import label as _t
 
 MAX_MB = complaint_import.MAX_BYTES // (1024 * 1024)
 AUTO = "auto"
-NONE = ""
-CHECKED, RESULT, VALUES = "ci_checked", "ci_result", "ci_values"
+CHECKED, RESULT = "ci_checked", "ci_result"
 CANCEL = "ci_cancel_requested"
-
-
-def _t(key: str, **params) -> str:
-    return t(f"complaint_import.{key}", **params)
-
-
-def _describe():
-    return complaint_report.describer(lambda key, **params: t(key, **params))
-
-
-def _say(err: DomainError) -> str:
-    """A refusal as Markdown: values from the file escaped."""
-    params = {k: v if k in ("field", "fields") else plain_param(v) for k, v in err.params.items()}
-    return _describe()(err.message_key, params)
 
 
 @page("complaint_import", title="nav.complaint_import")
@@ -64,13 +52,13 @@ def render(actor: User) -> None:
     try:
         peek = complaint_import.peek(upload.name, content, encoding=encoding)
     except DomainError as err:
-        st.error(_say(err))
+        st.error(say(err))
         return
     st.caption(_t("encoding_detected", encoding=_t(f"enc.{peek.encoding or 'xlsx'}")))
     st.caption(_t("header_at", line=peek.header_line, columns=len(peek.header)))
     st.dataframe(pd.DataFrame(peek.sample, columns=peek.header), hide_index=True)
 
-    mapping, source = _mapping_step(actor, peek.header)
+    mapping, source = mapping_step(actor, peek.header)
     create_in = _units_option(actor)
     job = dict(filename=upload.name, source=content, mapping=mapping, source_name=source,
                encoding=encoding, create_units_in=create_in, unit_actor=actor)
@@ -83,7 +71,7 @@ def render(actor: User) -> None:
             report = context.uow().dry_run(complaint_import.import_complaints, actor=actor,
                                            **job)
         except DomainError as err:
-            st.error(_say(err))
+            st.error(say(err))
             return
         st.session_state[CHECKED] = (signature, report)
     checked = st.session_state.get(CHECKED)
@@ -99,70 +87,6 @@ def render(actor: User) -> None:
     _show_rows(report)
     _values_step(actor, report)
     _import_step(actor, report, job)
-
-
-# --- mapping ------------------------------------------------------------------------------
-
-
-def _mapping_step(actor: User, header: list[str]) -> tuple[mappings.Mapping, str]:
-    st.subheader(_t("step_mapping"))
-    names = context.query(saved_mappings.list_mappings, actor=actor)
-    saved = st.selectbox(_t("saved"), [NONE, *names], key="ci_saved",
-                         format_func=lambda n: n or _t("guessed"))
-    base = (context.query(saved_mappings.load_mapping, actor=actor, name=saved) if saved
-            else mappings.guess(header))
-    columns: dict[str, str] = {}
-    grid = st.columns(3)
-    for n, name in enumerate(mappings.FIELDS):
-        label = _t(f"field.{name}")
-        if name in mappings.REQUIRED:
-            label = _t("required", field=label)
-        options = [NONE, *header]
-        current = base.columns.get(name, NONE)
-        with grid[n % 3]:
-            chosen = st.selectbox(label, options, key=f"ci_col_{saved}_{name}",
-                                  index=options.index(current) if current in options else 0,
-                                  format_func=lambda c: c or _t("not_mapped"))
-        if chosen:
-            columns[name] = chosen
-    channels = [c.value for c in ComplaintChannel]
-    categories = [c.name for c in context.query(complaint_register.list_categories,
-                                                actor=actor)]
-    left, middle, right = st.columns(3)
-    default_channel = base.defaults.get("channel", mappings.DEFAULTS["channel"])
-    default_category = base.defaults.get("category", mappings.DEFAULTS["category"])
-    with left:
-        source = st.text_input(_t("source"), value="12345", key="ci_source")
-    with middle:
-        channel = st.selectbox(_t("default_channel"), channels, key=f"ci_dch_{saved}",
-                               index=_index(channels, default_channel),
-                               format_func=lambda c: _t(f"channel.{c}"))
-    with right:
-        category = st.selectbox(_t("default_category"), [NONE, *categories],
-                                key=f"ci_dcat_{saved}",
-                                index=_index([NONE, *categories], default_category))
-    values = {f: dict(v) for f, v in base.values.items()}
-    for name, chosen in st.session_state.get(VALUES, {}).items():
-        values.setdefault(name, {}).update(chosen)
-    defaults = {"channel": channel} | ({"category": category} if category else {})
-    mapping = mappings.Mapping(columns=columns, values=values, defaults=defaults)
-    _save_step(actor, mapping)
-    return mapping, source
-
-
-def _save_step(actor: User, mapping: mappings.Mapping) -> None:
-    left, right = st.columns([3, 1], vertical_alignment="bottom")
-    with left:
-        name = st.text_input(_t("save_name"), key="ci_map_name")
-    with right:
-        save = st.button(_t("save"), key="ci_save")
-    if save:
-        try:
-            context.run(saved_mappings.save_mapping, actor=actor, name=name, mapping=mapping)
-        except DomainError as err:
-            st.error(_say(err))
-        else:
-            st.success(_t("saved_ok", name=plain(name.strip())))
 
 
 def _units_option(actor: User) -> int | None:
@@ -183,10 +107,6 @@ def _signature(content: bytes, mapping: mappings.Mapping, *parts) -> str:
     return digest.hexdigest()
 
 
-def _index(options: list[str], value: str) -> int:
-    return options.index(value) if value in options else 0
-
-
 # --- report and values ---------------------------------------------------------------------
 
 
@@ -194,7 +114,7 @@ def _show_rows(report) -> None:
     if report.rows:
         labels = complaint_report.labels(lambda key: t(key))
         # A data frame cell is not Markdown: names from the file are shown as they are.
-        st.dataframe(report.frame(_describe(), labels), hide_index=True)
+        st.dataframe(report.frame(describe(), labels), hide_index=True)
 
 
 def _values_step(actor: User, report) -> None:
@@ -258,7 +178,7 @@ def _import_step(actor: User, report, job: dict) -> None:
             st.warning(_t("cancelled"))
             return
         except DomainError as err:
-            st.error(_say(err))
+            st.error(say(err))
             return
         st.session_state[RESULT] = result
         # The rows exist now: a new dry run would say "unchanged" of them.
@@ -273,6 +193,6 @@ def _show_result() -> None:
     counts = result.summary()  # numbers only
     st.success(_t("done", **counts))
     labels = complaint_report.labels(lambda key: t(key))
-    st.download_button(_t("download"), data=result.to_csv(_describe(), labels),
+    st.download_button(_t("download"), data=result.to_csv(describe(), labels),
                        file_name="complaint_import_report.csv", mime="text/csv",
                        key="ci_download")
