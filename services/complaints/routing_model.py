@@ -26,13 +26,17 @@ import zipfile
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import SGDClassifier
-from sklearn.naive_bayes import ComplementNB
 
 from services.complaints.duplicates import normalise
+
+if TYPE_CHECKING:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+# scikit-learn (with SciPy) takes over two seconds to import: it is imported where a model is
+# fitted or a text is first analysed, not by every page and command that imports this module.
 
 FORMAT = 1
 SOFTMAX, OVR_SIGMOID = 0, 1  # how a head's scores become probabilities
@@ -111,6 +115,8 @@ def _analyzer():
 
 
 def _vectorizer(max_features: int | None = None) -> TfidfVectorizer:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     return TfidfVectorizer(analyzer="char", ngram_range=NGRAMS, preprocessor=normalise,
                            lowercase=False, sublinear_tf=True, min_df=2,
                            max_features=max_features, dtype=np.float32)
@@ -118,15 +124,25 @@ def _vectorizer(max_features: int | None = None) -> TfidfVectorizer:
 
 # --- fitting --------------------------------------------------------------------------------
 
-CANDIDATES = {
+def _logistic_sgd():
+    from sklearn.linear_model import SGDClassifier
+
     # A fixed number of passes and a fixed seed: the same complaints give the same model.
-    "logistic_sgd": lambda: SGDClassifier(loss="log_loss", alpha=1e-5, max_iter=30, tol=None,
-                                          random_state=SEED),
-    "complement_nb": lambda: ComplementNB(alpha=0.3),
-}
+    return SGDClassifier(loss="log_loss", alpha=1e-5, max_iter=30, tol=None, random_state=SEED)
+
+
+def _complement_nb():
+    from sklearn.naive_bayes import ComplementNB
+
+    return ComplementNB(alpha=0.3)
+
+
+CANDIDATES = {"logistic_sgd": _logistic_sgd, "complement_nb": _complement_nb}
 
 
 def _head(classifier) -> Head:
+    from sklearn.naive_bayes import ComplementNB
+
     link = OVR_SIGMOID
     if isinstance(classifier, ComplementNB):
         # Its predict_proba is the softmax of X·feature_log_prob_ᵀ (no prior with > 1 class).

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from sqlalchemy.engine import make_url
 from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
@@ -12,7 +15,7 @@ from db.models import User
 from demo import loader as demo
 from services.core.system import system_actor
 from services.core.uow import UnitOfWork
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, migrated_sqlite
 from tests.factories import confirm, make_template, make_visit
 from ui.context import CREDENTIAL_KEY, USER_KEY
 
@@ -21,8 +24,10 @@ TIMEOUT = 30
 
 
 @pytest.fixture
-def app_uow() -> UnitOfWork:
-    return UnitOfWork(open_database(get_settings().sqlalchemy_url))
+def app_uow(sqlite_migrated_template) -> UnitOfWork:
+    """The app's database, copied from the session's migrated template."""
+    path = make_url(get_settings().sqlalchemy_url).database
+    return UnitOfWork(open_database(migrated_sqlite(sqlite_migrated_template, Path(path))))
 
 
 @pytest.fixture

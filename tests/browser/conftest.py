@@ -48,6 +48,7 @@ VIEWPORT = {"width": 1280, "height": 900}
 TIMEOUT_MS = 60_000
 HEALTH_TIMEOUT_S = 60.0
 STOP_TIMEOUT_S = 10.0
+BROWSER_TEST_TIMEOUT_S = 900
 DEMO_PASSWORD = "browser-pass-2026"  # every demo account gets it (≥ 10 characters)
 
 _THIS_DIR = Path(__file__).resolve().parent
@@ -63,6 +64,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if _THIS_DIR in Path(str(item.path)).resolve().parents:
             item.add_marker(pytest.mark.browser)
+            # One xdist worker takes them all: one demo database, one Chromium.
+            item.add_marker(pytest.mark.xdist_group("browser"))
+            # A whole flow is dozens of reruns; beside another worker and a busy core it has
+            # taken three minutes. Each wait inside keeps its own 60 s limit.
+            item.add_marker(pytest.mark.timeout(BROWSER_TEST_TIMEOUT_S))
 
 
 # --------------------------------------------------------------------------- server
@@ -188,7 +194,9 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> DemoDatabase:
         PYTHONUNBUFFERED="1",
     )
     result = subprocess.run(
-        [sys.executable, "manage.py", "demo", "--password", DEMO_PASSWORD],
+        # The small sample: pages with a few hundred rows each, in a tenth of the full
+        # demo's time (the full year is measured in BENCHMARKS.md, not here).
+        [sys.executable, "manage.py", "demo", "--size", "small", "--password", DEMO_PASSWORD],
         cwd=ROOT,
         env=env,
         capture_output=True,

@@ -28,7 +28,7 @@ def test_init_create_user_and_demo(tmp_path):
     short = _manage(tmp_path, "create-user", "x", "--role", "office", "--password-stdin",
                     stdin="short\n")
     assert short.returncode == 2 and "至少需要 10 个字符" in short.stderr
-    demo = _manage(tmp_path, "demo")
+    demo = _manage(tmp_path, "demo", "--size", "small")
     assert demo.returncode == 0 and "77 个单位" in demo.stdout and "100%" in demo.stdout
     again = _manage(tmp_path, "demo")
     assert again.returncode == 2 and "--force" in again.stderr

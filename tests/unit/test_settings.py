@@ -71,3 +71,13 @@ def test_unsafe_throttle_and_hashing_settings_are_refused(monkeypatch, name, val
     monkeypatch.setenv(name, value)
     with pytest.raises(ValidationError, match=name.lower()):
         Settings()
+
+
+def test_passwords_are_hashed_at_the_rfc_9106_low_memory_profile():
+    """The suite hashes cheaply (tests/conftest.py); the app keeps Argon2id at 64 MiB."""
+    from argon2 import Type
+
+    from tests.conftest import PRODUCTION_HASHER
+
+    assert PRODUCTION_HASHER.type is Type.ID
+    assert (PRODUCTION_HASHER.memory_cost, PRODUCTION_HASHER.time_cost) == (65536, 3)
