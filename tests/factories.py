@@ -7,6 +7,7 @@ test names only what matters to it."""
 
 from __future__ import annotations
 
+import io
 import uuid
 from collections.abc import Mapping, Sequence
 from datetime import timedelta
@@ -203,3 +204,15 @@ def make_complaint(
         complainant_name=name, complainant_phone=phone, complainant_address=address,
         unit_id=unit.id if unit else None, **kw,
     )
+
+
+def a_pdf(pages: int = 2) -> bytes:
+    """A real PDF of blank A4 pages, as a scanner's would be read."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)  # A4 in points
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

@@ -42,7 +42,10 @@ def error_text(err: DomainError) -> str:
     if key == "auth.throttled" and params.get("seconds", 0) >= 120:
         # "请在 15 分钟后再试", not "请在 900 秒后再试".
         key, params = "auth.throttled_minutes", {"minutes": math.ceil(params["seconds"] / 60)}
-    return message_text(key, params)
+    text = message_text(key, params)
+    if "file" in params:  # one of several uploads: say which
+        text = t("attachment.in_file", file=plain_param(params["file"])) + text
+    return text
 
 
 @contextmanager

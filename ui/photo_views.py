@@ -13,14 +13,17 @@ from ui.context import local_time, t
 from ui.feedback import error_text
 
 COLUMNS = 3
+PHOTO_TYPES = ["jpg", "jpeg", "png", "webp", "heic", "heif"]
 
 
 def thumbnails(
-    refs: Sequence, *, key: str, large: bool = False, removable: bool = False
+    refs: Sequence, *, key: str, large: bool = False, removable: bool = False,
+    fetch=photos.photo_bytes,
 ) -> int | None:
     """A grid of thumbnails; `large` shows the display size (for review and verification).
     With `removable`, each photo has its own remove button right under it; returns the id
-    of the photo whose button was pressed."""
+    of the photo whose button was pressed. `fetch` is the service that serves the photos
+    (it checks that the reader may see them): evidence of findings unless told."""
     if not refs:
         st.caption(t("photo.none"))
         return None
@@ -30,7 +33,7 @@ def thumbnails(
     for i, ref in enumerate(refs):
         with cols[i % COLUMNS]:
             try:
-                data = context.query(photos.photo_bytes, actor=actor, photo_id=ref.id,
+                data = context.query(fetch, actor=actor, photo_id=ref.id,
                                           variant="display" if large else "thumb")
             except DomainError as err:
                 st.warning(error_text(err))

@@ -4,6 +4,7 @@ editable list of categories with their deadlines."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlmodel import select
@@ -19,6 +20,7 @@ from db.models import (
 )
 from db.timeutil import utcnow
 from services.complaints import lifecycle, masking
+from services.complaints.attachments import Prepared, attach
 from services.core import audit, clock
 from services.core.errors import PermissionDenied, ValidationFailed
 from services.core.idempotency import get_or_create
@@ -100,9 +102,11 @@ def register_complaint(
     district_id: int | None = None, escalated: bool = False,
     escalation_level: str = EscalationLevel.NONE, deadline=None,
     source: str = "manual", external_id: str | None = None,
+    attachments: Sequence[Prepared] = (),
 ) -> Complaint:
     """A new complaint, received. The deadline defaults to the category's days from the
-    day it was received. Saving twice with one client key registers it once."""
+    day it was received. Saving twice with one client key registers it once, with its
+    attachments (files checked by attachments.prepare) once."""
     require(actor, "complaint.register")
     client_key = clean_text(client_key, field="client_key", max_len=64)
     fields, category = checked_fields(
@@ -126,6 +130,7 @@ def register_complaint(
     if created:
         lifecycle.log_created(uow.session, complaint, actor=actor, at=complaint.created_at)
         audit_complaint(uow, actor, "complaint.register", complaint)
+        attach(uow, actor=actor, prepared=attachments, complaint_id=complaint.id)
     return complaint
 
 

@@ -6,6 +6,7 @@ allow is refused with InvalidTransition (shown as a sentence naming both statuse
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from sqlmodel import select
@@ -23,6 +24,7 @@ from db.models import (
 )
 from db.timeutil import utcnow
 from services.complaints import lifecycle
+from services.complaints.attachments import Prepared, attach
 from services.complaints.register import audit_complaint
 from services.core import audit, clock
 from services.core.errors import NotFound, ValidationFailed
@@ -84,9 +86,10 @@ def sign(uow: UnitOfWork, *, actor: User, complaint_id: int) -> Complaint:
 
 
 def reply(uow: UnitOfWork, *, actor: User, complaint_id: int, action_taken: str,
-          result: str) -> ComplaintReply:
-    """The unit's answer: what it did and what came of it. A reopened complaint is
-    answered again; an assigned one is signed for by answering it."""
+          result: str, attachments: Sequence[Prepared] = ()) -> ComplaintReply:
+    """The unit's answer: what it did and what came of it, with photos or scans (checked
+    by attachments.prepare). A reopened complaint is answered again; an assigned one is
+    signed for by answering it."""
     action_taken = clean_text(action_taken, field="action_taken", max_len=4000)
     result = clean_text(result, field="result", max_len=2000)
     complaint = _unit_complaint(uow, actor, complaint_id)
@@ -100,6 +103,7 @@ def reply(uow: UnitOfWork, *, actor: User, complaint_id: int, action_taken: str,
     s.add(answer)
     audit_complaint(uow, actor, "complaint.reply", complaint, before)
     audit.record(uow, actor, "complaint_reply.create", answer)
+    attach(uow, actor=actor, prepared=attachments, reply_id=answer.id)
     return answer
 
 

@@ -68,7 +68,7 @@ def watermark_for(unit: str, inspector: str, unit_id: int, username: str):
     return stamp
 
 
-def _put(store: PhotoStore, photo: imaging.IngestedPhoto) -> tuple[str, str, str]:
+def put_files(store: PhotoStore, photo: imaging.IngestedPhoto) -> tuple[str, str, str]:
     return (
         store.put(photo.original, suffix=photo.suffix),
         store.put_derivative(photo.sha256, "display", photo.display),
@@ -108,7 +108,7 @@ def store_and_record(store: PhotoStore, photos, record) -> list[Photo]:
     """Write the files, then call `record(keys_list)`, which records the rows in one
     transaction (where the caller checks scope again). If that fails the files stay until
     the sweep: another upload of the same bytes may already be counting on them."""
-    return record([_put(store, p) for p in photos])
+    return record([put_files(store, p) for p in photos])
 
 
 def add_finding_photo(

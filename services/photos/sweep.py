@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import select
 
-from db.models import Photo
+from db.models import Document, Photo
 from db.timeutil import utcnow
 from services.core.uow import UnitOfWork
 from services.photos.store import PhotoStore, StoredFile
@@ -76,19 +76,22 @@ def sweep(
 
 
 def _drop_referenced(uow: UnitOfWork, candidates: dict[str, StoredFile]) -> int:
-    """Takes the files some photo row refers to out of `candidates`; returns how many."""
+    """Takes the files some photo or document row refers to out of `candidates`; returns
+    how many."""
     keys = {name for name, stored in candidates.items() if stored.key is not None}
     if not keys:
         return 0
     used = 0
-    query = select(Photo.original_key, Photo.display_key, Photo.thumb_key)
-    # Streamed: only the candidate keys are held in memory, not every key in the table.
-    for row in uow.session.exec(query.execution_options(yield_per=_BATCH)):
-        for key in row:
-            if key in keys:
-                keys.discard(key)
-                del candidates[key]
-                used += 1
+    tables = ((Photo.original_key, Photo.display_key, Photo.thumb_key), (Document.key,))
+    for columns in tables:
+        query = select(*columns).execution_options(yield_per=_BATCH)
+        # Streamed: only the candidate keys are held in memory, not every key in the table.
+        for row in uow.session.exec(query):
+            for key in row if len(columns) > 1 else (row,):  # one column comes as scalars
+                if key in keys:
+                    keys.discard(key)
+                    del candidates[key]
+                    used += 1
     return used
 
 

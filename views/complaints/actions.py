@@ -10,7 +10,7 @@ from datetime import timedelta
 import streamlit as st
 
 from db.models import ContactMethod, InspectionKind, Satisfaction, User
-from services.complaints import duplicates, lifecycle, workflow
+from services.complaints import attachments, duplicates, lifecycle, workflow
 from services.complaints.queries import ComplaintDetail
 from services.core import clock
 from services.core.permissions import can
@@ -20,6 +20,7 @@ from ui import context
 from ui.context import t
 from ui.feedback import saving
 from ui.widgets import seen_version
+from views.complaints.attachment_views import uploader
 
 
 def for_office(actor: User, detail: ComplaintDetail) -> None:
@@ -125,10 +126,13 @@ def for_unit(actor: User, detail: ComplaintDetail) -> None:
     with reply, st.form(f"{key}_reply"):
         action_taken = st.text_area(t("field.action_taken"), key=f"{key}_action")
         result = st.text_area(t("field.result"), key=f"{key}_result")
+        files = uploader(f"{key}_files")
         if st.form_submit_button(t("complaints_ui.send_reply"), type="primary"):
             with saving(key, "complaints_ui.replied"):
+                # Checked and decoded before the transaction; a bad file keeps the form.
+                prepared = attachments.prepare(files)
                 context.run(workflow.reply, actor=actor, complaint_id=row.id,
-                            action_taken=action_taken, result=result)
+                            action_taken=action_taken, result=result, attachments=prepared)
     with back, st.form(f"{key}_return"):
         reason = st.text_area(t("field.reason"), key=f"{key}_return_reason")
         if st.form_submit_button(t("complaints_ui.send_return")):

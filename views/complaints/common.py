@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import streamlit as st
 
+from services.complaints import attachments
 from services.complaints.queries import ComplaintDetail, ComplaintRow
+from ui import context
 from ui.context import local_time, t
 from ui.text import plain
+from views.complaints.attachment_views import show
 
 
 def number(row: ComplaintRow) -> str:
@@ -39,6 +42,8 @@ def flags(row: ComplaintRow) -> str:
 def card(detail: ComplaintDetail) -> None:
     """The complaint as registered, and everything that happened to it since."""
     row = detail.row
+    files = context.query(attachments.for_complaint, actor=context.current_user(),
+                          complaint_id=row.id)
     st.subheader(t("complaints_ui.card_title", number=number(row),
                    status=t(f"complaint_status.{row.status}")))
     marks = flags(row)
@@ -53,12 +58,14 @@ def card(detail: ComplaintDetail) -> None:
     st.markdown(t("complaints_ui.card_complainant", who=plain(complainant(row))))
     with st.container(border=True):
         st.markdown(plain(row.content))
+        show(files.complaint, key=f"cf_{row.id}")
     for answer in detail.replies:
         with st.container(border=True):
             st.markdown(t("complaints_ui.reply_head", unit=plain(answer.unit),
                           by=plain(answer.by), at=local_time(answer.at)))
             st.markdown(f"**{t('field.action_taken')}**：{plain(answer.action_taken)}")
             st.markdown(f"**{t('field.result')}**：{plain(answer.result)}")
+            show(files.replies.get(answer.id), key=f"cf_{row.id}_r{answer.id}")
     for visit in detail.follow_ups:
         st.markdown(t("complaints_ui.follow_up_line", at=local_time(visit.at),
                       satisfaction=t(f"satisfaction.{visit.satisfaction}"),

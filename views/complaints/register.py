@@ -11,7 +11,7 @@ import streamlit as st
 
 from db.models import ComplaintChannel, EscalationLevel, User
 from db.timeutil import utcnow
-from services.complaints import duplicates, queries
+from services.complaints import attachments, duplicates, queries
 from services.complaints import register as complaints
 from services.complaints.routing import suggest_routing
 from services.core import clock
@@ -22,6 +22,7 @@ from ui.feedback import reported
 from ui.page import page
 from ui.text import plain
 from ui.widgets import forget_form, optional_select
+from views.complaints.attachment_views import uploader
 from views.complaints.common import number
 
 FORM = "cr"
@@ -86,8 +87,11 @@ def render(actor: User) -> None:
     deadline = st.date_input(t("field.complaint_deadline"), value=None, key=f"{FORM}_deadline",
                              help=t("complaints_ui.deadline_help",
                                     default=default_deadline or "—"))
+    files = uploader(f"{FORM}_files")
     if st.button(t("complaints_ui.register"), type="primary", key=f"{FORM}_save"):
         with reported():
+            # Checked and decoded before the transaction; a bad file keeps the form.
+            prepared = attachments.prepare(files)
             saved = context.run(
                 complaints.register_complaint, actor=actor, client_key=key, channel=channel,
                 received_at=received_at, anonymous=anonymous, complainant_name=name,
@@ -95,7 +99,7 @@ def render(actor: User) -> None:
                 district_id=district_id, category_id=category_id, content=content,
                 escalated=escalated,
                 escalation_level=level if escalated else EscalationLevel.NONE,
-                deadline=deadline,
+                deadline=deadline, attachments=prepared,
             )
             forget_form(FORM)
             context.flash("success", "complaints_ui.registered", id=saved.id)

@@ -14,11 +14,10 @@ from services.photos import evidence as photos
 from ui import context
 from ui.context import t
 from ui.feedback import error_text, reported
-from ui.photo_views import thumbnails
+from ui.photo_views import PHOTO_TYPES, thumbnails
 from ui.text import plain
 from ui.widgets import forget_form
 
-PHOTO_TYPES = ["jpg", "jpeg", "png", "webp", "heic", "heif"]
 NEW_FINDING_KEY = "visit_new_finding_key"
 PHOTO_ERRORS_KEY = "visit_photo_errors"
 

@@ -19,10 +19,9 @@ from ui import context, paging
 from ui.context import local_time, t
 from ui.feedback import error_text
 from ui.page import page
-from ui.photo_views import thumbnails
+from ui.photo_views import PHOTO_TYPES, thumbnails
 from ui.text import plain
 
-PHOTO_TYPES = ["jpg", "jpeg", "png", "webp", "heic", "heif"]
 AWAITING = tuple(sorted(finding_status.AWAITING_UNIT))
 REPORTED = (finding_status.REPORTED,)
 VERIFIED = (finding_status.VERIFIED,)

@@ -1,0 +1,205 @@
+"""Attachments of a complaint: what the office registered with it (a scanned letter, a photo
+the complainant brought) and what a unit sent with its reply. Photos go through the photo
+pipeline (checked, turned upright, thumbnails); PDF scans are checked with pypdf and kept as
+they are. Files are written before their rows and never deleted here (services/photos/sweep).
+
+Who sees what: a letter names its writer, so the attachments the office registered are shown
+only to readers of the complainant's identity (complaint.identity); a reply's attachments to
+everyone who may read the complaint."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
+from sqlalchemy import or_
+from sqlmodel import func, select
+
+from db.models import Complaint, ComplaintReply, Document, Photo, User
+from db.timeutil import utcnow
+from services.complaints.visibility import complaint_filter
+from services.core import audit
+from services.core.errors import NotFound, PhotoRejected, ValidationFailed
+from services.core.permissions import can
+from services.core.uow import UnitOfWork
+from services.photos import evidence, imaging
+from services.photos.evidence import PhotoRef
+from services.photos.store import PhotoStore
+
+MAX_FILES = 10
+MAX_PDF_BYTES = 20 * 1024 * 1024
+MAX_PDF_PAGES = 300
+PDF_MIME = "application/pdf"
+FILENAME_LEN = 200
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A file checked and decoded before any transaction: a photo or a PDF."""
+
+    filename: str
+    photo: imaging.IngestedPhoto | None = None
+    pdf: bytes | None = None
+    pages: int | None = None
+
+
+@dataclass(frozen=True)
+class DocumentRef:
+    id: int
+    filename: str
+    size_bytes: int
+    pages: int | None
+
+
+@dataclass
+class Attachments:
+    photos: list[PhotoRef] = field(default_factory=list)
+    documents: list[DocumentRef] = field(default_factory=list)
+    hidden: int = 0  # registered with the complaint, not for this reader's eyes
+
+
+@dataclass
+class ComplaintAttachments:
+    complaint: Attachments
+    replies: dict[int, Attachments]
+
+
+def prepare(files: Sequence[tuple[str, bytes]]) -> list[Prepared]:
+    """Each upload checked before anything is saved: a PDF by pypdf, anything else as a photo.
+    One bad file refuses them all, naming the file (the form keeps what was typed)."""
+    if len(files) > MAX_FILES:
+        raise ValidationFailed("attachment.too_many", max=MAX_FILES)
+    out = []
+    for name, data in files:
+        name = (name or "").strip()[:FILENAME_LEN] or "?"
+        try:
+            out.append(_prepare_one(name, data))
+        except PhotoRejected as err:
+            err.params["file"] = name  # the message says which of the files it was
+            raise
+    return out
+
+
+def _prepare_one(name: str, data: bytes) -> Prepared:
+    if data[:5] == b"%PDF-" or name.lower().endswith(".pdf"):
+        return Prepared(name, pdf=data, pages=_pdf_pages(data))
+    return Prepared(name, photo=evidence.ingest(data))
+
+
+def _pdf_pages(data: bytes) -> int:
+    if not data:
+        raise PhotoRejected("attachment.pdf_empty")
+    if len(data) > MAX_PDF_BYTES:
+        raise PhotoRejected("attachment.pdf_too_large", max_mb=MAX_PDF_BYTES // 2**20)
+    if data[:5] != b"%PDF-":
+        raise PhotoRejected("attachment.pdf_damaged")
+    try:
+        # Only the page tree is read (no page is rendered or decompressed).
+        pages = len(PdfReader(io.BytesIO(data), strict=False).pages)
+    except (PyPdfError, ValueError, KeyError, TypeError, RecursionError) as err:
+        raise PhotoRejected("attachment.pdf_damaged") from err
+    if not 1 <= pages <= MAX_PDF_PAGES:
+        raise PhotoRejected("attachment.pdf_pages", max=MAX_PDF_PAGES)
+    return pages
+
+
+def attach(uow: UnitOfWork, *, actor: User, prepared: Sequence[Prepared],
+           complaint_id: int | None = None, reply_id: int | None = None,
+           store: PhotoStore | None = None) -> None:
+    """Rows for files prepared earlier, owned by a complaint or by a reply. Called by the
+    register and reply services inside their transaction, after their own checks."""
+    if not prepared:
+        return
+    store = store or evidence.default_store()
+    owner = {"complaint_id": complaint_id, "complaint_reply_id": reply_id}
+    for item in prepared:
+        if item.photo is not None:
+            keys = evidence.put_files(store, item.photo)
+            row = evidence.photo_row(item.photo, keys, actor, **owner)
+            uow.session.add(row)
+            uow.flush()
+            audit.event(uow, actor, "attachment.add", row,
+                        after={**owner, "sha256": row.sha256})
+            continue
+        key = store.put(item.pdf, suffix=".pdf")
+        row = Document(sha256=hashlib.sha256(item.pdf).hexdigest(), key=key, filename=item.filename,
+                       mime=PDF_MIME, size_bytes=len(item.pdf), pages=item.pages,
+                       uploaded_by=actor.id, uploaded_at=utcnow(), **owner)
+        uow.session.add(row)
+        uow.flush()
+        audit.event(uow, actor, "attachment.add", row,
+                    after={**owner, "sha256": row.sha256, "pages": row.pages})
+
+
+def _readable(model, actor: User):
+    """The rows of `model` the actor may open: on a complaint they may read, and for the
+    office's own attachments only with complaint.identity."""
+    owner_is_reply = model.complaint_reply_id.is_not(None)
+    allowed = owner_is_reply if not can(actor, "complaint.identity") else None
+    query = (
+        select(model)
+        .join(ComplaintReply, model.complaint_reply_id == ComplaintReply.id, isouter=True)
+        .join(Complaint, or_(model.complaint_id == Complaint.id,
+                             ComplaintReply.complaint_id == Complaint.id))
+        .where(complaint_filter(actor))
+    )
+    return query.where(allowed) if allowed is not None else query
+
+
+def photo_bytes(uow: UnitOfWork, *, actor: User, photo_id: int, variant: str = "display",
+                store: PhotoStore | None = None) -> bytes:
+    if variant not in ("display", "thumb"):
+        raise ValidationFailed("photo.invalid_key")
+    row = uow.session.exec(_readable(Photo, actor).where(Photo.id == photo_id)).first()
+    if row is None:
+        raise NotFound()  # also when it exists but is not the actor's to see
+    key = row.display_key if variant == "display" else row.thumb_key
+    return (store or evidence.default_store()).open(key)
+
+
+def document_bytes(uow: UnitOfWork, *, actor: User, document_id: int,
+                   store: PhotoStore | None = None) -> bytes:
+    row = uow.session.exec(_readable(Document, actor).where(Document.id == document_id)).first()
+    if row is None:
+        raise NotFound()
+    return (store or evidence.default_store()).open(row.key)
+
+
+def for_complaint(uow: UnitOfWork, *, actor: User, complaint_id: int) -> ComplaintAttachments:
+    """What the reader may open of a complaint's and its replies' attachments, oldest first,
+    and how many the office holds that they may not."""
+    s = uow.session
+    out = ComplaintAttachments(Attachments(), {})
+    reply_ids = s.exec(select(ComplaintReply.id).where(
+        ComplaintReply.complaint_id == complaint_id)).all()
+
+    def owned(model):
+        return or_(model.complaint_id == complaint_id,
+                   model.complaint_reply_id.in_(list(reply_ids) or [-1]))
+
+    def bucket(row) -> Attachments:
+        if row.complaint_reply_id is None:
+            return out.complaint
+        return out.replies.setdefault(row.complaint_reply_id, Attachments())
+
+    for p in s.exec(_readable(Photo, actor).where(owned(Photo)).order_by(Photo.id)).all():
+        bucket(p).photos.append(PhotoRef(p.id, p.sha256, p.width, p.height, p.taken_at,
+                                         None, None))
+    for d in s.exec(_readable(Document, actor).where(owned(Document))
+                    .order_by(Document.id)).all():
+        bucket(d).documents.append(DocumentRef(d.id, d.filename, d.size_bytes, d.pages))
+    if not can(actor, "complaint.identity"):
+        out.complaint.hidden = _held_by_office(uow, actor, complaint_id)
+    return out
+
+
+def _held_by_office(uow: UnitOfWork, actor: User, complaint_id: int) -> int:
+    if not uow.session.exec(select(Complaint.id).where(
+            Complaint.id == complaint_id, complaint_filter(actor))).first():
+        return 0
+    return sum(uow.session.exec(select(func.count()).select_from(model).where(
+        model.complaint_id == complaint_id)).one() for model in (Photo, Document))

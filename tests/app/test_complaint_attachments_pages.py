@@ -1,0 +1,78 @@
+"""Attachments on the complaint pages: the office registers a letter scan and a photo with
+a complaint; a bad file is refused by name and nothing typed is lost; the unit's liaison
+answers with a scan, and reads only that the office keeps the letter."""
+
+from __future__ import annotations
+
+from db.models import Complaint, Document, Photo
+from services.complaints import workflow
+from tests.app.conftest import page, texts, user_named
+from tests.conftest import PHOTOS, count_rows
+from tests.factories import a_pdf
+
+LETTER = a_pdf(3)
+PHOTO = (PHOTOS / "jpg_orientation_portrait_6.jpg").read_bytes()
+
+
+def _fill(at, content: str):
+    at.text_input(key="cr_name").input("李四")
+    at.text_input(key="cr_phone").input("13812345678")
+    at.text_area(key="cr_content").input(content)
+    return at
+
+
+def test_the_office_registers_a_letter_scan_and_a_photo(demo_loaded):
+    at = _fill(page("complaint_register", "office", demo_loaded), "来信反映办事拖拉")
+    at.file_uploader(key="cr_files").set_value([
+        ("李四来信.pdf", LETTER, "application/pdf"),
+        ("现场.jpg", PHOTO, "image/jpeg"),
+    ]).run()
+    at.button(key="cr_save").click().run()
+    assert not at.exception and "已登记投诉 #1" in texts(at)
+    assert (count_rows(demo_loaded, Document), count_rows(demo_loaded, Photo)) == (1, 1)
+
+    at = page("complaints", "office", demo_loaded, id=1)
+    assert not at.exception
+    [download] = at.get("download_button")
+    # The file name is the clerk's text: escaped for the label's Markdown.
+    assert download.proto.label == "下载 李四来信\\.pdf（3 页，1 KB）"
+    assert len(at.image) == 1  # the photo's thumbnail
+
+
+def test_a_bad_file_is_refused_by_name_and_the_form_is_kept(demo_loaded):
+    at = _fill(page("complaint_register", "office", demo_loaded), "来信反映乱收费")
+    at.file_uploader(key="cr_files").set_value([
+        ("李四来信.pdf", b"%PDF-1.4 torn in half", "application/pdf"),
+    ]).run()
+    at.button(key="cr_save").click().run()
+    assert at.error[0].value.startswith("文件“李四来信\\.pdf”：PDF 文件已损坏")
+    assert at.text_area(key="cr_content").value == "来信反映乱收费"
+    assert at.text_input(key="cr_name").value == "李四"
+    assert count_rows(demo_loaded, Complaint) == 0
+
+
+def test_the_liaison_answers_with_a_scan_and_never_sees_the_letter(demo_loaded):
+    office = user_named(demo_loaded, "office")
+    at = _fill(page("complaint_register", "office", demo_loaded), "来信反映态度差")
+    at.file_uploader(key="cr_files").set_value([("李四来信.pdf", LETTER, "application/pdf")])
+    at.run()
+    at.button(key="cr_save").click().run()
+    unit_id = user_named(demo_loaded, "unit_gdj").unit_id
+    demo_loaded.run(workflow.assign, actor=office, complaint_id=1, version=None,
+                    unit_id=unit_id)
+
+    at = page("complaint_inbox", "unit_gdj", demo_loaded)
+    assert "另有 1 个登记附件由市效能办保管" in texts(at)
+    assert not at.get("download_button") and "李四来信" not in texts(at)
+    at.text_area(key="cu_1_action").input("约谈窗口人员")
+    at.text_area(key="cu_1_result").input("已致歉")
+    at.file_uploader(key="cu_1_files").set_value([("整改报告.pdf", a_pdf(1),
+                                                   "application/pdf")])
+    [send] = [b for b in at.button if b.label == "提交答复"]
+    send.click().run()
+    assert not at.exception and "已提交答复" in texts(at)
+    assert count_rows(demo_loaded, Document) == 2
+
+    at = page("complaints", "office", demo_loaded, id=1)
+    labels = sorted(b.proto.label for b in at.get("download_button"))
+    assert labels == ["下载 整改报告\\.pdf（1 页，1 KB）", "下载 李四来信\\.pdf（3 页，1 KB）"]
