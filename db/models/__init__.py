@@ -6,7 +6,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Column, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from db.timeutil import utcnow
@@ -272,10 +272,15 @@ class Finding(SQLModel, table=True):
         Index("ix_finding_status_deadline", "status", "deadline"),
         Index("ix_finding_unit_status", "unit_id", "status"),
         UniqueConstraint("inspection_id", "client_key", name="uq_finding_client_key"),
+        # A complaint opens at most one finding of its own (one without a visit).
+        Index("uq_finding_from_complaint", "complaint_id", unique=True,
+              sqlite_where=text("inspection_id IS NULL"),
+              postgresql_where=text("inspection_id IS NULL")),
     )
     id: int | None = Field(default=None, primary_key=True)
     client_key: str = Field(max_length=64)
-    inspection_id: int = Field(foreign_key="inspection.id", index=True)
+    # None for a finding the office opened from a complaint, without a visit.
+    inspection_id: int | None = Field(default=None, foreign_key="inspection.id", index=True)
     unit_id: int = Field(foreign_key="unit.id", index=True)
     item_id: int | None = Field(default=None, foreign_key="checklist_item.id")
     category: str = Field(max_length=100)

@@ -69,7 +69,8 @@ def unit_in_scope(session: Session, actor: User, unit_id: int) -> bool:
 
 
 def finding_filter(actor: User) -> ColumnElement[bool]:
-    """A WHERE clause over Finding joined with Inspection.
+    """A WHERE clause over Finding outer-joined with Inspection (a finding opened from a
+    complaint has no visit).
 
     - the author of a draft sees it; nobody else does;
     - office and administrators see every submitted finding, and so do inspectors within
@@ -92,7 +93,7 @@ def finding_visible(session: Session, actor: User, finding_id: int) -> bool:
     """finding_filter for one finding, for the services that act on one."""
     found = session.execute(
         select(Finding.id)
-        .join(Inspection, Finding.inspection_id == Inspection.id)
+        .join(Inspection, Finding.inspection_id == Inspection.id, isouter=True)
         .where(Finding.id == finding_id, finding_filter(actor))
     ).first()
     return found is not None

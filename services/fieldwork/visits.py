@@ -159,6 +159,21 @@ def save_details(
     audit.record(uow, actor, "inspection.details", insp, before)
 
 
+def finding_fields(*, category: str, severity: str, description: str,
+                   responsible_person: str) -> dict:
+    """The checked values of a finding, from a visit or from a complaint."""
+    if category not in CATEGORIES:
+        raise ValidationFailed("finding.category_unknown", field="category")
+    if severity not in SEVERITIES:
+        raise ValidationFailed("finding.severity_unknown", field="severity")
+    return {
+        "category": category, "severity": severity,
+        "description": clean_text(description, field="description", max_len=4000),
+        "responsible_person": clean_text(responsible_person, field="responsible_person",
+                                         max_len=100, required=False),
+    }
+
+
 def save_finding(
     uow: UnitOfWork,
     *,
@@ -174,22 +189,15 @@ def save_finding(
     """Create the finding named by `client_key`, or update it: a retried save is one finding."""
     require(actor, "inspection.record")
     client_key = clean_text(client_key, field="client_key", max_len=64)
-    if category not in CATEGORIES:
-        raise ValidationFailed("finding.category_unknown", field="category")
-    if severity not in SEVERITIES:
-        raise ValidationFailed("finding.severity_unknown", field="severity")
-    description = clean_text(description, field="description", max_len=4000)
-    responsible_person = clean_text(
-        responsible_person, field="responsible_person", max_len=100, required=False
-    )
+    checked = finding_fields(category=category, severity=severity, description=description,
+                             responsible_person=responsible_person)
     s = uow.session
     insp = _own_draft(uow, actor, inspection_id)
     if item_id is not None:
         item = s.get(ChecklistItem, item_id)
         if item is None or item.template_id != insp.template_id:
             raise ValidationFailed("inspection.item_unknown")
-    fields = {"category": category, "severity": severity, "description": description,
-              "responsible_person": responsible_person, "item_id": item_id}
+    fields = {**checked, "item_id": item_id}
     finding, created = get_or_create(
         uow, Finding, client_key=client_key, owner={"inspection_id": insp.id}, target={},
         create=lambda: Finding(unit_id=insp.unit_id, **fields),

@@ -95,7 +95,7 @@ def count_cases(
     query = (
         select(func.count(Finding.id), func.count(Finding.id).filter(_overdue_clause(today)))
         .select_from(Finding)
-        .join(Inspection, Finding.inspection_id == Inspection.id)
+        .join(Inspection, Finding.inspection_id == Inspection.id, isouter=True)
         .where(*where)
     )
     total, overdue = uow.session.exec(query).one()
@@ -119,8 +119,9 @@ def list_cases(
     a finding while nothing changes. count_cases gives the total for the same filters."""
     today = clock.today()
     query = (
-        select(Finding, Unit.name, Inspection.visited_at)
-        .join(Inspection, Finding.inspection_id == Inspection.id)
+        select(Finding, Unit.name,
+               func.coalesce(Inspection.visited_at, Finding.created_at))
+        .join(Inspection, Finding.inspection_id == Inspection.id, isouter=True)
         .join(Unit, Finding.unit_id == Unit.id)
         .where(*_case_filters(actor, statuses, inspection_id, unit_id, finding_id,
                               overdue_only, today))

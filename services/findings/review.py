@@ -61,7 +61,9 @@ def _open_finding(uow: UnitOfWork, finding_id: int, version: int | None) -> Find
     return finding
 
 
-def _close_inspection_if_decided(uow: UnitOfWork, inspection_id: int) -> None:
+def _close_inspection_if_decided(uow: UnitOfWork, inspection_id: int | None) -> None:
+    if inspection_id is None:  # opened from a complaint: no visit to close
+        return
     s = uow.session
     undecided = s.exec(
         select(func.count()).select_from(Finding).where(

@@ -158,8 +158,8 @@ def add_finding_photo(
 def _draft_finding(uow: UnitOfWork, actor: User, finding_id: int):
     s = uow.session
     finding = uow.get(Finding, finding_id)
-    insp = s.get(Inspection, finding.inspection_id)
-    if insp.inspector_id != actor.id:
+    insp = s.get(Inspection, finding.inspection_id) if finding.inspection_id else None
+    if insp is None or insp.inspector_id != actor.id:
         raise PermissionDenied(capability="inspection.edit")
     if insp.status != InspectionStatus.DRAFT:
         raise ValidationFailed("inspection.already_submitted")
@@ -240,7 +240,7 @@ def photo_bytes(
         .join(
             Finding, or_(Photo.finding_id == Finding.id, Rectification.finding_id == Finding.id)
         )
-        .join(Inspection, Finding.inspection_id == Inspection.id)
+        .join(Inspection, Finding.inspection_id == Inspection.id, isouter=True)
         .where(Photo.id == photo_id, finding_filter(actor))
     ).first()
     if row is None:

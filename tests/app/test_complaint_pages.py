@@ -190,3 +190,20 @@ def test_the_liaison_stays_on_the_complaint_after_signing_for_it(demo_loaded, gd
     assert at.radio[0].value == new.id
     assert f"投诉 #{new.id} · 已签收" in texts(at)
     assert old.id != new.id
+
+
+def test_the_office_opens_a_finding_the_liaison_then_has_to_rectify(demo_loaded, gdj_unit):
+    from db.models import Finding
+
+    complaint = _assigned(demo_loaded, gdj_unit, content="抄表员多次上门态度恶劣")
+    at = page("complaints", "office", demo_loaded, id=complaint.id)
+    key = f"co_{complaint.id}_f"
+    assert at.text_area(key=f"{key}_text").value == "抄表员多次上门态度恶劣"
+    at.selectbox(key=f"{key}_category").select("attitude")
+    [save] = [b for b in at.button if b.label == "开立问题"]
+    save.click().run()
+    assert not at.exception and "已开立问题并交单位整改" in texts(at)
+    assert count_rows(demo_loaded, Finding, Finding.complaint_id == complaint.id) == 1
+
+    at = page("rectify", "unit_gdj", demo_loaded)
+    assert not at.exception and "抄表员多次上门态度恶劣" in texts(at)

@@ -5,22 +5,19 @@ what the role and the status offer."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import streamlit as st
 
-from db.models import ContactMethod, InspectionKind, Satisfaction, User
+from db.models import ContactMethod, Satisfaction, User
 from services.complaints import attachments, duplicates, lifecycle, workflow
 from services.complaints.queries import ComplaintDetail
-from services.core import clock
 from services.core.permissions import can
-from services.fieldwork import checklists, plans
 from services.org import structure
 from ui import context
 from ui.context import t
 from ui.feedback import saving
 from ui.widgets import seen_version
 from views.complaints.attachment_views import uploader
+from views.complaints.follow_through import follow_through
 
 
 def for_office(actor: User, detail: ComplaintDetail) -> None:
@@ -39,8 +36,8 @@ def for_office(actor: User, detail: ComplaintDetail) -> None:
         _decide(actor, pending[0], key)
     if row.status != lifecycle.CLOSED:
         _link(actor, detail, key, version)
-    if row.unit_id is not None and can(actor, "plan.manage"):
-        _plan(actor, detail, key)
+    if row.unit_id is not None:
+        follow_through(actor, detail, key)
 
 
 def _assign(actor: User, detail: ComplaintDetail, key: str, version: int) -> None:
@@ -146,26 +143,3 @@ def for_unit(actor: User, detail: ComplaintDetail) -> None:
             with saving(key, "complaints_ui.extension_asked"):
                 context.run(workflow.ask_extension, actor=actor, complaint_id=row.id,
                             reason=reason, new_deadline=new_deadline)
-
-
-def _plan(actor: User, detail: ComplaintDetail, key: str) -> None:
-    """重点督察: an unannounced look at the unit complained about, by chosen inspectors."""
-    templates = {tpl.id: tpl.name for tpl in context.query(
-        checklists.list_templates, actor=actor, active_only=True)}
-    inspectors = dict(context.query(plans.list_inspectors, actor=actor))
-    with st.expander(t("complaints_ui.plan_focused")), st.form(f"{key}_plan"):
-        today = clock.today()
-        window = st.date_input(t("field.window"), value=(today, today + timedelta(days=7)),
-                               key=f"{key}_window")
-        template_id = st.selectbox(t("field.template"), list(templates), key=f"{key}_tpl",
-                                   format_func=templates.get)
-        chosen = st.multiselect(t("field.inspectors"), list(inspectors), key=f"{key}_insp",
-                                format_func=inspectors.get)
-        if st.form_submit_button(t("complaints_ui.plan_save")):
-            start, end = (tuple(window) + (None, None))[:2]
-            with saving(f"{key}_plan", "complaints_ui.planned"):
-                context.run(plans.save_plan, actor=actor, unit_id=detail.row.unit_id,
-                            kind=InspectionKind.FOCUSED, window_start=start,
-                            window_end=end or start, template_id=template_id,
-                            inspector_ids=chosen, complaint_id=detail.row.id,
-                            note=t("complaints_ui.plan_note", number=detail.row.id))
