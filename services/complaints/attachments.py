@@ -1,6 +1,7 @@
 """Attachments of a complaint: what the office registered with it (a scanned letter, a photo
 the complainant brought) and what a unit sent with its reply. Photos go through the photo
-pipeline (checked, turned upright, thumbnails); PDF scans are checked with pypdf and kept as
+pipeline (checked, turned upright, thumbnails); PDF scans are checked by pypdf in a capped
+child process (pdf_check) and kept as
 they are. Files are written before their rows and never deleted here (services/photos/sweep).
 
 Who sees what: a letter names its writer, so the attachments the office registered are shown
@@ -10,17 +11,15 @@ everyone who may read the complaint."""
 from __future__ import annotations
 
 import hashlib
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from pypdf import PdfReader
-from pypdf.errors import PyPdfError
 from sqlalchemy import or_
 from sqlmodel import func, select
 
 from db.models import Complaint, ComplaintReply, Document, Photo, User
 from db.timeutil import utcnow
+from services.complaints import pdf_check
 from services.complaints.visibility import complaint_filter
 from services.core import audit
 from services.core.errors import NotFound, PhotoRejected, ValidationFailed
@@ -31,8 +30,7 @@ from services.photos.evidence import PhotoRef
 from services.photos.store import PhotoStore
 
 MAX_FILES = 10
-MAX_PDF_BYTES = 20 * 1024 * 1024
-MAX_PDF_PAGES = 300
+MAX_PDF_BYTES = pdf_check.MAX_BYTES
 PDF_MIME = "application/pdf"
 FILENAME_LEN = 200
 
@@ -79,6 +77,8 @@ def prepare(files: Sequence[tuple[str, bytes]]) -> list[Prepared]:
         try:
             out.append(_prepare_one(name, data))
         except PhotoRejected as err:
+            if err.message_key == "photo.unsupported_format":  # PDFs are welcome here
+                raise PhotoRejected("attachment.unsupported_format", file=name) from err
             err.params["file"] = name  # the message says which of the files it was
             raise
     return out
@@ -86,25 +86,8 @@ def prepare(files: Sequence[tuple[str, bytes]]) -> list[Prepared]:
 
 def _prepare_one(name: str, data: bytes) -> Prepared:
     if data[:5] == b"%PDF-" or name.lower().endswith(".pdf"):
-        return Prepared(name, pdf=data, pages=_pdf_pages(data))
+        return Prepared(name, pdf=data, pages=pdf_check.count_pages(data))
     return Prepared(name, photo=evidence.ingest(data))
-
-
-def _pdf_pages(data: bytes) -> int:
-    if not data:
-        raise PhotoRejected("attachment.pdf_empty")
-    if len(data) > MAX_PDF_BYTES:
-        raise PhotoRejected("attachment.pdf_too_large", max_mb=MAX_PDF_BYTES // 2**20)
-    if data[:5] != b"%PDF-":
-        raise PhotoRejected("attachment.pdf_damaged")
-    try:
-        # Only the page tree is read (no page is rendered or decompressed).
-        pages = len(PdfReader(io.BytesIO(data), strict=False).pages)
-    except (PyPdfError, ValueError, KeyError, TypeError, RecursionError) as err:
-        raise PhotoRejected("attachment.pdf_damaged") from err
-    if not 1 <= pages <= MAX_PDF_PAGES:
-        raise PhotoRejected("attachment.pdf_pages", max=MAX_PDF_PAGES)
-    return pages
 
 
 def attach(uow: UnitOfWork, *, actor: User, prepared: Sequence[Prepared],

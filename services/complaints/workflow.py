@@ -31,6 +31,7 @@ from services.core.errors import NotFound, ValidationFailed
 from services.core.permissions import require
 from services.core.uow import UnitOfWork
 from services.core.validation import check_version, clean_text
+from services.findings import from_complaint
 
 
 def _unit_complaint(uow: UnitOfWork, actor: User, complaint_id: int) -> Complaint:
@@ -62,6 +63,8 @@ def assign(uow: UnitOfWork, *, actor: User, complaint_id: int, version: int | No
     note = clean_text(note, field="note", max_len=2000, required=False)
     if deadline is not None and deadline < clock.today():
         raise ValidationFailed("complaint.deadline_past", field="complaint_deadline")
+    from_complaint.follow_reassignment(uow, actor=actor, complaint_id=complaint.id,
+                                       unit_id=unit.id)
     before = audit.state(complaint)
     lifecycle.move(uow.session, complaint, lifecycle.ASSIGNED, actor=actor, note=note)
     complaint.unit_id = complaint.sent_to_unit_id = unit.id

@@ -10,6 +10,8 @@ services/photos/sweep.py.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -39,15 +41,22 @@ _DECODING = threading.BoundedSemaphore(2)
 DECODE_WAIT_S = 20.0
 
 
-def ingest(data: bytes, watermark=None) -> imaging.IngestedPhoto:
-    """imaging.ingest within a decode slot; PhotoRejected("photo.busy") when none frees
-    up in time."""
+@contextmanager
+def decode_slot() -> Iterator[None]:
+    """One of the process's decode turns (photos, and the child that checks a PDF);
+    PhotoRejected("photo.busy") when none frees up in time."""
     if not _DECODING.acquire(timeout=DECODE_WAIT_S):
         raise PhotoRejected("photo.busy")
     try:
-        return imaging.ingest(data, watermark=watermark)
+        yield
     finally:
         _DECODING.release()
+
+
+def ingest(data: bytes, watermark=None) -> imaging.IngestedPhoto:
+    """imaging.ingest within a decode slot."""
+    with decode_slot():
+        return imaging.ingest(data, watermark=watermark)
 
 
 def default_store() -> PhotoStore:

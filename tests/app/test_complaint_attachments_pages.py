@@ -15,21 +15,24 @@ PHOTO = (PHOTOS / "jpg_orientation_portrait_6.jpg").read_bytes()
 
 
 def _fill(at, content: str):
-    at.text_input(key="cr_name").input("李四")
-    at.text_input(key="cr_phone").input("13812345678")
-    at.text_area(key="cr_content").input(content)
+    at.text_input(key="cr0_name").input("李四")
+    at.text_input(key="cr0_phone").input("13812345678")
+    at.text_area(key="cr0_content").input(content)
     return at
 
 
 def test_the_office_registers_a_letter_scan_and_a_photo(demo_loaded):
     at = _fill(page("complaint_register", "office", demo_loaded), "来信反映办事拖拉")
-    at.file_uploader(key="cr_files").set_value([
+    at.file_uploader(key="cr0_files").set_value([
         ("李四来信.pdf", LETTER, "application/pdf"),
         ("现场.jpg", PHOTO, "image/jpeg"),
     ]).run()
-    at.button(key="cr_save").click().run()
+    at.button(key="cr0_save").click().run()
     assert not at.exception and "已登记投诉 #1" in texts(at)
     assert (count_rows(demo_loaded, Document), count_rows(demo_loaded, Photo)) == (1, 1)
+    # The next caller's form is new: no name, no content, no file of the last caller.
+    assert at.text_input(key="cr1_name").value == "" and at.text_area(key="cr1_content").value == ""
+    assert not at.file_uploader(key="cr1_files").value
 
     at = page("complaints", "office", demo_loaded, id=1)
     assert not at.exception
@@ -41,22 +44,22 @@ def test_the_office_registers_a_letter_scan_and_a_photo(demo_loaded):
 
 def test_a_bad_file_is_refused_by_name_and_the_form_is_kept(demo_loaded):
     at = _fill(page("complaint_register", "office", demo_loaded), "来信反映乱收费")
-    at.file_uploader(key="cr_files").set_value([
+    at.file_uploader(key="cr0_files").set_value([
         ("李四来信.pdf", b"%PDF-1.4 torn in half", "application/pdf"),
     ]).run()
-    at.button(key="cr_save").click().run()
+    at.button(key="cr0_save").click().run()
     assert at.error[0].value.startswith("文件“李四来信\\.pdf”：PDF 文件已损坏")
-    assert at.text_area(key="cr_content").value == "来信反映乱收费"
-    assert at.text_input(key="cr_name").value == "李四"
+    assert at.text_area(key="cr0_content").value == "来信反映乱收费"
+    assert at.text_input(key="cr0_name").value == "李四"
     assert count_rows(demo_loaded, Complaint) == 0
 
 
 def test_the_liaison_answers_with_a_scan_and_never_sees_the_letter(demo_loaded):
     office = user_named(demo_loaded, "office")
     at = _fill(page("complaint_register", "office", demo_loaded), "来信反映态度差")
-    at.file_uploader(key="cr_files").set_value([("李四来信.pdf", LETTER, "application/pdf")])
+    at.file_uploader(key="cr0_files").set_value([("李四来信.pdf", LETTER, "application/pdf")])
     at.run()
-    at.button(key="cr_save").click().run()
+    at.button(key="cr0_save").click().run()
     unit_id = user_named(demo_loaded, "unit_gdj").unit_id
     demo_loaded.run(workflow.assign, actor=office, complaint_id=1, version=None,
                     unit_id=unit_id)

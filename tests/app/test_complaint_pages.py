@@ -40,24 +40,24 @@ def test_the_office_registers_a_complaint_and_sees_the_callers_history(demo_load
     make_complaint(demo_loaded, office=user_named(demo_loaded, "office"),
                    unit=_unit(demo_loaded, gdj_unit), content="上次的投诉")
     at = page("complaint_register", "office", demo_loaded)
-    at.text_input(key="cr_name").input("李四")
-    at.text_input(key="cr_phone").input("138-1234-1234").run()
+    at.text_input(key="cr0_name").input("李四")
+    at.text_input(key="cr0_phone").input("138-1234-1234").run()
     assert "该号码以前的投诉：1 件" in texts(at)
-    at.selectbox(key="cr_unit").select(gdj_unit)
-    at.text_area(key="cr_content").input("办理业务时工作人员态度生硬").run()
-    at.button(key="cr_save").click().run()
+    at.selectbox(key="cr0_unit").select(gdj_unit)
+    at.text_area(key="cr0_content").input("办理业务时工作人员态度生硬").run()
+    at.button(key="cr0_save").click().run()
     assert not at.exception
     assert "已登记投诉 #2" in texts(at)
     assert count_rows(demo_loaded, Complaint) == 2
-    assert at.text_input(key="cr_name").value == ""  # a fresh form for the next caller
+    assert at.text_input(key="cr1_name").value == ""  # a fresh form for the next caller
 
 
 def test_a_refused_registration_keeps_what_was_typed(demo_loaded):
     at = page("complaint_register", "office", demo_loaded)
-    at.text_area(key="cr_content").input("没有留下姓名和电话").run()
-    at.button(key="cr_save").click().run()
+    at.text_area(key="cr0_content").input("没有留下姓名和电话").run()
+    at.button(key="cr0_save").click().run()
     assert at.error[0].value == "请填写投诉人姓名或联系电话，或勾选“匿名”"
-    assert at.text_area(key="cr_content").value == "没有留下姓名和电话"
+    assert at.text_area(key="cr0_content").value == "没有留下姓名和电话"
     assert count_rows(demo_loaded, Complaint) == 0
 
 
@@ -131,7 +131,7 @@ def test_a_number_the_reader_may_not_see_opens_nothing(demo_loaded, gdj_unit):
 
 def test_without_a_model_the_register_page_says_how_to_get_one(demo_loaded):
     at = page("complaint_register", "office", demo_loaded)
-    at.text_area(key="cr_content").input("营业厅停电通知不到位").run()
+    at.text_area(key="cr0_content").input("营业厅停电通知不到位").run()
     assert "尚未训练分办模型" in texts(at)
 
 
@@ -150,9 +150,9 @@ def test_the_routing_suggestion_fills_in_the_unit_in_one_click(demo_loaded, gdj_
                        category=category, content=f"医院挂号门诊医生住院问题第{n}次")
     demo_loaded.run(routing.train_routing, actor=office)
     at = page("complaint_register", "office", demo_loaded)
-    at.text_area(key="cr_content").input("营业厅又停电了，电费也算错").run()
-    at.button(key=f"cr_route_{gdj_unit}").click().run()
-    assert at.selectbox(key="cr_unit").value == gdj_unit
+    at.text_area(key="cr0_content").input("营业厅又停电了，电费也算错").run()
+    at.button(key=f"cr0_route_{gdj_unit}").click().run()
+    assert at.selectbox(key="cr0_unit").value == gdj_unit
 
 
 @pytest.mark.parametrize(("username", "full"), [("office", True), ("leader", False)])
@@ -204,6 +204,9 @@ def test_the_office_opens_a_finding_the_liaison_then_has_to_rectify(demo_loaded,
     save.click().run()
     assert not at.exception and "已开立问题并交单位整改" in texts(at)
     assert count_rows(demo_loaded, Finding, Finding.complaint_id == complaint.id) == 1
+    # The card says so, and the form is gone: one finding per complaint.
+    assert "已由本投诉开立问题 #" in texts(at)
+    assert not [b for b in at.button if b.label == "开立问题"]
 
     at = page("rectify", "unit_gdj", demo_loaded)
     assert not at.exception and "抄表员多次上门态度恶劣" in texts(at)

@@ -4,6 +4,7 @@ its writer: the unit concerned never opens what the office registered)."""
 
 from __future__ import annotations
 
+import io
 import uuid
 from datetime import timedelta
 
@@ -103,7 +104,7 @@ def test_a_reply_with_a_scan_is_seen_by_the_office_and_not_by_another_unit(uow, 
     (("空.pdf", b""), "attachment.pdf_empty"),
     (("假的.pdf", b"%PDF-1.7\nnot really a pdf"), "attachment.pdf_damaged"),
     (("text.pdf", b"hello, I am a text file"), "attachment.pdf_damaged"),
-    (("表格.xlsx", b"PK\x03\x04 not a photo"), "photo.unsupported_format"),
+    (("表格.xlsx", b"PK\x03\x04 not a photo"), "attachment.unsupported_format"),
 ])
 def test_a_bad_file_is_refused_by_name_and_nothing_is_saved(uow, city, file, key):
     before = count_rows(uow, Document), count_rows(uow, Photo)
@@ -111,6 +112,18 @@ def test_a_bad_file_is_refused_by_name_and_nothing_is_saved(uow, city, file, key
         attachments.prepare([LETTER, file])
     assert refused.value.message_key == key and refused.value.params["file"] == file[0]
     assert (count_rows(uow, Document), count_rows(uow, Photo)) == before
+
+
+def test_an_encrypted_pdf_is_refused_as_encrypted():
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(a_pdf(1))))
+    writer.encrypt(user_password="", owner_password="owner", algorithm="RC4-128")
+    out = io.BytesIO()
+    writer.write(out)
+    with pytest.raises(PhotoRejected) as refused:
+        attachments.prepare([("加密.pdf", out.getvalue())])
+    assert refused.value.message_key == "attachment.pdf_encrypted"
 
 
 def test_too_many_files_are_refused():

@@ -11,12 +11,19 @@ from sqlmodel import select
 
 from db.migrate import downgrade_to, upgrade_to_head
 from db.models import Finding, Role
+from services.complaints import workflow
 from services.core import clock
 from services.core.errors import NotFound, PermissionDenied, ValidationFailed
 from services.findings import from_complaint, queries, rectification
 from services.findings import status as finding_status
 from tests.conftest import at_once, count_rows
 from tests.factories import make_complaint, make_district, make_unit
+
+
+def _sent(uow, office, complaint, unit):
+    uow.run(workflow.assign, actor=office, complaint_id=complaint.id, version=None,
+            unit_id=unit.id)
+    return complaint
 
 
 @pytest.fixture
@@ -29,7 +36,7 @@ def city(uow, admin, office, make_user):
         liaison=make_user("liaison_power", Role.UNIT, unit_id=power.id),
         leader=make_user("leader1", Role.LEADER),
         inspector=make_user("insp_jt", Role.INSPECTOR, district_id=jt.id),
-        complaint=make_complaint(uow, office=office, unit=power),
+        complaint=_sent(uow, office, make_complaint(uow, office=office, unit=power), power),
     )
 
 
@@ -73,11 +80,16 @@ def test_only_the_office_opens_one(uow, city, who):
     assert count_rows(uow, Finding) == 0
 
 
-def test_a_complaint_without_a_unit_or_a_bad_value_is_refused(uow, city, admin):
-    nowhere = make_complaint(uow, office=city["office"])
-    with pytest.raises(ValidationFailed) as refused:
-        _open(uow, city["office"], nowhere)
-    assert refused.value.message_key == "finding.complaint_needs_unit"
+def test_a_complaint_not_with_a_unit_or_a_bad_value_is_refused(uow, city, admin):
+    not_sent = make_complaint(uow, office=city["office"], unit=city["power"])
+    returned = _sent(uow, city["office"], make_complaint(uow, office=city["office"]),
+                     city["power"])
+    uow.run(workflow.return_to_office, actor=city["liaison"], complaint_id=returned.id,
+            reason="不属本单位职责")
+    for complaint in (not_sent, returned):
+        with pytest.raises(ValidationFailed) as refused:
+            _open(uow, city["office"], complaint)
+        assert refused.value.message_key == "finding.complaint_needs_unit"
     with pytest.raises(ValidationFailed):
         _open(uow, city["office"], city["complaint"], category="not-a-category")
     with pytest.raises(ValidationFailed):
@@ -97,3 +109,16 @@ def test_0008_refuses_to_go_down_over_a_finding_without_a_visit(engine, uow, cit
         downgrade_to(engine, "0007")
     assert uow.query(lambda u: u.session.exec(select(Finding.complaint_id)).one()) == (
         city["complaint"].id)
+
+
+def test_once_the_first_unit_has_reported_the_complaint_is_not_reassigned(uow, city, admin):
+    finding = _open(uow, city["office"], city["complaint"])
+    uow.run(rectification.submit_rectification, actor=city["liaison"], finding_id=finding.id,
+            client_key=uuid.uuid4().hex, text="已整改")
+    uow.run(workflow.return_to_office, actor=city["liaison"], complaint_id=city["complaint"].id,
+            reason="不属本单位职责")
+    water = make_unit(uow, actor=admin, name="雄关区供水公司")
+    with pytest.raises(ValidationFailed) as refused:
+        uow.run(workflow.assign, actor=city["office"], complaint_id=city["complaint"].id,
+                version=None, unit_id=water.id)
+    assert refused.value.message_key == "finding.complaint_finding_reported"

@@ -7,6 +7,7 @@ import streamlit as st
 
 from services.complaints import attachments
 from services.complaints.queries import ComplaintDetail, ComplaintRow
+from services.findings import from_complaint
 from ui import context
 from ui.context import local_time, t
 from ui.text import plain
@@ -56,6 +57,12 @@ def card(detail: ComplaintDetail) -> None:
         district=plain(row.district or "—"), deadline=row.deadline.isoformat(),
     ))
     st.markdown(t("complaints_ui.card_complainant", who=plain(complainant(row))))
+    finding = context.query(from_complaint.finding_of, actor=context.current_user(),
+                            complaint_id=row.id)
+    if finding is not None:
+        st.markdown(t("complaints_ui.finding_line", id=finding.id,
+                      status=t(f"finding_status.{finding.status}"),
+                      deadline=finding.deadline or "—"))
     with st.container(border=True):
         st.markdown(plain(row.content))
         show(files.complaint, key=f"cf_{row.id}")

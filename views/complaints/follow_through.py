@@ -8,6 +8,7 @@ from datetime import timedelta
 import streamlit as st
 
 from db.models import InspectionKind, Severity, User
+from services.complaints import lifecycle
 from services.complaints.queries import ComplaintDetail
 from services.core import clock
 from services.core.permissions import can
@@ -21,7 +22,12 @@ from ui.feedback import saving
 
 
 def follow_through(actor: User, detail: ComplaintDetail, key: str) -> None:
-    if can(actor, "finding.review"):
+    opened = context.query(from_complaint.finding_of, actor=actor, complaint_id=detail.row.id)
+    # One finding per complaint (its line is on the card); none for a copy or while no unit
+    # has the complaint.
+    with_unit = detail.row.status not in (lifecycle.RECEIVED, lifecycle.RETURNED)
+    if (can(actor, "finding.review") and opened is None and with_unit
+            and not detail.row.duplicate_of_id):
         _finding(actor, detail, key)
     if can(actor, "plan.manage"):
         _plan(actor, detail, key)

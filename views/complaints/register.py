@@ -25,13 +25,19 @@ from ui.widgets import forget_form, optional_select
 from views.complaints.attachment_views import uploader
 from views.complaints.common import number
 
-FORM = "cr"
-KEY = f"{FORM}_client_key"
+ROUND = "cr_round"
+
+
+def _form() -> str:
+    """The form's key prefix: a new one after each registration, so that every widget,
+    the file uploader included, starts empty for the next caller (deleting a widget's
+    state is not enough for the browser to forget a chosen file)."""
+    return f"cr{st.session_state.get(ROUND, 0)}"
 
 
 @page("complaint_register", title="nav.complaint_register")
 def render(actor: User) -> None:
-    key = st.session_state.setdefault(KEY, uuid.uuid4().hex)
+    key = st.session_state.setdefault(f"{_form()}_client_key", uuid.uuid4().hex)
     categories = {c.id: c for c in context.query(complaints.list_categories, actor=actor)}
     units = {u.id: u.name for u in context.query(structure.list_units, actor=actor,
                                                    include_inactive=False)}
@@ -40,21 +46,21 @@ def render(actor: User) -> None:
                                      include_inactive=False)}
     left, middle, right = st.columns([2, 1, 1])
     channel = left.segmented_control(
-        t("field.channel"), list(ComplaintChannel), key=f"{FORM}_channel",
+        t("field.channel"), list(ComplaintChannel), key=f"{_form()}_channel",
         format_func=lambda c: t(f"complaint_channel.{c}"), default=ComplaintChannel.PHONE)
     now = clock.local(utcnow())
-    day = middle.date_input(t("field.received_at"), value=now.date(), key=f"{FORM}_day",
+    day = middle.date_input(t("field.received_at"), value=now.date(), key=f"{_form()}_day",
                             max_value=now.date())
     at = right.time_input(t("complaints_ui.received_time"), value=now.time().replace(
-        second=0, microsecond=0), key=f"{FORM}_time", step=60)
+        second=0, microsecond=0), key=f"{_form()}_time", step=60)
     received_at = clock.from_wall_clock(datetime.combine(day, at))
 
-    anonymous = st.checkbox(t("complaints_ui.anonymous_box"), key=f"{FORM}_anonymous")
+    anonymous = st.checkbox(t("complaints_ui.anonymous_box"), key=f"{_form()}_anonymous")
     a, b, c = st.columns([1, 1, 2])
-    name = a.text_input(t("field.complainant_name"), key=f"{FORM}_name", disabled=anonymous)
-    phone = b.text_input(t("field.complainant_phone"), key=f"{FORM}_phone",
+    name = a.text_input(t("field.complainant_name"), key=f"{_form()}_name", disabled=anonymous)
+    phone = b.text_input(t("field.complainant_phone"), key=f"{_form()}_phone",
                          disabled=anonymous)
-    address = c.text_input(t("field.complainant_address"), key=f"{FORM}_address",
+    address = c.text_input(t("field.complainant_address"), key=f"{_form()}_address",
                            disabled=anonymous)
     if phone and not anonymous:
         _earlier(actor, phone)
@@ -62,15 +68,15 @@ def render(actor: User) -> None:
     left, right = st.columns(2)
     with left:
         unit_id = optional_select(t("field.complaint_unit"), units, None,
-                                  key=f"{FORM}_unit", none_label=t("complaints_ui.no_unit"))
+                                  key=f"{_form()}_unit", none_label=t("complaints_ui.no_unit"))
     with right:
         district_id = optional_select(t("field.district"), places, None,
-                                      key=f"{FORM}_district",
+                                      key=f"{_form()}_district",
                                       none_label=t("complaints_ui.district_from_unit"))
     category_id = st.selectbox(t("field.complaint_category"), list(categories),
-                               key=f"{FORM}_category",
+                               key=f"{_form()}_category",
                                format_func=lambda i: categories[i].name)
-    content = st.text_area(t("field.content"), key=f"{FORM}_content", height=140,
+    content = st.text_area(t("field.content"), key=f"{_form()}_content", height=140,
                            max_chars=4000)
     if content.strip():
         _routing(actor, content, units)
@@ -78,17 +84,17 @@ def render(actor: User) -> None:
         _possible_duplicates(actor, received_at, content, phone, unit_id)
 
     left, right = st.columns([1, 2])
-    escalated = left.checkbox(t("complaints_ui.escalated_box"), key=f"{FORM}_escalated")
+    escalated = left.checkbox(t("complaints_ui.escalated_box"), key=f"{_form()}_escalated")
     levels = [v for v in EscalationLevel if v != EscalationLevel.NONE]
-    level = right.selectbox(t("field.escalation_level"), levels, key=f"{FORM}_level",
+    level = right.selectbox(t("field.escalation_level"), levels, key=f"{_form()}_level",
                             format_func=lambda v: t(f"escalation.{v}"), disabled=not escalated)
     category = categories.get(category_id)
     default_deadline = complaints.default_deadline(received_at, category) if category else None
-    deadline = st.date_input(t("field.complaint_deadline"), value=None, key=f"{FORM}_deadline",
+    deadline = st.date_input(t("field.complaint_deadline"), value=None, key=f"{_form()}_deadline",
                              help=t("complaints_ui.deadline_help",
                                     default=default_deadline or "—"))
-    files = uploader(f"{FORM}_files")
-    if st.button(t("complaints_ui.register"), type="primary", key=f"{FORM}_save"):
+    files = uploader(f"{_form()}_files")
+    if st.button(t("complaints_ui.register"), type="primary", key=f"{_form()}_save"):
         with reported():
             # Checked and decoded before the transaction; a bad file keeps the form.
             prepared = attachments.prepare(files)
@@ -101,7 +107,8 @@ def render(actor: User) -> None:
                 escalation_level=level if escalated else EscalationLevel.NONE,
                 deadline=deadline, attachments=prepared,
             )
-            forget_form(FORM)
+            forget_form(_form())
+            st.session_state[ROUND] = st.session_state.get(ROUND, 0) + 1
             context.flash("success", "complaints_ui.registered", id=saved.id)
             st.rerun()
 
@@ -148,13 +155,13 @@ def _routing(actor: User, content: str, units: dict[int, str]) -> None:
             if guess.unit_id in units:
                 column.button(t("complaints_ui.use_unit", name=plain(guess.name),
                                 score=round(guess.score * 100)),
-                              key=f"{FORM}_route_{guess.unit_id}", on_click=_choose,
-                              args=(f"{FORM}_unit", guess.unit_id))
+                              key=f"{_form()}_route_{guess.unit_id}", on_click=_choose,
+                              args=(f"{_form()}_unit", guess.unit_id))
         if routing.category is not None:
             columns[-1].button(t("complaints_ui.use_category",
                                  name=plain(routing.category.name)),
-                               key=f"{FORM}_route_category", on_click=_choose,
-                               args=(f"{FORM}_category", routing.category.category_id))
+                               key=f"{_form()}_route_category", on_click=_choose,
+                               args=(f"{_form()}_category", routing.category.category_id))
 
 
 def _choose(key: str, value: int) -> None:
