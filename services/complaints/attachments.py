@@ -121,8 +121,6 @@ def attach(uow: UnitOfWork, *, actor: User, prepared: Sequence[Prepared],
 def _readable(model, actor: User):
     """The rows of `model` the actor may open: on a complaint they may read, and for the
     office's own attachments only with complaint.identity."""
-    owner_is_reply = model.complaint_reply_id.is_not(None)
-    allowed = owner_is_reply if not can(actor, "complaint.identity") else None
     query = (
         select(model)
         .join(ComplaintReply, model.complaint_reply_id == ComplaintReply.id, isouter=True)
@@ -130,7 +128,9 @@ def _readable(model, actor: User):
                              ComplaintReply.complaint_id == Complaint.id))
         .where(complaint_filter(actor))
     )
-    return query.where(allowed) if allowed is not None else query
+    if not can(actor, "complaint.identity"):
+        query = query.where(model.complaint_reply_id.is_not(None))
+    return query
 
 
 def photo_bytes(uow: UnitOfWork, *, actor: User, photo_id: int, variant: str = "display",
