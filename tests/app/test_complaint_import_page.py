@@ -45,29 +45,35 @@ def test_office_checks_maps_imports_and_downloads_the_report(demo_loaded):
     assert "GBK / GB18030" in shown and "表头在第 3 行，共 9 列" in shown
     assert at.selectbox(key="ci_col__external_id").value == "工单编号"
     at.button(key="ci_check").click().run()
-    assert "试运行：新建 4 条，更新 0 条，未变 0 条，跳过 2 行，失败 6 行" in texts(at)
+    assert "检查结果：可新建 4 条，更新 0 条，未变 0 条，跳过 2 行，失败 6 行" in texts(at)
     reasons = at.dataframe[-1].value
     assert "单位“市供电局”不存在" in set(reasons.iloc[:, 3])
     assert count_rows(demo_loaded, Complaint) == 0
 
     unknown = next(s for s in at.selectbox if s.key.startswith("ci_val_unit_"))
     assert unknown.options[1] == "市供电公司"  # the closest name comes first
+    others = {s.key for s in at.selectbox if s.key.startswith("ci_val_")} - {unknown.key}
+    assert others  # the file has more than one name the city does not know
     unknown.set_value("市供电公司").run()
-    assert "请重新试运行" in texts(at)
+    assert "请重新检查" in texts(at)
+    # The other names stay to be mapped before the next check.
+    assert others <= {s.key for s in at.selectbox}
+    assert at.selectbox(key=unknown.key).value == "市供电公司"
     at.button(key="ci_check").click().run()
-    assert "试运行：新建 5 条，更新 0 条，未变 0 条，跳过 2 行，失败 5 行" in texts(at)
+    assert "检查结果：可新建 5 条，更新 0 条，未变 0 条，跳过 2 行，失败 5 行" in texts(at)
 
     at.button(key="ci_go").click().run()
     assert not at.exception
     assert "导入完成：新建 5 条，更新 0 条，未变 0 条，跳过 2 行，失败 5 行" in texts(at)
     assert count_rows(demo_loaded, Complaint) == 5
+    assert "ci_cancel" not in {b.key for b in at.button}  # nothing left to cancel
     with demo_loaded.read() as r:
         assert r.session.exec(select(Complaint.status).distinct()).all() == ["received"]
     assert at.get("download_button")  # the report, ready to download
 
     # The same file again, checked: nothing new.
     at.button(key="ci_check").click().run()
-    assert "试运行：新建 0 条，更新 0 条，未变 5 条，跳过 2 行，失败 5 行" in texts(at)
+    assert "检查结果：可新建 0 条，更新 0 条，未变 5 条，跳过 2 行，失败 5 行" in texts(at)
 
 
 def test_a_mapping_saved_by_name_is_offered_again(demo_loaded):

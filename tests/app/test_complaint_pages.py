@@ -111,6 +111,31 @@ def test_the_liaison_signs_for_and_answers_then_the_office_follows_up(demo_loade
     assert [r.action_taken for r in detail.replies] == ["约谈窗口人员"]
 
 
+def test_the_inbox_shows_what_each_complaint_is_about_and_opens_answered_ones(
+    demo_loaded, gdj_unit
+):
+    complaint = _assigned(demo_loaded, gdj_unit,
+                          content="抄表员**多次**上门，态度恶劣，还要求现金缴费")
+    at = page("complaint_inbox", "unit_gdj", demo_loaded)
+    [line] = at.radio(key="ci_pick_radio").options
+    # The category and the start of the text, escaped: a liaison recognises it by them.
+    assert f"投诉 #{complaint.id} · 服务态度差 · 已交办" in line
+    assert "抄表员\\*\\*多次\\*\\*上门" in line
+    assert "还没有已答复的投诉" in texts(at)
+    at.button(key=f"cu_{complaint.id}_sign").click().run()
+    at.text_area(key=f"cu_{complaint.id}_action").input("约谈抄表员")
+    at.text_area(key=f"cu_{complaint.id}_result").input("已向投诉人致歉")
+    [b for b in at.button if b.label == "提交答复"][0].click().run()
+    assert "没有待办理的投诉" in texts(at)
+
+    at = page("complaint_inbox", "unit_gdj", demo_loaded)
+    [done] = at.radio(key="ci_pick_done_radio").options
+    assert f"投诉 #{complaint.id}" in done and "已答复" in done
+    # The answered complaint opens read-only with the reply on it.
+    assert "约谈抄表员" in texts(at)
+    assert not [b for b in at.button if b.label == "提交答复"]
+
+
 def test_the_liaisons_start_page_says_what_complaints_wait(demo_loaded, gdj_unit):
     at = page("rectify", "unit_gdj", demo_loaded)
     assert "投诉：" not in texts(at)

@@ -54,7 +54,7 @@ def _office_imports(page: Page, export: Path) -> None:
     expect(page.get_by_text("表头在第 2 行", exact=False)).to_be_visible()
     check = page.get_by_role("button", name=zh("complaint_import.check"), exact=True)
     rerun(page, check.click)
-    expect(page.get_by_text(re.compile(r"^试运行：新建 3 条"))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"^检查结果：可新建 3 条"))).to_be_visible()
     go = page.get_by_role("button", name=zh("complaint_import.go", rows=3), exact=True)
     rerun(page, go.click)
     expect(page.get_by_text(re.compile(r"^导入完成：新建 3 条"))).to_be_visible()

@@ -80,6 +80,9 @@ def render(actor: User) -> None:
         return
     if checked[0] != signature:
         st.info(_t("stale"))
+        # Mapping one unknown name changes the mapping; the other names of the last check
+        # stay on screen so that the clerk maps them all before checking again.
+        _values_step(actor, checked[1])
         return
     report = checked[1]
     counts = report.summary()  # numbers only
@@ -164,7 +167,8 @@ def _import_step(actor: User, report, job: dict) -> None:
     cancel_asked = st.session_state.pop(CANCEL, False)
     rows = report.counts[complaint_report.CREATED] + report.counts[complaint_report.UPDATED]
     if rows and st.button(_t("go", rows=rows), key="ci_go", type="primary"):
-        st.button(_t("cancel"), key="ci_cancel", on_click=_request_cancel)
+        cancel = st.empty()
+        cancel.button(_t("cancel"), key="ci_cancel", on_click=_request_cancel)
         total = max(report.total, 1)
         bar = st.progress(0.0, text=_t("progress", rows=0, total=total))
         try:
@@ -180,6 +184,8 @@ def _import_step(actor: User, report, job: dict) -> None:
         except DomainError as err:
             st.error(say(err))
             return
+        finally:
+            cancel.empty()  # nothing left to cancel
         st.session_state[RESULT] = result
         # The rows exist now: a new dry run would say "unchanged" of them.
         st.session_state.pop(CHECKED, None)
