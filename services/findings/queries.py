@@ -44,8 +44,9 @@ class FindingCase:
     id: int
     unit_id: int
     unit: str
-    inspection_id: int
-    visited_at: datetime
+    inspection_id: int | None  # None: opened by the office from a complaint
+    complaint_id: int | None
+    visited_at: datetime  # the inspection's visit, or when the finding was opened
     category: str
     severity: str
     description: str
@@ -160,7 +161,7 @@ def list_cases(
         )
     return [
         FindingCase(
-            f.id, f.unit_id, unit, f.inspection_id, visited, f.category, f.severity,
+            f.id, f.unit_id, unit, f.inspection_id, f.complaint_id, visited, f.category, f.severity,
             f.description, f.responsible_person, f.status, f.deadline,
             finding_status.is_overdue(f.status, f.deadline, today),
             _late(f.deadline, by_finding.get(f.id, [])), f.version,

@@ -235,3 +235,20 @@ def test_the_office_opens_a_finding_the_liaison_then_has_to_rectify(demo_loaded,
 
     at = page("rectify", "unit_gdj", demo_loaded)
     assert not at.exception and "抄表员多次上门态度恶劣" in texts(at)
+    # Where it came from, so the liaison knows it is not from a visit.
+    assert f"来源：投诉 #{complaint.id} · 开立于" in texts(at)
+    [finding_id] = [f.id for f in _findings_of(demo_loaded, complaint.id)]
+    at.text_area(key=f"rect_text_{finding_id}").input("已约谈抄表员并调整岗位")
+    [b for b in at.button if b.label == "报送整改"][0].click().run()
+    at = page("verify", "office", demo_loaded)
+    assert not at.exception and f"来源：投诉 #{complaint.id} · 开立于" in texts(at)
+    [table] = [d.value for d in at.dataframe if "source" in d.value.columns]
+    assert any(f"投诉 #{complaint.id}" in cell for cell in table["source"])
+
+
+def _findings_of(uow, complaint_id):
+    from sqlmodel import select
+
+    from db.models import Finding
+    with uow.read() as r:
+        return r.session.exec(select(Finding).where(Finding.complaint_id == complaint_id)).all()

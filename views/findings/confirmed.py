@@ -10,7 +10,8 @@ from db.models import User
 from services.findings import queries as finding_queries
 from services.findings import status as finding_status
 from ui import context, paging
-from ui.context import local_time, t
+from ui.context import t
+from views.findings.source import source
 
 # Confirmed statuses in the order of a finding's life.
 CONFIRMED = (
@@ -50,7 +51,7 @@ def render_confirmed(actor: User) -> None:
                 "deadline": [c.deadline for c in cases],
                 "overdue": [c.overdue for c in cases],
                 "reports": [len(c.rectifications) for c in cases],
-                "visited": [local_time(c.visited_at) for c in cases],
+                "source": [source(c) for c in cases],
                 "description": [c.description for c in cases],
             }
         ),
@@ -64,7 +65,7 @@ def render_confirmed(actor: User) -> None:
             "status": st.column_config.TextColumn(t("verify.status")),
             "deadline": st.column_config.DateColumn(t("field.deadline"), format="YYYY-MM-DD"),
             "overdue": st.column_config.CheckboxColumn(t("verify.overdue")),
-            "visited": st.column_config.TextColumn(t("review.visited_at")),
+            "source": st.column_config.TextColumn(t("finding_source.column")),
             "reports": st.column_config.NumberColumn(t("verify.reports")),
         },
     )

@@ -21,6 +21,7 @@ from ui.feedback import error_text
 from ui.page import page
 from ui.photo_views import PHOTO_TYPES, thumbnails
 from ui.text import plain
+from views.findings.source import source
 
 AWAITING = tuple(sorted(finding_status.AWAITING_UNIT))
 REPORTED = (finding_status.REPORTED,)
@@ -62,8 +63,8 @@ def _case(actor, case: finding_queries.FindingCase, *, with_form: bool = False) 
         badge = f" · :red[**{t('rectify.overdue')}**]" if case.overdue else ""
         st.markdown(f"**{t('category.' + case.category)}** · {t('severity.' + case.severity)}"
                     f" · {t('finding_status.' + case.status)}{badge}")
-        if case.deadline:
-            st.caption(t("rectify.deadline", date=case.deadline))
+        st.caption(source(case) + (" · " + t("rectify.deadline", date=case.deadline)
+                                   if case.deadline else ""))
         st.markdown(plain(case.description))
         thumbnails(case.photos, key=f"rc_{case.id}")
         for rect in case.rectifications:
@@ -88,7 +89,7 @@ def _closed_table(actor, total: int) -> None:
     st.dataframe(
         pd.DataFrame(
             {
-                t("review.visited_at"): [local_time(c.visited_at) for c in cases],
+                t("finding_source.column"): [source(c) for c in cases],
                 t("field.category"): [t("category." + c.category) for c in cases],
                 t("field.severity"): [t("severity." + c.severity) for c in cases],
                 t("field.description"): [c.description for c in cases],

@@ -22,6 +22,7 @@ from ui.photo_views import thumbnails
 from ui.text import plain
 from ui.widgets import forget_form, seen_version
 from views.findings.confirmed import render_confirmed
+from views.findings.source import source
 
 WAITING = (finding_status.REPORTED,)
 PICK_KEY = "vf_pick"
@@ -103,8 +104,7 @@ def _case(actor, case: finding_queries.FindingCase) -> None:
     st.markdown(f"**{plain(case.unit)}** · {t('category.' + case.category)} · "
                 + " ".join(badges))
     st.caption(
-        t("verify.meta", visited=local_time(case.visited_at),
-          deadline=case.deadline or t("common.none"))
+        t("verify.meta", source=source(case), deadline=case.deadline or t("common.none"))
     )
 
     st.markdown(f"**{t('verify.finding')}**")
