@@ -51,6 +51,7 @@ class DocumentRef:
     filename: str
     size_bytes: int
     pages: int | None
+    stored: bool  # False when the file is gone from storage: said on the card, not on click
 
 
 @dataclass
@@ -152,7 +153,8 @@ def document_bytes(uow: UnitOfWork, *, actor: User, document_id: int,
     return (store or evidence.default_store()).open(row.key)
 
 
-def for_complaint(uow: UnitOfWork, *, actor: User, complaint_id: int) -> ComplaintAttachments:
+def for_complaint(uow: UnitOfWork, *, actor: User, complaint_id: int,
+                  store: PhotoStore | None = None) -> ComplaintAttachments:
     """What the reader may open of a complaint's and its replies' attachments, oldest first,
     and how many the office holds that they may not."""
     s = uow.session
@@ -174,7 +176,8 @@ def for_complaint(uow: UnitOfWork, *, actor: User, complaint_id: int) -> Complai
                                          None, None))
     for d in s.exec(_readable(Document, actor).where(owned(Document))
                     .order_by(Document.id)).all():
-        bucket(d).documents.append(DocumentRef(d.id, d.filename, d.size_bytes, d.pages))
+        stored = (store or evidence.default_store()).exists(d.key)
+        bucket(d).documents.append(DocumentRef(d.id, d.filename, d.size_bytes, d.pages, stored))
     if not can(actor, "complaint.identity"):
         out.complaint.hidden = _held_by_office(uow, actor, complaint_id)
     return out

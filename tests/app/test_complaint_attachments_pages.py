@@ -4,6 +4,8 @@ answers with a scan, and reads only that the office keeps the letter."""
 
 from __future__ import annotations
 
+from sqlmodel import select
+
 from db.models import Complaint, Document, Photo
 from services.complaints import workflow
 from tests.app.conftest import page, texts, user_named
@@ -40,6 +42,34 @@ def test_the_office_registers_a_letter_scan_and_a_photo(demo_loaded):
     # The file name is the clerk's text: escaped for the label's Markdown.
     assert download.proto.label == "下载 李四来信\\.pdf（3 页，1 KB）"
     assert len(at.image) == 1  # the photo's thumbnail
+    # The scan is read when it is clicked, not on every rerun of the card.
+    assert download.proto.deferred_file_id and not download.proto.url
+
+
+def test_the_scan_is_read_on_click_and_a_lost_file_is_said_on_the_card(demo_loaded,
+                                                                       monkeypatch):
+    import streamlit as st
+
+    from services.photos import evidence
+
+    at = _fill(page("complaint_register", "office", demo_loaded), "来信反映办事拖拉")
+    at.file_uploader(key="cr0_files").set_value([("李四来信.pdf", LETTER, "application/pdf")])
+    at.run()
+    at.button(key="cr0_save").click().run()
+    clicks = []
+    real = st.download_button
+    monkeypatch.setattr(st, "download_button",
+                        lambda *a, **kw: clicks.append(kw["data"]) or real(*a, **kw))
+    at = page("complaints", "office", demo_loaded, id=1)
+    assert clicks and clicks[-1]() == LETTER  # what the click sends
+
+    # The file lost from storage (a disk restored without it): the card says so by name.
+    with demo_loaded.read() as r:
+        key = r.session.exec(select(Document.key)).one()
+    evidence.default_store().path(key).unlink()
+    at = page("complaints", "office", demo_loaded, id=1)
+    assert not at.exception and not at.get("download_button")
+    assert "附件“李四来信\\.pdf”的文件已丢失" in texts(at)
 
 
 def test_a_bad_file_is_refused_by_name_and_the_form_is_kept(demo_loaded):

@@ -3,14 +3,14 @@ the uploader of the register and reply forms."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from services.complaints import attachments
 from services.complaints.attachments import Attachments
-from services.core.errors import DomainError
 from ui import context
 from ui.context import t
-from ui.feedback import error_text
 from ui.photo_views import PHOTO_TYPES, thumbnails
 from ui.text import plain
 
@@ -31,17 +31,18 @@ def show(files: Attachments | None, *, key: str) -> None:
         return
     if files.photos:
         thumbnails(files.photos, key=f"{key}_photos", fetch=attachments.photo_bytes)
+    reader, tx = context.current_user(), context.uow()
     for doc in files.documents:
-        try:
-            data = context.query(attachments.document_bytes,
-                                 actor=context.current_user(), document_id=doc.id)
-        except DomainError as err:
-            st.warning(error_text(err))
+        if not doc.stored:
+            st.warning(t("attachment.file_missing", name=plain(doc.filename)))
             continue
+        # Read on the click, not on every rerun of the card: a scan can be megabytes.
         st.download_button(
             t("attachment.download", name=plain(doc.filename), pages=doc.pages or "?",
               kb=max(1, doc.size_bytes // 1024)),
-            data=data, file_name=doc.filename, mime=attachments.PDF_MIME,
+            data=partial(tx.query, attachments.document_bytes, actor=reader,
+                         document_id=doc.id),
+            file_name=doc.filename, mime=attachments.PDF_MIME,
             key=f"{key}_doc_{doc.id}", icon=":material/picture_as_pdf:", on_click="ignore")
     if files.hidden:
         st.caption(t("attachment.held_by_office", n=files.hidden))
