@@ -163,11 +163,19 @@ def flash(kind: str, key: str, **params: Any) -> None:
     st.session_state[FLASH_KEY] = (kind, key, params)
 
 
+FLASH_ICONS = {"success": ":material/check_circle:", "info": ":material/info:",
+               "warning": ":material/warning:", "error": ":material/error:"}
+
+
 def show_flash() -> None:
     item = st.session_state.pop(FLASH_KEY, None)
     if item:
         kind, key, params = item
-        getattr(st, kind)(t(key, **{k: plain_param(v) for k, v in params.items()}))
+        text = t(key, **{k: plain_param(v) for k, v in params.items()})
+        getattr(st, kind)(text)
+        # The message sits at the top of the page; the clerk who acted on a card further
+        # down sees the toast where they are.
+        st.toast(text, icon=FLASH_ICONS.get(kind))
 
 
 def zone():

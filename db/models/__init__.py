@@ -6,7 +6,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Column, Index, UniqueConstraint, text
+from sqlalchemy import JSON, CheckConstraint, Column, Index, UniqueConstraint, false, text
 from sqlmodel import Field, SQLModel
 
 from db.timeutil import utcnow
@@ -350,6 +350,9 @@ class Photo(SQLModel, table=True):
     complaint_reply_id: int | None = Field(
         default=None, foreign_key="complaint_reply.id", index=True
     )
+    # Only for a photo the office registered with a complaint: the unit concerned may see it
+    # (the others stay with the office: they may show who complained).
+    shared_with_unit: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     uploaded_by: int = Field(foreign_key="user.id")
     uploaded_at: datetime = Field(default_factory=utcnow)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import false
 from sqlmodel import Field, SQLModel
 
 from db.timeutil import utcnow
@@ -22,5 +23,8 @@ class Document(SQLModel, table=True):
     complaint_reply_id: int | None = Field(
         default=None, foreign_key="complaint_reply.id", index=True
     )
+    # A scan the office registered with a complaint that the unit concerned may open (a letter
+    # names its writer: none is shared unless the office says so).
+    shared_with_unit: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     uploaded_by: int = Field(foreign_key="user.id")
     uploaded_at: datetime = Field(default_factory=utcnow)

@@ -5,14 +5,15 @@ child process (pdf_check) and kept as
 they are. Files are written before their rows and never deleted here (services/photos/sweep).
 
 Who sees what: a letter names its writer, so the attachments the office registered are shown
-only to readers of the complainant's identity (complaint.identity); a reply's attachments to
-everyone who may read the complaint."""
+only to readers of the complainant's identity (complaint.identity), except those the office
+shares with the unit (a photo of the broken counter, a receipt with the name cut off);
+a reply's attachments to everyone who may read the complaint."""
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import or_
 from sqlmodel import func, select
@@ -22,7 +23,7 @@ from db.timeutil import utcnow
 from services.complaints import pdf_check
 from services.complaints.visibility import complaint_filter
 from services.core import audit
-from services.core.errors import NotFound, PhotoRejected, ValidationFailed
+from services.core.errors import NotFound, PermissionDenied, PhotoRejected, ValidationFailed
 from services.core.permissions import can
 from services.core.uow import UnitOfWork
 from services.photos import evidence, imaging
@@ -43,6 +44,7 @@ class Prepared:
     photo: imaging.IngestedPhoto | None = None
     pdf: bytes | None = None
     pages: int | None = None
+    shared: bool = False  # registered with a complaint: the unit concerned may see it
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,7 @@ class Attachments:
     photos: list[PhotoRef] = field(default_factory=list)
     documents: list[DocumentRef] = field(default_factory=list)
     hidden: int = 0  # registered with the complaint, not for this reader's eyes
+    shared: set[tuple[str, int]] = field(default_factory=set)  # ("photo" | "document", id)
 
 
 @dataclass
@@ -67,16 +70,18 @@ class ComplaintAttachments:
     replies: dict[int, Attachments]
 
 
-def prepare(files: Sequence[tuple[str, bytes]]) -> list[Prepared]:
+def prepare(files: Sequence[tuple[str, bytes]], *,
+            shared: Collection[int] = ()) -> list[Prepared]:
     """Each upload checked before anything is saved: a PDF by pypdf, anything else as a photo.
-    One bad file refuses them all, naming the file (the form keeps what was typed)."""
+    One bad file refuses them all, naming the file (the form keeps what was typed). `shared`:
+    the positions of the files the unit concerned may see."""
     if len(files) > MAX_FILES:
         raise ValidationFailed("attachment.too_many", max=MAX_FILES)
     out = []
-    for name, data in files:
+    for position, (name, data) in enumerate(files):
         name = (name or "").strip()[:FILENAME_LEN] or "?"
         try:
-            out.append(_prepare_one(name, data))
+            out.append(replace(_prepare_one(name, data), shared=position in shared))
         except PhotoRejected as err:
             if err.message_key == "photo.unsupported_format":  # PDFs are welcome here
                 raise PhotoRejected("attachment.unsupported_format", file=name) from err
@@ -101,22 +106,57 @@ def attach(uow: UnitOfWork, *, actor: User, prepared: Sequence[Prepared],
     store = store or evidence.default_store()
     owner = {"complaint_id": complaint_id, "complaint_reply_id": reply_id}
     for item in prepared:
+        # A reply's files are the unit's own: "shared" only means something for the office's.
+        shared = item.shared and complaint_id is not None
         if item.photo is not None:
             keys = evidence.put_files(store, item.photo)
             row = evidence.photo_row(item.photo, keys, actor, **owner)
+            row.shared_with_unit = shared
             uow.session.add(row)
             uow.flush()
             audit.event(uow, actor, "attachment.add", row,
-                        after={**owner, "sha256": row.sha256})
+                        after={**owner, "sha256": row.sha256, "shared_with_unit": shared})
             continue
         key = store.put(item.pdf, suffix=".pdf")
         row = Document(sha256=hashlib.sha256(item.pdf).hexdigest(), key=key, filename=item.filename,
                        mime=PDF_MIME, size_bytes=len(item.pdf), pages=item.pages,
-                       uploaded_by=actor.id, uploaded_at=utcnow(), **owner)
+                       shared_with_unit=shared, uploaded_by=actor.id, uploaded_at=utcnow(),
+                       **owner)
         uow.session.add(row)
         uow.flush()
         audit.event(uow, actor, "attachment.add", row,
-                    after={**owner, "sha256": row.sha256, "pages": row.pages})
+                    after={**owner, "sha256": row.sha256, "pages": row.pages,
+                           "shared_with_unit": shared})
+
+
+def share_with_unit(uow: UnitOfWork, *, actor: User, complaint_id: int,
+                    photo_ids: Collection[int], document_ids: Collection[int]) -> int:
+    """The office decides which of the attachments it registered with a complaint the unit
+    may see: those named here, and no other. Returns how many changed; each change audited."""
+    if not (can(actor, "complaint.manage") and can(actor, "complaint.identity")):
+        raise PermissionDenied(capability="complaint.manage")
+    s = uow.session
+    complaint = s.exec(select(Complaint).where(Complaint.id == complaint_id,
+                                               complaint_filter(actor))).first()
+    if complaint is None:
+        raise NotFound()
+    changed = 0
+    for model, wanted in ((Photo, set(photo_ids)), (Document, set(document_ids))):
+        rows = s.exec(select(model).where(model.complaint_id == complaint_id)
+                      .with_for_update()).all()
+        if wanted - {r.id for r in rows}:
+            raise NotFound()  # not an attachment of this complaint
+        for row in rows:
+            if row.shared_with_unit == (row.id in wanted):
+                continue
+            audit.event(uow, actor, "attachment.share", row,
+                        before={"shared_with_unit": row.shared_with_unit},
+                        after={"shared_with_unit": not row.shared_with_unit})
+            row.shared_with_unit = not row.shared_with_unit
+            s.add(row)
+            changed += 1
+    uow.flush()
+    return changed
 
 
 def _readable(model, actor: User):
@@ -130,7 +170,8 @@ def _readable(model, actor: User):
         .where(complaint_filter(actor))
     )
     if not can(actor, "complaint.identity"):
-        query = query.where(model.complaint_reply_id.is_not(None))
+        query = query.where(or_(model.complaint_reply_id.is_not(None),
+                                model.shared_with_unit.is_(True)))
     return query
 
 
@@ -174,10 +215,14 @@ def for_complaint(uow: UnitOfWork, *, actor: User, complaint_id: int,
     for p in s.exec(_readable(Photo, actor).where(owned(Photo)).order_by(Photo.id)).all():
         bucket(p).photos.append(PhotoRef(p.id, p.sha256, p.width, p.height, p.taken_at,
                                          None, None))
+        if p.shared_with_unit:
+            out.complaint.shared.add(("photo", p.id))
     for d in s.exec(_readable(Document, actor).where(owned(Document))
                     .order_by(Document.id)).all():
         stored = (store or evidence.default_store()).exists(d.key)
         bucket(d).documents.append(DocumentRef(d.id, d.filename, d.size_bytes, d.pages, stored))
+        if d.shared_with_unit:
+            out.complaint.shared.add(("document", d.id))
     if not can(actor, "complaint.identity"):
         out.complaint.hidden = _held_by_office(uow, actor, complaint_id)
     return out
@@ -188,4 +233,5 @@ def _held_by_office(uow: UnitOfWork, actor: User, complaint_id: int) -> int:
             Complaint.id == complaint_id, complaint_filter(actor))).first():
         return 0
     return sum(uow.session.exec(select(func.count()).select_from(model).where(
-        model.complaint_id == complaint_id)).one() for model in (Photo, Document))
+        model.complaint_id == complaint_id, model.shared_with_unit.is_(False))).one()
+        for model in (Photo, Document))

@@ -109,3 +109,39 @@ def test_the_liaison_answers_with_a_scan_and_never_sees_the_letter(demo_loaded):
     at = page("complaints", "office", demo_loaded, id=1)
     labels = sorted(b.proto.label for b in at.get("download_button"))
     assert labels == ["下载 整改报告\\.pdf（1 页，1 KB）", "下载 李四来信\\.pdf（3 页，1 KB）"]
+
+
+def test_the_office_shares_the_scene_photo_with_the_unit_and_later_the_letter(demo_loaded):
+    office = user_named(demo_loaded, "office")
+    at = _fill(page("complaint_register", "office", demo_loaded), "来信反映乱收费，附收据照片")
+    at.file_uploader(key="cr0_files").set_value([
+        ("李四来信.pdf", LETTER, "application/pdf"), ("收据.jpg", PHOTO, "image/jpeg"),
+    ]).run()
+    picker = at.multiselect(key="cr0_shared")
+    assert picker.value == []  # nothing is shared unless the clerk says so
+    picker.set_value([1]).run()
+    at.button(key="cr0_save").click().run()
+    assert not at.exception and "已登记投诉 #1" in texts(at)
+    demo_loaded.run(workflow.assign, actor=office, complaint_id=1, version=None,
+                    unit_id=user_named(demo_loaded, "unit_gdj").unit_id)
+
+    at = page("complaint_inbox", "unit_gdj", demo_loaded)
+    assert len(at.image) == 1 and not at.get("download_button")
+    assert "另有 1 个登记附件由市效能办保管" in texts(at)
+
+    at = page("complaints", "office", demo_loaded, id=1)
+    editor = at.multiselect(key="cf_1_share_pick")
+    assert editor.options == ["照片 1", "李四来信.pdf"]
+    [photo] = editor.value
+    assert photo[0] == "photo"
+    with demo_loaded.read() as r:
+        letter = r.session.exec(select(Document.id)).one()
+    editor.set_value([photo, ("document", letter)])
+    [save] = [b for b in at.button if b.label == "保存可见范围"]
+    save.click().run()
+    assert not at.exception and "已更新单位可见的附件" in texts(at)
+
+    at = page("complaint_inbox", "unit_gdj", demo_loaded)
+    [download] = at.get("download_button")
+    assert download.proto.label.startswith("下载 李四来信")
+    assert "由市效能办保管" not in texts(at)

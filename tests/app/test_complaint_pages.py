@@ -105,6 +105,8 @@ def test_the_liaison_signs_for_and_answers_then_the_office_follows_up(demo_loade
     [save] = [b for b in at.button if b.label == "保存回访"]
     save.click().run()
     assert "已记录回访" in texts(at)
+    # Also where the clerk is on the page: the card sits below a long list.
+    assert [toast.value for toast in at.toast] == ["已记录回访"]
     office = user_named(demo_loaded, "office")
     detail = demo_loaded.query(queries.get_complaint, actor=office, complaint_id=complaint.id)
     assert detail.row.status == "closed"

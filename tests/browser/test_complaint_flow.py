@@ -73,7 +73,7 @@ def _office_registers_and_assigns(page: Page, server: str, password: str,
     rerun(page, lambda: (content.fill(CONTENT), content.press("Tab")))
     save = page.get_by_role("button", name=zh("complaints_ui.register"), exact=True)
     rerun(page, save.click)
-    done = page.get_by_text(re.compile(r"^已登记投诉 #(\d+)$"))
+    done = page.get_by_text(re.compile(r"^已登记投诉 #(\d+)$")).first
     expect(done).to_be_visible()
     number = int(re.search(r"#(\d+)", done.inner_text()).group(1))
 
@@ -113,7 +113,7 @@ def _liaison_signs_and_answers(page: Page, server: str, password: str, number: i
     result.fill(RESULT)
     send = page.get_by_role("button", name=zh("complaints_ui.send_reply"), exact=True)
     rerun(page, send.click)
-    expect(page.get_by_text(zh("complaints_ui.replied"), exact=True)).to_be_visible()
+    expect(page.get_by_text(zh("complaints_ui.replied"), exact=True).first).to_be_visible()
 
 
 def _office_follows_up(page: Page, server: str, password: str, number: int) -> None:
@@ -124,7 +124,7 @@ def _office_follows_up(page: Page, server: str, password: str, number: int) -> N
     satisfied.get_by_text(zh("satisfaction.satisfied"), exact=True).click()
     save = page.get_by_role("button", name=zh("complaints_ui.save_follow_up"), exact=True)
     rerun(page, save.click)
-    expect(page.get_by_text(zh("complaints_ui.followed_up"), exact=True)).to_be_visible()
+    expect(page.get_by_text(zh("complaints_ui.followed_up"), exact=True).first).to_be_visible()
     _open_in_list(page, number)
     expect(page.get_by_text(f"投诉 #{number} · {zh('complaint_status.closed')}")).to_be_visible()
 

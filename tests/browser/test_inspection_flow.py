@@ -536,7 +536,8 @@ def inspector_records_visit(
             expect_thumbnails(page, 3)
             page.get_by_role("button", name=zh("visit.submit"), exact=True).tap()
             expect(heading(page, "today.title")).to_be_visible()
-            expect(page.get_by_text(zh("visit.submitted", unit=UNIT), exact=True)).to_be_visible()
+            submitted = page.get_by_text(zh("visit.submitted", unit=UNIT), exact=True).first
+            expect(submitted).to_be_visible()
             settle(page)
             expect(page.locator(f".st-key-today_draft_{visit.id}")).to_have_count(0)
     return visit
@@ -562,7 +563,7 @@ def office_confirms_findings(
             deadline = card.get_by_role("group", name=zh("field.deadline"), exact=True)
             expect(deadline).to_be_visible()  # filled in: the default of the severity
             rerun(page, card.get_by_role("button", name=zh("review.confirm"), exact=True).tap)
-            expect(page.get_by_text(zh("review.confirmed"), exact=True)).to_be_visible()
+            expect(page.get_by_text(zh("review.confirmed"), exact=True).first).to_be_visible()
         # Both decided: the visit is reviewed and no longer offered.
         box = page.get_by_role("combobox", name=zh("review.pick"), exact=True)
         if box.count():  # other visits of the demo are still waiting
@@ -573,7 +574,7 @@ def office_confirms_findings(
             expect(listbox).to_be_visible()
             expect(listbox.get_by_role("option", name=pick, exact=True)).to_have_count(0)
             box.press("Escape")
-        page.get_by_text(zh("review.confirmed"), exact=True).scroll_into_view_if_needed()
+        page.get_by_text(zh("review.confirmed"), exact=True).first.scroll_into_view_if_needed()
 
 
 def liaison_reports_rectification(
@@ -598,7 +599,7 @@ def liaison_reports_rectification(
         card.locator('input[type="file"]').set_input_files(PHOTOS / RECTIFICATION_PHOTO)
         expect(card.get_by_text(RECTIFICATION_PHOTO, exact=True)).to_be_visible()
         rerun(page, card.get_by_role("button", name=zh("rectify.submit"), exact=True).tap)
-        expect(page.get_by_text(zh("rectify.submitted"), exact=True)).to_be_visible()
+        expect(page.get_by_text(zh("rectify.submitted"), exact=True).first).to_be_visible()
         # Now waiting for verification; the other finding is still to be rectified.
         expect(todo.get_by_text(failing[0], exact=True)).to_have_count(0)
         expect(cards[1]).to_be_visible()
@@ -629,7 +630,7 @@ def office_verifies(
         button = card.get_by_role("button", name=zh("verify.accept"), exact=True)
         button.scroll_into_view_if_needed()
         rerun(page, button.tap, timeout=SLOW_PAGE_MS)
-        accepted = page.get_by_text(zh("verify.accepted"), exact=True)
+        accepted = page.get_by_text(zh("verify.accepted"), exact=True).first
         expect(accepted).to_be_visible()
         # Closed: no longer waiting for verification.
         expect(todo.get_by_text(tablet.rectification, exact=True)).to_have_count(0)
@@ -728,7 +729,7 @@ def test_office_confirms_two_findings_in_a_row(
             expect(card).to_be_visible()
             rerun(page, card.get_by_role("button", name=zh("review.confirm"), exact=True).tap)
             page.screenshot(path=str(tmp_path / f"confirmed-{texts.index(text) + 1}.png"))
-            expect(page.get_by_text(zh("review.confirmed"), exact=True)).to_be_visible(
+            expect(page.get_by_text(zh("review.confirmed"), exact=True).first).to_be_visible(
                 timeout=5_000
             )
     with sqlite3.connect(demo_db.dir / "app.db") as db:

@@ -169,7 +169,7 @@ def test_role_sees_its_menu_and_signs_out(
 
     sign_out_via_menu(page)
 
-    expect(page.get_by_text(zh("auth.signed_out"), exact=True)).to_be_visible()
+    expect(page.get_by_text(zh("auth.signed_out"), exact=True).first).to_be_visible()
     expect_signin_form(page)
     expect(top_nav(page)).to_have_count(0)
     expect(page.get_by_text(signed_in, exact=True)).to_have_count(0)

@@ -37,18 +37,18 @@ def city(uow, admin, office, make_user):
                 other=make_user("liaison_school", Role.UNIT, unit_id=school.id))
 
 
-def _register(uow, office, files, key=None):
+def _register(uow, office, files, key=None, shared=()):
     return uow.run(
         complaint_register.register_complaint, actor=office, client_key=key or uuid.uuid4().hex,
         channel="letter", received_at=utcnow() - timedelta(hours=2),
         category_id=complaint_categories(uow, office)["服务态度差"],
         content="来信反映窗口态度差", complainant_name="张三丰", complainant_phone="13812341234",
-        attachments=attachments.prepare(files),
+        attachments=attachments.prepare(files, shared=shared),
     )
 
 
-def _assigned(uow, city, files=(LETTER, PHOTO)):
-    c = _register(uow, city["office"], list(files))
+def _assigned(uow, city, files=(LETTER, PHOTO), shared=()):
+    c = _register(uow, city["office"], list(files), shared=shared)
     uow.run(workflow.assign, actor=city["office"], complaint_id=c.id, version=None,
             unit_id=city["power"].id)
     return c
@@ -83,6 +83,68 @@ def test_the_unit_never_opens_what_the_office_registered(uow, city):
         with pytest.raises(NotFound):
             uow.query(attachments.photo_bytes, actor=reader,
                       photo_id=office_view.photos[0].id)
+
+
+def test_a_photo_the_office_shares_is_seen_by_the_unit_the_letter_is_not(uow, city):
+    c = _assigned(uow, city, shared=[1])  # the photo of the scene, not the letter
+    seen = _seen(uow, city["liaison"], c).complaint
+    assert (len(seen.photos), seen.documents, seen.hidden) == (1, [], 1)
+    assert uow.query(attachments.photo_bytes, actor=city["liaison"],
+                     photo_id=seen.photos[0].id)[:2] == b"\xff\xd8"
+    office_view = _seen(uow, city["office"], c).complaint
+    assert office_view.shared == {("photo", seen.photos[0].id)}
+    # Another unit reads nothing of it, not even that it exists.
+    other = _seen(uow, city["other"], c).complaint
+    assert (other.photos, other.hidden) == ([], 0)
+    with pytest.raises(NotFound):
+        uow.query(attachments.photo_bytes, actor=city["other"], photo_id=seen.photos[0].id)
+
+
+def test_the_office_changes_what_the_unit_may_see_and_it_is_audited(uow, city):
+    c = _assigned(uow, city, shared=[1])
+    office_view = _seen(uow, city["office"], c).complaint
+    [letter] = office_view.documents
+    changed = uow.run(attachments.share_with_unit, actor=city["office"], complaint_id=c.id,
+                      photo_ids=[], document_ids=[letter.id])
+    assert changed == 2
+    seen = _seen(uow, city["liaison"], c).complaint
+    assert ([d.id for d in seen.documents], seen.photos, seen.hidden) == ([letter.id], [], 1)
+    assert uow.query(attachments.document_bytes, actor=city["liaison"],
+                     document_id=letter.id) == LETTER[1]
+    with uow.read() as r:
+        events = r.session.exec(select(AuditEvent).where(
+            AuditEvent.action == "attachment.share").order_by(AuditEvent.id)).all()
+    assert [(e.before, e.after) for e in events] == [
+        ({"shared_with_unit": True}, {"shared_with_unit": False}),
+        ({"shared_with_unit": False}, {"shared_with_unit": True}),
+    ]
+    # The same choice again changes nothing and logs nothing.
+    assert uow.run(attachments.share_with_unit, actor=city["office"], complaint_id=c.id,
+                   photo_ids=[], document_ids=[letter.id]) == 0
+
+
+def test_only_the_office_shares_and_only_the_complaints_own_files(uow, city):
+    from services.core.errors import PermissionDenied
+
+    c = _assigned(uow, city)
+    office_view = _seen(uow, city["office"], c).complaint
+    letter = office_view.documents[0].id
+    for who in ("liaison", "leader", "admin"):  # admin reads identities but does not handle
+        with pytest.raises(PermissionDenied):
+            uow.run(attachments.share_with_unit, actor=city[who], complaint_id=c.id,
+                    photo_ids=[], document_ids=[letter])
+    # A reply's file, or another complaint's, is not this complaint's to share.
+    answer = uow.run(workflow.reply, actor=city["liaison"], complaint_id=c.id,
+                     action_taken="已约谈", result="已致歉",
+                     attachments=attachments.prepare([("整改报告.pdf", a_pdf(1))]))
+    reply_doc = _seen(uow, city["office"], c).replies[answer.id].documents[0].id
+    other = _register(uow, city["office"], [LETTER])
+    other_doc = _seen(uow, city["office"], other).complaint.documents[0].id
+    for doc in (reply_doc, other_doc):
+        with pytest.raises(NotFound):
+            uow.run(attachments.share_with_unit, actor=city["office"], complaint_id=c.id,
+                    photo_ids=[], document_ids=[doc])
+    assert _seen(uow, city["liaison"], c).complaint.documents == []
 
 
 def test_a_reply_with_a_scan_is_seen_by_the_office_and_not_by_another_unit(uow, city):

@@ -76,3 +76,27 @@ def test_a_long_sign_in_wait_is_said_in_minutes():
     assert error_text(SignInThrottled(seconds=30)) == "尝试次数过多，请在 30 秒后再试"
     assert error_text(SignInThrottled(seconds=900)) == "尝试次数过多，请在 15 分钟后再试"
     assert error_text(SignInThrottled(seconds=121)) == "尝试次数过多，请在 3 分钟后再试"
+
+
+def _calls_without_placeholder() -> list[str]:
+    """Widgets that would show Streamlit's own English prompt ("Choose options", "Choose an
+    option") when empty: a multiselect, or a select box that starts with nothing chosen."""
+    import ast
+
+    found = []
+    for f in sorted((REPO / "views").rglob("*.py")) + sorted((REPO / "ui").rglob("*.py")):
+        for node in ast.walk(ast.parse(f.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+                continue
+            keywords = {k.arg: k.value for k in node.keywords}
+            empty_start = (isinstance(keywords.get("index"), ast.Constant)
+                           and keywords["index"].value is None)
+            prompts = node.func.attr == "multiselect" or (
+                node.func.attr == "selectbox" and empty_start)
+            if prompts and "placeholder" not in keywords:
+                found.append(f"{f.relative_to(REPO)}:{node.lineno}")
+    return found
+
+
+def test_empty_choices_prompt_in_the_users_language():
+    assert _calls_without_placeholder() == []

@@ -1,5 +1,5 @@
 """A complaint's attachments on its card (photos as thumbnails, PDF scans to download) and
-the uploader of the register and reply forms."""
+the uploader of the register and reply forms, and the office's choice of what the unit may see."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from services.complaints import attachments
 from services.complaints.attachments import Attachments
 from ui import context
 from ui.context import t
+from ui.feedback import saving
 from ui.photo_views import PHOTO_TYPES, thumbnails
 from ui.text import plain
 
@@ -24,6 +25,35 @@ def uploader(key: str) -> list[tuple[str, bytes]]:
                                              max=attachments.MAX_FILES,
                                              max_mb=attachments.MAX_PDF_BYTES // 2**20))
     return [(f.name, f.getvalue()) for f in files or []]
+
+
+def share_picker(files: list[tuple[str, bytes]], *, key: str) -> list[int]:
+    """Which of the files just chosen the unit concerned may see (none unless ticked)."""
+    if not files:
+        return []
+    return st.multiselect(t("attachment.share"), list(range(len(files))), key=key,
+                          format_func=lambda i: files[i][0],
+                          placeholder=t("attachment.share_none"),
+                          help=t("attachment.share_help"))
+
+
+def share_editor(actor, complaint_id: int, files: Attachments, *, key: str) -> None:
+    """The office changes its mind later: the same choice over what is registered."""
+    names = {("photo", p.id): t("attachment.photo_n", n=n)
+             for n, p in enumerate(files.photos, start=1)}
+    names |= {("document", d.id): d.filename for d in files.documents}
+    if not names:
+        return
+    with st.form(key, border=False):
+        chosen = st.multiselect(t("attachment.share"), list(names), key=f"{key}_pick",
+                                default=[n for n in names if n in files.shared],
+                                format_func=names.get, placeholder=t("attachment.share_none"),
+                                help=t("attachment.share_help"))
+        if st.form_submit_button(t("attachment.share_save")):
+            with saving(key, "attachment.share_saved"):
+                context.run(attachments.share_with_unit, actor=actor, complaint_id=complaint_id,
+                            photo_ids=[i for kind, i in chosen if kind == "photo"],
+                            document_ids=[i for kind, i in chosen if kind == "document"])
 
 
 def show(files: Attachments | None, *, key: str) -> None:

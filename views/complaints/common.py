@@ -7,11 +7,12 @@ import streamlit as st
 
 from services.complaints import attachments
 from services.complaints.queries import ComplaintDetail, ComplaintRow
+from services.core.permissions import can
 from services.findings import from_complaint
 from ui import context
 from ui.context import local_time, t
 from ui.text import plain
-from views.complaints.attachment_views import show
+from views.complaints.attachment_views import share_editor, show
 
 
 def number(row: ComplaintRow) -> str:
@@ -66,6 +67,9 @@ def card(detail: ComplaintDetail) -> None:
     with st.container(border=True):
         st.markdown(plain(row.content))
         show(files.complaint, key=f"cf_{row.id}")
+        reader = context.current_user()
+        if can(reader, "complaint.manage") and can(reader, "complaint.identity"):
+            share_editor(reader, row.id, files.complaint, key=f"cf_{row.id}_share")
     for answer in detail.replies:
         with st.container(border=True):
             st.markdown(t("complaints_ui.reply_head", unit=plain(answer.unit),

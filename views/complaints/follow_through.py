@@ -67,6 +67,7 @@ def _plan(actor: User, detail: ComplaintDetail, key: str) -> None:
         template_id = st.selectbox(t("field.template"), list(templates), key=f"{key}_tpl",
                                    format_func=templates.get)
         chosen = st.multiselect(t("field.inspectors"), list(inspectors), key=f"{key}_insp",
+                                placeholder=t("common.choose_many"),
                                 format_func=inspectors.get)
         if st.form_submit_button(t("complaints_ui.plan_save")):
             start, end = (tuple(window) + (None, None))[:2]

@@ -22,7 +22,7 @@ from ui.feedback import reported
 from ui.page import page
 from ui.text import plain
 from ui.widgets import forget_form, optional_select
-from views.complaints.attachment_views import uploader
+from views.complaints.attachment_views import share_picker, uploader
 from views.complaints.common import number
 
 ROUND = "cr_round"
@@ -94,10 +94,11 @@ def render(actor: User) -> None:
                              help=t("complaints_ui.deadline_help",
                                     default=default_deadline or "—"))
     files = uploader(f"{_form()}_files")
+    shared = share_picker(files, key=f"{_form()}_shared")
     if st.button(t("complaints_ui.register"), type="primary", key=f"{_form()}_save"):
         with reported():
             # Checked and decoded before the transaction; a bad file keeps the form.
-            prepared = attachments.prepare(files)
+            prepared = attachments.prepare(files, shared=shared)
             saved = context.run(
                 complaints.register_complaint, actor=actor, client_key=key, channel=channel,
                 received_at=received_at, anonymous=anonymous, complainant_name=name,

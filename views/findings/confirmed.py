@@ -25,6 +25,7 @@ CONFIRMED = (
 def render_confirmed(actor: User) -> None:
     chosen = st.multiselect(
         t("verify.status_filter"), CONFIRMED, default=list(CONFIRMED), key="vf_all_status",
+        placeholder=t("common.choose_many"),
         format_func=lambda s: t("finding_status." + s),
     )
     overdue_only = st.toggle(t("verify.overdue_only"), key="vf_all_overdue")
