@@ -41,6 +41,9 @@ class SecretsTomlSource(PydanticBaseSettingsSource):
         return {k: v for k, v in self._data.items() if k in self.settings_cls.model_fields}
 
 
+MONTH_DAY = r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(extra="ignore", case_sensitive=False)
 
@@ -73,6 +76,11 @@ class Settings(BaseSettings):
     # Photo files no row refers to are removed by the sweep once untouched this long. It must
     # exceed the longest time an upload takes from writing its files to committing its row.
     photo_gc_grace_hours: int = Field(default=24, ge=1, le=24 * 90)
+    # Campaign reports: monthly progress on month M is due on this day of month M+1 (past a
+    # month's end: its last day); the special and annual reports on these days ("MM-DD").
+    progress_due_day: int = Field(default=5, ge=1, le=31)
+    special_report_due: str = Field(default="12-10", pattern=MONTH_DAY)
+    annual_report_due: str = Field(default="12-31", pattern=MONTH_DAY)
 
     @field_validator("upload_dir")
     @classmethod

@@ -29,6 +29,9 @@ from services.identity import passwords, users
 from services.photos.store import PhotoStore
 from tests.factories import make_template
 
+# Fixtures of a small campaign (battle, task, units, liaisons) for the campaign tests.
+pytest_plugins = ["tests.campaign_fixtures"]
+
 REPO = Path(__file__).resolve().parents[1]
 PHOTOS = REPO.parent / "shared" / "testdata" / "photos"
 PASSWORD = "correct-horse-battery"

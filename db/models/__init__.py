@@ -359,6 +359,16 @@ class Photo(SQLModel, table=True):
 
 # Each area's tables in a module of its own, imported here so `from db.models import X`
 # finds every table and the metadata holds them all.
+from db.models.campaign import (  # noqa: E402
+    Battle,
+    Contribution,
+    Milestone,
+    ProgressReport,
+    ProgressRevision,
+    Task,
+    TaskRole,
+    TaskUnit,
+)
 from db.models.complaints import (  # noqa: E402
     Complaint,
     ComplaintCategory,

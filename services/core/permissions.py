@@ -13,6 +13,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             "account.self", "users.manage", "org.manage", "org.view", "audit.view",
             "checklist.manage", "plan.manage", "finding.view_all", "photo.original",
             "complaint.view", "complaint.identity", "complaint.routing",
+            "campaign.view", "campaign.manage",
         }
     ),
     Role.OFFICE: frozenset(
@@ -21,19 +22,23 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             "finding.review", "finding.verify", "photo.original",
             "complaint.view", "complaint.identity", "complaint.register", "complaint.manage",
             "complaint.import", "complaint.routing",
+            "campaign.view", "campaign.manage", "campaign.report",
         }
     ),
     # Leaders follow what the office has confirmed; unreviewed findings are not facts yet.
     # Complainants' identities: the office and administrators only ("complaint.identity");
     # every other role reads complaints masked (services/complaints/masking.py).
     Role.LEADER: frozenset(
-        {"account.self", "org.view", "finding.view_confirmed", "complaint.view"}
+        {"account.self", "org.view", "finding.view_confirmed", "complaint.view",
+         "campaign.view"}
     ),
     Role.INSPECTOR: frozenset(
         {"account.self", "org.view", "inspection.record", "finding.view_all", "finding.verify",
          "complaint.view"}
     ),
-    Role.UNIT: frozenset({"account.self", "rectification.submit", "complaint.handle"}),
+    # A liaison reports on the tasks of their own unit only (services/campaign/access.py).
+    Role.UNIT: frozenset({"account.self", "rectification.submit", "complaint.handle",
+                          "campaign.report"}),
 }
 
 ROLES: tuple[str, ...] = tuple(r.value for r in Role)

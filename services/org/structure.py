@@ -8,6 +8,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import select
 
 from db.models import District, DistrictKind, Industry, Unit, User
+from services.campaign import access as campaign_access
 from services.core import audit
 from services.core.errors import Conflict, ValidationFailed
 from services.core.permissions import require
@@ -302,6 +303,10 @@ def update_unit(
 def set_unit_active(uow: UnitOfWork, *, actor: User, unit_id: int, active: bool) -> Unit:
     require(actor, "org.manage")
     unit = uow.get(Unit, unit_id)
+    if not active:
+        codes = campaign_access.tasks_of_unit(uow, unit.id)
+        if codes:
+            raise Conflict("campaign.unit_has_tasks", unit=unit.name, tasks="、".join(codes))
     before = audit.state(unit)
     unit.active = active
     _save(uow, actor, "unit.reactivate" if active else "unit.deactivate", unit, before)
