@@ -103,6 +103,9 @@ class Complaint(SQLModel, table=True):
     # "manual" for the office's own register, else the import source (12345, 省纠风网, ...).
     source: str = Field(default="manual", max_length=50)
     external_id: str | None = Field(default=None, max_length=64)
+    # An imported complaint: a digest of each of the file's values at its last import, so a
+    # re-import changes only what the hotline changed (services/imports/reimport.py).
+    import_digests: dict | None = Field(default=None, sa_column=Column(JSON))
     client_key: str | None = Field(default=None, max_length=64)
     channel: str = Field(max_length=20)
     received_at: datetime = Field(index=True)

@@ -23,7 +23,13 @@ from db.timeutil import utcnow
 from services.complaints import pdf_check
 from services.complaints.visibility import complaint_filter
 from services.core import audit
-from services.core.errors import NotFound, PermissionDenied, PhotoRejected, ValidationFailed
+from services.core.errors import (
+    Conflict,
+    NotFound,
+    PermissionDenied,
+    PhotoRejected,
+    ValidationFailed,
+)
 from services.core.permissions import can
 from services.core.uow import UnitOfWork
 from services.photos import evidence, imaging
@@ -50,7 +56,7 @@ class Prepared:
 @dataclass(frozen=True)
 class DocumentRef:
     id: int
-    filename: str
+    filename: str  # "" when withheld from this reader (see for_complaint)
     size_bytes: int
     pages: int | None
     stored: bool  # False when the file is gone from storage: said on the card, not on click
@@ -130,9 +136,12 @@ def attach(uow: UnitOfWork, *, actor: User, prepared: Sequence[Prepared],
 
 
 def share_with_unit(uow: UnitOfWork, *, actor: User, complaint_id: int,
-                    photo_ids: Collection[int], document_ids: Collection[int]) -> int:
+                    photo_ids: Collection[int], document_ids: Collection[int],
+                    seen: Collection[tuple[str, int]]) -> int:
     """The office decides which of the attachments it registered with a complaint the unit
-    may see: those named here, and no other. Returns how many changed; each change audited."""
+    may see: those named here, and no other. `seen` is the choice the clerk started from
+    (Attachments.shared): if another clerk changed it meanwhile, the save is refused rather
+    than silently undoing theirs. Returns how many changed; each change audited."""
     if not (can(actor, "complaint.manage") and can(actor, "complaint.identity")):
         raise PermissionDenied(capability="complaint.manage")
     s = uow.session
@@ -140,10 +149,15 @@ def share_with_unit(uow: UnitOfWork, *, actor: User, complaint_id: int,
                                                complaint_filter(actor))).first()
     if complaint is None:
         raise NotFound()
+    owned = {kind: s.exec(select(model).where(model.complaint_id == complaint_id)
+                          .order_by(model.id).with_for_update()).all()
+             for kind, model in (("photo", Photo), ("document", Document))}
+    now = {(kind, r.id) for kind, rows in owned.items() for r in rows if r.shared_with_unit}
+    if now != set(seen):
+        raise Conflict("error.stale_edit")
     changed = 0
-    for model, wanted in ((Photo, set(photo_ids)), (Document, set(document_ids))):
-        rows = s.exec(select(model).where(model.complaint_id == complaint_id)
-                      .with_for_update()).all()
+    for kind, wanted in (("photo", set(photo_ids)), ("document", set(document_ids))):
+        rows = owned[kind]
         if wanted - {r.id for r in rows}:
             raise NotFound()  # not an attachment of this complaint
         for row in rows:
@@ -217,10 +231,14 @@ def for_complaint(uow: UnitOfWork, *, actor: User, complaint_id: int,
                                          None, None))
         if p.shared_with_unit:
             out.complaint.shared.add(("photo", p.id))
+    identity = can(actor, "complaint.identity")
     for d in s.exec(_readable(Document, actor).where(owned(Document))
                     .order_by(Document.id)).all():
         stored = (store or evidence.default_store()).exists(d.key)
-        bucket(d).documents.append(DocumentRef(d.id, d.filename, d.size_bytes, d.pages, stored))
+        # A scan the office shares may be named after its writer ("张三丰来信.pdf"): only
+        # readers of the identity see the name; the others see it numbered, like photos.
+        name = d.filename if identity or d.complaint_reply_id is not None else ""
+        bucket(d).documents.append(DocumentRef(d.id, name, d.size_bytes, d.pages, stored))
         if d.shared_with_unit:
             out.complaint.shared.add(("document", d.id))
     if not can(actor, "complaint.identity"):

@@ -18,7 +18,7 @@ from rapidfuzz import fuzz
 from sqlalchemy import or_
 from sqlmodel import select
 
-from db.models import Complaint, User
+from db.models import Complaint, Finding, User
 from services.complaints import masking
 from services.complaints.register import audit_complaint
 from services.core import audit
@@ -101,6 +101,12 @@ def link(uow: UnitOfWork, *, actor: User, complaint_id: int, version: int | None
             original = uow.get(Complaint, original.duplicate_of_id)
         if original.id == complaint.id:
             raise ValidationFailed("complaint.duplicate_of_itself")
+        opened = uow.session.exec(select(Finding.id).where(
+            Finding.complaint_id == complaint.id)).first()
+        if opened is not None:
+            # A copy opens no finding; one already opened from this complaint would let the
+            # original open a second for the same matter.
+            raise ValidationFailed("complaint.has_finding", finding=opened)
         original_id = original.id
         # Whatever was linked to this one now points at the first complaint too.
         for copy in uow.session.exec(

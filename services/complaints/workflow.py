@@ -16,6 +16,7 @@ from db.models import (
     ComplaintExtension,
     ComplaintFollowUp,
     ComplaintReply,
+    ComplaintStatusChange,
     ContactMethod,
     ExtensionDecision,
     Satisfaction,
@@ -97,6 +98,9 @@ def reply(uow: UnitOfWork, *, actor: User, complaint_id: int, action_taken: str,
     result = clean_text(result, field="result", max_len=2000)
     complaint = _unit_complaint(uow, actor, complaint_id)
     s = uow.session
+    same = _same_reply(uow, complaint, action_taken, result)
+    if same is not None:
+        return same  # the answer sent twice (a double click, a retry): stored once
     before = audit.state(complaint)
     if complaint.status == lifecycle.ASSIGNED:
         lifecycle.move(s, complaint, lifecycle.SIGNED, actor=actor)
@@ -104,6 +108,8 @@ def reply(uow: UnitOfWork, *, actor: User, complaint_id: int, action_taken: str,
     answer = ComplaintReply(complaint_id=complaint.id, unit_id=complaint.unit_id, by=actor.id,
                             action_taken=action_taken, result=result)
     s.add(answer)
+    # A request for more time is moot once the unit has answered.
+    _withdraw_extensions(uow, complaint.id)
     audit_complaint(uow, actor, "complaint.reply", complaint, before)
     audit.record(uow, actor, "complaint_reply.create", answer)
     attach(uow, actor=actor, prepared=attachments, reply_id=answer.id)
@@ -114,6 +120,10 @@ def return_to_office(uow: UnitOfWork, *, actor: User, complaint_id: int,
                      reason: str) -> Complaint:
     """退回: not this unit's matter. The office reassigns it."""
     reason = clean_text(reason, field="reason", max_len=2000)
+    require(actor, "complaint.handle")
+    complaint = uow.get(Complaint, complaint_id)
+    if _just_returned_by(uow, complaint, actor, reason):
+        return complaint  # the return sent twice: the unit no longer holds it, and that is fine
     complaint = _unit_complaint(uow, actor, complaint_id)
     before = audit.state(complaint)
     lifecycle.move(uow.session, complaint, lifecycle.RETURNED, actor=actor, note=reason)
@@ -121,6 +131,28 @@ def return_to_office(uow: UnitOfWork, *, actor: User, complaint_id: int,
     _withdraw_extensions(uow, complaint.id)
     audit_complaint(uow, actor, "complaint.return", complaint, before)
     return complaint
+
+
+def _same_reply(uow: UnitOfWork, complaint: Complaint, action_taken: str,
+                result: str) -> ComplaintReply | None:
+    if complaint.status != lifecycle.REPLIED:
+        return None
+    last = uow.session.exec(select(ComplaintReply).where(
+        ComplaintReply.complaint_id == complaint.id).order_by(ComplaintReply.id.desc())).first()
+    if last and (last.unit_id, last.action_taken, last.result) == (
+            complaint.sent_to_unit_id, action_taken, result):
+        return last
+    return None
+
+
+def _just_returned_by(uow: UnitOfWork, complaint: Complaint, actor: User, reason: str) -> bool:
+    if complaint.status != lifecycle.RETURNED:
+        return False
+    last = uow.session.exec(select(ComplaintStatusChange).where(
+        ComplaintStatusChange.complaint_id == complaint.id)
+        .order_by(ComplaintStatusChange.id.desc())).first()
+    return bool(last and last.to_status == lifecycle.RETURNED and last.actor_id == actor.id
+                and last.note == reason)
 
 
 def _withdraw_extensions(uow: UnitOfWork, complaint_id: int) -> None:
@@ -141,6 +173,8 @@ def ask_extension(uow: UnitOfWork, *, actor: User, complaint_id: int, reason: st
         raise ValidationFailed("complaint.extension_not_now")
     if new_deadline is None or new_deadline <= complaint.deadline:
         raise ValidationFailed("complaint.extension_not_later", field="new_deadline")
+    if new_deadline < clock.today():
+        raise ValidationFailed("complaint.extension_past", field="new_deadline")
     if _pending_extension(uow, complaint.id) is not None:
         raise ValidationFailed("complaint.extension_pending")
     request = ComplaintExtension(complaint_id=complaint.id, requested_by=actor.id,
@@ -166,6 +200,9 @@ def decide_extension(uow: UnitOfWork, *, actor: User, extension_id: int, grant: 
     if request.decision is not None:
         raise ValidationFailed("complaint.extension_decided")
     complaint = uow.get(Complaint, request.complaint_id)
+    if complaint.status not in lifecycle.AWAITING_UNIT:
+        # Answered, returned or closed meanwhile: more time means nothing now.
+        raise ValidationFailed("complaint.extension_not_now")
     before = audit.state(request)
     request.decision = ExtensionDecision.GRANTED if grant else ExtensionDecision.REFUSED
     request.decided_by, request.decided_at, request.decision_note = actor.id, utcnow(), note

@@ -48,7 +48,7 @@ from services.core.permissions import require
 from services.core.uow import UnitOfWork
 from services.core.validation import clean_text
 from services.imports import mapping as mappings
-from services.imports import tables
+from services.imports import reimport, tables
 from services.imports.complaint_report import (
     CREATED,
     FAILED,
@@ -66,10 +66,6 @@ MAX_BYTES = 100 * 1024 * 1024
 CHUNK_ROWS = 2000
 SOURCE_MAX = 50
 EXTERNAL_ID_MAX = 64
-# What a correction can change (phone_digits follows the phone).
-_FORM_FIELDS = ("channel", "received_at", "anonymous", "complainant_name",
-                "complainant_phone", "complainant_address", "unit_id", "district_id",
-                "category_id", "content", "escalated", "escalation_level")
 
 
 class ImportCancelled(DomainError):
@@ -202,7 +198,7 @@ class _Rows:
         if channel is None:
             self.report.note_unknown("channel", given("channel"))
             return fail("complaint_import.bad_channel", value=given("channel"))
-        refs = {}
+        refs, new_unit = {}, None
         for name, known in (("unit", self.units), ("district", self.districts),
                             ("category", self.categories)):
             raw = given(name)
@@ -212,7 +208,10 @@ class _Rows:
             target = m.value(name, raw)
             found = known.get(mappings.key(target))
             if found is None and name == "unit" and self.create_units_in is not None:
-                found = self._create_unit(target)
+                # Created only once the rest of the row has passed: a row that fails must
+                # not leave a unit behind (a misspelt name becoming a unit).
+                refs[name], new_unit = None, (raw, target)
+                continue
             if found is None:
                 self.report.note_unknown(name, raw)
                 return fail(f"complaint_import.unknown_{name}", value=raw)
@@ -241,6 +240,14 @@ class _Rows:
             return fail(err.message_key, **err.params)
         if deadline is not None and deadline < clock.local_date(fields["received_at"]):
             return fail("complaint.deadline_before_received")
+        if new_unit is not None:
+            form["unit_id"] = self._create_unit(new_unit[1])
+            if form["unit_id"] is None:
+                self.report.note_unknown("unit", new_unit[0])
+                return fail("complaint_import.unknown_unit", value=new_unit[0])
+            fields["unit_id"] = form["unit_id"]
+            if fields["district_id"] is None:  # the place follows the unit, as registered
+                fields["district_id"] = self.create_units_in
         return _Checked(line, values["external_id"], fields, form, category, deadline)
 
     def _fail(self, line: int, external_id: str):
@@ -294,27 +301,35 @@ class _Rows:
                 continue
             firsts[row.eid] = row
             found = existing.get(row.eid)
-            changed = _changes(found, row) if found is not None else []
             if found is None:
                 new.append(self._new(row))
                 report.add(row.line, row.eid, CREATED)
-            elif not changed:
-                report.add(row.line, row.eid, UNCHANGED)
             else:
-                try:
-                    # Refuses before it writes anything (e.g. a unit change once the office
-                    # has sent the complaint: that goes through the workflow), so the row
-                    # fails and the file goes on.
-                    complaint_register.update_complaint(
-                        self.uow, actor=self.actor, complaint_id=found.id,
-                        version=found.version, deadline=row.deadline, **row.form)
-                except ValidationFailed as err:
-                    report.add(row.line, row.eid, FAILED, err.message_key, **err.params)
-                    continue
-                report.add(row.line, row.eid, UPDATED, "complaint_import.changed",
-                           fields=changed)
+                self._again(row, found)
         self._write(new)
         self.seen.add((eid, line) for eid, line in lines_here.items() if eid not in earlier)
+
+    def _again(self, row: _Checked, found: Complaint) -> None:
+        """A ticket imported before: only what the hotline changed since is updated."""
+        report, digests = self.report, reimport.snapshot(row.fields, row.deadline)
+        plan = reimport.plan(found, row.fields, row.deadline)
+        if not plan.changed:
+            found.import_digests = digests
+            report.add(row.line, row.eid, UNCHANGED,
+                       "complaint_import.routing_kept" if plan.kept else "")
+            return
+        try:
+            # Refuses before it writes anything, so the row fails and the file goes on.
+            complaint_register.update_complaint(
+                self.uow, actor=self.actor, complaint_id=found.id, version=found.version,
+                deadline=row.deadline if "deadline" in plan.changed else None,
+                **reimport.form_for(found, row.form, plan.changed))
+        except ValidationFailed as err:
+            report.add(row.line, row.eid, FAILED, err.message_key, **err.params)
+            return
+        found.import_digests = digests
+        report.add(row.line, row.eid, UPDATED, "complaint_import.changed_routing_kept"
+                   if plan.kept else "complaint_import.changed", fields=plan.changed)
 
     def _repeat(self, row: _Checked, first: _Checked | Complaint | None,
                 first_line: int) -> None:
@@ -323,7 +338,7 @@ class _Rows:
         if isinstance(first, _Checked):
             differs = first.fields != row.fields or first.deadline != row.deadline
         else:
-            differs = first is None or bool(_changes(first, row))
+            differs = first is None or bool(reimport.plan(first, row.fields, row.deadline).changed)
         if differs:
             self.report.add(row.line, row.eid, FAILED, "complaint_import.duplicate_id",
                             first=first_line)
@@ -343,6 +358,7 @@ class _Rows:
             row.fields["received_at"], row.category)
         return row.fields | dict(
             deadline=deadline, source=self.source, external_id=row.eid,
+            import_digests=reimport.snapshot(row.fields, row.deadline),
             status=lifecycle.RECEIVED, version=1, created_by=self.actor.id,
             created_at=self.now, updated_at=self.now)
 
@@ -368,12 +384,3 @@ class _Checked(NamedTuple):
     form: dict[str, Any]  # as the register's correction takes them
     category: ComplaintCategory
     deadline: date | None  # only when the file gives one
-
-
-def _changes(complaint: Complaint, row: _Checked) -> list[str]:
-    """The fields the file says otherwise than the complaint (the deadline only when the
-    file gives one)."""
-    changed = [k for k in _FORM_FIELDS if getattr(complaint, k) != row.fields[k]]
-    if row.deadline is not None and complaint.deadline != row.deadline:
-        changed.append("deadline")
-    return changed

@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -32,6 +33,9 @@ from services.core.errors import ValidationFailed
 from services.imports import encodings
 
 MAX_BYTES = 5 * 1024 * 1024
+# A cell as long as the largest file any import takes (services/imports/complaints.py).
+MAX_FIELD = 128 * 1024 * 1024
+LONE_CR = re.compile(r"(?<=\r)(?!\n)")
 # All members of an XLSX together, inflated: a real 5,000-row sheet is a few megabytes.
 MAX_INFLATED_BYTES = 60 * 1024 * 1024
 MAX_ZIP_MEMBERS = 500
@@ -209,10 +213,16 @@ def _csv_rows(fh: BinaryIO, encoding: str) -> Iterator[Iterable[str]]:
     def lines() -> Iterator[str]:
         for number, raw in enumerate(fh, start=1):
             try:
-                yield raw.decode(encoding)
+                text = raw.decode(encoding)
             except UnicodeDecodeError as exc:
                 raise ValidationFailed("complaint_import.bad_encoding_at", line=number) from exc
+            # Old Mac files end lines with a lone CR: the reader wants one line at a time.
+            yield from (part for part in LONE_CR.split(text) if part) if "\r" in text else (
+                text,)
 
+    # One cell may be as long as the file (a pasted e-mail thread): the row then fails on
+    # its own, as too long, instead of the reader refusing the whole file.
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_FIELD))
     for row in csv.reader(lines()):
         yield row[:MAX_COLUMNS]
 

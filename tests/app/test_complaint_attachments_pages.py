@@ -117,7 +117,7 @@ def test_the_office_shares_the_scene_photo_with_the_unit_and_later_the_letter(de
     at.file_uploader(key="cr0_files").set_value([
         ("李四来信.pdf", LETTER, "application/pdf"), ("收据.jpg", PHOTO, "image/jpeg"),
     ]).run()
-    picker = at.multiselect(key="cr0_shared")
+    [picker] = [m for m in at.multiselect if m.key.startswith("cr0_shared")]
     assert picker.value == []  # nothing is shared unless the clerk says so
     picker.set_value([1]).run()
     at.button(key="cr0_save").click().run()
@@ -143,5 +143,55 @@ def test_the_office_shares_the_scene_photo_with_the_unit_and_later_the_letter(de
 
     at = page("complaint_inbox", "unit_gdj", demo_loaded)
     [download] = at.get("download_button")
-    assert download.proto.label.startswith("下载 李四来信")
+    # Its file name may name the writer: the unit reads it numbered.
+    assert download.proto.label == "下载 扫描件 1（3 页，1 KB）"
+    assert "李四来信" not in texts(at)
     assert "由市效能办保管" not in texts(at)
+
+
+def _picker_harness() -> None:
+    import streamlit as st
+
+    from views.complaints.attachment_views import share_picker
+
+    files = st.session_state["files"]
+    st.session_state["shared_names"] = [files[i][0] for i in share_picker(files, key="p")]
+
+
+def test_a_tick_on_the_register_form_never_passes_to_the_file_that_replaces_it():
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_picker_harness, default_timeout=30)
+    at.session_state["files"] = [("现场.jpg", b"1"), ("张三丰来信.pdf", b"2")]
+    at.run()
+    at.multiselect[0].set_value([0]).run()  # the scene photo, for the unit
+    assert at.session_state["shared_names"] == ["现场.jpg"]
+    # The clerk removes that photo and adds another after the letter: the choice starts over.
+    at.session_state["files"] = [("张三丰来信.pdf", b"2"), ("现场2.jpg", b"3")]
+    at.run()
+    assert at.session_state["shared_names"] == [] and at.multiselect[0].value == []
+
+
+def test_the_card_shows_what_another_clerk_shared_and_a_stale_save_is_refused(demo_loaded):
+    from services.complaints import attachments
+
+    office = user_named(demo_loaded, "office")
+    at = _fill(page("complaint_register", "office", demo_loaded), "来信反映乱收费")
+    at.file_uploader(key="cr0_files").set_value([
+        ("收据.pdf", LETTER, "application/pdf"), ("现场.jpg", PHOTO, "image/jpeg")]).run()
+    at.button(key="cr0_save").click().run()
+    at = page("complaints", "office", demo_loaded, id=1)
+    box = at.multiselect(key="cf_1_share_pick")
+    assert box.value == []
+    card = demo_loaded.query(attachments.for_complaint, actor=office, complaint_id=1).complaint
+    photo, letter = card.photos[0].id, card.documents[0].id
+    demo_loaded.run(attachments.share_with_unit, actor=office, complaint_id=1,
+                    photo_ids=[photo], document_ids=[], seen=set())  # another clerk
+    box.set_value([("document", letter)])
+    [save] = [b for b in at.button if b.label == "保存可见范围"]
+    save.click().run()  # this clerk saves the choice made on the old card
+    assert "该记录已被其他人修改，页面已刷新为最新内容" in texts(at)
+    # The card now shows the other clerk's choice, and nothing of theirs was undone.
+    assert at.multiselect(key="cf_1_share_pick").value == [("photo", photo)]
+    assert demo_loaded.query(attachments.for_complaint, actor=office,
+                             complaint_id=1).complaint.shared == {("photo", photo)}

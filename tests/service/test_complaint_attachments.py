@@ -105,7 +105,7 @@ def test_the_office_changes_what_the_unit_may_see_and_it_is_audited(uow, city):
     office_view = _seen(uow, city["office"], c).complaint
     [letter] = office_view.documents
     changed = uow.run(attachments.share_with_unit, actor=city["office"], complaint_id=c.id,
-                      photo_ids=[], document_ids=[letter.id])
+                      photo_ids=[], document_ids=[letter.id], seen=office_view.shared)
     assert changed == 2
     seen = _seen(uow, city["liaison"], c).complaint
     assert ([d.id for d in seen.documents], seen.photos, seen.hidden) == ([letter.id], [], 1)
@@ -120,7 +120,32 @@ def test_the_office_changes_what_the_unit_may_see_and_it_is_audited(uow, city):
     ]
     # The same choice again changes nothing and logs nothing.
     assert uow.run(attachments.share_with_unit, actor=city["office"], complaint_id=c.id,
-                   photo_ids=[], document_ids=[letter.id]) == 0
+                   photo_ids=[], document_ids=[letter.id], seen={("document", letter.id)}) == 0
+
+
+def test_a_choice_made_on_a_stale_card_is_refused_not_applied(uow, city):
+    from services.core.errors import Conflict
+
+    c = _assigned(uow, city)
+    card = _seen(uow, city["office"], c).complaint  # two clerks open the same card
+    photo, letter = card.photos[0].id, card.documents[0].id
+    uow.run(attachments.share_with_unit, actor=city["office"], complaint_id=c.id,
+            photo_ids=[photo], document_ids=[], seen=card.shared)
+    with pytest.raises(Conflict) as stale:  # the second clerk, from what they saw
+        uow.run(attachments.share_with_unit, actor=city["office"], complaint_id=c.id,
+                photo_ids=[], document_ids=[letter], seen=card.shared)
+    assert stale.value.message_key == "error.stale_edit"
+    assert _seen(uow, city["office"], c).complaint.shared == {("photo", photo)}
+
+
+def test_a_shared_scan_is_not_named_to_the_unit(uow, city):
+    # A receipt scanned as "张三丰_缴费收据.pdf": the unit reads the complainant masked, so the
+    # file name would give them away.
+    c = _assigned(uow, city, files=[("张三丰_缴费收据.pdf", a_pdf(1))], shared=[0])
+    [doc] = _seen(uow, city["liaison"], c).complaint.documents
+    assert doc.filename == ""
+    [own] = _seen(uow, city["office"], c).complaint.documents
+    assert own.filename == "张三丰_缴费收据.pdf"
 
 
 def test_only_the_office_shares_and_only_the_complaints_own_files(uow, city):
@@ -132,7 +157,7 @@ def test_only_the_office_shares_and_only_the_complaints_own_files(uow, city):
     for who in ("liaison", "leader", "admin"):  # admin reads identities but does not handle
         with pytest.raises(PermissionDenied):
             uow.run(attachments.share_with_unit, actor=city[who], complaint_id=c.id,
-                    photo_ids=[], document_ids=[letter])
+                    photo_ids=[], document_ids=[letter], seen=set())
     # A reply's file, or another complaint's, is not this complaint's to share.
     answer = uow.run(workflow.reply, actor=city["liaison"], complaint_id=c.id,
                      action_taken="已约谈", result="已致歉",
@@ -143,7 +168,7 @@ def test_only_the_office_shares_and_only_the_complaints_own_files(uow, city):
     for doc in (reply_doc, other_doc):
         with pytest.raises(NotFound):
             uow.run(attachments.share_with_unit, actor=city["office"], complaint_id=c.id,
-                    photo_ids=[], document_ids=[doc])
+                    photo_ids=[], document_ids=[doc], seen=set())
     assert _seen(uow, city["liaison"], c).complaint.documents == []
 
 

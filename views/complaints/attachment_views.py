@@ -3,6 +3,7 @@ the uploader of the register and reply forms, and the office's choice of what th
 
 from __future__ import annotations
 
+import hashlib
 from functools import partial
 
 import streamlit as st
@@ -28,10 +29,13 @@ def uploader(key: str) -> list[tuple[str, bytes]]:
 
 
 def share_picker(files: list[tuple[str, bytes]], *, key: str) -> list[int]:
-    """Which of the files just chosen the unit concerned may see (none unless ticked)."""
+    """Which of the files just chosen the unit concerned may see (none unless ticked). The
+    choice is by position: any change to the files starts it afresh, so that removing a
+    ticked photo never passes its tick to the letter that takes its place."""
     if not files:
         return []
-    return st.multiselect(t("attachment.share"), list(range(len(files))), key=key,
+    return st.multiselect(t("attachment.share"), list(range(len(files))),
+                          key=f"{key}_{_digest([(name, len(data)) for name, data in files])}",
                           format_func=lambda i: files[i][0],
                           placeholder=t("attachment.share_none"),
                           help=t("attachment.share_help"))
@@ -41,19 +45,32 @@ def share_editor(actor, complaint_id: int, files: Attachments, *, key: str) -> N
     """The office changes its mind later: the same choice over what is registered."""
     names = {("photo", p.id): t("attachment.photo_n", n=n)
              for n, p in enumerate(files.photos, start=1)}
-    names |= {("document", d.id): d.filename for d in files.documents}
+    names |= {("document", d.id): _name(d, n) for n, d in enumerate(files.documents, start=1)}
     if not names:
         return
+    # Like every edit form here: saved against what the clerk first saw, so a change another
+    # clerk made meanwhile is refused (and the form redrawn) instead of silently undone.
+    seen = st.session_state.setdefault(f"{key}__seen", sorted(files.shared))
     with st.form(key, border=False):
         chosen = st.multiselect(t("attachment.share"), list(names), key=f"{key}_pick",
-                                default=[n for n in names if n in files.shared],
+                                default=[n for n in names if n in seen],
                                 format_func=names.get, placeholder=t("attachment.share_none"),
                                 help=t("attachment.share_help"))
         if st.form_submit_button(t("attachment.share_save")):
             with saving(key, "attachment.share_saved"):
                 context.run(attachments.share_with_unit, actor=actor, complaint_id=complaint_id,
                             photo_ids=[i for kind, i in chosen if kind == "photo"],
-                            document_ids=[i for kind, i in chosen if kind == "document"])
+                            document_ids=[i for kind, i in chosen if kind == "document"],
+                            seen=seen)
+
+
+def _digest(value) -> str:
+    return hashlib.sha256(repr(value).encode()).hexdigest()[:12]
+
+
+def _name(doc, n: int) -> str:
+    """The scan's file name, or its number where the name is withheld from the reader."""
+    return doc.filename or t("attachment.scan_n", n=n)
 
 
 def show(files: Attachments | None, *, key: str) -> None:
@@ -62,17 +79,18 @@ def show(files: Attachments | None, *, key: str) -> None:
     if files.photos:
         thumbnails(files.photos, key=f"{key}_photos", fetch=attachments.photo_bytes)
     reader, tx = context.current_user(), context.uow()
-    for doc in files.documents:
+    for n, doc in enumerate(files.documents, start=1):
+        name = _name(doc, n)
         if not doc.stored:
-            st.warning(t("attachment.file_missing", name=plain(doc.filename)))
+            st.warning(t("attachment.file_missing", name=plain(name)))
             continue
         # Read on the click, not on every rerun of the card: a scan can be megabytes.
         st.download_button(
-            t("attachment.download", name=plain(doc.filename), pages=doc.pages or "?",
+            t("attachment.download", name=plain(name), pages=doc.pages or "?",
               kb=max(1, doc.size_bytes // 1024)),
             data=partial(tx.query, attachments.document_bytes, actor=reader,
                          document_id=doc.id),
-            file_name=doc.filename, mime=attachments.PDF_MIME,
+            file_name=doc.filename or f"{name}.pdf", mime=attachments.PDF_MIME,
             key=f"{key}_doc_{doc.id}", icon=":material/picture_as_pdf:", on_click="ignore")
     if files.hidden:
         st.caption(t("attachment.held_by_office", n=files.hidden))
