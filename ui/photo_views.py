@@ -47,8 +47,8 @@ def thumbnails(
 
 def _caption(ref) -> str:
     parts = []
-    if ref.taken_at:
-        parts.append(local_time(ref.taken_at))
+    if ref.taken_at:  # the camera's clock, not when the record was made
+        parts.append(t("photo.taken_at", at=local_time(ref.taken_at)))
     if ref.gps_lat is not None and ref.gps_lon is not None:
         parts.append(f"{ref.gps_lat:.4f}, {ref.gps_lon:.4f}")
     return " · ".join(parts)

@@ -37,6 +37,8 @@ def optional_select(
         index=index,
         key=key,
         format_func=lambda i: none_label if i is None else options[i],
+        # Streamlit shows its own English prompt for a None value: say the same as the option.
+        placeholder=none_label,
     )
 
 

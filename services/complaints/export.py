@@ -9,7 +9,7 @@ reader's language): services do not read the catalogs."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import BinaryIO
 
@@ -45,6 +45,7 @@ class Labels:
     yes: str
     no: str
     anonymous: str
+    sources: Mapping[str, str] = field(default_factory=dict)  # "manual": 人工登记
 
 
 def _cells(row: ComplaintRow, labels: Labels) -> dict[str, object]:
@@ -67,7 +68,7 @@ def _cells(row: ComplaintRow, labels: Labels) -> dict[str, object]:
         "complainant_name": labels.anonymous if who.anonymous else who.name,
         "complainant_phone": who.phone,
         "complainant_address": who.address,
-        "source": row.source,
+        "source": labels.sources.get(row.source, row.source),
         "external_id": row.external_id or "",
     }
 

@@ -66,7 +66,9 @@ def checked_fields(uow: UnitOfWork, *, channel: str, received_at: datetime, anon
         name = phone = address = digits = ""
     elif not (name or phone):
         raise ValidationFailed("complaint.complainant_required", field="complainant_name")
-    category = s.get(ComplaintCategory, category_id) if category_id is not None else None
+    if category_id is None:
+        raise ValidationFailed("complaint.category_required", field="complaint_category")
+    category = s.get(ComplaintCategory, category_id)
     if category is None or not category.active:
         raise ValidationFailed("complaint.category_unknown", field="complaint_category")
     if unit_id is not None:

@@ -58,7 +58,9 @@ def assign(uow: UnitOfWork, *, actor: User, complaint_id: int, version: int | No
     """Sends the complaint to a unit (again, after a return). The place follows the unit
     when none was given."""
     complaint = _office_complaint(uow, actor, complaint_id, version)
-    unit = uow.session.get(Unit, unit_id) if unit_id is not None else None
+    if unit_id is None:
+        raise ValidationFailed("complaint.assign_unit_required", field="complaint_unit")
+    unit = uow.session.get(Unit, unit_id)
     if unit is None or not unit.active:
         raise ValidationFailed("complaint.unit_unknown", field="complaint_unit")
     note = clean_text(note, field="note", max_len=2000, required=False)

@@ -20,6 +20,7 @@ def _fill(at, content: str):
     at.text_input(key="cr0_name").input("李四")
     at.text_input(key="cr0_phone").input("13812345678")
     at.text_area(key="cr0_content").input(content)
+    at.selectbox(key="cr0_category").select_index(1)
     return at
 
 

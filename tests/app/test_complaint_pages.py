@@ -45,6 +45,12 @@ def test_the_office_registers_a_complaint_and_sees_the_callers_history(demo_load
     assert "该号码以前的投诉：1 件" in texts(at)
     at.selectbox(key="cr0_unit").select(gdj_unit)
     at.text_area(key="cr0_content").input("办理业务时工作人员态度生硬").run()
+    # 市供电公司 is a city-level unit: the clerk is told the complaint would have no place.
+    assert "所选单位是市级单位，没有所在区镇" in texts(at)
+    at.button(key="cr0_save").click().run()
+    # No category is chosen for the clerk: the form says so and keeps everything typed.
+    assert at.error[0].value == "请选择投诉类别"
+    at.selectbox(key="cr0_category").select_index(1).run()
     at.button(key="cr0_save").click().run()
     assert not at.exception
     assert "已登记投诉 #2" in texts(at)
@@ -254,3 +260,38 @@ def _findings_of(uow, complaint_id):
     from db.models import Finding
     with uow.read() as r:
         return r.session.exec(select(Finding).where(Finding.complaint_id == complaint_id)).all()
+
+
+def test_the_time_received_is_the_moment_of_saving_unless_the_clerk_changed_it(
+    demo_loaded, monkeypatch
+):
+    from datetime import datetime, time, timedelta
+
+    from db.timeutil import utcnow
+    from services.core import clock
+    from views.complaints import register
+
+    opened = utcnow() - timedelta(minutes=40)
+    monkeypatch.setattr(register, "utcnow", lambda: opened)  # the form opened 40 min ago
+    at = page("complaint_register", "office", demo_loaded)
+    at.text_input(key="cr0_name").input("李四")
+    at.text_area(key="cr0_content").input("窗口无人")
+    at.selectbox(key="cr0_category").select_index(0).run()
+    monkeypatch.setattr(register, "utcnow", utcnow)  # the clerk saves now
+    at.button(key="cr0_save").click().run()
+    with demo_loaded.read() as r:
+        first = r.session.get(Complaint, 1)
+    assert abs(first.received_at - utcnow()) < timedelta(minutes=2)
+
+    # A time the clerk types is kept as typed.
+    at.text_input(key="cr1_name").input("王五")
+    at.text_area(key="cr1_content").input("电话无人接听")
+    at.selectbox(key="cr1_category").select_index(0)
+    yesterday = clock.today() - timedelta(days=1)  # never in the future, whatever the hour
+    at.date_input(key="cr1_day").set_value(yesterday)
+    at.time_input(key="cr1_time").set_value(time(8, 5)).run()
+    at.button(key="cr1_save").click().run()
+    with demo_loaded.read() as r:
+        second = r.session.get(Complaint, 2)
+    assert clock.local(second.received_at).replace(tzinfo=None) == datetime.combine(
+        yesterday, time(8, 5))

@@ -69,6 +69,7 @@ def _office_registers_and_assigns(page: Page, server: str, password: str,
         box = _box(page, key)
         rerun(page, lambda box=box, value=value: (box.fill(value), box.press("Tab")))
     choose(page, zh("field.complaint_unit"), UNIT, "供电公司")
+    choose(page, zh("field.complaint_category"), "服务态度差", "态度")
     content = _box(page, "field.content")
     rerun(page, lambda: (content.fill(CONTENT), content.press("Tab")))
     save = page.get_by_role("button", name=zh("complaints_ui.register"), exact=True)

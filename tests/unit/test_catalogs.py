@@ -80,7 +80,8 @@ def test_a_long_sign_in_wait_is_said_in_minutes():
 
 def _calls_without_placeholder() -> list[str]:
     """Widgets that would show Streamlit's own English prompt ("Choose options", "Choose an
-    option") when empty: a multiselect, or a select box that starts with nothing chosen."""
+    option") when empty: a multiselect, or a select box that starts with nothing chosen or
+    offers None (a chosen None shows as that prompt, not as its label)."""
     import ast
 
     found = []
@@ -91,6 +92,11 @@ def _calls_without_placeholder() -> list[str]:
             keywords = {k.arg: k.value for k in node.keywords}
             empty_start = (isinstance(keywords.get("index"), ast.Constant)
                            and keywords["index"].value is None)
+            # A None among the options shows as "Choose an option" too when chosen.
+            options = node.args[1] if len(node.args) > 1 else keywords.get("options")
+            empty_start |= (isinstance(options, ast.List) and bool(options.elts)
+                            and isinstance(options.elts[0], ast.Constant)
+                            and options.elts[0].value is None)
             prompts = node.func.attr == "multiselect" or (
                 node.func.attr == "selectbox" and empty_start)
             if prompts and "placeholder" not in keywords:

@@ -26,18 +26,21 @@ def render(actor: User) -> None:
         t("audit.user"),
         [None, *people],
         key="audit_user",
+        placeholder=t("common.all"),
         format_func=lambda i: t("common.all") if i is None else people[i],
     )
     action = c2.selectbox(
         t("audit.action"),
         [None, *context.query(audit.list_actions, actor=actor)],
         key="audit_action",
+        placeholder=t("common.all"),
         format_func=lambda a: t("common.all") if a is None else t(f"audit_action.{a}"),
     )
     entity = c3.selectbox(
         t("audit.entity"),
         [None, *context.query(audit.list_entities, actor=actor)],
         key="audit_entity",
+        placeholder=t("common.all"),
         format_func=lambda e: t("common.all") if e is None else t(f"audit_entity.{e}"),
     )
     today = clock.today()

@@ -10,6 +10,7 @@ import streamlit as st
 
 from services.complaints import attachments
 from services.complaints.attachments import Attachments
+from services.photos import imaging
 from ui import context
 from ui.context import t
 from ui.feedback import saving
@@ -22,9 +23,10 @@ TYPES = [*PHOTO_TYPES, "pdf"]
 def uploader(key: str) -> list[tuple[str, bytes]]:
     """Photos and PDF scans chosen in a form: (file name, bytes) for attachments.prepare."""
     files = st.file_uploader(t("attachment.upload"), type=TYPES, accept_multiple_files=True,
-                             key=key, help=t("attachment.upload_help",
-                                             max=attachments.MAX_FILES,
-                                             max_mb=attachments.MAX_PDF_BYTES // 2**20))
+                             key=key, max_upload_size=imaging.MAX_MB,
+                             help=t("attachment.upload_help",
+                                    max=attachments.MAX_FILES, photo_mb=imaging.MAX_MB,
+                                    max_mb=attachments.MAX_PDF_BYTES // 2**20))
     return [(f.name, f.getvalue()) for f in files or []]
 
 

@@ -74,8 +74,10 @@ def card(detail: ComplaintDetail) -> None:
         with st.container(border=True):
             st.markdown(t("complaints_ui.reply_head", unit=plain(answer.unit),
                           by=plain(answer.by), at=local_time(answer.at)))
-            st.markdown(f"**{t('field.action_taken')}**：{plain(answer.action_taken)}")
-            st.markdown(f"**{t('field.result')}**：{plain(answer.result)}")
+            st.markdown(t("common.label_value", label=t("field.action_taken"),
+                          value=plain(answer.action_taken)))
+            st.markdown(t("common.label_value", label=t("field.result"),
+                          value=plain(answer.result)))
             show(files.replies.get(answer.id), key=f"cf_{row.id}_r{answer.id}")
     for visit in detail.follow_ups:
         st.markdown(t("complaints_ui.follow_up_line", at=local_time(visit.at),

@@ -28,6 +28,7 @@ def labels() -> export.Labels:
         satisfactions={s: t(f"satisfaction.{s}") for s in Satisfaction},
         yes=t("complaint_export.yes"), no=t("complaint_export.no"),
         anonymous=t("complaint_export.anonymous"),
+        sources={"manual": t("complaint_export.manual")},
     )
 
 

@@ -120,6 +120,7 @@ def _choice(column, label: str, options: list, field: str, fmt):
     if st.session_state.get(key) not in options:
         st.session_state[key] = None
     return column.selectbox(t(label), [None, *options], key=key,
+                            placeholder=t("complaints_ui.all"),
                             format_func=lambda v: t("complaints_ui.all") if v is None
                             else fmt(v))
 

@@ -45,8 +45,12 @@ def _finding(actor: User, detail: ComplaintDetail, key: str) -> None:
                                    key=f"{key}_f_text", max_chars=4000)
         deadline = st.date_input(t("field.deadline"), value=None, min_value=clock.today(),
                                  key=f"{key}_f_deadline",
+                                 # Inside a form the help is not redrawn when the severity
+                                 # changes: it names the default of each.
                                  help=t("complaints_ui.finding_deadline_help",
-                                        default=default_deadline(severity or "general")))
+                                        default=" · ".join(
+                                            f"{t(f'severity.{v}')} {default_deadline(v)}"
+                                            for v in Severity)))
         if st.form_submit_button(t("complaints_ui.open_finding_save")):
             with saving(f"{key}_f", "complaints_ui.finding_opened"):
                 context.run(from_complaint.open_from_complaint, actor=actor,

@@ -17,6 +17,7 @@ import streamlit as st
 
 from db.models import ComplaintChannel, User
 from services.complaints import register as complaint_register
+from services.core import clock
 from services.core.errors import DomainError
 from services.core.permissions import can
 from services.imports import complaint_report, encodings
@@ -187,9 +188,10 @@ def _import_step(actor: User, report, job: dict) -> None:
         finally:
             cancel.empty()  # nothing left to cancel
         st.session_state[RESULT] = result
-        # The rows exist now: a new dry run would say "unchanged" of them.
+        # The rows exist now: the check's counts ("nothing written yet") and its import
+        # button are gone, and the page shows what was done.
         st.session_state.pop(CHECKED, None)
-        _show_result()
+        st.rerun()
 
 
 def _show_result() -> None:
@@ -200,5 +202,6 @@ def _show_result() -> None:
     st.success(_t("done", **counts))
     labels = complaint_report.labels(lambda key: t(key))
     st.download_button(_t("download"), data=result.to_csv(describe(), labels),
-                       file_name="complaint_import_report.csv", mime="text/csv",
+                       file_name=_t("report_file", date=clock.today().isoformat()),
+                       mime="text/csv",
                        key="ci_download")

@@ -39,8 +39,9 @@ def _form() -> str:
 def render(actor: User) -> None:
     key = st.session_state.setdefault(f"{_form()}_client_key", uuid.uuid4().hex)
     categories = {c.id: c for c in context.query(complaints.list_categories, actor=actor)}
-    units = {u.id: u.name for u in context.query(structure.list_units, actor=actor,
-                                                   include_inactive=False)}
+    unit_rows = context.query(structure.list_units, actor=actor, include_inactive=False)
+    units = {u.id: u.name for u in unit_rows}
+    city_level = {u.id for u in unit_rows if u.district_id is None}
     places = {d.id: "　" * d.depth + d.name
               for d in context.query(structure.list_districts, actor=actor,
                                      include_inactive=False)}
@@ -49,11 +50,17 @@ def render(actor: User) -> None:
         t("field.channel"), list(ComplaintChannel), key=f"{_form()}_channel",
         format_func=lambda c: t(f"complaint_channel.{c}"), default=ComplaintChannel.PHONE)
     now = clock.local(utcnow())
-    day = middle.date_input(t("field.received_at"), value=now.date(), key=f"{_form()}_day",
+    # Left as shown, the time received is the moment of saving: the form may have been open
+    # for a while (the next caller on the line). Changed, it is what the clerk typed.
+    shown = st.session_state.setdefault(
+        f"{_form()}_shown_at", (now.date(), now.time().replace(second=0, microsecond=0)))
+    day = middle.date_input(t("field.received_at"), value=shown[0], key=f"{_form()}_day",
                             max_value=now.date())
-    at = right.time_input(t("complaints_ui.received_time"), value=now.time().replace(
-        second=0, microsecond=0), key=f"{_form()}_time", step=60)
-    received_at = clock.from_wall_clock(datetime.combine(day, at))
+    at = right.time_input(t("complaints_ui.received_time"), value=shown[1],
+                          key=f"{_form()}_time", step=60,
+                          help=t("complaints_ui.received_now_help"))
+    received_at = (utcnow() if (day, at) == shown
+                   else clock.from_wall_clock(datetime.combine(day, at)))
 
     anonymous = st.checkbox(t("complaints_ui.anonymous_box"), key=f"{_form()}_anonymous")
     a, b, c = st.columns([1, 1, 2])
@@ -73,9 +80,16 @@ def render(actor: User) -> None:
         district_id = optional_select(t("field.district"), places, None,
                                       key=f"{_form()}_district",
                                       none_label=t("complaints_ui.district_from_unit"))
-    category_id = st.selectbox(t("field.complaint_category"), list(categories),
+        if unit_id in city_level and district_id is None:
+            # A city-level unit has no place of its own: the complaint would have none, and
+            # no district's figures would count it.
+            st.caption(t("complaints_ui.city_unit_no_place"))
+    # No category chosen in advance: a hurried clerk would leave the first one, and the
+    # volumes by category would lie.
+    category_id = st.selectbox(t("field.complaint_category"), list(categories), index=None,
                                key=f"{_form()}_category",
-                               format_func=lambda i: categories[i].name)
+                               format_func=lambda i: categories[i].name,
+                               placeholder=t("complaints_ui.pick_category"))
     content = st.text_area(t("field.content"), key=f"{_form()}_content", height=140,
                            max_chars=4000)
     if content.strip():
