@@ -10,6 +10,7 @@ from sqlmodel import select
 from config import get_settings
 from db.models import District, Industry, Unit, User
 from demo import activity as demo_activity
+from demo import campaign as demo_campaign
 from demo import complaints as demo_complaints
 from demo import org as demo_org
 from services.core.errors import Conflict, PermissionDenied
@@ -142,6 +143,7 @@ def load_demo(
         )
         counts["liaisons"] += complaints.pop("liaisons")
         counts |= complaints
+        counts |= demo_campaign.load_campaign(uow, size=size, password=password)
     report(1.0, "done")
     return counts
 

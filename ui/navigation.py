@@ -13,6 +13,9 @@ from ui.context import t
 from views.admin import audit as admin_audit
 from views.admin import org as admin_org
 from views.admin import users as admin_users
+from views.campaign import board as campaign_board
+from views.campaign import calendar_page as report_calendar
+from views.campaign import unit_tasks
 from views.complaints import categories as complaint_categories
 from views.complaints import import_page as complaint_import
 from views.complaints import inbox as complaint_inbox
@@ -35,6 +38,9 @@ PAGES: dict[str, tuple[Callable[[], None], str]] = {
     "complaints": (complaint_list.render, ":material/forum:"),
     "complaint_import": (complaint_import.render, ":material/upload_file:"),
     "complaint_categories": (complaint_categories.render, ":material/label:"),
+    "unit_tasks": (unit_tasks.render, ":material/assignment:"),
+    "campaign_board": (campaign_board.render, ":material/flag:"),
+    "report_calendar": (report_calendar.render, ":material/calendar_month:"),
     "visit_plans": (visit_plans.render, ":material/event_note:"),
     "checklists": (checklists.render, ":material/checklist:"),
     "admin_users": (admin_users.render, ":material/group:"),
@@ -43,7 +49,8 @@ PAGES: dict[str, tuple[Callable[[], None], str]] = {
     "account": (account.render, ":material/person:"),
 }
 # Menu sections: the packages of pages/, each page in the section of its module.
-SECTIONS: tuple[str, ...] = ("fieldwork", "findings", "complaints", "admin", "session")
+SECTIONS: tuple[str, ...] = ("campaign", "fieldwork", "findings", "complaints", "admin",
+                             "session")
 SIGNIN_PATH, SETUP_PATH, SIGNOUT_PATH = "signin", "setup", "sign_out"
 
 

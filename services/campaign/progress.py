@@ -113,9 +113,13 @@ def write_contribution(uow: UnitOfWork, *, actor: User, task_id: int, month: dat
 
 def task_status(uow: UnitOfWork, task: Task, percent: int | None,
                 today: date) -> schedule.Status:
+    return schedule.status(milestones=milestones_of(uow, task), due=task.due_date,
+                           percent=percent, today=today)
+
+
+def milestones_of(uow: UnitOfWork, task: Task) -> list[schedule.Milestone]:
     marks = uow.session.exec(select(Milestone).where(Milestone.task_id == task.id)).all()
-    return schedule.status(milestones=[schedule.Milestone(m.due_date, m.weight) for m in marks],
-                           due=task.due_date, percent=percent, today=today)
+    return [schedule.Milestone(m.due_date, m.weight) for m in marks]
 
 
 def _month(task: Task, month: date, now: datetime) -> date:

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from sqlalchemy import func
 from sqlmodel import select
 
+from config import get_settings
 from db.models import (
     Battle,
     Contribution,
@@ -20,7 +21,7 @@ from db.models import (
     Unit,
     User,
 )
-from services.campaign import access, schedule
+from services.campaign import access, calendar, schedule
 from services.campaign.schedule import Schedule
 from services.core import clock
 from services.core.permissions import can
@@ -75,6 +76,7 @@ class ReportRow:
     updated_at: datetime
     version: int
     revisions: int
+    late: bool  # first submitted after its due day
 
 
 @dataclass(frozen=True)
@@ -152,13 +154,18 @@ def task_detail(uow: UnitOfWork, *, actor: User, task_id: int,
         .join(User, Contribution.written_by == User.id)
         .where(Contribution.task_id == task.id)
         .order_by(Contribution.month.desc(), Unit.name)).all()
+    due_day = get_settings().progress_due_day
+
+    def late(r: ProgressReport) -> bool:
+        return clock.local_date(r.submitted_at) > calendar.monthly_due(r.month, due_day)
+
     return TaskDetail(
         row, task.target,
         tuple(MilestoneRow(m.title, m.due_date, m.weight) for m in marks),
         tuple((u, name, role) for u, name, role in units),
         tuple(ReportRow(r.id, r.month, r.percent, r.done, r.problems, r.next_steps,
                         r.explanation, r.measures, r.drop_reason, by, r.submitted_at,
-                        r.updated_at, r.version, n or 0) for r, by, n in reports),
+                        r.updated_at, r.version, n or 0, late(r)) for r, by, n in reports),
         tuple(NoteRow(c.id, c.month, c.unit_id, unit, role or "", c.text, by, c.written_at,
                       c.version) for c, unit, role, by in notes),
     )

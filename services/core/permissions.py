@@ -38,13 +38,15 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     ),
     # A liaison reports on the tasks of their own unit only (services/campaign/access.py).
     Role.UNIT: frozenset({"account.self", "rectification.submit", "complaint.handle",
-                          "campaign.report"}),
+                          "campaign.report", "campaign.unit"}),
 }
 
 ROLES: tuple[str, ...] = tuple(r.value for r in Role)
 
 # Page key -> capability that shows it. Order is the menu order.
 PAGE_CAPABILITY: dict[str, str] = {
+    # A liaison's start page: the unit's tasks, reports due, what else waits for it.
+    "unit_tasks": "campaign.unit",
     "inspect_today": "inspection.record",
     "inspect_visit": "inspection.record",
     "rectify": "rectification.submit",
@@ -55,6 +57,8 @@ PAGE_CAPABILITY: dict[str, str] = {
     "admin_audit": "audit.view",
     "visit_plans": "plan.manage",
     "checklists": "checklist.manage",
+    "campaign_board": "campaign.view",
+    "report_calendar": "campaign.view",
     "complaint_inbox": "complaint.handle",
     "complaint_register": "complaint.register",
     "complaints": "complaint.view",

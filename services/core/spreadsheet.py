@@ -41,3 +41,27 @@ def csv_lines(rows: Iterable[Sequence]) -> bytes:
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerows([neutral(cell) for cell in row] for row in rows)
     return buf.getvalue().encode("utf-8")
+
+
+def to_xlsx(frame: pd.DataFrame, *, sheet: str = "Sheet1") -> bytes:
+    """A small table (a list of what is due) as an XLSX workbook: a header row in bold,
+    text written as text, so a typed `=...` never becomes a formula."""
+    import xlsxwriter
+
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False,
+                                     "strings_to_urls": False, "strings_to_numbers": False})
+    bold = book.add_format({"bold": True})
+    ws = book.add_worksheet(sheet)
+    for col, name in enumerate(frame.columns):
+        ws.write_string(0, col, str(name), bold)
+        ws.set_column(col, col, max(10, min(60, 2 * len(str(name)) + 4)))
+    for line, row in enumerate(frame.itertuples(index=False), start=1):
+        for col, value in enumerate(row):
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                ws.write_number(line, col, value)
+            else:
+                ws.write_string(line, col, "" if value is None else str(value))
+    ws.freeze_panes(1, 0)
+    book.close()
+    return out.getvalue()

@@ -108,14 +108,14 @@ def test_guessing_from_elsewhere_does_not_keep_the_real_user_out(demo_loaded):
     _guess(demo_loaded, "leader", 1, now=utcnow() - timedelta(seconds=31))
     at = sign_in(new_app().run(), "leader")
     assert not at.error
-    assert at.title[0].value == "投诉台账"
+    assert at.title[0].value == "任务看板"
 
 
 @pytest.mark.parametrize(
     ("username", "role", "first_page"),
     [("admin", "admin", "用户管理"), ("office", "office", "问题审核"),
-     ("leader", "leader", "投诉台账"), ("inspector1", "inspector", "今日督查"),
-     ("unit_gdj", "unit", "整改反馈")],
+     ("leader", "leader", "任务看板"), ("inspector1", "inspector", "今日督查"),
+     ("unit_gdj", "unit", "本单位任务")],
 )
 def test_each_role_lands_on_its_first_page(demo_loaded, username, role, first_page):
     at = sign_in(new_app().run(), username)
@@ -137,7 +137,7 @@ def test_language_from_the_url_and_from_the_account(demo_loaded):
     # The choice is stored with the user: the next sign-in is in English (the leader's
     # start page, the complaint list).
     again = sign_in(new_app().run(), "leader")
-    assert again.title[0].value == "Complaints"
+    assert again.title[0].value == "Task board"
 
 
 def test_idle_session_is_signed_out(demo_loaded):

@@ -108,7 +108,7 @@ def test_a_district_inspector_is_offered_only_units_in_their_district(demo_loade
 
 def test_the_unit_liaison_reports_a_rectification(demo_loaded, finding_to_rectify):
     finding = finding_to_rectify
-    at = sign_in(new_app().run(), "unit_gdj")
+    at = page("rectify", "unit_gdj", demo_loaded)
     assert at.title[0].value == "整改反馈"
     assert "排队超过一小时" in texts(at)
     at.text_area(key=f"rect_text_{finding.id}").input("增设窗口两个，高峰期弹性排班")

@@ -12,7 +12,7 @@ from services.core.system import system_actor
 from services.fieldwork import visit_view
 from services.findings import queries as finding_queries
 from services.photos import evidence
-from tests.app.conftest import new_app, sign_in, texts, user_named
+from tests.app.conftest import new_app, page, sign_in, texts, user_named
 from tests.conftest import PHOTOS
 
 
@@ -88,7 +88,7 @@ def test_rectify_page_keeps_the_report_when_the_server_is_busy(
     demo_loaded, finding_to_rectify, slots
 ):
     finding = finding_to_rectify
-    at = sign_in(new_app().run(), "unit_gdj")
+    at = page("rectify", "unit_gdj", demo_loaded)
     slots.take_both()
     at.text_area(key=f"rect_text_{finding.id}").input("增设窗口两个")
     photo = ("ok.jpg", (PHOTOS / "jpg_Canon_40D.jpg").read_bytes(), "image/jpeg")

@@ -94,7 +94,8 @@ def _open_in_list(page: Page, number: int) -> None:
 
 
 def _liaison_signs_and_answers(page: Page, server: str, password: str, number: int) -> None:
-    sign_in_to(page, server, LIAISON, password, "rectify.title")
+    # The liaison's start page says what waits for the unit, complaints among it.
+    sign_in_to(page, server, LIAISON, password, "nav.unit_tasks")
     expect(page.get_by_text(re.compile(r"^投诉：\d+ 件等待本单位办理"))).to_be_visible()
     open_menu_page(page, "complaint_inbox", "nav.complaint_inbox")
     pick = page.get_by_role("radiogroup", name=zh("complaints_ui.pick"), exact=True)

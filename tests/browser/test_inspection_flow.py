@@ -583,7 +583,8 @@ def liaison_reports_rectification(
     """6. The liaison of the unit reports the rectification of the first finding."""
     failing = failing_texts(tablet)
     with tablet_page(browser, tablet) as page, steps.step("rectify", page):
-        sign_in_to(page, server, LIAISON, password, "rectify.title")
+        sign_in_to(page, server, LIAISON, password, "nav.unit_tasks")
+        open_menu_page(page, "rectify", "rectify.title")
         todo = page.get_by_role("tabpanel", name=zh("rectify.todo"), exact=True)
         submit = page.get_by_role("button", name=zh("rectify.submit"), exact=True)
         cards = [innermost_block(todo, page, submit, text=text) for text in failing]

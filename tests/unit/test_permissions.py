@@ -7,12 +7,13 @@ from services.core.permissions import PAGE_CAPABILITY, ROLE_CAPABILITIES, can, p
 
 EXPECTED_PAGES = {
     "admin": ["admin_users", "admin_org", "admin_audit", "visit_plans", "checklists",
-              "complaints", "account"],
-    "office": ["review", "verify", "visit_plans", "checklists", "complaint_register",
-               "complaints", "complaint_import", "complaint_categories", "account"],
-    "leader": ["complaints", "account"],
+              "campaign_board", "report_calendar", "complaints", "account"],
+    "office": ["review", "verify", "visit_plans", "checklists", "campaign_board",
+               "report_calendar", "complaint_register", "complaints", "complaint_import",
+               "complaint_categories", "account"],
+    "leader": ["campaign_board", "report_calendar", "complaints", "account"],
     "inspector": ["inspect_today", "inspect_visit", "verify", "complaints", "account"],
-    "unit": ["rectify", "complaint_inbox", "account"],
+    "unit": ["unit_tasks", "rectify", "complaint_inbox", "account"],
 }
 
 

@@ -9,9 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from db.models import User
-from services.complaints import queries as complaint_queries
 from services.core.errors import DomainError
-from services.core.permissions import can
 from services.findings import queries as finding_queries
 from services.findings import rectification
 from services.findings import status as finding_status
@@ -22,6 +20,7 @@ from ui.page import page
 from ui.photo_views import PHOTO_TYPES, thumbnails
 from ui.text import plain
 from views.findings.source import source
+from views.findings.waiting import complaints_waiting
 
 AWAITING = tuple(sorted(finding_status.AWAITING_UNIT))
 REPORTED = (finding_status.REPORTED,)
@@ -30,7 +29,7 @@ VERIFIED = (finding_status.VERIFIED,)
 
 @page("rectify", title="rectify.title", tablet=True)
 def render(actor: User) -> None:
-    _complaints_waiting(actor)
+    complaints_waiting(actor)
     # A unit's open and reported findings are few and shown whole; the closed ones grow
     # all year, so they are counted and paged in the database.
     todo = context.query(finding_queries.list_cases, actor=actor, statuses=AWAITING)
@@ -128,15 +127,3 @@ def _report_form(actor, case) -> None:
     st.session_state.pop(key_name, None)
     context.flash("success", "rectify.submitted")
     st.rerun()
-
-
-
-
-def _complaints_waiting(actor: User) -> None:
-    """The liaison's start page also says what complaints wait for the unit."""
-    if not can(actor, "complaint.handle"):
-        return
-    owed, overdue = context.query(complaint_queries.waiting_for_unit, actor=actor)
-    if owed:
-        show = st.warning if overdue else st.info
-        show(t("complaints_ui.waiting_banner", n=owed, overdue=overdue))

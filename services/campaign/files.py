@@ -1,0 +1,60 @@
+"""The files attached to monthly progress reports: read by whoever may read the task (the
+office, leaders, administrators, the task's own units), never by another unit."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from db.models import Document, Photo, ProgressReport, Task, User
+from services.campaign import access
+from services.core.errors import NotFound
+from services.core.uow import UnitOfWork
+from services.photos import evidence
+from services.photos.attachments import Attachments, DocumentRef
+from services.photos.evidence import PhotoRef
+from services.photos.store import PhotoStore
+
+
+def of_reports(uow: UnitOfWork, *, actor: User, report_ids: list[int],
+               store: PhotoStore | None = None) -> dict[int, Attachments]:
+    """Report id -> its attachments, for the reports of tasks the actor may read."""
+    if not report_ids:
+        return {}
+    s = uow.session
+    readable = (select(ProgressReport.id).join(Task, ProgressReport.task_id == Task.id)
+                .where(ProgressReport.id.in_(report_ids), access.task_filter(actor)))
+    ids = list(s.exec(readable).all())
+    out: dict[int, Attachments] = {}
+    for p in s.exec(select(Photo).where(Photo.progress_report_id.in_(ids or [-1]))
+                    .order_by(Photo.id)).all():
+        out.setdefault(p.progress_report_id, Attachments()).photos.append(
+            PhotoRef(p.id, p.sha256, p.width, p.height, p.taken_at, None, None))
+    store = store or evidence.default_store()
+    for d in s.exec(select(Document).where(Document.progress_report_id.in_(ids or [-1]))
+                    .order_by(Document.id)).all():
+        out.setdefault(d.progress_report_id, Attachments()).documents.append(
+            DocumentRef(d.id, d.filename, d.size_bytes, d.pages, store.exists(d.key)))
+    return out
+
+
+def photo_bytes(uow: UnitOfWork, *, actor: User, photo_id: int, variant: str = "display",
+                store: PhotoStore | None = None) -> bytes:
+    row = _readable(uow, actor, Photo, photo_id)
+    key = row.thumb_key if variant == "thumb" else row.display_key
+    return (store or evidence.default_store()).open(key)
+
+
+def document_bytes(uow: UnitOfWork, *, actor: User, document_id: int,
+                   store: PhotoStore | None = None) -> bytes:
+    row = _readable(uow, actor, Document, document_id)
+    return (store or evidence.default_store()).open(row.key)
+
+
+def _readable(uow: UnitOfWork, actor: User, model, row_id: int):
+    row = uow.session.exec(
+        select(model).join(ProgressReport, model.progress_report_id == ProgressReport.id)
+        .join(Task, ProgressReport.task_id == Task.id)
+        .where(model.id == row_id, access.task_filter(actor))).first()
+    if row is None:
+        raise NotFound()  # also when it exists but is not the actor's to see
+    return row

@@ -1,0 +1,86 @@
+"""The campaign pages as their users meet them: the office and a leader read the board of
+the five battles; the lead unit's liaison reports the month on their start page and a
+responsible unit adds its note; the office's report calendar exports what is due."""
+
+from __future__ import annotations
+
+import pytest
+
+from db.models import Contribution, ProgressReport
+from demo import campaign as demo_campaign
+from tests.app.conftest import PASSWORD, page, texts
+from tests.conftest import count_rows
+
+
+@pytest.fixture
+def campaign_loaded(demo_loaded):
+    demo_loaded.run(demo_campaign.load_campaign, size="small", password=PASSWORD)
+    return demo_loaded
+
+
+@pytest.mark.parametrize("username", ["office", "leader", "admin"])
+def test_the_board_shows_the_five_battles_with_lights_and_sentences(campaign_loaded, username):
+    at = page("campaign_board", username, campaign_loaded)
+    assert not at.exception
+    headers = [s.value for s in at.subheader]
+    assert headers[:5] == ["GZ1 公共资源市场化配置攻坚战", "GZ2 优化政府职能攻坚战",
+                           "GZ3 进驻政务大厅攻坚战", "GZ4 行业效能提升攻坚战",
+                           "GZ5 转变作风严肃纪律攻坚战"]
+    shown = texts(at)
+    assert "供电供暖供水服务提速" in shown and "牵头：市供电公司" in shown
+    assert "个节点" in shown  # the sentence that explains each light
+
+
+def test_the_board_filters_by_status_and_opens_a_task(campaign_loaded):
+    at = page("campaign_board", "office", campaign_loaded)
+    at.multiselect(key="cb_status").set_value(["done"]).run()
+    assert "没有符合条件的任务" in texts(at)
+    at.multiselect(key="cb_status").set_value([]).run()
+    at.selectbox(key="cb_pick").select_index(0).run()
+    assert not at.exception and "牵头单位：" in texts(at)
+    assert any(e.label.startswith("代") for e in at.expander)  # the office reports for the lead
+
+
+def test_the_lead_liaison_reports_the_month_on_the_start_page(campaign_loaded):
+    at = page("unit_tasks", "unit_gdj", campaign_loaded)
+    assert not at.exception and "供电供暖供水服务提速" in texts(at)
+    before = count_rows(campaign_loaded, ProgressReport)
+    month = at.selectbox(key=next(s.key for s in at.selectbox if s.key.endswith("_month")))
+    month.select_index(0).run()  # this month
+    form = next(n.key[: -len("_percent")] for n in at.number_input
+                if n.key.endswith("_percent"))
+    at.number_input(key=f"{form}_percent").set_value(100)
+    at.text_area(key=f"{form}_done").input("全部报装流程上线，抢修到场平均 1.5 小时")
+    [b for b in at.button if b.label == "提交月度进度"][0].click().run()
+    assert not at.exception and "月度进度已保存" in texts(at)
+    assert count_rows(campaign_loaded, ProgressReport) == before + 1
+    assert "已完成" in texts(at)
+
+
+def test_a_responsible_unit_adds_its_note_and_cannot_report(campaign_loaded):
+    at = page("unit_tasks", "unit_xg", campaign_loaded)
+    assert not at.exception
+    assert not [b for b in at.button if b.label == "提交月度进度"]
+    area = next(a for a in at.text_area if a.key.endswith("_text"))
+    area.input("配合完成窗口服务规范检查")
+    [b for b in at.button if b.label == "保存协作情况"][0].click().run()
+    assert not at.exception and "协作情况已保存" in texts(at)
+    assert count_rows(campaign_loaded, Contribution,
+                      Contribution.text == "配合完成窗口服务规范检查") == 1
+
+
+def test_the_calendar_marks_each_month_and_exports_what_is_due(campaign_loaded):
+    at = page("report_calendar", "office", campaign_loaded)
+    assert not at.exception
+    grid = at.dataframe[0].value
+    assert "市供电公司" in set(grid.iloc[:, 0])
+    assert at.get("download_button")
+
+
+@pytest.mark.parametrize(("key", "username"), [
+    ("campaign_board", "unit_gdj"), ("campaign_board", "inspector1"),
+    ("report_calendar", "unit_gdj"), ("unit_tasks", "office"),
+])
+def test_pages_a_role_does_not_have_are_refused(campaign_loaded, key, username):
+    at = page(key, username, campaign_loaded)
+    assert not at.exception and "没有权限" in texts(at)

@@ -1,0 +1,61 @@
+"""报送日历: units × months, each cell on time, late, missing or not due yet, with each
+unit's count of late and missing reports; below, what is due soon or overdue, exportable to
+XLSX for the office's reminders."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from db.models import User
+from services.campaign import reporting
+from services.campaign.calendar import Timeliness
+from services.core import clock
+from services.core.spreadsheet import to_xlsx
+from ui import context
+from ui.context import t
+from ui.page import page
+
+MARK = {Timeliness.ON_TIME: "✅", Timeliness.LATE: "⚠️", Timeliness.MISSING: "❌",
+        Timeliness.PENDING: "…"}
+
+
+@page("report_calendar", title="nav.report_calendar")
+def render(actor: User) -> None:
+    today = clock.today()
+    year = st.selectbox(t("campaign_ui.year"), [today.year, today.year - 1], key="rc_year")
+    end = today if year == today.year else date(year, 12, 31)
+    owed = context.query(reporting.owed_reports, actor=actor, today=end,
+                         first_month=date(year, 1, 1))
+    if not owed:
+        st.info(t("campaign_ui.no_tasks"))
+        return
+    st.caption(t("campaign_ui.calendar_legend", **{k.value: v for k, v in MARK.items()}))
+    rows = reporting.report_calendar(owed)
+    months = sorted({r.month for r in owed})
+    frame = pd.DataFrame(
+        [[row.unit, *[MARK[row.months[m]] if m in row.months else "" for m in months],
+          row.late, row.missing] for row in rows],
+        columns=[t("campaign_ui.unit"), *[m.strftime("%m") for m in months],
+                 t("campaign_ui.late_n"), t("campaign_ui.missing_n")])
+    st.dataframe(frame, hide_index=True, width="stretch")
+
+    st.subheader(t("campaign_ui.due_title"))
+    due = reporting.due_soon_and_overdue(owed, today)
+    if not due:
+        st.success(t("campaign_ui.nothing_due"))
+        return
+    table = pd.DataFrame({
+        t("campaign_ui.unit"): [r.unit for r in due],
+        t("campaign_ui.task"): [r.task for r in due],
+        t("campaign_ui.month"): [r.month.strftime("%Y-%m") for r in due],
+        t("campaign_ui.due"): [r.due.isoformat() for r in due],
+        t("campaign_ui.status"): [t(f"timeliness.{r.timeliness}") for r in due],
+    })
+    st.dataframe(table, hide_index=True, width="stretch")
+    st.download_button(t("campaign_ui.export_due"), data=to_xlsx(table),
+                       file_name=t("campaign_ui.due_file", date=today.isoformat()),
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                       key="rc_export", on_click="ignore")

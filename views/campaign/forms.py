@@ -1,0 +1,89 @@
+"""The monthly report form (the lead unit, or the office for it) and the contribution note
+(a co-unit or responsible unit). A month already reported opens as an edit of that report,
+saved against the version first shown, so two people never overwrite each other unseen."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from db.models import User
+from services.campaign import calendar, progress
+from services.campaign.queries import TaskDetail
+from services.core import clock
+from ui import context
+from ui.context import t
+from ui.feedback import saving
+from ui.widgets import seen_version
+
+MONTHS_BACK = 12
+
+
+def months(detail: TaskDetail, today: date) -> list[date]:
+    """The months a report may be on, newest first: this one back to the task's start."""
+    first = max(detail.row.start_date.replace(day=1), date(today.year - 1, today.month, 1))
+    out, month = [], first
+    while month <= today.replace(day=1):
+        out.append(month)
+        month = calendar.next_month(month)
+    return list(reversed(out))[:MONTHS_BACK]
+
+
+def progress_form(actor: User, detail: TaskDetail) -> None:
+    today = clock.today()
+    choices = months(detail, today)
+    if not choices:
+        return
+    reported = {r.month: r for r in detail.reports}
+    # The month that is due first: the newest without a report, else this month.
+    missing = [m for m in choices[1:] if m not in reported]
+    key = f"cp_{detail.row.id}"
+    month = st.selectbox(t("campaign_ui.month"), choices, key=f"{key}_month",
+                         index=choices.index(missing[0]) if missing else 0,
+                         format_func=lambda m: m.strftime("%Y-%m") + (
+                             t("campaign_ui.month_reported") if m in reported else ""))
+    existing = reported.get(month)
+    form = f"{key}_{month:%Y%m}"
+    version = seen_version(form, existing.version) if existing else None
+    with st.form(form):
+        st.markdown(f"**{t('campaign_ui.edit_report' if existing else 'campaign_ui.new_report')}**")
+        percent = st.number_input(t("campaign_ui.percent"), min_value=0, max_value=100, step=1,
+                                  value=existing.percent if existing else
+                                  (detail.row.percent or 0), key=f"{form}_percent")
+        texts = {}
+        for name, height in (("done", 100), ("problems", 70), ("next_steps", 70)):
+            texts[name] = st.text_area(t(f"campaign_ui.{name}"), key=f"{form}_{name}",
+                                       value=getattr(existing, name) if existing else "",
+                                       height=height, max_chars=progress.TEXT_MAX)
+        st.caption(t("campaign_ui.behind_hint"))
+        for name in ("explanation", "measures"):
+            texts[name] = st.text_area(t(f"campaign_ui.{name}"), key=f"{form}_{name}",
+                                       value=getattr(existing, name) if existing else "",
+                                       height=70, max_chars=progress.TEXT_MAX)
+        drop = st.text_input(t("campaign_ui.drop_reason"), key=f"{form}_drop",
+                             value=existing.drop_reason if existing else "",
+                             help=t("campaign_ui.drop_hint"))
+        if st.form_submit_button(t("campaign_ui.submit_report"), type="primary"):
+            with saving(form, "campaign_ui.report_saved"):
+                context.run(progress.submit_progress, actor=actor, task_id=detail.row.id,
+                            month=month, percent=int(percent), drop_reason=drop,
+                            version=version, **texts)
+
+
+def note_form(actor: User, detail: TaskDetail) -> None:
+    today = clock.today()
+    month = today.replace(day=1)
+    mine = next((n for n in detail.notes if n.unit_id == actor.unit_id and n.month == month),
+                None)
+    form = f"cn_{detail.row.id}_{month:%Y%m}"
+    version = seen_version(form, mine.version) if mine else None
+    with st.form(form):
+        st.markdown(f"**{t('campaign_ui.note_title', month=month.strftime('%Y-%m'))}**")
+        text = st.text_area(t("campaign_ui.note"), key=f"{form}_text",
+                            value=mine.text if mine else "", max_chars=progress.TEXT_MAX)
+        if st.form_submit_button(t("campaign_ui.save_note"), type="primary"):
+            with saving(form, "campaign_ui.note_saved"):
+                context.run(progress.write_contribution, actor=actor, task_id=detail.row.id,
+                            month=month, text=text, version=version)
+
