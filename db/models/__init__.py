@@ -350,6 +350,9 @@ class Photo(SQLModel, table=True):
     complaint_reply_id: int | None = Field(
         default=None, foreign_key="complaint_reply.id", index=True
     )
+    progress_report_id: int | None = Field(
+        default=None, foreign_key="progress_report.id", index=True
+    )
     # Only for a photo the office registered with a complaint: the unit concerned may see it
     # (the others stay with the office: they may show who complained).
     shared_with_unit: bool = Field(default=False, sa_column_kwargs={"server_default": false()})

@@ -23,6 +23,9 @@ class Document(SQLModel, table=True):
     complaint_reply_id: int | None = Field(
         default=None, foreign_key="complaint_reply.id", index=True
     )
+    progress_report_id: int | None = Field(
+        default=None, foreign_key="progress_report.id", index=True
+    )
     # A scan the office registered with a complaint that the unit concerned may open (a letter
     # names its writer: none is shared unless the office says so).
     shared_with_unit: bool = Field(default=False, sa_column_kwargs={"server_default": false()})

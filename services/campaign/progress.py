@@ -8,6 +8,7 @@ as late (calendar.timeliness on the first submission)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 
 from sqlmodel import select
@@ -20,6 +21,7 @@ from services.core.errors import Conflict, PermissionDenied, ValidationFailed
 from services.core.permissions import require
 from services.core.uow import UnitOfWork
 from services.core.validation import check_version, clean_text
+from services.photos.attachments import Prepared, store_all
 
 TEXT_MAX = 4000
 TEXT_FIELDS = ("done", "problems", "next_steps", "explanation", "measures")
@@ -29,8 +31,10 @@ def submit_progress(
     uow: UnitOfWork, *, actor: User, task_id: int, month: date, percent: int, done: str,
     problems: str = "", next_steps: str = "", explanation: str = "", measures: str = "",
     drop_reason: str = "", version: int | None = None, now: datetime | None = None,
+    attachments: Sequence[Prepared] = (),
 ) -> ProgressReport:
-    """`version`: None for a new report; the version read for an edit."""
+    """`version`: None for a new report; the version read for an edit. `attachments`
+    (checked by services.photos.attachments.prepare) are added to the month's report."""
     now = now or utcnow()
     task = access.readable_task(uow, actor, task_id, lock=True)
     access.require_lead(actor, task)
@@ -46,7 +50,7 @@ def submit_progress(
                                                    ProgressReport.month == month)).first()
     if existing is not None and version is None:
         if _same(existing, percent, texts):
-            return existing  # the same report sent twice (a double tap, a retry)
+            return existing  # the same report sent twice (a double tap, a retry): files too
         raise Conflict("campaign.month_reported_meanwhile")
     if existing is not None:
         check_version(existing.version, version)
@@ -63,6 +67,7 @@ def submit_progress(
                                 submitted_at=now, updated_at=now, **texts)
         s.add(report)
         audit.record(uow, actor, "progress.submit", report)
+        store_all(uow, actor=actor, prepared=attachments, owner={"progress_report_id": report.id})
         return report
     before = audit.state(existing)
     s.add(ProgressRevision(report_id=existing.id, percent=existing.percent, edited_by=actor.id,
@@ -73,6 +78,7 @@ def submit_progress(
     existing.version += 1
     s.add(existing)
     audit.record(uow, actor, "progress.edit", existing, before)
+    store_all(uow, actor=actor, prepared=attachments, owner={"progress_report_id": existing.id})
     return existing
 
 

@@ -1,8 +1,7 @@
 """Attachments of a complaint: what the office registered with it (a scanned letter, a photo
-the complainant brought) and what a unit sent with its reply. Photos go through the photo
-pipeline (checked, turned upright, thumbnails); PDF scans are checked by pypdf in a capped
-child process (pdf_check) and kept as
-they are. Files are written before their rows and never deleted here (services/photos/sweep).
+the complainant brought) and what a unit sent with its reply, through the shared pipeline
+(services/photos/attachments.py: photos checked and turned upright, PDF scans checked in a
+capped child process), whose names the complaint pages take from here too.
 
 Who sees what: a letter names its writer, so the attachments the office registered are shown
 only to readers of the complainant's identity (complaint.identity), except those the office
@@ -11,63 +10,34 @@ a reply's attachments to everyone who may read the complaint."""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 
 from sqlalchemy import or_
 from sqlmodel import func, select
 
 from db.models import Complaint, ComplaintReply, Document, Photo, User
-from db.timeutil import utcnow
-from services.complaints import pdf_check
 from services.complaints.visibility import complaint_filter
 from services.core import audit
 from services.core.errors import (
     Conflict,
     NotFound,
     PermissionDenied,
-    PhotoRejected,
     ValidationFailed,
 )
 from services.core.permissions import can
 from services.core.uow import UnitOfWork
-from services.photos import evidence, imaging
+from services.photos import evidence
+from services.photos.attachments import MAX_FILES as MAX_FILES
+from services.photos.attachments import MAX_PDF_BYTES as MAX_PDF_BYTES
+from services.photos.attachments import PDF_MIME as PDF_MIME
+from services.photos.attachments import Attachments as Attachments
+from services.photos.attachments import DocumentRef as DocumentRef
+from services.photos.attachments import Prepared as Prepared
+from services.photos.attachments import prepare as prepare
+from services.photos.attachments import store_all
 from services.photos.evidence import PhotoRef
 from services.photos.store import PhotoStore
-
-MAX_FILES = 10
-MAX_PDF_BYTES = pdf_check.MAX_BYTES
-PDF_MIME = "application/pdf"
-FILENAME_LEN = 200
-
-
-@dataclass(frozen=True)
-class Prepared:
-    """A file checked and decoded before any transaction: a photo or a PDF."""
-
-    filename: str
-    photo: imaging.IngestedPhoto | None = None
-    pdf: bytes | None = None
-    pages: int | None = None
-    shared: bool = False  # registered with a complaint: the unit concerned may see it
-
-
-@dataclass(frozen=True)
-class DocumentRef:
-    id: int
-    filename: str  # "" when withheld from this reader (see for_complaint)
-    size_bytes: int
-    pages: int | None
-    stored: bool  # False when the file is gone from storage: said on the card, not on click
-
-
-@dataclass
-class Attachments:
-    photos: list[PhotoRef] = field(default_factory=list)
-    documents: list[DocumentRef] = field(default_factory=list)
-    hidden: int = 0  # registered with the complaint, not for this reader's eyes
-    shared: set[tuple[str, int]] = field(default_factory=set)  # ("photo" | "document", id)
 
 
 @dataclass
@@ -76,63 +46,15 @@ class ComplaintAttachments:
     replies: dict[int, Attachments]
 
 
-def prepare(files: Sequence[tuple[str, bytes]], *,
-            shared: Collection[int] = ()) -> list[Prepared]:
-    """Each upload checked before anything is saved: a PDF by pypdf, anything else as a photo.
-    One bad file refuses them all, naming the file (the form keeps what was typed). `shared`:
-    the positions of the files the unit concerned may see."""
-    if len(files) > MAX_FILES:
-        raise ValidationFailed("attachment.too_many", max=MAX_FILES)
-    out = []
-    for position, (name, data) in enumerate(files):
-        name = (name or "").strip()[:FILENAME_LEN] or "?"
-        try:
-            out.append(replace(_prepare_one(name, data), shared=position in shared))
-        except PhotoRejected as err:
-            if err.message_key == "photo.unsupported_format":  # PDFs are welcome here
-                raise PhotoRejected("attachment.unsupported_format", file=name) from err
-            err.params["file"] = name  # the message says which of the files it was
-            raise
-    return out
-
-
-def _prepare_one(name: str, data: bytes) -> Prepared:
-    if data[:5] == b"%PDF-" or name.lower().endswith(".pdf"):
-        return Prepared(name, pdf=data, pages=pdf_check.count_pages(data))
-    return Prepared(name, photo=evidence.ingest(data))
-
-
 def attach(uow: UnitOfWork, *, actor: User, prepared: Sequence[Prepared],
            complaint_id: int | None = None, reply_id: int | None = None,
            store: PhotoStore | None = None) -> None:
     """Rows for files prepared earlier, owned by a complaint or by a reply. Called by the
-    register and reply services inside their transaction, after their own checks."""
-    if not prepared:
-        return
-    store = store or evidence.default_store()
-    owner = {"complaint_id": complaint_id, "complaint_reply_id": reply_id}
-    for item in prepared:
-        # A reply's files are the unit's own: "shared" only means something for the office's.
-        shared = item.shared and complaint_id is not None
-        if item.photo is not None:
-            keys = evidence.put_files(store, item.photo)
-            row = evidence.photo_row(item.photo, keys, actor, **owner)
-            row.shared_with_unit = shared
-            uow.session.add(row)
-            uow.flush()
-            audit.event(uow, actor, "attachment.add", row,
-                        after={**owner, "sha256": row.sha256, "shared_with_unit": shared})
-            continue
-        key = store.put(item.pdf, suffix=".pdf")
-        row = Document(sha256=hashlib.sha256(item.pdf).hexdigest(), key=key, filename=item.filename,
-                       mime=PDF_MIME, size_bytes=len(item.pdf), pages=item.pages,
-                       shared_with_unit=shared, uploaded_by=actor.id, uploaded_at=utcnow(),
-                       **owner)
-        uow.session.add(row)
-        uow.flush()
-        audit.event(uow, actor, "attachment.add", row,
-                    after={**owner, "sha256": row.sha256, "pages": row.pages,
-                           "shared_with_unit": shared})
+    register and reply services inside their transaction, after their own checks. A reply's
+    files are the unit's own: "shared" only means something for the office's."""
+    store_all(uow, actor=actor, prepared=prepared, store=store,
+              owner={"complaint_id": complaint_id, "complaint_reply_id": reply_id},
+              shared=complaint_id is not None)
 
 
 def share_with_unit(uow: UnitOfWork, *, actor: User, complaint_id: int,

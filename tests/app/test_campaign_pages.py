@@ -10,6 +10,7 @@ from db.models import Contribution, ProgressReport
 from demo import campaign as demo_campaign
 from tests.app.conftest import PASSWORD, page, texts
 from tests.conftest import count_rows
+from tests.factories import a_pdf
 
 
 @pytest.fixture
@@ -51,10 +52,14 @@ def test_the_lead_liaison_reports_the_month_on_the_start_page(campaign_loaded):
                 if n.key.endswith("_percent"))
     at.number_input(key=f"{form}_percent").set_value(100)
     at.text_area(key=f"{form}_done").input("全部报装流程上线，抢修到场平均 1.5 小时")
+    at.file_uploader(key=f"{form}_files").set_value([("验收纪要.pdf", a_pdf(1),
+                                                      "application/pdf")])
     [b for b in at.button if b.label == "提交月度进度"][0].click().run()
     assert not at.exception and "月度进度已保存" in texts(at)
     assert count_rows(campaign_loaded, ProgressReport) == before + 1
     assert "已完成" in texts(at)
+    # The file is on the report, for whoever reads the task.
+    assert any(b.proto.label.startswith("下载 验收纪要\\.pdf") for b in at.get("download_button"))
 
 
 def test_a_responsible_unit_adds_its_note_and_cannot_report(campaign_loaded):

@@ -12,10 +12,11 @@ import zlib
 import pytest
 
 from db.models import Finding, Role
-from services.complaints import attachments, duplicates, pdf_child, workflow
+from services.complaints import attachments, duplicates, workflow
 from services.core.errors import DomainError
 from services.findings import from_complaint, queries
 from services.findings import status as finding_status
+from services.photos import pdf_child
 from tests.conftest import count_rows
 from tests.factories import make_complaint, make_district, make_unit
 

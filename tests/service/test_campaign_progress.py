@@ -157,3 +157,35 @@ def test_a_second_note_for_the_month_is_an_edit(uow, campaign):
     with pytest.raises(Conflict):
         uow.run(progress.write_contribution, actor=c["co_liaison"], task_id=c["task"].id,
                 month=NOV, text="另一个版本", version=note.version, now=noon(date(2026, 11, 22)))
+
+
+def test_a_report_carries_files_that_only_the_tasks_readers_open(uow, campaign):
+    from services.campaign import files
+    from services.photos import attachments
+    from tests.conftest import PHOTOS
+    from tests.factories import a_pdf
+
+    c = campaign
+    prepared = attachments.prepare([("会议纪要.pdf", a_pdf(2)),
+                                    ("现场.jpg", (PHOTOS / "jpg_Canon_40D.jpg").read_bytes())])
+    report = _report(uow, c, attachments=prepared)
+    for who in ("office", "leader", "co_liaison", "lead_liaison"):
+        seen = uow.query(files.of_reports, actor=c[who], report_ids=[report.id])[report.id]
+        assert ([d.filename for d in seen.documents], len(seen.photos)) == (["会议纪要.pdf"], 1)
+    doc = seen.documents[0].id
+    assert uow.query(files.document_bytes, actor=c["leader"], document_id=doc)[:5] == b"%PDF-"
+    assert uow.query(files.of_reports, actor=c["other_liaison"], report_ids=[report.id]) == {}
+    with pytest.raises(NotFound):
+        uow.query(files.document_bytes, actor=c["other_liaison"], document_id=doc)
+    with pytest.raises(NotFound):
+        uow.query(files.photo_bytes, actor=c["inspector"], photo_id=seen.photos[0].id)
+
+
+def test_a_bad_file_refuses_the_report_before_anything_is_saved(uow, campaign):
+    from services.core.errors import PhotoRejected
+    from services.photos import attachments
+
+    with pytest.raises(PhotoRejected) as refused:
+        attachments.prepare([("纪要.pdf", b"%PDF-1.4 torn")])
+    assert refused.value.params["file"] == "纪要.pdf"
+    assert count_rows(uow, ProgressReport) == 0

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from services.campaign import files as campaign_files
 from services.campaign.queries import TaskDetail, TaskRow
+from ui import context
+from ui.attachments import show
 from ui.context import local_time, t
 from ui.text import plain
 
@@ -51,6 +54,8 @@ def card(detail: TaskDetail) -> None:
             t("campaign_ui.milestone_due"): [m.due.isoformat() for m in detail.milestones],
             t("campaign_ui.milestone_weight"): [m.weight for m in detail.milestones],
         }, hide_index=True)
+    files = context.query(campaign_files.of_reports, actor=context.current_user(),
+                          report_ids=[r.id for r in detail.reports])
     for report in detail.reports:
         late = f" · :red-badge[{t('campaign_ui.late')}]" if report.late else ""
         edited = t("campaign_ui.edited", n=report.revisions) if report.revisions else ""
@@ -66,6 +71,9 @@ def card(detail: TaskDetail) -> None:
                 if value:
                     st.markdown(t("common.label_value", label=t(f"campaign_ui.{label}"),
                                   value=plain(value)))
+            show(files.get(report.id), key=f"crf_{report.id}",
+                 fetch_photo=campaign_files.photo_bytes,
+                 fetch_document=campaign_files.document_bytes)
             notes = [n for n in detail.notes if n.month == report.month]
             for note in notes:
                 st.markdown(t("campaign_ui.note_line", unit=plain(note.unit),

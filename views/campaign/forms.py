@@ -12,7 +12,9 @@ from db.models import User
 from services.campaign import calendar, progress
 from services.campaign.queries import TaskDetail
 from services.core import clock
+from services.photos import attachments
 from ui import context
+from ui.attachments import uploader
 from ui.context import t
 from ui.feedback import saving
 from ui.widgets import seen_version
@@ -64,11 +66,14 @@ def progress_form(actor: User, detail: TaskDetail) -> None:
         drop = st.text_input(t("campaign_ui.drop_reason"), key=f"{form}_drop",
                              value=existing.drop_reason if existing else "",
                              help=t("campaign_ui.drop_hint"))
+        files = uploader(f"{form}_files")
         if st.form_submit_button(t("campaign_ui.submit_report"), type="primary"):
             with saving(form, "campaign_ui.report_saved"):
+                # Checked before the transaction: a bad file is named and the form kept.
+                prepared = attachments.prepare(files)
                 context.run(progress.submit_progress, actor=actor, task_id=detail.row.id,
                             month=month, percent=int(percent), drop_reason=drop,
-                            version=version, **texts)
+                            version=version, attachments=prepared, **texts)
 
 
 def note_form(actor: User, detail: TaskDetail) -> None:

@@ -4,30 +4,17 @@ the uploader of the register and reply forms, and the office's choice of what th
 from __future__ import annotations
 
 import hashlib
-from functools import partial
 
 import streamlit as st
 
 from services.complaints import attachments
 from services.complaints.attachments import Attachments
-from services.photos import imaging
 from ui import context
+from ui.attachments import name_of
+from ui.attachments import show as shared_show
+from ui.attachments import uploader as uploader
 from ui.context import t
 from ui.feedback import saving
-from ui.photo_views import PHOTO_TYPES, thumbnails
-from ui.text import plain
-
-TYPES = [*PHOTO_TYPES, "pdf"]
-
-
-def uploader(key: str) -> list[tuple[str, bytes]]:
-    """Photos and PDF scans chosen in a form: (file name, bytes) for attachments.prepare."""
-    files = st.file_uploader(t("attachment.upload"), type=TYPES, accept_multiple_files=True,
-                             key=key, max_upload_size=imaging.MAX_MB,
-                             help=t("attachment.upload_help",
-                                    max=attachments.MAX_FILES, photo_mb=imaging.MAX_MB,
-                                    max_mb=attachments.MAX_PDF_BYTES // 2**20))
-    return [(f.name, f.getvalue()) for f in files or []]
 
 
 def share_picker(files: list[tuple[str, bytes]], *, key: str) -> list[int]:
@@ -47,7 +34,7 @@ def share_editor(actor, complaint_id: int, files: Attachments, *, key: str) -> N
     """The office changes its mind later: the same choice over what is registered."""
     names = {("photo", p.id): t("attachment.photo_n", n=n)
              for n, p in enumerate(files.photos, start=1)}
-    names |= {("document", d.id): _name(d, n) for n, d in enumerate(files.documents, start=1)}
+    names |= {("document", d.id): name_of(d, n) for n, d in enumerate(files.documents, start=1)}
     if not names:
         return
     # Like every edit form here: saved against what the clerk first saw, so a change another
@@ -70,29 +57,6 @@ def _digest(value) -> str:
     return hashlib.sha256(repr(value).encode()).hexdigest()[:12]
 
 
-def _name(doc, n: int) -> str:
-    """The scan's file name, or its number where the name is withheld from the reader."""
-    return doc.filename or t("attachment.scan_n", n=n)
-
-
 def show(files: Attachments | None, *, key: str) -> None:
-    if files is None:
-        return
-    if files.photos:
-        thumbnails(files.photos, key=f"{key}_photos", fetch=attachments.photo_bytes)
-    reader, tx = context.current_user(), context.uow()
-    for n, doc in enumerate(files.documents, start=1):
-        name = _name(doc, n)
-        if not doc.stored:
-            st.warning(t("attachment.file_missing", name=plain(name)))
-            continue
-        # Read on the click, not on every rerun of the card: a scan can be megabytes.
-        st.download_button(
-            t("attachment.download", name=plain(name), pages=doc.pages or "?",
-              kb=max(1, doc.size_bytes // 1024)),
-            data=partial(tx.query, attachments.document_bytes, actor=reader,
-                         document_id=doc.id),
-            file_name=doc.filename or f"{name}.pdf", mime=attachments.PDF_MIME,
-            key=f"{key}_doc_{doc.id}", icon=":material/picture_as_pdf:", on_click="ignore")
-    if files.hidden:
-        st.caption(t("attachment.held_by_office", n=files.hidden))
+    shared_show(files, key=key, fetch_photo=attachments.photo_bytes,
+                fetch_document=attachments.document_bytes)
