@@ -58,10 +58,13 @@ def reported(on_error: Callable[[str], Any] = st.error) -> Iterator[None]:
 
 
 @contextmanager
-def saving(form_key: str, success_key: str = "common.saved") -> Iterator[None]:
+def saving(form_key: str, success_key: str = "common.saved", *,
+           then: Callable[[], None] | None = None) -> Iterator[None]:
     """Wraps the save of an edit form (see ui.widgets.seen_version).
 
-    Success: the form forgets its values and shows the saved record. A stale edit: the
+    Success: the form forgets its values and shows the saved record (`then` runs first,
+    e.g. to give the form new keys: a file uploader keeps its files in the browser however
+    its state is dropped, and a second click would attach them twice). A stale edit: the
     form reloads the record as it is now, with the message on top, so nothing is
     overwritten unseen. Other errors: a message, and the user's input stays."""
     try:
@@ -77,5 +80,7 @@ def saving(form_key: str, success_key: str = "common.saved") -> Iterator[None]:
         st.error(error_text(err))
     else:
         forget_form(form_key)
+        if then is not None:
+            then()
         flash("success", success_key)
         st.rerun()

@@ -46,7 +46,9 @@ def progress_form(actor: User, detail: TaskDetail) -> None:
                          format_func=lambda m: m.strftime("%Y-%m") + (
                              t("campaign_ui.month_reported") if m in reported else ""))
     existing = reported.get(month)
-    form = f"{key}_{month:%Y%m}"
+    # A new round of keys after each save: the uploader then starts empty in the browser too.
+    rounds = f"{key}_round"
+    form = f"{key}_{month:%Y%m}_r{st.session_state.get(rounds, 0)}"
     version = seen_version(form, existing.version) if existing else None
     with st.form(form):
         st.markdown(f"**{t('campaign_ui.edit_report' if existing else 'campaign_ui.new_report')}**")
@@ -68,7 +70,9 @@ def progress_form(actor: User, detail: TaskDetail) -> None:
                              help=t("campaign_ui.drop_hint"))
         files = uploader(f"{form}_files")
         if st.form_submit_button(t("campaign_ui.submit_report"), type="primary"):
-            with saving(form, "campaign_ui.report_saved"):
+            with saving(form, "campaign_ui.report_saved",
+                        then=lambda: st.session_state.update(
+                            {rounds: st.session_state.get(rounds, 0) + 1})):
                 # Checked before the transaction: a bad file is named and the form kept.
                 prepared = attachments.prepare(files)
                 context.run(progress.submit_progress, actor=actor, task_id=detail.row.id,
