@@ -353,6 +353,7 @@ class Photo(SQLModel, table=True):
     progress_report_id: int | None = Field(
         default=None, foreign_key="progress_report.id", index=True
     )
+    work_report_id: int | None = Field(default=None, foreign_key="work_report.id", index=True)
     # Only for a photo the office registered with a complaint: the unit concerned may see it
     # (the others stay with the office: they may show who complained).
     shared_with_unit: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
@@ -371,6 +372,9 @@ from db.models.campaign import (  # noqa: E402
     Task,
     TaskRole,
     TaskUnit,
+    WorkReport,
+    WorkReportKind,
+    WorkReportStatus,
 )
 from db.models.complaints import (  # noqa: E402
     Complaint,

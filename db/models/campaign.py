@@ -15,6 +15,16 @@ from db.models import one_of
 from db.timeutil import utcnow
 
 
+class WorkReportKind(StrEnum):
+    SPECIAL = "special"  # 专题工作报告: each lead unit, by 12-10
+    ANNUAL = "annual"  # 年度工作报告: every unit, by 12-31
+
+
+class WorkReportStatus(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+
+
 class TaskRole(StrEnum):
     CO = "co"  # 协办单位
     RESPONSIBLE = "responsible"  # 责任单位
@@ -120,4 +130,30 @@ class Contribution(SQLModel, table=True):
     text: str = Field(max_length=4000)
     written_by: int = Field(foreign_key="user.id")
     written_at: datetime = Field(default_factory=utcnow)
+    version: int = 1
+
+
+class WorkReport(SQLModel, table=True):
+    """A unit's special or annual work report for a year: drafts saved, then submitted once.
+    Late or missing comes from the calendar (services/campaign/work_reports.py)."""
+
+    __tablename__ = "work_report"
+    __table_args__ = (
+        UniqueConstraint("kind", "year", "unit_id", name="uq_work_report_unit_year"),
+        one_of("kind", WorkReportKind),
+        one_of("status", WorkReportStatus),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=20)
+    year: int
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    text: str = Field(default="", max_length=20000)
+    explanation: str = Field(default="", max_length=4000)
+    measures: str = Field(default="", max_length=4000)
+    status: str = Field(default=WorkReportStatus.DRAFT, max_length=20)
+    created_by: int = Field(foreign_key="user.id")
+    updated_at: datetime = Field(default_factory=utcnow)
+    submitted_at: datetime | None = None
+    submitted_by: int | None = Field(default=None, foreign_key="user.id")
     version: int = 1

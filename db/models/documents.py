@@ -26,6 +26,7 @@ class Document(SQLModel, table=True):
     progress_report_id: int | None = Field(
         default=None, foreign_key="progress_report.id", index=True
     )
+    work_report_id: int | None = Field(default=None, foreign_key="work_report.id", index=True)
     # A scan the office registered with a complaint that the unit concerned may open (a letter
     # names its writer: none is shared unless the office says so).
     shared_with_unit: bool = Field(default=False, sa_column_kwargs={"server_default": false()})

@@ -116,7 +116,7 @@ def board(uow: UnitOfWork, *, actor: User, today: date | None = None,
         helps = select(TaskUnit.task_id).where(TaskUnit.unit_id == unit_id)
         query = query.where((Task.lead_unit_id == unit_id) | Task.id.in_(helps))
     tasks = s.exec(query.order_by(Task.code)).all()
-    rows = _rows(uow, tasks, today)
+    rows = task_rows(uow, tasks, today)
     if statuses:
         rows = [r for r in rows if r.status.schedule in statuses]
     # The office sees a battle with no task yet (to add them); a filtered view does not.
@@ -133,7 +133,7 @@ def task_detail(uow: UnitOfWork, *, actor: User, task_id: int,
                 today: date | None = None) -> TaskDetail:
     task = access.readable_task(uow, actor, task_id)
     s = uow.session
-    [row] = _rows(uow, [task], today or clock.today())
+    [row] = task_rows(uow, [task], today or clock.today())
     marks = s.exec(select(Milestone).where(Milestone.task_id == task.id)
                    .order_by(Milestone.due_date)).all()
     units = s.exec(select(TaskUnit.unit_id, Unit.name, TaskUnit.role)
@@ -171,7 +171,7 @@ def task_detail(uow: UnitOfWork, *, actor: User, task_id: int,
     )
 
 
-def _rows(uow: UnitOfWork, tasks, today: date) -> list[TaskRow]:
+def task_rows(uow: UnitOfWork, tasks, today: date) -> list[TaskRow]:
     """Task rows with their latest report and status: three queries for any number."""
     if not tasks:
         return []

@@ -89,3 +89,34 @@ def test_the_calendar_marks_each_month_and_exports_what_is_due(campaign_loaded):
 def test_pages_a_role_does_not_have_are_refused(campaign_loaded, key, username):
     at = page(key, username, campaign_loaded)
     assert not at.exception and "没有权限" in texts(at)
+
+
+def test_the_lead_liaison_drafts_then_submits_the_special_report(campaign_loaded):
+    from db.models import WorkReport
+    from services.core import clock
+
+    year = clock.today().year
+    at = page("unit_tasks", "unit_gdj", campaign_loaded)
+    labels = [e.label for e in at.expander]
+    assert any(label.startswith(f"{year} 年专题工作报告") for label in labels)
+    assert any(label.startswith(f"{year} 年年度工作报告") for label in labels)
+    form = f"wr_special_{year}_r0"
+    at.text_area(key=f"{form}_text").input("一年来，供电服务提速任务……")
+    [b for b in at.button if b.label == "保存草稿"][0].click().run()
+    assert "草稿已保存" in texts(at)
+    form = f"wr_special_{year}_r1"
+    assert at.text_area(key=f"{form}_text").value == "一年来，供电服务提速任务……"
+    at.text_area(key=f"{form}_expl").input("设备到货晚")
+    at.text_area(key=f"{form}_meas").input("增派施工队")
+    [b for b in at.button if b.label == "提交报告"][0].click().run()
+    assert not at.exception and "工作报告已提交" in texts(at)
+    with campaign_loaded.read() as r:
+        from sqlmodel import select
+        statuses = r.session.exec(select(WorkReport.kind, WorkReport.status)).all()
+    assert statuses == [("special", "submitted")]
+
+    office = page("report_calendar", "office", campaign_loaded)
+    assert not office.exception
+    [special, _annual] = [d.value for d in office.dataframe if "报告状态" in d.value.columns]
+    row = special[special.iloc[:, 0] == "市供电公司"]
+    assert list(row.iloc[:, 1]) == ["已提交"]

@@ -1,6 +1,7 @@
 """报送日历: units × months, each cell on time, late, missing or not due yet, with each
 unit's count of late and missing reports; below, what is due soon or overdue, exportable to
-XLSX for the office's reminders."""
+XLSX for the office's reminders. Two more tabs: who has submitted the special report (lead
+units, 12-10) and the annual work report (every unit, 12-31)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from db.models import User
-from services.campaign import reporting
+from db.models import User, WorkReportKind
+from services.campaign import reporting, work_reports
 from services.campaign.calendar import Timeliness
 from services.core import clock
 from services.core.spreadsheet import to_xlsx
@@ -18,6 +19,7 @@ from ui import context
 from ui.context import t
 from ui.page import page
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MARK = {Timeliness.ON_TIME: "✅", Timeliness.LATE: "⚠️", Timeliness.MISSING: "❌",
         Timeliness.PENDING: "…"}
 
@@ -26,6 +28,39 @@ MARK = {Timeliness.ON_TIME: "✅", Timeliness.LATE: "⚠️", Timeliness.MISSING
 def render(actor: User) -> None:
     today = clock.today()
     year = st.selectbox(t("campaign_ui.year"), [today.year, today.year - 1], key="rc_year")
+    monthly, *yearly = st.tabs([t("campaign_ui.tab_monthly"),
+                                *(t(f"campaign_ui.tab_{k}") for k in WorkReportKind)])
+    with monthly:
+        _monthly(actor, year, today)
+    for tab, kind in zip(yearly, WorkReportKind, strict=True):
+        with tab:
+            _yearly(actor, kind, year, today)
+
+
+def _yearly(actor: User, kind: str, year: int, today: date) -> None:
+    rows = context.query(work_reports.states, actor=actor, kind=kind, year=year, today=today)
+    if not rows:
+        st.info(t("campaign_ui.no_tasks"))
+        return
+    counts = {m: sum(r.timeliness == m for r in rows) for m in MARK}
+    st.caption(t("campaign_ui.yearly_counts", due=rows[0].due.isoformat(),
+                 **{m.value: n for m, n in counts.items()}))
+    table = pd.DataFrame({
+        t("campaign_ui.unit"): [r.unit for r in rows],
+        t("campaign_ui.report_status"): [t(f"work_report_status.{r.status or 'none'}")
+                                         for r in rows],
+        t("campaign_ui.status"): [f"{MARK[r.timeliness]} {t(f'timeliness.{r.timeliness}')}"
+                                  for r in rows],
+        t("campaign_ui.submitted_on"): [r.submitted_on.isoformat() if r.submitted_on else ""
+                                        for r in rows],
+    })
+    st.dataframe(table, hide_index=True, width="stretch")
+    st.download_button(t("campaign_ui.export_due"), data=to_xlsx(table),
+                       file_name=t(f"campaign_ui.{kind}_file", year=year),
+                       mime=XLSX, key=f"rc_export_{kind}", on_click="ignore")
+
+
+def _monthly(actor: User, year: int, today: date) -> None:
     end = today if year == today.year else date(year, 12, 31)
     owed = context.query(reporting.owed_reports, actor=actor, today=end,
                          first_month=date(year, 1, 1))
@@ -57,5 +92,4 @@ def render(actor: User) -> None:
     st.dataframe(table, hide_index=True, width="stretch")
     st.download_button(t("campaign_ui.export_due"), data=to_xlsx(table),
                        file_name=t("campaign_ui.due_file", date=today.isoformat()),
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                       key="rc_export", on_click="ignore")
+                       mime=XLSX, key="rc_export", on_click="ignore")

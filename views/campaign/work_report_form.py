@@ -1,0 +1,65 @@
+"""A unit's special and annual work reports on its start page: the draft kept as typed,
+then submitted once; the explanation and measures when its tasks are behind."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from db.models import User, WorkReportKind
+from services.campaign import work_reports
+from services.campaign.calendar import Timeliness
+from services.core import clock
+from services.photos import attachments
+from ui import context
+from ui.attachments import uploader
+from ui.context import local_time, t
+from ui.feedback import saving
+from ui.text import plain
+from ui.widgets import seen_version
+
+
+def work_reports_section(actor: User) -> None:
+    year = clock.today().year
+    for kind in WorkReportKind:
+        state = context.query(work_reports.mine, actor=actor, kind=kind, year=year)
+        if state is not None:
+            _one(actor, kind, year, state)
+
+
+def _one(actor: User, kind: str, year: int, state) -> None:
+    title = t(f"work_report.{kind}", year=year, due=state.due.isoformat())
+    report = state.report
+    with st.expander(title, expanded=state.status != "submitted"):
+        if state.status == "submitted":
+            late = state.timeliness == Timeliness.LATE
+            st.success(t("work_report.submitted_on", at=local_time(report.submitted_at))
+                       + (t("work_report.late") if late else ""))
+            st.markdown(plain(report.text))
+            return
+        if state.timeliness == Timeliness.MISSING:
+            st.warning(t("work_report.overdue", due=state.due.isoformat()))
+        form = f"wr_{kind}_{year}_r{st.session_state.get(f'wr_{kind}_round', 0)}"
+        version = seen_version(form, report.version) if report else None
+        behind = context.query(work_reports.behind_tasks, unit_id=actor.unit_id,
+                               today=clock.today())
+        with st.form(form):
+            text = st.text_area(t("field.report_text"), key=f"{form}_text", height=220,
+                                value=report.text if report else "",
+                                max_chars=work_reports.TEXT_MAX)
+            if behind:
+                st.caption(t("work_report.behind", tasks="、".join(behind)))
+            explanation = st.text_area(t("field.explanation"), key=f"{form}_expl",
+                                       value=report.explanation if report else "")
+            measures = st.text_area(t("field.measures"), key=f"{form}_meas",
+                                    value=report.measures if report else "")
+            files = uploader(f"{form}_files")
+            left, right = st.columns(2)
+            draft = left.form_submit_button(t("work_report.save_draft"))
+            submit = right.form_submit_button(t("work_report.submit"), type="primary")
+        if draft or submit:
+            done = "work_report.submitted" if submit else "work_report.draft_saved"
+            with saving(form, done, then=lambda: st.session_state.update(
+                    {f"wr_{kind}_round": st.session_state.get(f"wr_{kind}_round", 0) + 1})):
+                context.run(work_reports.save, actor=actor, kind=kind, year=year, text=text,
+                            explanation=explanation, measures=measures, submit=submit,
+                            version=version, attachments=attachments.prepare(files))
