@@ -15,6 +15,7 @@ from views.admin import org as admin_org
 from views.admin import users as admin_users
 from views.campaign import board as campaign_board
 from views.campaign import calendar_page as report_calendar
+from views.campaign import hall as hall_plans
 from views.campaign import unit_tasks
 from views.complaints import categories as complaint_categories
 from views.complaints import import_page as complaint_import
@@ -41,6 +42,7 @@ PAGES: dict[str, tuple[Callable[[], None], str]] = {
     "unit_tasks": (unit_tasks.render, ":material/assignment:"),
     "campaign_board": (campaign_board.render, ":material/flag:"),
     "report_calendar": (report_calendar.render, ":material/calendar_month:"),
+    "hall_plans": (hall_plans.render, ":material/storefront:"),
     "visit_plans": (visit_plans.render, ":material/event_note:"),
     "checklists": (checklists.render, ":material/checklist:"),
     "admin_users": (admin_users.render, ":material/group:"),

@@ -366,6 +366,9 @@ class Photo(SQLModel, table=True):
 from db.models.campaign import (  # noqa: E402
     Battle,
     Contribution,
+    HallPlan,
+    HallPlanStatus,
+    HallPlanStatusChange,
     Milestone,
     ProgressReport,
     ProgressRevision,

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from db.models import one_of
@@ -23,6 +23,14 @@ class WorkReportKind(StrEnum):
 class WorkReportStatus(StrEnum):
     DRAFT = "draft"
     SUBMITTED = "submitted"
+
+
+class HallPlanStatus(StrEnum):
+    REQUIRED = "required"  # the office asked the unit to move in; nothing written yet
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    RETURNED = "returned"  # with the office's comments, back to the unit
 
 
 class TaskRole(StrEnum):
@@ -157,3 +165,41 @@ class WorkReport(SQLModel, table=True):
     submitted_at: datetime | None = None
     submitted_by: int | None = Field(default=None, foreign_key="user.id")
     version: int = 1
+
+
+class HallPlan(SQLModel, table=True):
+    """A unit's plan for moving into the government service hall (进驻政务大厅工作方案):
+    the approval items it brings, its working rules and staffing, and the office's
+    decision. One per unit; its status changes are logged (hall_plan_status_change)."""
+
+    __tablename__ = "hall_plan"
+    __table_args__ = (one_of("status", HallPlanStatus),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    unit_id: int = Field(foreign_key="unit.id", unique=True)
+    approval_items: list[str] = Field(default_factory=list, sa_column=Column(JSON))
+    rules: str = Field(default="", max_length=8000)
+    staffing: str = Field(default="", max_length=2000)
+    status: str = Field(default=HallPlanStatus.REQUIRED, max_length=20, index=True)
+    office_comment: str = Field(default="", max_length=2000)
+    submitted_at: datetime | None = None
+    decided_at: datetime | None = None
+    decided_by: int | None = Field(default=None, foreign_key="user.id")
+    updated_at: datetime = Field(default_factory=utcnow)
+    version: int = 1
+
+
+class HallPlanStatusChange(SQLModel, table=True):
+    __tablename__ = "hall_plan_status_change"
+    __table_args__ = (
+        one_of("to_status", HallPlanStatus),
+        one_of("from_status", HallPlanStatus, nullable=True),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    hall_plan_id: int = Field(foreign_key="hall_plan.id", index=True)
+    from_status: str | None = Field(default=None, max_length=20)
+    to_status: str = Field(max_length=20)
+    actor_id: int | None = Field(default=None, foreign_key="user.id")
+    at: datetime = Field(default_factory=utcnow)
+    note: str = Field(default="", max_length=2000)

@@ -59,6 +59,7 @@ PAGE_CAPABILITY: dict[str, str] = {
     "checklists": "checklist.manage",
     "campaign_board": "campaign.view",
     "report_calendar": "campaign.view",
+    "hall_plans": "campaign.view",
     "complaint_inbox": "complaint.handle",
     "complaint_register": "complaint.register",
     "complaints": "complaint.view",

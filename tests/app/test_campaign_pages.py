@@ -66,7 +66,7 @@ def test_a_responsible_unit_adds_its_note_and_cannot_report(campaign_loaded):
     at = page("unit_tasks", "unit_xg", campaign_loaded)
     assert not at.exception
     assert not [b for b in at.button if b.label == "提交月度进度"]
-    area = next(a for a in at.text_area if a.key.endswith("_text"))
+    area = next(a for a in at.text_area if a.key.startswith("cn_"))
     area.input("配合完成窗口服务规范检查")
     [b for b in at.button if b.label == "保存协作情况"][0].click().run()
     assert not at.exception and "协作情况已保存" in texts(at)
@@ -120,3 +120,30 @@ def test_the_lead_liaison_drafts_then_submits_the_special_report(campaign_loaded
     [special, _annual] = [d.value for d in office.dataframe if "报告状态" in d.value.columns]
     row = special[special.iloc[:, 0] == "市供电公司"]
     assert list(row.iloc[:, 1]) == ["已提交"]
+
+
+def test_the_office_asks_for_a_hall_plan_the_unit_submits_it_and_it_is_approved(
+    campaign_loaded
+):
+    from tests.app.conftest import user_named
+
+    unit = user_named(campaign_loaded, "unit_zwzx").unit_id
+    office = page("hall_plans", "office", campaign_loaded)
+    office.multiselect(key="hp_ask_units").set_value([unit])
+    [b for b in office.button if b.label == "发出要求"][0].click().run()
+    assert "已要求所选单位提交进驻方案" in texts(office)
+
+    at = page("unit_tasks", "unit_zwzx", campaign_loaded)
+    assert any(e.label.startswith("进驻政务大厅工作方案（待提交）") for e in at.expander)
+    form = f"hf_{unit}"
+    at.text_area(key=f"{form}_items").input("企业设立登记\n企业变更登记")
+    at.text_area(key=f"{form}_rules").input("首问负责、限时办结")
+    at.text_input(key=f"{form}_staffing").input("首席代表 1 名")
+    [b for b in at.button if b.label == "提交方案"][0].click().run()
+    assert not at.exception and "进驻方案已提交，等待审核" in texts(at)
+
+    office = page("hall_plans", "office", campaign_loaded)
+    assert "企业设立登记；企业变更登记" in texts(office)
+    [b for b in office.button if b.label == "通过"][0].click().run()
+    assert "进驻方案已通过" in texts(office)
+    assert office.metric[0].value == "1"  # in the hall

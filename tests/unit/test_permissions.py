@@ -7,11 +7,11 @@ from services.core.permissions import PAGE_CAPABILITY, ROLE_CAPABILITIES, can, p
 
 EXPECTED_PAGES = {
     "admin": ["admin_users", "admin_org", "admin_audit", "visit_plans", "checklists",
-              "campaign_board", "report_calendar", "complaints", "account"],
+              "campaign_board", "report_calendar", "hall_plans", "complaints", "account"],
     "office": ["review", "verify", "visit_plans", "checklists", "campaign_board",
-               "report_calendar", "complaint_register", "complaints", "complaint_import",
-               "complaint_categories", "account"],
-    "leader": ["campaign_board", "report_calendar", "complaints", "account"],
+               "report_calendar", "hall_plans", "complaint_register", "complaints",
+               "complaint_import", "complaint_categories", "account"],
+    "leader": ["campaign_board", "report_calendar", "hall_plans", "complaints", "account"],
     "inspector": ["inspect_today", "inspect_visit", "verify", "complaints", "account"],
     "unit": ["unit_tasks", "rectify", "complaint_inbox", "account"],
 }

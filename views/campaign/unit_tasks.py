@@ -16,6 +16,7 @@ from ui.page import page
 from ui.text import plain
 from views.campaign.common import card, task_line
 from views.campaign.forms import note_form, progress_form
+from views.campaign.hall_form import hall_section
 from views.campaign.work_report_form import work_reports_section
 from views.findings.waiting import waiting_banners
 
@@ -38,6 +39,7 @@ def render(actor: User) -> None:
             f"campaign_ui.owed_{kind}", task=plain(r.task), month=r.month.strftime("%Y-%m"),
             due=r.due.isoformat()))
     work_reports_section(actor)
+    hall_section(actor)
     battles = context.query(queries.board, actor=actor, unit_id=actor.unit_id)
     tasks = {row.id: row for b in battles for row in b.tasks}
     if not tasks:
