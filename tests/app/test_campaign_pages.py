@@ -147,3 +147,50 @@ def test_the_office_asks_for_a_hall_plan_the_unit_submits_it_and_it_is_approved(
     [b for b in office.button if b.label == "通过"][0].click().run()
     assert "进驻方案已通过" in texts(office)
     assert office.metric[0].value == "1"  # in the hall
+
+
+def test_the_office_adds_a_task_and_edits_it(campaign_loaded):
+    from sqlmodel import select
+
+    from db.models import Task
+    from tests.app.conftest import user_named
+
+    at = page("campaign_board", "office", campaign_loaded)
+    form = "ce_task_new"
+    at.text_input(key=f"{form}_code").input("GZ5-6")
+    at.text_input(key=f"{form}_title").input("窗口单位作风整顿")
+    [b for b in at.button if b.label == "保存任务"][0].click().run()
+    assert "请选择牵头单位" in texts(at)  # refused with the reason, the form kept
+    assert at.text_input(key=f"{form}_title").value == "窗口单位作风整顿"
+    at.selectbox(key=f"{form}_lead").select(user_named(campaign_loaded, "unit_xg").unit_id)
+    [b for b in at.button if b.label == "保存任务"][0].click().run()
+    assert not at.exception and "任务已保存" in texts(at)
+    with campaign_loaded.read() as r:
+        task = r.session.exec(select(Task).where(Task.code == "GZ5-6")).one()
+    assert (task.title, task.version) == ("窗口单位作风整顿", 1)
+
+    at.selectbox(key="cb_pick").select(task.id).run()
+    edit = f"ce_task_{task.id}"
+    assert at.text_input(key=f"{edit}_title").value == "窗口单位作风整顿"
+    at.text_input(key=f"{edit}_title").input("窗口单位作风集中整顿")
+    [b for b in at.button if b.label == "保存任务"][-1].click().run()
+    assert "任务已保存" in texts(at)
+    with campaign_loaded.read() as r:
+        task = r.session.get(Task, task.id)
+    assert (task.title, task.version) == ("窗口单位作风集中整顿", 2)
+
+
+def test_milestone_rows_from_the_editor():
+    from datetime import date
+
+    import pandas as pd
+
+    from views.campaign.task_editor import _marks
+
+    frame = pd.DataFrame({"title": ["方案", None, ""], "due": [date(2026, 3, 31), None, None],
+                          "weight": [40, None, None]})
+    [first] = _marks(frame)  # the empty rows the editor adds are dropped
+    assert (first.title, first.due, first.weight) == ("方案", date(2026, 3, 31), 40)
+    half = pd.DataFrame({"title": ["只有名称"], "due": [None], "weight": [None]})
+    [row] = _marks(half)  # a half-filled row goes to the service, which says what is missing
+    assert row.weight == 0

@@ -17,6 +17,7 @@ from ui.page import page
 from ui.text import plain
 from views.campaign.common import card, task_line
 from views.campaign.forms import progress_form
+from views.campaign.task_editor import battle_form, task_form
 
 KEY = "cb"
 
@@ -48,6 +49,11 @@ def render(actor: User) -> None:
             st.caption(t("campaign_ui.battle_empty"))
         for row in battle.tasks:
             task_line(row)
+    if can(actor, "campaign.manage"):
+        with st.expander(t("campaign_ui.new_task")):
+            task_form(actor, everything)
+        with st.expander(t("campaign_ui.new_battle")):
+            battle_form(actor)
     if not tasks:
         return
     st.divider()
@@ -62,3 +68,5 @@ def render(actor: User) -> None:
         if can(actor, "campaign.manage"):
             with st.expander(t("campaign_ui.report_for_lead", unit=plain(detail.row.lead_unit))):
                 progress_form(actor, detail)
+            with st.expander(t("campaign_ui.edit_task")):
+                task_form(actor, everything, detail)
