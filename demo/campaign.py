@@ -16,7 +16,7 @@ from config import get_settings
 from db.models import Task, Unit
 from demo import activity as demo_activity
 from demo.campaign_plan import BATTLES
-from services.campaign import calendar, progress, tasks
+from services.campaign import calendar, hall_plans, progress, tasks
 from services.campaign.schedule import expected_percent
 from services.campaign.tasks import MilestoneInput
 from services.core import clock
@@ -61,7 +61,31 @@ def load_campaign(uow: UnitOfWork, *, size: str, password: str,  # noqa: ARG001 
     for n, (task, helpers) in enumerate(made, start=1):
         _reports(uow, rng, task, helpers, people, first, today, counts)
         report(n / max(len(made), 1), "campaign")
+    if made:
+        counts["hall_plans"] = _hall_plans(uow, office, units, people)
     return counts
+
+
+# (unit, what happened to its plan): the windows of the hall and some bodies still outside.
+HALL = [("市政务大厅不动产登记窗口", "approved"), ("市政务大厅社保窗口", "approved"),
+        ("市政务大厅公积金窗口", "submitted"), ("市政务大厅市场监管窗口", "returned"),
+        ("市住房和城乡建设局", "draft"), ("市自然资源局", "required"), ("市公安局", "required")]
+
+
+def _hall_plans(uow, office, units, people) -> int:
+    hall_plans.require_units(uow, actor=office, unit_ids=[units[name].id for name, _ in HALL])
+    for name, fate in HALL:
+        if fate == "required":
+            continue
+        liaison = demo_activity._liaison(uow.session, units[name], people)
+        plan = hall_plans.save_plan(
+            uow, actor=liaison, approval_items=[f"{name[:-2]}业务受理", f"{name[:-2]}业务办结"],
+            rules="首问负责、一次性告知、限时办结", staffing="首席代表 1 名、窗口人员 2 名",
+            submit=fate != "draft")
+        if fate in ("approved", "returned"):
+            hall_plans.decide(uow, actor=office, plan_id=plan.id, approve=fate == "approved",
+                              comment="" if fate == "approved" else "请补充 AB 岗安排")
+    return len(HALL)
 
 
 def _reports(uow, rng, task, helpers, people, first, today, counts) -> None:
