@@ -80,6 +80,7 @@ def save_plan(uow: UnitOfWork, *, actor: User, approval_items: Sequence[str], ru
     rules = clean_text(rules, field="hall_rules", max_len=8000, required=submit)
     staffing = clean_text(staffing, field="hall_staffing", max_len=2000, required=submit)
     s = uow.session
+    uow.get(Unit, actor.unit_id)  # locked: two first saves at once find each other
     plan = s.exec(select(HallPlan).where(HallPlan.unit_id == actor.unit_id)
                   .with_for_update()).first()
     if plan is not None:
@@ -145,7 +146,9 @@ class PlanRow:
 
 def overview(uow: UnitOfWork, *, actor: User) -> list[PlanRow]:
     """Every plan (the office, leaders, administrators), or the liaison's own unit's."""
-    query = select(HallPlan, Unit.name).join(Unit, HallPlan.unit_id == Unit.id)
+    # A deactivated unit is no longer expected in the hall (an approved plan still counts).
+    query = (select(HallPlan, Unit.name).join(Unit, HallPlan.unit_id == Unit.id)
+             .where(Unit.active | (HallPlan.status == APPROVED)))
     if not can(actor, "campaign.view"):
         if not can(actor, "campaign.report") or actor.unit_id is None:
             raise PermissionDenied(capability="campaign.view")
@@ -163,7 +166,9 @@ def mine(uow: UnitOfWork, *, actor: User) -> PlanRow | None:
     return next((r for r in rows if r.unit_id == actor.unit_id), None)
 
 
-def _items(raw: Sequence[str], *, required: bool) -> list[str]:
+def _items(raw: Sequence[str] | str, *, required: bool) -> list[str]:
+    if isinstance(raw, str):
+        raw = raw.splitlines()  # one item per line, as the form gives them
     items = [" ".join(str(i).split()) for i in raw if str(i).strip()]
     items = list(dict.fromkeys(items))  # the same item twice is one item
     if required and not items:

@@ -9,7 +9,7 @@ as late (calendar.timeliness on the first submission)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlmodel import select
 
@@ -54,11 +54,20 @@ def submit_progress(
         raise Conflict("campaign.month_reported_meanwhile")
     if existing is not None:
         check_version(existing.version, version)
-    earlier = existing.percent if existing is not None else _latest_before(uow, task, month)
+    # A fall is measured against the month before, also when a month is edited (an edit
+    # must not wipe the reason for a fall that is still there).
+    earlier = _latest_before(uow, task, month)
     if earlier is not None and percent < earlier and not drop_reason:
         raise ValidationFailed("campaign.drop_needs_reason", field="drop_reason",
                                before=earlier, after=percent)
-    status = task_status(uow, task, percent, clock.today(now))
+    later = _next_after(uow, task, month)
+    if later is not None and percent > later[1]:
+        # A month filled in late above a later one would leave that one an unexplained fall.
+        raise ValidationFailed("campaign.above_later_month", field="percent",
+                               month=later[0].strftime("%Y-%m"), later=later[1])
+    # Behind as of the month reported on: an old month is judged by its own milestones.
+    as_of = min(clock.today(now), calendar.next_month(month) - timedelta(days=1))
+    status = task_status(uow, task, percent, as_of)
     if status.needs_explanation and not (texts["explanation"] and texts["measures"]):
         raise ValidationFailed("campaign.behind_needs_explanation", field="explanation")
     if existing is None:
@@ -131,6 +140,10 @@ def milestones_of(uow: UnitOfWork, task: Task) -> list[schedule.Milestone]:
 def _month(task: Task, month: date, now: datetime) -> date:
     if not task.active:
         raise ValidationFailed("campaign.task_inactive")
+    if isinstance(month, datetime):
+        month = month.date()
+    if not isinstance(month, date):
+        raise ValidationFailed("campaign.future_month", field="month")
     first = month.replace(day=1)
     if not calendar.reportable_month(first, clock.today(now)):
         raise ValidationFailed("campaign.future_month", field="month")
@@ -144,6 +157,14 @@ def _percent(value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
         raise ValidationFailed("campaign.percent_range", field="percent")
     return value
+
+
+def _next_after(uow: UnitOfWork, task: Task, month: date) -> tuple[date, int] | None:
+    row = uow.session.exec(
+        select(ProgressReport.month, ProgressReport.percent).where(
+            ProgressReport.task_id == task.id, ProgressReport.month > month)
+        .order_by(ProgressReport.month).limit(1)).first()
+    return (row[0], row[1]) if row else None
 
 
 def _latest_before(uow: UnitOfWork, task: Task, month: date) -> int | None:

@@ -32,11 +32,15 @@ class Owed:
 
 
 def owed_reports(uow: UnitOfWork, *, actor: User, today: date | None = None,
-                 first_month: date | None = None, unit_id: int | None = None) -> list[Owed]:
-    """Every monthly report owed from `first_month` (default: January of this year) to the
-    current month, for the active tasks the actor may read, oldest first."""
+                 first_month: date | None = None, last_month: date | None = None,
+                 unit_id: int | None = None) -> list[Owed]:
+    """Every monthly report owed from `first_month` (default: twelve months back, so that
+    December's report still shows in January) to `last_month` (default: the current
+    month), for the active tasks the actor may read, oldest first."""
     today = today or clock.today()
-    first = (first_month or date(today.year, 1, 1)).replace(day=1)
+    this_month = today.replace(day=1)
+    first = (first_month or date(this_month.year - 1, this_month.month, 1)).replace(day=1)
+    until = min((last_month or this_month).replace(day=1), this_month)
     due_day = get_settings().progress_due_day
     s = uow.session
     query = (select(Task, Unit.name).join(Unit, Task.lead_unit_id == Unit.id)
@@ -52,7 +56,7 @@ def owed_reports(uow: UnitOfWork, *, actor: User, today: date | None = None,
     out = []
     for task, unit in tasks:
         month = max(first, task.start_date.replace(day=1))
-        last = min(today.replace(day=1), task.due_date.replace(day=1))
+        last = min(until, task.due_date.replace(day=1))
         while month <= last:
             due = calendar.monthly_due(month, due_day)
             on = submitted.get((task.id, month))

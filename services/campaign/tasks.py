@@ -8,9 +8,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlmodel import delete, select
+from sqlmodel import delete, func, select
 
-from db.models import Battle, Milestone, Task, TaskRole, TaskUnit, Unit, User
+from db.models import Battle, Milestone, ProgressReport, Task, TaskRole, TaskUnit, Unit, User
 from services.core import audit
 from services.core.errors import Conflict, ValidationFailed
 from services.core.permissions import require
@@ -34,7 +34,8 @@ def save_battle(uow: UnitOfWork, *, actor: User, code: str, title: str, position
                                                                              title=title)
     if battle_id is not None:
         check_version(battle.version, version)
-    clash = uow.session.exec(select(Battle.id).where(Battle.code == code)).first()
+    clash = uow.session.exec(select(Battle.id).where(
+        func.upper(Battle.code) == code.upper())).first()
     if clash is not None and clash != battle_id:
         raise Conflict("campaign.code_taken", field="code", code=code)
     before = audit.state(battle) if battle_id is not None else None
@@ -66,9 +67,16 @@ def save_task(
     task = uow.get(Task, task_id) if task_id is not None else None
     if task is not None:
         check_version(task.version, version)
-    clash = uow.session.exec(select(Task.id).where(Task.code == code)).first()
+    # "b4-t2" is "B4-T2" to a reader: codes are unique whatever their case.
+    clash = uow.session.exec(select(Task.id).where(func.upper(Task.code) == code.upper())).first()
     if clash is not None and clash != task_id:
         raise Conflict("campaign.code_taken", field="code", code=code)
+    if task is not None:
+        first = uow.session.exec(select(func.min(ProgressReport.month)).where(
+            ProgressReport.task_id == task.id)).one()
+        if first is not None and first < start_date.replace(day=1):
+            raise ValidationFailed("campaign.reports_before_start", field="start_date",
+                                   month=first.strftime("%Y-%m"))
     before = _state(uow, task) if task is not None else None
     task = task or Task(battle_id=battle_id, code=code, title=title, start_date=start_date,
                         due_date=due_date, lead_unit_id=lead_unit_id)
@@ -103,7 +111,8 @@ def _check_units(uow: UnitOfWork, lead: int | None, co: Sequence[int],
     if lead in helpers:
         raise ValidationFailed("campaign.lead_also_helper", field="co_units")
     for unit_id in (lead, *helpers):
-        unit = uow.session.get(Unit, unit_id)
+        # Locked: an administrator deactivating the unit meanwhile waits, then sees the task.
+        unit = uow.session.get(Unit, unit_id, with_for_update=uow.write or None)
         if unit is None or not unit.active:
             raise ValidationFailed("campaign.unit_inactive", field="lead_unit",
                                    unit=unit.name if unit else str(unit_id))
@@ -117,7 +126,7 @@ def _check_milestones(milestones: Sequence[MilestoneInput], start: date,
         clean_text(m.title, field="milestones", max_len=200)
         if not start <= m.due <= due:
             raise ValidationFailed("campaign.milestone_outside", field="milestones", n=n)
-        if not 1 <= m.weight <= 100:
+        if isinstance(m.weight, bool) or not isinstance(m.weight, int) or not 1 <= m.weight <= 100:
             raise ValidationFailed("campaign.milestone_weight", field="milestones", n=n)
     if marks and sum(m.weight for m in marks) != 100:
         raise ValidationFailed("campaign.weights_sum", field="milestones",

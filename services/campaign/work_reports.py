@@ -61,6 +61,7 @@ def save(uow: UnitOfWork, *, actor: User, kind: str, year: int, text: str,
     now = now or utcnow()
     if kind not in tuple(WorkReportKind):
         raise ValidationFailed("campaign.report_kind_unknown")
+    _check_year(year, clock.today(now))
     unit_id = actor.unit_id if actor.role == Role.UNIT else unit_id
     if unit_id is None or not any(u.id == unit_id for u in owing_units(uow, kind, year)):
         raise ValidationFailed(f"campaign.{kind}_not_owed")
@@ -70,13 +71,22 @@ def save(uow: UnitOfWork, *, actor: User, kind: str, year: int, text: str,
     measures = clean_text(measures, field="measures", max_len=progress.TEXT_MAX,
                           required=False)
     s = uow.session
+    # The unit's row, locked, serialises two first drafts of the same report (two tabs, two
+    # liaisons): the second then finds the first instead of failing on the unique key.
+    uow.get(Unit, unit_id)
     report = s.exec(select(WorkReport).where(
         WorkReport.kind == kind, WorkReport.year == year, WorkReport.unit_id == unit_id)
         .with_for_update()).first()
+    if (report is not None and version is None
+            and (report.text, report.explanation, report.measures) == (
+                text, explanation, measures)
+            and (report.status == WorkReportStatus.SUBMITTED) == submit):
+        return report  # the same click twice (a double tap, a retry): stored once
     if report is not None and report.status == WorkReportStatus.SUBMITTED:
         raise Conflict("campaign.report_submitted")
     if report is not None:
-        check_version(report.version, version)
+        # None: the form saw no draft, yet one exists now (written meanwhile elsewhere).
+        check_version(report.version, version if version is not None else -1)
     if submit:
         behind = behind_tasks(uow, unit_id, clock.today(now))
         if behind and not (explanation and measures):
@@ -116,7 +126,14 @@ def states(uow: UnitOfWork, *, actor: User, kind: str, year: int,
     """Each owing unit's report and how it stands: the office, leaders and administrators
     read every unit's; a liaison only their own."""
     today = today or clock.today()
+    _check_year(year, today)
     units = owing_units(uow, kind, year)
+    # A unit deactivated after it reported keeps its report in the year's list.
+    reported = select(WorkReport.unit_id).where(WorkReport.kind == kind,
+                                               WorkReport.year == year)
+    known = {u.id for u in units}
+    units += [u for u in uow.session.exec(select(Unit).where(Unit.id.in_(reported))).all()
+              if u.id not in known]
     if not can(actor, "campaign.view"):
         if not can(actor, "campaign.report") or actor.unit_id is None:
             raise PermissionDenied(capability="campaign.view")
@@ -142,3 +159,13 @@ def mine(uow: UnitOfWork, *, actor: User, kind: str, year: int,
     if not found and actor.unit_id is None:
         raise NotFound()
     return found[0] if found else None
+
+
+def years_open(today: date) -> tuple[int, int]:
+    """This year's reports and last year's (sent late in January, or later)."""
+    return today.year, today.year - 1
+
+
+def _check_year(year: int, today: date) -> None:
+    if isinstance(year, bool) or not isinstance(year, int) or year not in years_open(today):
+        raise ValidationFailed("campaign.report_year", this=today.year, last=today.year - 1)

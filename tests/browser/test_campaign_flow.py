@@ -50,10 +50,12 @@ def _lead_reports(page: Page, server: str, password: str, scan: Path, shots: Pat
     percent.press("Tab")
     page.get_by_role("textbox", name=zh("campaign_ui.done"), exact=True).fill(
         "浏览器测试：报装流程全部上线，抢修平均 1.5 小时到场")
-    # Inside a form the upload waits for the submit: no script run until then.
-    page.locator('input[type="file"]').set_input_files(scan)
-    expect(page.get_by_text(scan.name).first).to_be_visible()
     submit = page.get_by_role("button", name=zh("campaign_ui.submit_report"), exact=True)
+    # The monthly form's own uploader (the work reports below have theirs); inside a form
+    # the upload waits for the submit: no script run until then.
+    form = page.get_by_test_id("stForm").filter(has=submit)
+    form.locator('input[type="file"]').set_input_files(scan)
+    expect(form.get_by_text(scan.name).first).to_be_visible()
     rerun(page, submit.click)
     expect(page.get_by_text(zh("campaign_ui.report_saved"), exact=True).first).to_be_visible()
     expect(page.get_by_role("button", name=f"下载 {scan.name}", exact=False)).to_be_visible()

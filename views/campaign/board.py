@@ -65,8 +65,9 @@ def render(actor: User) -> None:
     detail = context.query(queries.task_detail, actor=actor, task_id=picked)
     with st.container(border=True):
         card(detail)
-        if can(actor, "campaign.manage"):
+        if can(actor, "campaign.report"):  # the office, for the lead unit
             with st.expander(t("campaign_ui.report_for_lead", unit=plain(detail.row.lead_unit))):
                 progress_form(actor, detail)
+        if can(actor, "campaign.manage"):
             with st.expander(t("campaign_ui.edit_task")):
                 task_form(actor, everything, detail)

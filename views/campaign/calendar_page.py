@@ -61,9 +61,9 @@ def _yearly(actor: User, kind: str, year: int, today: date) -> None:
 
 
 def _monthly(actor: User, year: int, today: date) -> None:
-    end = today if year == today.year else date(year, 12, 31)
-    owed = context.query(reporting.owed_reports, actor=actor, today=end,
-                         first_month=date(year, 1, 1))
+    # Last year's months judged today: a December never sent is missing, not "not due".
+    owed = context.query(reporting.owed_reports, actor=actor, today=today,
+                         first_month=date(year, 1, 1), last_month=date(year, 12, 1))
     if not owed:
         st.info(t("campaign_ui.no_tasks"))
         return

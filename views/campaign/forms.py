@@ -81,8 +81,13 @@ def progress_form(actor: User, detail: TaskDetail) -> None:
 
 
 def note_form(actor: User, detail: TaskDetail) -> None:
-    today = clock.today()
-    month = today.replace(day=1)
+    choices = months(detail, clock.today())
+    if not choices:
+        return
+    # The month the lead unit is reporting now (last month, due on the 5th) comes first.
+    default = choices[1] if len(choices) > 1 else choices[0]
+    month = st.selectbox(t("campaign_ui.note_month"), choices, index=choices.index(default),
+                         key=f"cn_{detail.row.id}_month", format_func=lambda m: m.strftime("%Y-%m"))
     mine = next((n for n in detail.notes if n.unit_id == actor.unit_id and n.month == month),
                 None)
     form = f"cn_{detail.row.id}_{month:%Y%m}"

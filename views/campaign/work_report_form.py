@@ -6,12 +6,13 @@ from __future__ import annotations
 import streamlit as st
 
 from db.models import User, WorkReportKind
+from services.campaign import files as campaign_files
 from services.campaign import work_reports
 from services.campaign.calendar import Timeliness
 from services.core import clock
 from services.photos import attachments
 from ui import context
-from ui.attachments import uploader
+from ui.attachments import show, uploader
 from ui.context import local_time, t
 from ui.feedback import saving
 from ui.text import plain
@@ -19,26 +20,35 @@ from ui.widgets import seen_version
 
 
 def work_reports_section(actor: User) -> None:
-    year = clock.today().year
+    this_year, last_year = work_reports.years_open(clock.today())
     for kind in WorkReportKind:
-        state = context.query(work_reports.mine, actor=actor, kind=kind, year=year)
+        # Last year's report stays here until it is sent (in January it is still owed).
+        last = context.query(work_reports.mine, actor=actor, kind=kind, year=last_year)
+        if last is not None and last.status != "submitted":
+            _one(actor, kind, last_year, last)
+        state = context.query(work_reports.mine, actor=actor, kind=kind, year=this_year)
         if state is not None:
-            _one(actor, kind, year, state)
+            _one(actor, kind, this_year, state)
 
 
 def _one(actor: User, kind: str, year: int, state) -> None:
     title = t(f"work_report.{kind}", year=year, due=state.due.isoformat())
     report = state.report
     with st.expander(title, expanded=state.status != "submitted"):
+        files = context.query(campaign_files.of_work_report, actor=actor,
+                              report_id=report.id) if report else None
         if state.status == "submitted":
             late = state.timeliness == Timeliness.LATE
             st.success(t("work_report.submitted_on", at=local_time(report.submitted_at))
                        + (t("work_report.late") if late else ""))
             st.markdown(plain(report.text))
+            _files(files, kind, year)
             return
+        _files(files, kind, year)  # what the draft carries already: not to attach it twice
         if state.timeliness == Timeliness.MISSING:
             st.warning(t("work_report.overdue", due=state.due.isoformat()))
-        form = f"wr_{kind}_{year}_r{st.session_state.get(f'wr_{kind}_round', 0)}"
+        rounds = f"wr_{kind}_{year}_round"
+        form = f"wr_{kind}_{year}_r{st.session_state.get(rounds, 0)}"
         version = seen_version(form, report.version) if report else None
         behind = context.query(work_reports.behind_tasks, unit_id=actor.unit_id,
                                today=clock.today())
@@ -47,7 +57,7 @@ def _one(actor: User, kind: str, year: int, state) -> None:
                                 value=report.text if report else "",
                                 max_chars=work_reports.TEXT_MAX)
             if behind:
-                st.caption(t("work_report.behind", tasks="、".join(behind)))
+                st.caption(t("work_report.behind", tasks=plain("、".join(behind))))
             explanation = st.text_area(t("field.explanation"), key=f"{form}_expl",
                                        value=report.explanation if report else "")
             measures = st.text_area(t("field.measures"), key=f"{form}_meas",
@@ -59,7 +69,13 @@ def _one(actor: User, kind: str, year: int, state) -> None:
         if draft or submit:
             done = "work_report.submitted" if submit else "work_report.draft_saved"
             with saving(form, done, then=lambda: st.session_state.update(
-                    {f"wr_{kind}_round": st.session_state.get(f"wr_{kind}_round", 0) + 1})):
+                    {rounds: st.session_state.get(rounds, 0) + 1})):
                 context.run(work_reports.save, actor=actor, kind=kind, year=year, text=text,
                             explanation=explanation, measures=measures, submit=submit,
                             version=version, attachments=attachments.prepare(files))
+
+
+def _files(files, kind: str, year: int) -> None:
+    if files is not None and (files.photos or files.documents):
+        show(files, key=f"wrf_{kind}_{year}", fetch_photo=campaign_files.photo_bytes,
+             fetch_document=campaign_files.document_bytes)
