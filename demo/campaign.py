@@ -79,7 +79,8 @@ def _hall_plans(uow, office, units, people) -> int:
             continue
         liaison = demo_activity._liaison(uow.session, units[name], people)
         plan = hall_plans.save_plan(
-            uow, actor=liaison, approval_items=[f"{name[:-2]}业务受理", f"{name[:-2]}业务办结"],
+            uow, actor=liaison, approval_items=[f"{name.removesuffix('窗口')}业务受理",
+                                                f"{name.removesuffix('窗口')}业务办结"],
             rules="首问负责、一次性告知、限时办结", staffing="首席代表 1 名、窗口人员 2 名",
             submit=fate != "draft")
         if fate in ("approved", "returned"):

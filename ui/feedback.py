@@ -62,11 +62,11 @@ def saving(form_key: str, success_key: str = "common.saved", *,
            then: Callable[[], None] | None = None) -> Iterator[None]:
     """Wraps the save of an edit form (see ui.widgets.seen_version).
 
-    Success: the form forgets its values and shows the saved record (`then` runs first,
-    e.g. to give the form new keys: a file uploader keeps its files in the browser however
-    its state is dropped, and a second click would attach them twice). A stale edit: the
+    Success: the form forgets its values and shows the saved record. A stale edit: the
     form reloads the record as it is now, with the message on top, so nothing is
-    overwritten unseen. Other errors: a message, and the user's input stays."""
+    overwritten unseen. In both, `then` runs first, e.g. to give the form new keys: the
+    browser keeps a widget's value (a chosen file, typed text) however its state is dropped.
+    Other errors: a message, and the user's input stays."""
     try:
         yield
     except Conflict as err:
@@ -74,6 +74,8 @@ def saving(form_key: str, success_key: str = "common.saved", *,
             st.error(error_text(err))
             return
         forget_form(form_key)
+        if then is not None:
+            then()
         flash("error", err.message_key)
         st.rerun()
     except DomainError as err:

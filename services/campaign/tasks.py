@@ -49,7 +49,7 @@ def save_battle(uow: UnitOfWork, *, actor: User, code: str, title: str, position
 
 
 def save_task(
-    uow: UnitOfWork, *, actor: User, battle_id: int, code: str, title: str, target: str = "",
+    uow: UnitOfWork, *, actor: User, battle_id: int | None, code: str, title: str, target: str = "",
     start_date: date, due_date: date, lead_unit_id: int | None,
     co_unit_ids: Sequence[int] = (), responsible_unit_ids: Sequence[int] = (),
     milestones: Sequence[MilestoneInput] = (), task_id: int | None = None,
@@ -59,6 +59,8 @@ def save_task(
     code = clean_text(code, field="code", max_len=20)
     title = clean_text(title, field="title", max_len=200)
     target = clean_text(target, field="target", max_len=2000, required=False)
+    if battle_id is None:
+        raise ValidationFailed("campaign.battle_required", field="battle")
     uow.get(Battle, battle_id)
     if start_date > due_date:
         raise ValidationFailed("campaign.dates_order", field="due_date")
@@ -121,13 +123,14 @@ def _check_units(uow: UnitOfWork, lead: int | None, co: Sequence[int],
 
 def _check_milestones(milestones: Sequence[MilestoneInput], start: date,
                       due: date) -> list[MilestoneInput]:
-    marks = sorted(milestones, key=lambda m: m.due)
-    for n, m in enumerate(marks, start=1):
+    # Numbered as the office entered them: "milestone 5" is the fifth row of its table.
+    for n, m in enumerate(milestones, start=1):
         clean_text(m.title, field="milestones", max_len=200)
         if not start <= m.due <= due:
             raise ValidationFailed("campaign.milestone_outside", field="milestones", n=n)
         if isinstance(m.weight, bool) or not isinstance(m.weight, int) or not 1 <= m.weight <= 100:
             raise ValidationFailed("campaign.milestone_weight", field="milestones", n=n)
+    marks = sorted(milestones, key=lambda m: m.due)
     if marks and sum(m.weight for m in marks) != 100:
         raise ValidationFailed("campaign.weights_sum", field="milestones",
                                total=sum(m.weight for m in marks))

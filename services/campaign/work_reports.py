@@ -34,13 +34,16 @@ def due_date(kind: str, year: int) -> date:
 
 
 def owing_units(uow: UnitOfWork, kind: str, year: int) -> list[Unit]:
-    """Special: the units leading a task that runs in the year. Annual: every active unit."""
+    """Special: the units leading a task that runs in the year. Annual: every active unit, in
+    a year the campaign ran."""
     s = uow.session
+    running = (Task.active, Task.start_date <= date(year, 12, 31),
+               Task.due_date >= date(year, 1, 1))
+    if s.exec(select(Task.id).where(*running).limit(1)).first() is None:
+        return []  # a year the campaign did not run: nobody owes it a report
     query = select(Unit).where(Unit.active).order_by(Unit.name)
     if kind == WorkReportKind.SPECIAL:
-        leads = select(Task.lead_unit_id).where(
-            Task.active, Task.start_date <= date(year, 12, 31), Task.due_date >= date(year, 1, 1))
-        query = query.where(Unit.id.in_(leads))
+        query = query.where(Unit.id.in_(select(Task.lead_unit_id).where(*running)))
     return list(s.exec(query).all())
 
 

@@ -55,7 +55,9 @@ def to_xlsx(frame: pd.DataFrame, *, sheet: str = "Sheet1") -> bytes:
     ws = book.add_worksheet(sheet)
     for col, name in enumerate(frame.columns):
         ws.write_string(0, col, str(name), bold)
-        ws.set_column(col, col, max(10, min(60, 2 * len(str(name)) + 4)))
+        # Wide enough for the longest cell (a Chinese character takes two widths).
+        longest = max([len(str(name)), *(len(str(v)) for v in frame.iloc[:, col])])
+        ws.set_column(col, col, max(10, min(60, 2 * longest + 2)))
     for line, row in enumerate(frame.itertuples(index=False), start=1):
         for col, value in enumerate(row):
             if isinstance(value, int | float) and not isinstance(value, bool):
@@ -63,5 +65,6 @@ def to_xlsx(frame: pd.DataFrame, *, sheet: str = "Sheet1") -> bytes:
             else:
                 ws.write_string(line, col, "" if value is None else str(value))
     ws.freeze_panes(1, 0)
+    ws.autofilter(0, 0, len(frame), max(len(frame.columns) - 1, 0))
     book.close()
     return out.getvalue()

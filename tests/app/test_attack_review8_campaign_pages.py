@@ -126,7 +126,7 @@ def test_attack_last_years_calendar_calls_an_overdue_december_not_due(campaign_l
     assert not at.exception
     grid = at.dataframe[0].value
     row = grid[grid.iloc[:, 0] == "市供电公司"]
-    assert list(row["12"]) == ["❌"], list(row["12"])
+    assert list(row["12"]) == ["未报"], list(row["12"])
 
 
 def test_attack_annual_report_cannot_be_sent_late_in_january(campaign_loaded, monkeypatch):

@@ -129,7 +129,7 @@ def test_the_office_asks_for_a_hall_plan_the_unit_submits_it_and_it_is_approved(
 
     unit = user_named(campaign_loaded, "unit_zwzx").unit_id
     office = page("hall_plans", "office", campaign_loaded)
-    office.multiselect(key="hp_ask_units").set_value([unit])
+    office.multiselect(key="hp_ask_r0_units").set_value([unit])
     [b for b in office.button if b.label == "发出要求"][0].click().run()
     assert "已要求所选单位提交进驻方案" in texts(office)
 
@@ -164,6 +164,10 @@ def test_the_office_adds_a_task_and_edits_it(campaign_loaded):
 
     at = page("campaign_board", "office", campaign_loaded)
     form = "ce_task_new"
+    with campaign_loaded.read() as r:
+        from db.models import Battle
+        gz5 = r.session.exec(select(Battle.id).where(Battle.code == "GZ5")).one()
+    at.selectbox(key=f"{form}_battle").select(gz5)
     at.text_input(key=f"{form}_code").input("GZ5-6")
     at.text_input(key=f"{form}_title").input("窗口单位作风整顿")
     [b for b in at.button if b.label == "保存任务"][0].click().run()

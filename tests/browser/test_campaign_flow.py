@@ -5,6 +5,7 @@ changed. Screenshots of each step stay in the test's output folder."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -64,6 +65,11 @@ def _lead_reports(page: Page, server: str, password: str, scan: Path, shots: Pat
 
 def _co_unit_notes(page: Page, server: str, password: str, shots: Path) -> None:
     sign_in_to(page, server, "unit_zwzx", password, "nav.unit_tasks")
+    # The tasks it leads come first; open one it helps with.
+    helping = f"（{zh('campaign_ui.role_helper')}）"
+    option = page.get_by_role("radiogroup", name=zh("campaign_ui.open_task")).get_by_text(
+        re.compile(re.escape(helping) + "$")).first
+    rerun(page, option.click)
     box = page.get_by_role("textbox", name=zh("campaign_ui.note"), exact=True)
     box.fill(NOTE)
     save = page.get_by_role("button", name=zh("campaign_ui.save_note"), exact=True)

@@ -4,6 +4,8 @@ opens its card; the office may report for the lead unit from there."""
 
 from __future__ import annotations
 
+from collections import Counter
+
 import streamlit as st
 
 from db.models import User
@@ -41,22 +43,29 @@ def render(actor: User) -> None:
     shown = context.query(queries.board, actor=actor, battle_id=battle_id, unit_id=unit_id,
                           statuses=frozenset(statuses) or None)
     tasks = {r.id: r for battle in shown for r in battle.tasks}
+    if can(actor, "campaign.manage"):
+        left, right = st.columns(2)
+        with left.expander(t("campaign_ui.new_task")):
+            task_form(actor, everything)
+        with right.expander(t("campaign_ui.new_battle")):
+            battle_form(actor)
     if not tasks:
         st.info(t("campaign_ui.no_tasks"))
+    else:
+        _open(actor, tasks, everything)  # at the top: the card opens where the reader is
     for battle in shown:
         st.subheader(f"{plain(battle.code)} {plain(battle.title)}")
         if not battle.tasks:
             st.caption(t("campaign_ui.battle_empty"))
+            continue
+        counts = Counter(r.status.schedule for r in battle.tasks)
+        st.caption(" · ".join(f"{t(f'schedule.status.{s}')} {counts[s]}"
+                              for s in Schedule if counts[s]))
         for row in battle.tasks:
             task_line(row)
-    if can(actor, "campaign.manage"):
-        with st.expander(t("campaign_ui.new_task")):
-            task_form(actor, everything)
-        with st.expander(t("campaign_ui.new_battle")):
-            battle_form(actor)
-    if not tasks:
-        return
-    st.divider()
+
+
+def _open(actor: User, tasks: dict, everything) -> None:
     picked = st.selectbox(t("campaign_ui.open_task"), list(tasks), key=f"{KEY}_pick",
                           index=None, placeholder=t("campaign_ui.open_task_hint"),
                           format_func=lambda i: f"{tasks[i].code} {tasks[i].title}")

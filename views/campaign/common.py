@@ -46,8 +46,9 @@ def card(detail: TaskDetail) -> None:
         st.markdown(t("common.label_value", label=t("campaign_ui.target"),
                       value=plain(detail.target)))
     roles = {"co": t("campaign_ui.role_co"), "responsible": t("campaign_ui.role_responsible")}
-    st.caption(t("campaign_ui.units", lead=plain(row.lead_unit), others=plain("、".join(
-        f"{name}（{roles.get(role, role)}）" for _, name, role in detail.units)) or "—"))
+    st.caption(t("campaign_ui.units", lead=plain(row.lead_unit), others="、".join(
+        t("campaign_ui.unit_role", unit=plain(name), role=roles.get(role, role))
+        for _, name, role in detail.units) or "—"))
     if detail.milestones:
         st.dataframe({
             t("campaign_ui.milestone"): [m.title for m in detail.milestones],

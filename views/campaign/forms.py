@@ -51,10 +51,14 @@ def progress_form(actor: User, detail: TaskDetail) -> None:
     form = f"{key}_{month:%Y%m}_r{st.session_state.get(rounds, 0)}"
     version = seen_version(form, existing.version) if existing else None
     with st.form(form):
-        st.markdown(f"**{t('campaign_ui.edit_report' if existing else 'campaign_ui.new_report')}**")
+        heading = "campaign_ui.edit_report" if existing else "campaign_ui.new_report"
+        st.markdown(f"**{t(heading, month=month.strftime('%Y-%m'))}**")
+        # A new month starts from the month before's percent (not the latest: a month filled
+        # in late must not start above the months after it).
+        before = [r.percent for r in detail.reports if r.month < month]
         percent = st.number_input(t("campaign_ui.percent"), min_value=0, max_value=100, step=1,
                                   value=existing.percent if existing else
-                                  (detail.row.percent or 0), key=f"{form}_percent")
+                                  (before[0] if before else 0), key=f"{form}_percent")
         texts = {}
         for name, height in (("done", 100), ("problems", 70), ("next_steps", 70)):
             texts[name] = st.text_area(t(f"campaign_ui.{name}"), key=f"{form}_{name}",
@@ -70,9 +74,7 @@ def progress_form(actor: User, detail: TaskDetail) -> None:
                              help=t("campaign_ui.drop_hint"))
         files = uploader(f"{form}_files")
         if st.form_submit_button(t("campaign_ui.submit_report"), type="primary"):
-            with saving(form, "campaign_ui.report_saved",
-                        then=lambda: st.session_state.update(
-                            {rounds: st.session_state.get(rounds, 0) + 1})):
+            with saving(form, "campaign_ui.report_saved", then=lambda: _next_round(rounds)):
                 # Checked before the transaction: a bad file is named and the form kept.
                 prepared = attachments.prepare(files)
                 context.run(progress.submit_progress, actor=actor, task_id=detail.row.id,
@@ -101,3 +103,7 @@ def note_form(actor: User, detail: TaskDetail) -> None:
                 context.run(progress.write_contribution, actor=actor, task_id=detail.row.id,
                             month=month, text=text, version=version)
 
+
+
+def _next_round(rounds: str) -> None:
+    st.session_state[rounds] = st.session_state.get(rounds, 0) + 1

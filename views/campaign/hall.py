@@ -18,6 +18,8 @@ from ui.page import page
 from ui.text import plain
 from ui.widgets import seen_version
 
+ASK_ROUND = "hp_ask_round"
+
 
 @page("hall_plans", title="nav.hall_plans")
 def render(actor: User) -> None:
@@ -52,11 +54,16 @@ def _ask(actor: User, have: set[int]) -> None:
     units = {u.id: u.name for u in context.query(structure.list_units, actor=actor,
                                                    include_inactive=False)
              if u.id not in have}
-    with st.form("hp_ask", border=False):
-        chosen = st.multiselect(t("hall_ui.ask"), list(units), key="hp_ask_units",
-                                format_func=units.get, placeholder=t("common.choose_many"))
+    # New keys after each request: the browser would keep the units just asked selected,
+    # though they are no longer among the choices.
+    form = f"hp_ask_r{st.session_state.get(ASK_ROUND, 0)}"
+    with st.form(form, border=False):
+        chosen = st.multiselect(t("hall_ui.ask"), list(units), key=f"{form}_units",
+                                format_func=lambda i: units.get(i, "—"),
+                                placeholder=t("common.choose_many"))
         if st.form_submit_button(t("hall_ui.ask_save")):
-            with saving("hp_ask", "hall_ui.asked"):
+            with saving(form, "hall_ui.asked", then=lambda: st.session_state.update(
+                    {ASK_ROUND: st.session_state.get(ASK_ROUND, 0) + 1})):
                 context.run(hall_plans.require_units, actor=actor, unit_ids=chosen)
 
 

@@ -42,8 +42,8 @@ def task_form(actor: User, battles: list[BattleRow], detail: TaskDetail | None =
     today = clock.today()
     with st.form(form):
         battle_id = st.selectbox(t("campaign_ui.battle"), list(names), key=f"{form}_battle",
-                                 index=list(names).index(row.battle_id) if row else 0,
-                                 format_func=names.get)
+                                 index=list(names).index(row.battle_id) if row else None,
+                                 format_func=names.get, placeholder=t("campaign_ui.pick_battle"))
         left, right = st.columns([1, 3])
         code = left.text_input(t("field.code"), value=row.code if row else "",
                                key=f"{form}_code", max_chars=20)
@@ -52,8 +52,9 @@ def task_form(actor: User, battles: list[BattleRow], detail: TaskDetail | None =
         target = st.text_area(t("field.target"), value=detail.target if detail else "",
                               key=f"{form}_target", max_chars=2000, height=70)
         left, right = st.columns(2)
+        # A new task starts today: from January it would owe every month since.
         start = left.date_input(t("campaign_ui.start"), key=f"{form}_start",
-                                value=row.start_date if row else date(today.year, 1, 1))
+                                value=row.start_date if row else today)
         due = right.date_input(t("field.due_date"), key=f"{form}_due",
                                value=row.due_date if row else date(today.year, 12, 31))
         lead = st.selectbox(t("field.lead_unit"), list(units), key=f"{form}_lead",

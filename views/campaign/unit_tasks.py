@@ -47,8 +47,14 @@ def render(actor: User) -> None:
         return
     for row in tasks.values():
         task_line(row)
-    picked = st.radio(t("campaign_ui.open_task"), list(tasks), key=f"{KEY}_pick",
-                      format_func=lambda i: f"{plain(tasks[i].code)} {plain(tasks[i].title)}")
+    # The tasks the unit leads first: their monthly report is the unit's to write.
+    ids = sorted(tasks, key=lambda i: (tasks[i].lead_unit_id != actor.unit_id, tasks[i].code))
+    picked = st.radio(t("campaign_ui.open_task"), ids, key=f"{KEY}_pick",
+                      format_func=lambda i: t("campaign_ui.task_choice", code=plain(tasks[i].code),
+                                              title=plain(tasks[i].title),
+                                              role=t("campaign_ui.role_lead")
+                                              if tasks[i].lead_unit_id == actor.unit_id
+                                              else t("campaign_ui.role_helper")))
     detail = context.query(queries.task_detail, actor=actor, task_id=picked)
     with st.container(border=True):
         card(detail)

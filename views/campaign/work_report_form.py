@@ -18,6 +18,8 @@ from ui.feedback import saving
 from ui.text import plain
 from ui.widgets import seen_version
 
+NEAR_DAYS = 30
+
 
 def work_reports_section(actor: User) -> None:
     this_year, last_year = work_reports.years_open(clock.today())
@@ -34,7 +36,9 @@ def work_reports_section(actor: User) -> None:
 def _one(actor: User, kind: str, year: int, state) -> None:
     title = t(f"work_report.{kind}", year=year, due=state.due.isoformat())
     report = state.report
-    with st.expander(title, expanded=state.status != "submitted"):
+    # Open only when it is near: a tablet's start page should show this month's work first.
+    near = (state.due - clock.today()).days <= NEAR_DAYS
+    with st.expander(title, expanded=state.status != "submitted" and near):
         files = context.query(campaign_files.of_work_report, actor=actor,
                               report_id=report.id) if report else None
         if state.status == "submitted":
@@ -56,12 +60,13 @@ def _one(actor: User, kind: str, year: int, state) -> None:
             text = st.text_area(t("field.report_text"), key=f"{form}_text", height=220,
                                 value=report.text if report else "",
                                 max_chars=work_reports.TEXT_MAX)
-            if behind:
+            explanation = measures = ""
+            if behind:  # only a unit behind on a task it leads owes these
                 st.caption(t("work_report.behind", tasks=plain("、".join(behind))))
-            explanation = st.text_area(t("field.explanation"), key=f"{form}_expl",
-                                       value=report.explanation if report else "")
-            measures = st.text_area(t("field.measures"), key=f"{form}_meas",
-                                    value=report.measures if report else "")
+                explanation = st.text_area(t("field.explanation"), key=f"{form}_expl",
+                                           value=report.explanation if report else "")
+                measures = st.text_area(t("field.measures"), key=f"{form}_meas",
+                                        value=report.measures if report else "")
             files = uploader(f"{form}_files")
             left, right = st.columns(2)
             draft = left.form_submit_button(t("work_report.save_draft"))
