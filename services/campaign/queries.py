@@ -80,6 +80,19 @@ class ReportRow:
 
 
 @dataclass(frozen=True)
+class RevisionRow:
+    """What a monthly report said before one of its edits."""
+
+    report_id: int
+    percent: int
+    done: str
+    explanation: str
+    measures: str
+    by: str
+    at: datetime
+
+
+@dataclass(frozen=True)
 class NoteRow:
     id: int
     month: date
@@ -100,6 +113,7 @@ class TaskDetail:
     units: tuple[tuple[int, str, str], ...]  # (unit id, name, co | responsible)
     reports: tuple[ReportRow, ...]  # newest month first
     notes: tuple[NoteRow, ...]
+    revisions: tuple[RevisionRow, ...] = ()  # oldest first
 
 
 def board(uow: UnitOfWork, *, actor: User, today: date | None = None,
@@ -154,6 +168,11 @@ def task_detail(uow: UnitOfWork, *, actor: User, task_id: int,
         .join(User, Contribution.written_by == User.id)
         .where(Contribution.task_id == task.id)
         .order_by(Contribution.month.desc(), Unit.name)).all()
+    earlier = s.exec(
+        select(ProgressRevision, User.display_name)
+        .join(User, ProgressRevision.edited_by == User.id)
+        .join(ProgressReport, ProgressRevision.report_id == ProgressReport.id)
+        .where(ProgressReport.task_id == task.id).order_by(ProgressRevision.id)).all()
     due_day = get_settings().progress_due_day
 
     def late(r: ProgressReport) -> bool:
@@ -168,6 +187,8 @@ def task_detail(uow: UnitOfWork, *, actor: User, task_id: int,
                         r.updated_at, r.version, n or 0, late(r)) for r, by, n in reports),
         tuple(NoteRow(c.id, c.month, c.unit_id, unit, role or "", c.text, by, c.written_at,
                       c.version) for c, unit, role, by in notes),
+        tuple(RevisionRow(v.report_id, v.percent, v.done, v.explanation, v.measures, by,
+                          v.edited_at) for v, by in earlier),
     )
 
 

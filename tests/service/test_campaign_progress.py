@@ -88,6 +88,9 @@ def test_a_second_report_for_the_month_is_an_edit_with_its_history(uow, campaign
     assert actions == ["progress.submit", "progress.edit"]
     detail = uow.query(queries.task_detail, actor=campaign["office"], task_id=campaign["task"].id)
     assert detail.reports[0].revisions == 1
+    # What it said before the edit, and who edited it, stays readable.
+    [earlier] = detail.revisions
+    assert (earlier.percent, earlier.done, earlier.by) == (65, "完成中期评估", "Liaison_Gdj")
 
 
 def test_a_double_submit_stores_one_report_and_a_stale_edit_is_refused(uow, campaign):

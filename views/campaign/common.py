@@ -75,6 +75,12 @@ def card(detail: TaskDetail) -> None:
             show(files.get(report.id), key=f"crf_{report.id}",
                  fetch_photo=campaign_files.photo_bytes,
                  fetch_document=campaign_files.document_bytes)
+            before = [v for v in detail.revisions if v.report_id == report.id]
+            if before and st.toggle(t("campaign_ui.show_edits", n=len(before)),
+                                    key=f"crv_{report.id}"):
+                for v in reversed(before):  # the latest edit first
+                    st.caption(t("campaign_ui.revision_line", at=local_time(v.at),
+                                 by=plain(v.by), percent=v.percent, done=plain(v.done)))
             notes = [n for n in detail.notes if n.month == report.month]
             for note in notes:
                 st.markdown(t("campaign_ui.note_line", unit=plain(note.unit),
