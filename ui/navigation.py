@@ -22,6 +22,7 @@ from views.complaints import import_page as complaint_import
 from views.complaints import inbox as complaint_inbox
 from views.complaints import listing as complaint_list
 from views.complaints import register as complaint_register
+from views.dashboard import workbench
 from views.fieldwork import checklists, today, visit
 from views.fieldwork import plans as visit_plans
 from views.findings import rectify, review, verify
@@ -39,6 +40,7 @@ PAGES: dict[str, tuple[Callable[[], None], str]] = {
     "complaints": (complaint_list.render, ":material/forum:"),
     "complaint_import": (complaint_import.render, ":material/upload_file:"),
     "complaint_categories": (complaint_categories.render, ":material/label:"),
+    "workbench": (workbench.render, ":material/dashboard:"),
     "unit_tasks": (unit_tasks.render, ":material/assignment:"),
     "campaign_board": (campaign_board.render, ":material/flag:"),
     "report_calendar": (report_calendar.render, ":material/calendar_month:"),
@@ -51,8 +53,8 @@ PAGES: dict[str, tuple[Callable[[], None], str]] = {
     "account": (account.render, ":material/person:"),
 }
 # Menu sections: the packages of pages/, each page in the section of its module.
-SECTIONS: tuple[str, ...] = ("campaign", "fieldwork", "findings", "complaints", "admin",
-                             "session")
+SECTIONS: tuple[str, ...] = ("dashboard", "campaign", "fieldwork", "findings", "complaints",
+                             "admin", "session")
 SIGNIN_PATH, SETUP_PATH, SIGNOUT_PATH = "signin", "setup", "sign_out"
 
 

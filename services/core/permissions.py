@@ -22,7 +22,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             "finding.review", "finding.verify", "photo.original",
             "complaint.view", "complaint.identity", "complaint.register", "complaint.manage",
             "complaint.import", "complaint.routing",
-            "campaign.view", "campaign.manage", "campaign.report",
+            "campaign.view", "campaign.manage", "campaign.report", "workbench.view",
         }
     ),
     # Leaders follow what the office has confirmed; unreviewed findings are not facts yet.
@@ -47,6 +47,8 @@ ROLES: tuple[str, ...] = tuple(r.value for r in Role)
 PAGE_CAPABILITY: dict[str, str] = {
     # A liaison's start page: the unit's tasks, reports due, what else waits for it.
     "unit_tasks": "campaign.unit",
+    # The office's start page: what waits for it.
+    "workbench": "workbench.view",
     "inspect_today": "inspection.record",
     "inspect_visit": "inspection.record",
     "rectify": "rectification.submit",

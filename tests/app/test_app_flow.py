@@ -65,7 +65,7 @@ def test_sign_in(demo_loaded):
     sign_in(at, "office")
     assert not at.exception
     assert at.session_state[USER_KEY] is not None
-    assert at.title[0].value == "问题审核"
+    assert at.title[0].value == "工作台"
     assert "市效能办 王敏（效能办）已登录" in texts(at)
 
 
@@ -113,7 +113,7 @@ def test_guessing_from_elsewhere_does_not_keep_the_real_user_out(demo_loaded):
 
 @pytest.mark.parametrize(
     ("username", "role", "first_page"),
-    [("admin", "admin", "用户管理"), ("office", "office", "问题审核"),
+    [("admin", "admin", "用户管理"), ("office", "office", "工作台"),
      ("leader", "leader", "任务看板"), ("inspector1", "inspector", "今日督查"),
      ("unit_gdj", "unit", "本单位任务")],
 )

@@ -205,3 +205,20 @@ def test_milestone_rows_from_the_editor():
     half = pd.DataFrame({"title": ["只有名称"], "due": [None], "weight": [None]})
     [row] = _marks(half)  # a half-filled row goes to the service, which says what is missing
     assert row.weight == 0
+
+
+def test_the_offices_workbench_counts_what_waits_for_it(campaign_loaded):
+    from services.dashboard import workbench
+    from tests.app.conftest import user_named
+
+    at = page("workbench", "office", campaign_loaded)
+    assert not at.exception
+    counts = campaign_loaded.query(workbench.workbench,
+                                   actor=user_named(campaign_loaded, "office"))
+    shown = {m.label: m.value for m in at.metric}
+    # The demo's hall plan awaiting a decision and its missing monthly reports are there.
+    assert shown["待审核的进驻方案"] == str(counts.hall_plans_to_decide) == "1"
+    assert shown["未报送的月度进度"] == str(counts.reports_missing)
+    assert counts.reports_missing > 0
+    assert [b.label for b in at.button].count("查看") == sum(
+        1 for name in vars(counts) if getattr(counts, name))

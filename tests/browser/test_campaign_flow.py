@@ -35,7 +35,7 @@ def _task_line(page: Page):
 
 
 def _office_board(page: Page, server: str, password: str) -> str:
-    sign_in_to(page, server, "office", password, "review.title")
+    sign_in_to(page, server, "office", password, "nav.workbench")
     open_menu_page(page, "campaign_board", "nav.campaign_board")
     line = _task_line(page)
     expect(line).to_be_visible()

@@ -62,7 +62,7 @@ def _office_imports(page: Page, export: Path) -> None:
 
 def _office_registers_and_assigns(page: Page, server: str, password: str,
                                   export: Path) -> int:
-    sign_in_to(page, server, OFFICE, password, "review.title")
+    sign_in_to(page, server, OFFICE, password, "nav.workbench")
     _office_imports(page, export)
     open_menu_page(page, "complaint_register", "nav.complaint_register")
     for key, value in (("field.complainant_name", NAME), ("field.complainant_phone", PHONE)):
@@ -119,7 +119,7 @@ def _liaison_signs_and_answers(page: Page, server: str, password: str, number: i
 
 
 def _office_follows_up(page: Page, server: str, password: str, number: int) -> None:
-    sign_in_to(page, server, OFFICE, password, "review.title")
+    sign_in_to(page, server, OFFICE, password, "nav.workbench")
     _open_in_list(page, number)
     expect(page.get_by_text(ACTION)).to_be_visible()
     satisfied = page.get_by_role("radiogroup", name=zh("field.satisfaction"), exact=True)

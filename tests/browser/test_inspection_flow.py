@@ -551,7 +551,8 @@ def office_confirms_findings(
     kind = zh(f"kind_inspection.{KIND}")
     pick = zh("review.pick_label", unit=UNIT, kind=kind, when=visit.visited)
     with tablet_page(browser, tablet) as page, steps.step("review", page):
-        sign_in_to(page, server, OFFICE, password, "review.title")
+        sign_in_to(page, server, OFFICE, password, "nav.workbench")
+        open_menu_page(page, "review", "review.title")
         choose(page, zh("review.pick"), pick, UNIT)
         expect(page.get_by_role("heading", name=UNIT, exact=True)).to_be_visible()
         expect(page.get_by_text(zh("review.findings", n=2), exact=True)).to_be_visible()
@@ -618,7 +619,7 @@ def office_verifies(
     # start of the description (unique here: each viewport fails its own items).
     ours = re.compile(re.escape(UNIT) + ".*" + re.escape(failing[0][:30]))
     with tablet_page(browser, tablet) as page, steps.step("verify", page):
-        sign_in_to(page, server, OFFICE, password, "review.title")
+        sign_in_to(page, server, OFFICE, password, "nav.workbench")
         open_menu_page(page, "verify", "verify.title", timeout=SLOW_PAGE_MS)
         todo = page.get_by_role("tabpanel", name=zh("verify.tab_todo"), exact=True)
         choose(page, zh("verify.pick"), ours, UNIT)
@@ -720,7 +721,8 @@ def test_office_confirms_two_findings_in_a_row(
         f"sqlite:///{demo_db.dir / 'app.db'}", demo_password, failing
     )
     with tablet_page(browser, TABLETS[0]) as page:
-        sign_in_to(page, server, OFFICE, demo_password, "review.title")
+        sign_in_to(page, server, OFFICE, demo_password, "nav.workbench")
+        open_menu_page(page, "review", "review.title")
         kind = zh("kind_inspection.open")
         pick = zh("review.pick_label", unit=SECOND_UNIT, kind=kind, when=visited)
         choose(page, zh("review.pick"), pick, SECOND_UNIT)

@@ -8,7 +8,7 @@ from services.core.permissions import PAGE_CAPABILITY, ROLE_CAPABILITIES, can, p
 EXPECTED_PAGES = {
     "admin": ["admin_users", "admin_org", "admin_audit", "visit_plans", "checklists",
               "campaign_board", "report_calendar", "hall_plans", "complaints", "account"],
-    "office": ["review", "verify", "visit_plans", "checklists", "campaign_board",
+    "office": ["workbench", "review", "verify", "visit_plans", "checklists", "campaign_board",
                "report_calendar", "hall_plans", "complaint_register", "complaints",
                "complaint_import", "complaint_categories", "account"],
     "leader": ["campaign_board", "report_calendar", "hall_plans", "complaints", "account"],

@@ -1,0 +1,1 @@
+"""The office's workbench (and, to come, the leadership dashboard)."""
