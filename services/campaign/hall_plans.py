@@ -21,7 +21,7 @@ from db.models import HallPlan, HallPlanStatus, HallPlanStatusChange, Role, Unit
 from db.timeutil import utcnow
 from services.core import audit
 from services.core.errors import NotFound, PermissionDenied, ValidationFailed
-from services.core.lifecycle import Lifecycle
+from services.core.lifecycle import Lifecycle, StatusChangeRow
 from services.core.permissions import can, require
 from services.core.uow import UnitOfWork
 from services.core.validation import check_version, clean_text
@@ -157,6 +157,18 @@ def overview(uow: UnitOfWork, *, actor: User) -> list[PlanRow]:
     return [PlanRow(p.id, p.unit_id, name, p.status, tuple(p.approval_items or ()), p.rules,
                     p.staffing, p.office_comment, p.submitted_at, p.decided_at, p.version)
             for p, name in rows]
+
+
+def history(uow: UnitOfWork, *, actor: User, plan_id: int) -> list[StatusChangeRow]:
+    """A plan's status changes, oldest first, for whoever may read the plan."""
+    if not any(r.id == plan_id for r in overview(uow, actor=actor)):
+        raise NotFound()
+    rows = uow.session.exec(
+        select(HallPlanStatusChange, User.display_name)
+        .join(User, HallPlanStatusChange.actor_id == User.id, isouter=True)
+        .where(HallPlanStatusChange.hall_plan_id == plan_id)
+        .order_by(HallPlanStatusChange.id)).all()
+    return [StatusChangeRow(c.from_status, c.to_status, name, c.at, c.note) for c, name in rows]
 
 
 def mine(uow: UnitOfWork, *, actor: User) -> PlanRow | None:

@@ -92,3 +92,18 @@ def test_who_may_do_and_read_what(uow, campaign):
     assert [r.unit for r in uow.query(hall_plans.overview, actor=c["leader"])] == ["市供电公司"]
     with pytest.raises(PermissionDenied):
         uow.query(hall_plans.overview, actor=c["inspector"])
+
+
+def test_a_plans_log_is_read_by_its_readers_only(uow, campaign):
+    from services.core.errors import NotFound
+
+    c = campaign
+    sent = _save(uow, c, submit=True)
+    uow.run(hall_plans.decide, actor=c["office"], plan_id=sent.id, approve=False,
+            comment="请补充 AB 岗安排")
+    log = uow.query(hall_plans.history, actor=c["lead_liaison"], plan_id=sent.id)
+    assert [(s.from_status, s.to_status) for s in log] == [
+        (None, "draft"), ("draft", "submitted"), ("submitted", "returned")]
+    assert log[-1].note == "请补充 AB 岗安排" and log[-1].actor == "Office"
+    with pytest.raises(NotFound):
+        uow.query(hall_plans.history, actor=c["co_liaison"], plan_id=sent.id)

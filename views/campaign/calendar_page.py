@@ -117,7 +117,10 @@ def _monthly(actor: User, year: int, today: date) -> None:
         t("campaign_ui.task"): [r.task for r in due],
         t("campaign_ui.month"): [r.month.strftime("%Y-%m") for r in due],
         t("campaign_ui.due"): [r.due.isoformat() for r in due],
-        t("campaign_ui.status"): [t(f"timeliness.{r.timeliness}") for r in due],
+        # Due today is not late yet, but it is the day to chase it.
+        t("campaign_ui.status"): [t("timeliness.due_today") if r.due == today and
+                                  r.timeliness == Timeliness.PENDING
+                                  else t(f"timeliness.{r.timeliness}") for r in due],
     })
     st.dataframe(table, hide_index=True, width="stretch")
     st.download_button(t("campaign_ui.export_due"), data=to_xlsx(table),

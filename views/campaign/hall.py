@@ -76,6 +76,13 @@ def _plan(actor: User, row: hall_plans.PlanRow) -> None:
                       value=plain(row.rules) or "—"))
         st.markdown(t("common.label_value", label=t("field.hall_staffing"),
                       value=plain(row.staffing) or "—"))
+        log = context.query(hall_plans.history, actor=actor, plan_id=row.id)
+        with st.expander(t("hall_ui.history", n=len(log))):
+            for step in log:
+                frm = t(f"hall_plan_status.{step.from_status}") if step.from_status else "—"
+                st.caption(t("hall_ui.history_line", at=local_time(step.at), frm=frm,
+                             to=t(f"hall_plan_status.{step.to_status}"),
+                             who=plain(step.actor or "—"), note=plain(step.note)))
         if row.status != "submitted" or not can(actor, "campaign.manage"):
             return
         form = f"hp_{row.id}"
