@@ -56,3 +56,14 @@ def forget_form(form_key: str) -> None:
     prefix = form_key if form_key.endswith("_") else f"{form_key}_"
     for key in [k for k in st.session_state if str(k).startswith(prefix)]:
         del st.session_state[key]
+
+
+def round_of(counter: str) -> int:
+    """How many times the form counted by `counter` was saved in this session. Part of its
+    widgets' keys, so that each save starts them anew in the browser too: a chosen file or
+    a multiselect's choice outlives its dropped session state."""
+    return st.session_state.get(counter, 0)
+
+
+def next_round(counter: str) -> None:
+    st.session_state[counter] = round_of(counter) + 1

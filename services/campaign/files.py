@@ -13,8 +13,7 @@ from services.core.errors import NotFound
 from services.core.permissions import can
 from services.core.uow import UnitOfWork
 from services.photos import evidence
-from services.photos.attachments import Attachments, DocumentRef
-from services.photos.evidence import PhotoRef
+from services.photos.attachments import Attachments, grouped
 from services.photos.store import PhotoStore
 
 
@@ -23,38 +22,20 @@ def of_reports(uow: UnitOfWork, *, actor: User, report_ids: list[int],
     """Report id -> its attachments, for the reports of tasks the actor may read."""
     if not report_ids:
         return {}
-    s = uow.session
     readable = (select(ProgressReport.id).join(Task, ProgressReport.task_id == Task.id)
                 .where(ProgressReport.id.in_(report_ids), access.task_filter(actor)))
-    ids = list(s.exec(readable).all())
-    out: dict[int, Attachments] = {}
-    for p in s.exec(select(Photo).where(Photo.progress_report_id.in_(ids or [-1]))
-                    .order_by(Photo.id)).all():
-        out.setdefault(p.progress_report_id, Attachments()).photos.append(
-            PhotoRef(p.id, p.sha256, p.width, p.height, p.taken_at, None, None))
-    store = store or evidence.default_store()
-    for d in s.exec(select(Document).where(Document.progress_report_id.in_(ids or [-1]))
-                    .order_by(Document.id)).all():
-        out.setdefault(d.progress_report_id, Attachments()).documents.append(
-            DocumentRef(d.id, d.filename, d.size_bytes, d.pages, store.exists(d.key)))
-    return out
+    ids = uow.session.exec(readable).all()
+    return grouped(uow.session, "progress_report_id", ids, store)
 
 
 def of_work_report(uow: UnitOfWork, *, actor: User, report_id: int,
                    store: PhotoStore | None = None) -> Attachments:
-    s = uow.session
-    if s.exec(select(WorkReport.id).where(WorkReport.id == report_id,
-                                          _work_report_filter(actor))).first() is None:
+    readable = select(WorkReport.id).where(WorkReport.id == report_id,
+                                           _work_report_filter(actor))
+    if uow.session.exec(readable).first() is None:
         return Attachments()
-    out = Attachments()
-    out.photos = [PhotoRef(p.id, p.sha256, p.width, p.height, p.taken_at, None, None)
-                  for p in s.exec(select(Photo).where(Photo.work_report_id == report_id)
-                                  .order_by(Photo.id)).all()]
-    store = store or evidence.default_store()
-    out.documents = [DocumentRef(d.id, d.filename, d.size_bytes, d.pages, store.exists(d.key))
-                     for d in s.exec(select(Document).where(
-                         Document.work_report_id == report_id).order_by(Document.id)).all()]
-    return out
+    return grouped(uow.session, "work_report_id", [report_id], store).get(
+        report_id, Attachments())
 
 
 def photo_bytes(uow: UnitOfWork, *, actor: User, photo_id: int, variant: str = "display",

@@ -34,9 +34,8 @@ from services.photos.attachments import PDF_MIME as PDF_MIME
 from services.photos.attachments import Attachments as Attachments
 from services.photos.attachments import DocumentRef as DocumentRef
 from services.photos.attachments import Prepared as Prepared
+from services.photos.attachments import document_ref, photo_ref, store_all
 from services.photos.attachments import prepare as prepare
-from services.photos.attachments import store_all
-from services.photos.evidence import PhotoRef
 from services.photos.store import PhotoStore
 
 
@@ -149,18 +148,17 @@ def for_complaint(uow: UnitOfWork, *, actor: User, complaint_id: int,
         return out.replies.setdefault(row.complaint_reply_id, Attachments())
 
     for p in s.exec(_readable(Photo, actor).where(owned(Photo)).order_by(Photo.id)).all():
-        bucket(p).photos.append(PhotoRef(p.id, p.sha256, p.width, p.height, p.taken_at,
-                                         None, None))
+        bucket(p).photos.append(photo_ref(p))
         if p.shared_with_unit:
             out.complaint.shared.add(("photo", p.id))
     identity = can(actor, "complaint.identity")
+    store = store or evidence.default_store()
     for d in s.exec(_readable(Document, actor).where(owned(Document))
                     .order_by(Document.id)).all():
-        stored = (store or evidence.default_store()).exists(d.key)
         # A scan the office shares may be named after its writer ("张三丰来信.pdf"): only
         # readers of the identity see the name; the others see it numbered, like photos.
-        name = d.filename if identity or d.complaint_reply_id is not None else ""
-        bucket(d).documents.append(DocumentRef(d.id, name, d.size_bytes, d.pages, stored))
+        name = None if identity or d.complaint_reply_id is not None else ""
+        bucket(d).documents.append(document_ref(d, store, name))
         if d.shared_with_unit:
             out.complaint.shared.add(("document", d.id))
     if not can(actor, "complaint.identity"):

@@ -10,7 +10,9 @@ import hashlib
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 
-from db.models import Document, User
+from sqlmodel import select
+
+from db.models import Document, Photo, User
 from db.timeutil import utcnow
 from services.core import audit
 from services.core.errors import PhotoRejected, ValidationFailed
@@ -51,6 +53,36 @@ class Attachments:
     documents: list[DocumentRef] = field(default_factory=list)
     hidden: int = 0  # attached, but not for this reader's eyes
     shared: set[tuple[str, int]] = field(default_factory=set)  # ("photo" | "document", id)
+
+
+def photo_ref(row: Photo) -> PhotoRef:
+    """A photo as a card shows it: no place (GPS stays on the evidence pages)."""
+    return PhotoRef(row.id, row.sha256, row.width, row.height, row.taken_at, None, None)
+
+
+def document_ref(row: Document, store: PhotoStore, name: str | None = None) -> DocumentRef:
+    """A scan as a card shows it; `name` replaces its file name ("" withholds it)."""
+    return DocumentRef(row.id, row.filename if name is None else name, row.size_bytes,
+                       row.pages, store.exists(row.key))
+
+
+def grouped(session, column: str, owner_ids: Collection[int],
+            store: PhotoStore | None = None) -> dict[int, Attachments]:
+    """Owner id -> its files, by the owner's foreign key `column` on both tables, oldest
+    first. The caller has already checked that the reader may open these owners."""
+    out: dict[int, Attachments] = {}
+    if not owner_ids:
+        return out
+    store = store or evidence.default_store()
+    ids = list(owner_ids)
+    for p in session.exec(select(Photo).where(getattr(Photo, column).in_(ids))
+                          .order_by(Photo.id)).all():
+        out.setdefault(getattr(p, column), Attachments()).photos.append(photo_ref(p))
+    for d in session.exec(select(Document).where(getattr(Document, column).in_(ids))
+                          .order_by(Document.id)).all():
+        out.setdefault(getattr(d, column), Attachments()).documents.append(
+            document_ref(d, store))
+    return out
 
 
 def prepare(files: Sequence[tuple[str, bytes]], *,

@@ -40,8 +40,10 @@ def render(actor: User) -> None:
     statuses = c.multiselect(t("campaign_ui.status"), list(Schedule), key=f"{KEY}_status",
                              format_func=lambda s: t(f"schedule.status.{s}"),
                              placeholder=t("common.all"))
+    filtered = battle_id is not None or unit_id is not None or statuses
+    # Unfiltered, the board already read is the one to show: not the same rows twice a run.
     shown = context.query(queries.board, actor=actor, battle_id=battle_id, unit_id=unit_id,
-                          statuses=frozenset(statuses) or None)
+                          statuses=frozenset(statuses) or None) if filtered else everything
     tasks = {r.id: r for battle in shown for r in battle.tasks}
     if can(actor, "campaign.manage"):
         left, right = st.columns(2)

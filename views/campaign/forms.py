@@ -17,7 +17,7 @@ from ui import context
 from ui.attachments import uploader
 from ui.context import t
 from ui.feedback import saving
-from ui.widgets import seen_version
+from ui.widgets import next_round, round_of, seen_version
 
 MONTHS_BACK = 12
 
@@ -48,7 +48,7 @@ def progress_form(actor: User, detail: TaskDetail) -> None:
     existing = reported.get(month)
     # A new round of keys after each save: the uploader then starts empty in the browser too.
     rounds = f"{key}_round"
-    form = f"{key}_{month:%Y%m}_r{st.session_state.get(rounds, 0)}"
+    form = f"{key}_{month:%Y%m}_r{round_of(rounds)}"
     version = seen_version(form, existing.version) if existing else None
     with st.form(form):
         heading = "campaign_ui.edit_report" if existing else "campaign_ui.new_report"
@@ -74,7 +74,7 @@ def progress_form(actor: User, detail: TaskDetail) -> None:
                              help=t("campaign_ui.drop_hint"))
         files = uploader(f"{form}_files")
         if st.form_submit_button(t("campaign_ui.submit_report"), type="primary"):
-            with saving(form, "campaign_ui.report_saved", then=lambda: _next_round(rounds)):
+            with saving(form, "campaign_ui.report_saved", then=lambda: next_round(rounds)):
                 # Checked before the transaction: a bad file is named and the form kept.
                 prepared = attachments.prepare(files)
                 context.run(progress.submit_progress, actor=actor, task_id=detail.row.id,
@@ -103,7 +103,3 @@ def note_form(actor: User, detail: TaskDetail) -> None:
                 context.run(progress.write_contribution, actor=actor, task_id=detail.row.id,
                             month=month, text=text, version=version)
 
-
-
-def _next_round(rounds: str) -> None:
-    st.session_state[rounds] = st.session_state.get(rounds, 0) + 1

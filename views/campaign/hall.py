@@ -16,7 +16,7 @@ from ui.context import local_time, t
 from ui.feedback import saving
 from ui.page import page
 from ui.text import plain
-from ui.widgets import seen_version
+from ui.widgets import next_round, round_of, seen_version
 
 ASK_ROUND = "hp_ask_round"
 
@@ -56,14 +56,13 @@ def _ask(actor: User, have: set[int]) -> None:
              if u.id not in have}
     # New keys after each request: the browser would keep the units just asked selected,
     # though they are no longer among the choices.
-    form = f"hp_ask_r{st.session_state.get(ASK_ROUND, 0)}"
+    form = f"hp_ask_r{round_of(ASK_ROUND)}"
     with st.form(form, border=False):
         chosen = st.multiselect(t("hall_ui.ask"), list(units), key=f"{form}_units",
                                 format_func=lambda i: units.get(i, "—"),
                                 placeholder=t("common.choose_many"))
         if st.form_submit_button(t("hall_ui.ask_save")):
-            with saving(form, "hall_ui.asked", then=lambda: st.session_state.update(
-                    {ASK_ROUND: st.session_state.get(ASK_ROUND, 0) + 1})):
+            with saving(form, "hall_ui.asked", then=lambda: next_round(ASK_ROUND)):
                 context.run(hall_plans.require_units, actor=actor, unit_ids=chosen)
 
 

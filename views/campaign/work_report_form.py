@@ -16,24 +16,27 @@ from ui.attachments import show, uploader
 from ui.context import local_time, t
 from ui.feedback import saving
 from ui.text import plain
-from ui.widgets import seen_version
+from ui.widgets import next_round, round_of, seen_version
 
 NEAR_DAYS = 30
 
 
 def work_reports_section(actor: User) -> None:
-    this_year, last_year = work_reports.years_open(clock.today())
+    today = clock.today()
+    this_year, last_year = work_reports.years_open(today)
+    # One reading of the unit's tasks for every form below (each asks the same question).
+    behind = context.query(work_reports.behind_tasks, unit_id=actor.unit_id, today=today)
     for kind in WorkReportKind:
         # Last year's report stays here until it is sent (in January it is still owed).
         last = context.query(work_reports.mine, actor=actor, kind=kind, year=last_year)
         if last is not None and last.status != "submitted":
-            _one(actor, kind, last_year, last)
+            _one(actor, kind, last_year, last, behind)
         state = context.query(work_reports.mine, actor=actor, kind=kind, year=this_year)
         if state is not None:
-            _one(actor, kind, this_year, state)
+            _one(actor, kind, this_year, state, behind)
 
 
-def _one(actor: User, kind: str, year: int, state) -> None:
+def _one(actor: User, kind: str, year: int, state, behind: list[str]) -> None:
     title = t(f"work_report.{kind}", year=year, due=state.due.isoformat())
     report = state.report
     # Open only when it is near: a tablet's start page should show this month's work first.
@@ -52,10 +55,8 @@ def _one(actor: User, kind: str, year: int, state) -> None:
         if state.timeliness == Timeliness.MISSING:
             st.warning(t("work_report.overdue", due=state.due.isoformat()))
         rounds = f"wr_{kind}_{year}_round"
-        form = f"wr_{kind}_{year}_r{st.session_state.get(rounds, 0)}"
+        form = f"wr_{kind}_{year}_r{round_of(rounds)}"
         version = seen_version(form, report.version) if report else None
-        behind = context.query(work_reports.behind_tasks, unit_id=actor.unit_id,
-                               today=clock.today())
         with st.form(form):
             text = st.text_area(t("field.report_text"), key=f"{form}_text", height=220,
                                 value=report.text if report else "",
@@ -73,8 +74,7 @@ def _one(actor: User, kind: str, year: int, state) -> None:
             submit = right.form_submit_button(t("work_report.submit"), type="primary")
         if draft or submit:
             done = "work_report.submitted" if submit else "work_report.draft_saved"
-            with saving(form, done, then=lambda: st.session_state.update(
-                    {rounds: st.session_state.get(rounds, 0) + 1})):
+            with saving(form, done, then=lambda: next_round(rounds)):
                 context.run(work_reports.save, actor=actor, kind=kind, year=year, text=text,
                             explanation=explanation, measures=measures, submit=submit,
                             version=version, attachments=attachments.prepare(files))

@@ -21,7 +21,7 @@ from ui.context import local_time, t
 from ui.feedback import reported
 from ui.page import page
 from ui.text import plain
-from ui.widgets import forget_form, optional_select
+from ui.widgets import forget_form, next_round, optional_select, round_of
 from views.complaints.attachment_views import share_picker, uploader
 from views.complaints.common import number
 
@@ -32,7 +32,7 @@ def _form() -> str:
     """The form's key prefix: a new one after each registration, so that every widget,
     the file uploader included, starts empty for the next caller (deleting a widget's
     state is not enough for the browser to forget a chosen file)."""
-    return f"cr{st.session_state.get(ROUND, 0)}"
+    return f"cr{round_of(ROUND)}"
 
 
 @page("complaint_register", title="nav.complaint_register")
@@ -123,7 +123,7 @@ def render(actor: User) -> None:
                 deadline=deadline, attachments=prepared,
             )
             forget_form(_form())
-            st.session_state[ROUND] = st.session_state.get(ROUND, 0) + 1
+            next_round(ROUND)
             context.flash("success", "complaints_ui.registered", id=saved.id)
             st.rerun()
 
