@@ -48,6 +48,8 @@ class District(SQLModel, table=True):
     name: str = Field(max_length=100, unique=True)
     kind: str = Field(max_length=20)
     parent_id: int | None = Field(default=None, foreign_key="district.id", index=True)
+    # Residents, where the office has set it: the dashboard compares complaints per 10,000.
+    population: int | None = None
     active: bool = True
     version: int = 1
 
@@ -394,5 +396,6 @@ from db.models.complaints import (  # noqa: E402
     ImportMapping,
     Satisfaction,
 )
+from db.models.dashboard import DataVersion  # noqa: E402
 from db.models.documents import Document  # noqa: E402
 from db.models.routing import RoutingModel  # noqa: E402

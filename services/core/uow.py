@@ -25,6 +25,7 @@ from sqlmodel import Session, SQLModel
 from db.engine import WRITE_OPTION
 from db.models import AuditEvent, User
 from db.timeutil import utcnow
+from services.core import data_version
 from services.core.errors import DomainError, NotFound
 
 T = TypeVar("T", bound=SQLModel)
@@ -47,6 +48,7 @@ class UnitOfWork:
         if self._session is not None:
             raise RuntimeError("UnitOfWork is not re-entrant; create a new one")
         self._session = Session(self.engine, expire_on_commit=False)
+        data_version.track(self._session)
         self._begun = False
         return self
 
@@ -77,7 +79,11 @@ class UnitOfWork:
                               params={"name": name})
 
     def commit(self) -> None:
-        self.session.commit()
+        session = self.session
+        session.flush()  # pending objects count as writes too
+        if data_version.wrote(session):
+            data_version.bump(session)
+        session.commit()
         self._begun = False
 
     def run(self, fn: Callable[Concatenate[UnitOfWork, P], R], /, *args: P.args,

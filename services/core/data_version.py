@@ -1,0 +1,51 @@
+"""The data version: a number in one database row that every committed write moves on.
+
+Dashboards cache what they computed under the version they read; when it has moved, the
+next refresh computes again. A row in the database, not a counter in memory, so that
+several app processes (and the command line, and imports) agree on it. The unit of work
+moves it in the same transaction as the write, as its last statement: the row is locked
+only for the moment before commit, so writers do not queue behind each other for long."""
+
+from __future__ import annotations
+
+from sqlalchemy import event, insert, select, update
+from sqlalchemy.orm import ORMExecuteState, Session
+
+from db.models import DataVersion
+from db.timeutil import utcnow
+
+_WROTE = "data_version.wrote"
+
+
+def track(session: Session) -> None:
+    """Note in the session whether it wrote anything: an ORM flush that changed rows, or a
+    bulk INSERT / UPDATE / DELETE statement."""
+
+    @event.listens_for(session, "after_flush")
+    def _flushed(s: Session, _context) -> None:
+        s.info[_WROTE] = True
+
+    @event.listens_for(session, "do_orm_execute")
+    def _executed(state: ORMExecuteState) -> None:
+        if state.is_insert or state.is_update or state.is_delete:
+            state.session.info[_WROTE] = True
+
+
+def wrote(session: Session) -> bool:
+    return bool(session.info.get(_WROTE))
+
+
+def bump(session: Session) -> None:
+    """Move the version on (the caller commits). Makes the row if a database lacks it."""
+    moved = session.connection().execute(
+        update(DataVersion).where(DataVersion.id == 1)
+        .values(version=DataVersion.version + 1, changed_at=utcnow()))
+    if not moved.rowcount:
+        session.connection().execute(insert(DataVersion).values(id=1, version=1,
+                                                                 changed_at=utcnow()))
+    session.info[_WROTE] = False
+
+
+def current(session: Session) -> int:
+    return session.connection().execute(
+        select(DataVersion.version).where(DataVersion.id == 1)).scalar() or 0
