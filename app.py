@@ -29,9 +29,13 @@ def main() -> None:
     elif user is None:
         page = st.navigation(navigation.signin_pages(), position="hidden")
     else:
-        page = st.navigation(navigation.pages_for_user(user), position="top")
-        st.caption(t("app.signed_in_as", name=plain(user.display_name),
-                     role=t("role." + user.role)))
+        # Meeting mode (?meeting=1 on the dashboard) fills a big screen: no menu, no header.
+        meeting = st.query_params.get("meeting") == "1"
+        page = st.navigation(navigation.pages_for_user(user),
+                             position="hidden" if meeting else "top")
+        if not meeting:
+            st.caption(t("app.signed_in_as", name=plain(user.display_name),
+                         role=t("role." + user.role)))
         _idle_watch()
     page.run()
 

@@ -30,7 +30,7 @@ from services.photos.store import PhotoStore
 from tests.factories import make_template
 
 # Fixtures of a small campaign (battle, task, units, liaisons) for the campaign tests.
-pytest_plugins = ["tests.campaign_fixtures"]
+pytest_plugins = ["tests.campaign_fixtures", "tests.dashboard_fixtures"]
 
 REPO = Path(__file__).resolve().parents[1]
 PHOTOS = REPO.parent / "shared" / "testdata" / "photos"

@@ -22,6 +22,7 @@ from views.complaints import import_page as complaint_import
 from views.complaints import inbox as complaint_inbox
 from views.complaints import listing as complaint_list
 from views.complaints import register as complaint_register
+from views.dashboard import board as dashboard_board
 from views.dashboard import workbench
 from views.fieldwork import checklists, today, visit
 from views.fieldwork import plans as visit_plans
@@ -41,6 +42,7 @@ PAGES: dict[str, tuple[Callable[[], None], str]] = {
     "complaint_import": (complaint_import.render, ":material/upload_file:"),
     "complaint_categories": (complaint_categories.render, ":material/label:"),
     "workbench": (workbench.render, ":material/dashboard:"),
+    "dashboard": (dashboard_board.render, ":material/monitoring:"),
     "unit_tasks": (unit_tasks.render, ":material/assignment:"),
     "campaign_board": (campaign_board.render, ":material/flag:"),
     "report_calendar": (report_calendar.render, ":material/calendar_month:"),

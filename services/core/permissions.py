@@ -13,7 +13,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             "account.self", "users.manage", "org.manage", "org.view", "audit.view",
             "checklist.manage", "plan.manage", "finding.view_all", "photo.original",
             "complaint.view", "complaint.identity", "complaint.routing",
-            "campaign.view", "campaign.manage",
+            "campaign.view", "campaign.manage", "dashboard.view",
         }
     ),
     Role.OFFICE: frozenset(
@@ -23,6 +23,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             "complaint.view", "complaint.identity", "complaint.register", "complaint.manage",
             "complaint.import", "complaint.routing",
             "campaign.view", "campaign.manage", "campaign.report", "workbench.view",
+            "dashboard.view",
         }
     ),
     # Leaders follow what the office has confirmed; unreviewed findings are not facts yet.
@@ -30,11 +31,11 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     # every other role reads complaints masked (services/complaints/masking.py).
     Role.LEADER: frozenset(
         {"account.self", "org.view", "finding.view_confirmed", "complaint.view",
-         "campaign.view"}
+         "campaign.view", "dashboard.view"}
     ),
     Role.INSPECTOR: frozenset(
         {"account.self", "org.view", "inspection.record", "finding.view_all", "finding.verify",
-         "complaint.view"}
+         "complaint.view", "dashboard.view"}
     ),
     # A liaison reports on the tasks of their own unit only (services/campaign/access.py).
     Role.UNIT: frozenset({"account.self", "rectification.submit", "complaint.handle",
@@ -59,6 +60,8 @@ PAGE_CAPABILITY: dict[str, str] = {
     "admin_audit": "audit.view",
     "visit_plans": "plan.manage",
     "checklists": "checklist.manage",
+    # Leaders' start page: the dashboard (the office starts on its workbench).
+    "dashboard": "dashboard.view",
     "campaign_board": "campaign.view",
     "report_calendar": "campaign.view",
     "hall_plans": "campaign.view",

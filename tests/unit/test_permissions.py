@@ -7,12 +7,16 @@ from services.core.permissions import PAGE_CAPABILITY, ROLE_CAPABILITIES, can, p
 
 EXPECTED_PAGES = {
     "admin": ["admin_users", "admin_org", "admin_audit", "visit_plans", "checklists",
-              "campaign_board", "report_calendar", "hall_plans", "complaints", "account"],
-    "office": ["workbench", "review", "verify", "visit_plans", "checklists", "campaign_board",
+              "dashboard", "campaign_board", "report_calendar", "hall_plans", "complaints",
+              "account"],
+    "office": ["workbench", "review", "verify", "visit_plans", "checklists", "dashboard",
+               "campaign_board",
                "report_calendar", "hall_plans", "complaint_register", "complaints",
                "complaint_import", "complaint_categories", "account"],
-    "leader": ["campaign_board", "report_calendar", "hall_plans", "complaints", "account"],
-    "inspector": ["inspect_today", "inspect_visit", "verify", "complaints", "account"],
+    "leader": ["dashboard", "campaign_board", "report_calendar", "hall_plans", "complaints",
+               "account"],
+    "inspector": ["inspect_today", "inspect_visit", "verify", "dashboard", "complaints",
+                  "account"],
     "unit": ["unit_tasks", "rectify", "complaint_inbox", "account"],
 }
 

@@ -1,0 +1,46 @@
+"""领导驾驶舱: the leadership dashboard. Key figures against the previous period, early
+warnings, the campaign's tasks, complaints by channel, districts side by side, the units
+with most complaints and findings, the rectification pipeline; each chart opens its list.
+?meeting=1 shows it as a meeting screen (views/dashboard/meeting.py)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from db.models import User
+from services.core import clock
+from ui.context import t
+from ui.page import page
+from views.dashboard import data, drill, filters, meeting, panels, sections
+
+
+@page("dashboard", title="nav.dashboard")
+def render(actor: User) -> None:
+    today = clock.today()
+    if st.query_params.get("meeting") == "1":
+        meeting.render(actor, today)
+        return
+    chosen = filters.widgets_row(actor, today)
+    board = data.dashboard(actor, chosen, today)
+    period = board.filters.period
+    info, start = st.columns([5, 1])
+    info.caption(t("dash.period_caption", start=period.start.isoformat(),
+                   end=period.end.isoformat(), prev_start=period.previous().start.isoformat(),
+                   prev_end=period.previous().end.isoformat()))
+    if start.button(t("dash.meeting_start"), key="dash_meeting", icon=":material/tv:",
+                    width="stretch"):
+        st.query_params["meeting"] = "1"
+        st.rerun()
+    panels.kpi_row(board)
+    panels.spikes(board)
+    picked = drill.show(actor, board)
+    if picked:
+        meeting.instruct(actor, *picked)
+    shown = sections.visible(board)
+    for left, right in zip(shown[0::2], [*shown[1::2], None], strict=True):
+        a, b = st.columns(2)
+        with a:
+            sections.render(left, board)
+        if right is not None:
+            with b:
+                sections.render(right, board)

@@ -1,0 +1,32 @@
+"""The dashboard's figures, cached per filters, scope and data version: every write moves
+the version on (services/core/data_version.py), so the next refresh of every open
+dashboard, in every app process, computes afresh; until then, a refresh costs one read of
+the version. Nothing personal is cached: the key is the actor's scope, not the actor."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from db.models import User
+from services.dashboard import snapshot
+from services.dashboard.period import Period
+from services.dashboard.scope import Filters
+from ui import context
+
+TTL_SECONDS = 3600
+
+
+@st.cache_data(ttl=TTL_SECONDS, max_entries=200, show_spinner=False)
+def _compute(scope: tuple, period: tuple[date, date], district_id: int | None,
+             industry_id: int | None, today: date, version: int,
+             _actor: User) -> snapshot.Dashboard:
+    filters = Filters(Period(*period), district_id, industry_id)
+    return context.query(snapshot.compute, actor=_actor, filters=filters, today=today)
+
+
+def dashboard(actor: User, filters: Filters, today: date) -> snapshot.Dashboard:
+    version = context.query(snapshot.version)
+    return _compute(snapshot.scope_key(actor), (filters.period.start, filters.period.end),
+                    filters.district_id, filters.industry_id, today, version, actor)

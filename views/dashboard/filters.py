@@ -1,0 +1,95 @@
+"""The dashboard's filters, kept in the URL so that a link reproduces the view:
+?p=quarter&district=3&industry=2, or ?p=custom&from=2026-01-01&to=2026-03-31.
+A malformed value falls back to the default, never an error page."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from db.models import User
+from services.dashboard.period import Period, Preset, preset
+from services.dashboard.scope import Filters
+from services.org import structure
+from ui import context, widgets
+from ui.context import t
+
+DEFAULT = Preset.MONTH
+KEYS = ("p", "from", "to", "district", "industry")
+
+
+def _int(raw: str | None) -> int | None:
+    try:
+        return int(raw) if raw else None
+    except ValueError:
+        return None
+
+
+def _day(raw: str | None) -> date | None:
+    try:
+        return date.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None
+
+
+def from_url(today: date) -> tuple[Preset, Filters]:
+    q = st.query_params
+    try:
+        which = Preset(q.get("p", DEFAULT))
+    except ValueError:
+        which = DEFAULT
+    start, end = _day(q.get("from")), _day(q.get("to"))
+    if which == Preset.CUSTOM and start and end and start <= end:
+        period = Period(start, end)
+    else:
+        which = DEFAULT if which == Preset.CUSTOM else which
+        period = preset(which, today)
+    return which, Filters(period, _int(q.get("district")), _int(q.get("industry")))
+
+
+def to_url(which: Preset, filters: Filters) -> None:
+    wanted = {"p": str(which)}
+    if which == Preset.CUSTOM:
+        wanted |= {"from": filters.period.start.isoformat(), "to": filters.period.end.isoformat()}
+    if filters.district_id:
+        wanted["district"] = str(filters.district_id)
+    if filters.industry_id:
+        wanted["industry"] = str(filters.industry_id)
+    for key in KEYS:
+        if key in st.query_params and key not in wanted:
+            del st.query_params[key]
+    for key, value in wanted.items():
+        if st.query_params.get(key) != value:
+            st.query_params[key] = value
+
+
+def widgets_row(actor: User, today: date) -> Filters:
+    which, current = from_url(today)
+    places = {d.id: "　" * d.depth + d.name
+              for d in context.query(structure.list_districts, actor=actor,
+                                     include_inactive=False) if d.depth <= 1}
+    industries = {i.id: i.name for i in context.query(structure.list_industries, actor=actor,
+                                                        include_inactive=False)}
+    a, b, c, d = st.columns([2, 3, 2, 2])
+    which = Preset(a.selectbox(t("dash.period"), list(Preset), index=list(Preset).index(which),
+                               format_func=lambda p: t(f"dash.preset.{p}"), key="dash_p"))
+    period = preset(which, today) if which != Preset.CUSTOM else current.period
+    if which == Preset.CUSTOM:
+        picked = b.date_input(t("dash.range"), value=(current.period.start, current.period.end),
+                              max_value=today, key="dash_range", format="YYYY-MM-DD")
+        if isinstance(picked, tuple) and len(picked) == 2:
+            period = Period(*picked)
+    else:
+        b.text_input(t("dash.range"), f"{period.start} ~ {period.end}", disabled=True,
+                     key=f"dash_range_{which}")
+    with c:
+        district = widgets.optional_select(t("field.district"), places, current.district_id,
+                                           key="dash_district", none_label=t("dash.all_city"))
+    with d:
+        industry = widgets.optional_select(t("field.industry"), industries,
+                                           current.industry_id, key="dash_industry",
+                                           none_label=t("dash.all_industries"))
+    chosen = Filters(period, district, industry)
+    to_url(which, chosen)
+    return chosen

@@ -1,0 +1,83 @@
+"""Meeting mode: the dashboard on a big screen. Full width, large type, no menu; it
+refreshes itself every N seconds (?every=, default 60) and can cycle through the panels
+one at a time (?cycle=1); it shows when it last refreshed, and marks each figure and panel
+that changed since the refresh before."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from db.models import User
+from db.timeutil import utcnow
+from services.core import clock
+from ui.context import t
+from views.dashboard import data, drill, filters, panels, sections
+
+DEFAULT_EVERY, MIN_EVERY, MAX_EVERY = 60, 5, 3600
+SEEN_KEY, ROUND_KEY = "meet_seen", "meet_round"
+# Large type for a room; the menu is already hidden (ui/navigation.py). Static rules of
+# ours, no user text in them.
+STYLE = """<style>
+[data-testid="stMetricValue"] { font-size: 3.2rem; }
+[data-testid="stMetricLabel"] p { font-size: 1.35rem; }
+[data-testid="stMainBlockContainer"] { max-width: 100%; padding: 1rem 2rem; }
+h1 { font-size: 2.6rem !important; }
+h3 { font-size: 1.8rem !important; }
+</style>"""
+
+
+def _every() -> int:
+    try:
+        return min(MAX_EVERY, max(MIN_EVERY, int(st.query_params.get("every", DEFAULT_EVERY))))
+    except ValueError:
+        return DEFAULT_EVERY
+
+
+def render(actor: User, today) -> None:
+    st.html(STYLE)
+    _, chosen = filters.from_url(today)
+    cycle = st.query_params.get("cycle") == "1"
+    if st.button(t("dash.meeting_exit"), key="meet_exit", icon=":material/close_fullscreen:"):
+        for key in ("meeting", "every", "cycle"):
+            st.query_params.pop(key, None)
+        st.rerun()
+
+    @st.fragment(run_every=_every())
+    def live() -> None:
+        now = clock.local(utcnow())
+        board = data.dashboard(actor, chosen, clock.today())
+        figures = {k.key: k.value for k in board.kpis}
+        shown = sections.visible(board)
+        digests = {s.key: sections.signature(s, board) for s in shown}
+        seen = st.session_state.get(SEEN_KEY)
+        changed_kpis = frozenset(k for k, v in figures.items()
+                                 if seen and seen[0].get(k, v) != v)
+        changed_panels = {n for n, d in digests.items() if seen and seen[1].get(n, d) != d}
+        st.session_state[SEEN_KEY] = (figures, digests)
+        rounds = st.session_state[ROUND_KEY] = st.session_state.get(ROUND_KEY, 0) + 1
+        period = board.filters.period
+        st.caption(t("dash.refreshed", time=now.strftime("%H:%M:%S"), every=_every(),
+                     start=period.start.isoformat(), end=period.end.isoformat()))
+        panels.kpi_row(board, changed=changed_kpis)
+        panels.spikes(board)
+        drill.show(actor, board)
+        if cycle and shown:
+            current = shown[(rounds - 1) % len(shown)]
+            sections.render(current, board, large=True, changed=current.key in changed_panels,
+                            key_suffix="_meet")
+            return
+        for left, right in zip(shown[0::2], [*shown[1::2], None], strict=True):
+            a, b = st.columns(2)
+            for column, section in ((a, left), (b, right)):
+                if section is not None:
+                    with column:
+                        sections.render(section, board, large=True,
+                                        changed=section.key in changed_panels,
+                                        key_suffix="_meet")
+
+    live()
+
+
+def instruct(actor: User, kind: str, row_id: int) -> None:
+    """A row picked in a drill-down list: where a leader writes an instruction on it."""
+    st.caption(t("dash.drill.picked_hint", id=row_id, kind=t(f"dash.kind.{kind}")))
