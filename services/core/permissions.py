@@ -70,6 +70,7 @@ PAGE_CAPABILITY: dict[str, str] = {
     "complaints": "complaint.view",
     "complaint_import": "complaint.import",
     "complaint_categories": "complaint.manage",
+    "instructions": "instruction.view",
     "account": "account.self",
 }
 

@@ -9,6 +9,7 @@ Open ones first, newest first. A row never carries a complainant's identity (tar
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -65,14 +66,16 @@ def instruction_filter(actor: User) -> ColumnElement[bool]:
 
 
 def list_instructions(uow: UnitOfWork, *, actor: User, status: str | None = None,
-                      mine: bool = False, limit: int = LIMIT) -> list[InstructionRow]:
+                      mine: bool = False, keep: Collection[int] = (),
+                      limit: int = LIMIT) -> list[InstructionRow]:
     """The actor's list: all statuses, or only open or handled ones; `mine`, for a leader,
-    only the instructions it gave itself."""
+    only the instructions it gave itself. `keep`: ids listed whatever their status (a form
+    the user is filling in on one that someone else has just handled)."""
     conditions = []
     if status is not None:
         if status not in STATUSES:
             raise ValidationFailed("error.invalid")
-        conditions.append(Instruction.status == status)
+        conditions.append(or_(Instruction.status == status, Instruction.id.in_(list(keep))))
     if mine:
         conditions.append(Instruction.given_by == actor.id)
     return _rows(uow, actor, conditions, limit)

@@ -81,6 +81,10 @@ def test_open_ones_come_first_then_the_newest(uow, campaign, complaint):
     assert texts == ["第三条", "第二条", "第一条"]
     newest = give(uow, c["leader"], "complaint", complaint.id, text="第四条")
     assert [r.id for r in listed(uow, c["office"])][0] == newest.id
+    # A form being filled in on the handled one keeps it on the open list.
+    assert first.id not in {r.id for r in listed(uow, c["office"], status="open")}
+    kept = listed(uow, c["office"], status="open", keep={first.id})
+    assert [r.text for r in kept] == ["第四条", "第三条", "第二条", "第一条"]
 
 
 def test_the_units_concerned_see_it_and_another_unit_does_not(uow, campaign, complaint):
