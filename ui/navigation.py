@@ -27,6 +27,7 @@ from views.dashboard import workbench
 from views.fieldwork import checklists, today, visit
 from views.fieldwork import plans as visit_plans
 from views.findings import rectify, review, verify
+from views.instructions import page as instructions
 from views.session import account, setup, signin
 
 # Page key -> (render function, Material icon). The key is the URL path and the catalog key.
@@ -52,11 +53,12 @@ PAGES: dict[str, tuple[Callable[[], None], str]] = {
     "admin_users": (admin_users.render, ":material/group:"),
     "admin_org": (admin_org.render, ":material/account_tree:"),
     "admin_audit": (admin_audit.render, ":material/history:"),
+    "instructions": (instructions.render, ":material/campaign:"),
     "account": (account.render, ":material/person:"),
 }
 # Menu sections: the packages of pages/, each page in the section of its module.
-SECTIONS: tuple[str, ...] = ("dashboard", "campaign", "fieldwork", "findings", "complaints",
-                             "admin", "session")
+SECTIONS: tuple[str, ...] = ("dashboard", "instructions", "campaign", "fieldwork", "findings",
+                             "complaints", "admin", "session")
 SIGNIN_PATH, SETUP_PATH, SIGNOUT_PATH = "signin", "setup", "sign_out"
 
 

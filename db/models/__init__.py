@@ -398,4 +398,9 @@ from db.models.complaints import (  # noqa: E402
 )
 from db.models.dashboard import DataVersion  # noqa: E402
 from db.models.documents import Document  # noqa: E402
+from db.models.instructions import (  # noqa: E402
+    Instruction,
+    InstructionStatus,
+    InstructionTarget,
+)
 from db.models.routing import RoutingModel  # noqa: E402

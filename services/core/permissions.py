@@ -13,7 +13,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             "account.self", "users.manage", "org.manage", "org.view", "audit.view",
             "checklist.manage", "plan.manage", "finding.view_all", "photo.original",
             "complaint.view", "complaint.identity", "complaint.routing",
-            "campaign.view", "campaign.manage", "dashboard.view",
+            "campaign.view", "campaign.manage", "dashboard.view", "instruction.view",
         }
     ),
     Role.OFFICE: frozenset(
@@ -23,15 +23,17 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             "complaint.view", "complaint.identity", "complaint.register", "complaint.manage",
             "complaint.import", "complaint.routing",
             "campaign.view", "campaign.manage", "campaign.report", "workbench.view",
-            "dashboard.view",
+            "dashboard.view", "instruction.view", "instruction.handle",
         }
     ),
     # Leaders follow what the office has confirmed; unreviewed findings are not facts yet.
     # Complainants' identities: the office and administrators only ("complaint.identity");
     # every other role reads complaints masked (services/complaints/masking.py).
+    # Leaders' instructions (领导批示): a leader gives them, the office marks them handled;
+    # the unit concerned reads those about it (services/instructions/).
     Role.LEADER: frozenset(
         {"account.self", "org.view", "finding.view_confirmed", "complaint.view",
-         "campaign.view", "dashboard.view"}
+         "campaign.view", "dashboard.view", "instruction.give", "instruction.view"}
     ),
     Role.INSPECTOR: frozenset(
         {"account.self", "org.view", "inspection.record", "finding.view_all", "finding.verify",
@@ -39,7 +41,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     ),
     # A liaison reports on the tasks of their own unit only (services/campaign/access.py).
     Role.UNIT: frozenset({"account.self", "rectification.submit", "complaint.handle",
-                          "campaign.report", "campaign.unit"}),
+                          "campaign.report", "campaign.unit", "instruction.view"}),
 }
 
 ROLES: tuple[str, ...] = tuple(r.value for r in Role)
@@ -70,6 +72,7 @@ PAGE_CAPABILITY: dict[str, str] = {
     "complaints": "complaint.view",
     "complaint_import": "complaint.import",
     "complaint_categories": "complaint.manage",
+    "instructions": "instruction.view",
     "account": "account.self",
 }
 

@@ -16,6 +16,7 @@ from services.core.uow import UnitOfWork
 from services.findings import queries as finding_queries
 from services.findings import review
 from services.findings import status as finding_status
+from services.instructions import queries as instructions
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class Workbench:
     rectifications_overdue: int
     reports_missing: int
     hall_plans_to_decide: int
+    instructions_open: int
 
 
 def workbench(uow: UnitOfWork, *, actor: User, today: date | None = None) -> Workbench:
@@ -48,4 +50,5 @@ def workbench(uow: UnitOfWork, *, actor: User, today: date | None = None) -> Wor
         rectifications_to_verify=to_verify, rectifications_overdue=overdue,
         reports_missing=sum(r.timeliness == Timeliness.MISSING for r in owed),
         hall_plans_to_decide=sum(p.status == hall_plans.SUBMITTED for p in plans),
+        instructions_open=instructions.count_open(uow, actor=actor),
     )

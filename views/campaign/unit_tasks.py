@@ -1,6 +1,6 @@
-"""本单位任务: a liaison's start page. What waits for the unit (reports due and late,
-complaints, findings to rectify), the tasks it leads (with the monthly report form) and
-those it helps with (with the contribution note)."""
+"""本单位任务: a liaison's start page. What waits for the unit (leaders' open instructions,
+reports due and late, complaints, findings to rectify), the tasks it leads (with the monthly
+report form) and those it helps with (with the contribution note)."""
 
 from __future__ import annotations
 
@@ -19,12 +19,14 @@ from views.campaign.forms import note_form, progress_form
 from views.campaign.hall_form import hall_section
 from views.campaign.work_report_form import work_reports_section
 from views.findings.waiting import waiting_banners
+from views.instructions.unit import open_instructions
 
 KEY = "ut"
 
 
 @page("unit_tasks", title="nav.unit_tasks", tablet=True)
 def render(actor: User) -> None:
+    open_instructions(actor)  # leaders' instructions about the unit come first
     waiting_banners(actor)
     today = clock.today()
     owed = context.query(reporting.owed_reports, actor=actor, unit_id=actor.unit_id)

@@ -13,6 +13,7 @@ from ui.page import page
 
 # (count, the page that lists it, its filters in the URL)
 TILES = (
+    ("instructions_open", "instructions", {"status": "open"}),
     ("inspections_to_review", "review", {}),
     ("rectifications_to_verify", "verify", {}),
     ("rectifications_overdue", "verify", {}),
