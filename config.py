@@ -81,6 +81,11 @@ class Settings(BaseSettings):
     progress_due_day: int = Field(default=5, ge=1, le=31)
     special_report_due: str = Field(default="12-10", pattern=MONTH_DAY)
     annual_report_due: str = Field(default="12-31", pattern=MONTH_DAY)
+    # Meeting-deck export (PDF, PNG): the Chromium that prints it, offline. Empty: Debian's
+    # /usr/bin/chromium, else the first of chromium, chromium-browser, google-chrome on PATH.
+    # A path or a command name given here is used as it is, with no fallback.
+    chromium_path: str = ""
+    chromium_timeout_seconds: int = Field(default=60, ge=1, le=600)
 
     @field_validator("upload_dir")
     @classmethod

@@ -17,6 +17,7 @@ watch on the pattern Streamlit ships."""
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Any
 
@@ -39,3 +40,10 @@ def plain_param(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [plain_param(v) for v in value]
     return value
+
+
+def html_text(text: Any) -> str:
+    """The same for an HTML document made outside Streamlit (the meeting deck printed by
+    Chromium): `<`, `>`, `&` and quotes as entities, so typed text shows as written and
+    never becomes markup or script."""
+    return html.escape("" if text is None else str(text), quote=True)
