@@ -18,6 +18,7 @@ from views.campaign.common import card, task_line
 from views.campaign.forms import note_form, progress_form
 from views.campaign.hall_form import hall_section
 from views.campaign.work_report_form import work_reports_section
+from views.dashboard.unit_figures import unit_figures
 from views.findings.waiting import waiting_banners
 from views.instructions.unit import open_instructions
 
@@ -27,6 +28,7 @@ KEY = "ut"
 @page("unit_tasks", title="nav.unit_tasks", tablet=True)
 def render(actor: User) -> None:
     open_instructions(actor)  # leaders' instructions about the unit come first
+    unit_figures(actor)
     waiting_banners(actor)
     today = clock.today()
     owed = context.query(reporting.owed_reports, actor=actor, unit_id=actor.unit_id)

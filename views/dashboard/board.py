@@ -11,7 +11,7 @@ from db.models import User
 from services.core import clock
 from ui.context import t
 from ui.page import page
-from views.dashboard import data, drill, filters, meeting, panels, sections
+from views.dashboard import data, drill, export, filters, meeting, panels, sections
 
 
 @page("dashboard", title="nav.dashboard")
@@ -23,10 +23,12 @@ def render(actor: User) -> None:
     chosen = filters.widgets_row(actor, today)
     board = data.dashboard(actor, chosen, today)
     period = board.filters.period
-    info, start = st.columns([5, 1])
+    info, export_at, start = st.columns([4, 1, 1])
     info.caption(t("dash.period_caption", start=period.start.isoformat(),
                    end=period.end.isoformat(), prev_start=period.previous().start.isoformat(),
                    prev_end=period.previous().end.isoformat()))
+    with export_at:
+        export.render(board)
     if start.button(t("dash.meeting_start"), key="dash_meeting", icon=":material/tv:",
                     width="stretch"):
         st.query_params["meeting"] = "1"
@@ -36,11 +38,4 @@ def render(actor: User) -> None:
     picked = drill.show(actor, board)
     if picked:
         meeting.instruct(actor, *picked)
-    shown = sections.visible(board)
-    for left, right in zip(shown[0::2], [*shown[1::2], None], strict=True):
-        a, b = st.columns(2)
-        with a:
-            sections.render(left, board)
-        if right is not None:
-            with b:
-                sections.render(right, board)
+    sections.grid(board, sections.visible(board))

@@ -12,6 +12,7 @@ from db.timeutil import utcnow
 from services.core import clock
 from ui.context import t
 from views.dashboard import data, drill, filters, panels, sections
+from views.instructions.panel import render_panel
 
 DEFAULT_EVERY, MIN_EVERY, MAX_EVERY = 60, 5, 3600
 SEEN_KEY, ROUND_KEY = "meet_seen", "meet_round"
@@ -60,24 +61,20 @@ def render(actor: User, today) -> None:
                      start=period.start.isoformat(), end=period.end.isoformat()))
         panels.kpi_row(board, changed=changed_kpis)
         panels.spikes(board)
-        drill.show(actor, board)
+        picked = drill.show(actor, board)
+        if picked:
+            instruct(actor, *picked)
         if cycle and shown:
             current = shown[(rounds - 1) % len(shown)]
             sections.render(current, board, large=True, changed=current.key in changed_panels,
                             key_suffix="_meet")
             return
-        for left, right in zip(shown[0::2], [*shown[1::2], None], strict=True):
-            a, b = st.columns(2)
-            for column, section in ((a, left), (b, right)):
-                if section is not None:
-                    with column:
-                        sections.render(section, board, large=True,
-                                        changed=section.key in changed_panels,
-                                        key_suffix="_meet")
+        sections.grid(board, shown, large=True, changed=frozenset(changed_panels),
+                      key_suffix="_meet")
 
     live()
 
 
 def instruct(actor: User, kind: str, row_id: int) -> None:
-    """A row picked in a drill-down list: where a leader writes an instruction on it."""
-    st.caption(t("dash.drill.picked_hint", id=row_id, kind=t(f"dash.kind.{kind}")))
+    """A row picked in a drill-down list: its leaders' instructions, and a leader's form."""
+    render_panel(actor, kind, row_id, key=f"dash_instr_{kind}_{row_id}")

@@ -9,6 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from services.core.spreadsheet import to_csv
 from services.dashboard import kpis
 from services.dashboard.snapshot import Dashboard
 from ui.context import t
@@ -39,12 +40,16 @@ def kpi_row(board: Dashboard, *, changed: frozenset[str] = frozenset()) -> None:
         for column, k in zip(st.columns(PER_ROW), figures[start:start + PER_ROW],
                              strict=False):
             with column.container(border=True, key=f"kpi_{k.key}"):
-                label = t(f"kpi.{k.key}")
-                if k.key in changed:
-                    label = f"{label} :orange-badge[{t('dash.changed')}]"
-                st.metric(label, kpi_value(k), _delta(k),
-                          delta_color="inverse" if k.lower_is_better else "normal",
-                          help=t(f"kpi.{k.key}.help"))
+                metric(k, changed=k.key in changed)
+
+
+def metric(k: kpis.Kpi, *, changed: bool = False) -> None:
+    label = t(f"kpi.{k.key}")
+    if changed:
+        label = f"{label} :orange-badge[{t('dash.changed')}]"
+    st.metric(label, kpi_value(k), _delta(k),
+              delta_color="inverse" if k.lower_is_better else "normal",
+              help=t(f"kpi.{k.key}.help"))
 
 
 def spikes(board: Dashboard) -> None:
@@ -58,12 +63,12 @@ def spikes(board: Dashboard) -> None:
 def chart(name: str, figure: go.Figure, table: pd.DataFrame, *,
           on_pick: Callable[[list[dict]], None] | None = None, key_suffix: str = "") -> None:
     """A chart whose selection calls `on_pick` with the selected points' customdata, and
-    its data as CSV (UTF-8 with a byte-order mark, so that Excel reads the Chinese)."""
+    its data as CSV (the one CSV writer: Excel reads the Chinese, formulas are defused)."""
     event = st.plotly_chart(figure, key=f"chart_{name}{key_suffix}", width="stretch",
                             on_select="rerun" if on_pick else "ignore",
                             selection_mode=("points", "box"),
                             config={"displaylogo": False})
-    st.download_button(t("dash.csv"), table.to_csv(index=False).encode("utf-8-sig"),
+    st.download_button(t("dash.csv"), to_csv(table),
                        file_name=f"{name}.csv", mime="text/csv",
                        key=f"csv_{name}{key_suffix}", icon=":material/download:")
     if on_pick and event and event.selection and event.selection.points:

@@ -66,3 +66,13 @@ def render(section: Section, board: Dashboard, *, large: bool = False, changed: 
         panels.chart(section.key, section.figure(board, large), section.table(board),
                      on_pick=drill.remember(PICKS.get(section.key, section.key)),
                      key_suffix=key_suffix)
+
+
+def grid(board: Dashboard, shown: list[Section], *, large: bool = False,
+         changed: frozenset[str] = frozenset(), key_suffix: str = "") -> None:
+    """The panels two by two."""
+    for start in range(0, len(shown), 2):
+        for column, section in zip(st.columns(2), shown[start:start + 2], strict=False):
+            with column:
+                render(section, board, large=large, changed=section.key in changed,
+                       key_suffix=key_suffix)
