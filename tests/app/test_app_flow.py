@@ -108,13 +108,13 @@ def test_guessing_from_elsewhere_does_not_keep_the_real_user_out(demo_loaded):
     _guess(demo_loaded, "leader", 1, now=utcnow() - timedelta(seconds=31))
     at = sign_in(new_app().run(), "leader")
     assert not at.error
-    assert at.title[0].value == "任务看板"
+    assert at.title[0].value == "领导驾驶舱"
 
 
 @pytest.mark.parametrize(
     ("username", "role", "first_page"),
     [("admin", "admin", "用户管理"), ("office", "office", "工作台"),
-     ("leader", "leader", "任务看板"), ("inspector1", "inspector", "今日督查"),
+     ("leader", "leader", "领导驾驶舱"), ("inspector1", "inspector", "今日督查"),
      ("unit_gdj", "unit", "本单位任务")],
 )
 def test_each_role_lands_on_its_first_page(demo_loaded, username, role, first_page):
@@ -135,9 +135,9 @@ def test_language_from_the_url_and_from_the_account(demo_loaded):
     at.radio(key="account_language").set_value("en").run()
     assert at.title[0].value == "My account"
     # The choice is stored with the user: the next sign-in is in English (the leader's
-    # start page, the complaint list).
+    # start page, the dashboard).
     again = sign_in(new_app().run(), "leader")
-    assert again.title[0].value == "Task board"
+    assert again.title[0].value == "Leadership dashboard"
 
 
 def test_idle_session_is_signed_out(demo_loaded):
