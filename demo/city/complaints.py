@@ -84,7 +84,9 @@ def columns(rng: np.random.Generator, *, n: int, first_id: int, start: int, now:
         category = np.concatenate([
             category, np.full(spikes.district_rows, spikes.category),
             rng.choice(len(categories), spikes.unit_rows, p=_category_p(len(categories)))])
+    spike = np.arange(len(received)) >= base  # always about their unit
     order = np.argsort(received, kind="stable")
+    spike = spike[order]
     received, unit, category = received[order], unit[order], category[order]
     ids = np.arange(first_id, first_id + n, dtype=np.int64)
     # 2 % are a caller's repeat about the same matter: linked to an earlier complaint.
@@ -97,6 +99,7 @@ def columns(rng: np.random.Generator, *, n: int, first_id: int, start: int, now:
     duplicate_of[dup_idx] = ids[orig_idx]
 
     no_unit = rng.random(n) < 0.1  # about 10 % name only a place
+    no_unit[spike] = False
     no_unit[dup_idx] = no_unit[orig_idx]
     district = units.districts[unit].copy()
     city_level = district < 0
