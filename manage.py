@@ -192,6 +192,13 @@ def _import_complaints(args: argparse.Namespace, describe) -> int:
     return 0 if report.ok else 1
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    from benchmarks import dashboard as bench_dashboard
+
+    urls = args.url or [get_settings().sqlalchemy_url]
+    return bench_dashboard.run(urls, repeat=args.repeat, baseline_repeat=args.baseline_repeat)
+
+
 def _grace_hours(text: str) -> float:
     hours = float(text)
     # Shorter, and an upload still writing its files could look abandoned.
@@ -230,6 +237,15 @@ def build_parser() -> argparse.ArgumentParser:
                    help="city: bulk-load 2,000 units and 3 years of a city's work (1,000,000 "
                         "complaints, 100,000 visits, 300,000 findings) on top of the org demo")
     p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("bench", help="time the dashboard at this database's scale")
+    p.add_argument("what", choices=["dashboard"])
+    p.add_argument("--url", action="append",
+                   help="database URL (repeat for several; default: the configured one)")
+    p.add_argument("--repeat", type=int, default=5, help="timed runs per case (median)")
+    p.add_argument("--baseline-repeat", type=int, default=2,
+                   help="timed runs of the slow pandas baseline (median)")
+    p.set_defaults(func=cmd_bench)
 
     p = sub.add_parser("train-routing",
                        help="learn routing suggestions (unit, category) from past complaints")

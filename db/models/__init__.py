@@ -291,7 +291,7 @@ class Finding(SQLModel, table=True):
     responsible_person: str = Field(default="", max_length=100)
     status: str = Field(default=FindingStatus.DRAFT, max_length=20, index=True)
     deadline: date | None = Field(default=None, index=True)
-    created_at: datetime = Field(default_factory=utcnow)
+    created_at: datetime = Field(default_factory=utcnow, index=True)
     # When the office confirmed it (open -> rectifying): lists and on-time rates read it
     # here instead of searching the status log.
     confirmed_at: datetime | None = None

@@ -65,15 +65,12 @@ def spikes(uow: UnitOfWork, *, actor: User, filters: Filters, today: date) -> li
     out = []
     for kind, column, model in (("category", Complaint.category_id, ComplaintCategory),
                                 ("unit", Complaint.unit_id, Unit)):
-        current = (select(column).where(column.is_not(None), *where,
-                                        Complaint.received_at >= clock.start_of_day(
-                                            weeks[0].start))
-                   .group_by(column).having(func.count() >= MIN_COUNT))
         counts: dict[int, list[int]] = {}
         for key, n, total in uow.session.execute(
-                select(column, week, func.count()).where(column.in_(current), *where)
+                select(column, week, func.count()).where(column.is_not(None), *where)
                 .group_by(column, week)).all():
             counts.setdefault(key, [0] * (WEEKS + 1))[n] = total
+        counts = {k: v for k, v in counts.items() if v[0] >= MIN_COUNT}
         names = dict(uow.session.execute(select(model.id, model.name).where(
             model.id.in_(list(counts)))).all()) if counts else {}
         for key, series in counts.items():
