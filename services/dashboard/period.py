@@ -57,15 +57,6 @@ class Period:
             return Granularity.DAY
         return Granularity.WEEK if self.days <= DAYS_BY_WEEK else Granularity.MONTH
 
-    def buckets(self) -> list[date]:
-        """The first day of every bucket that the period touches, in order (a week starts
-        on Monday, as the city's calendars do)."""
-        out, day = [], bucket_of(self.start, self.granularity)
-        while day <= self.end:
-            out.append(day)
-            day = _next_bucket(day, self.granularity)
-        return out
-
 
 def bucket_of(day: date, granularity: Granularity) -> date:
     if granularity == Granularity.DAY:
@@ -73,14 +64,6 @@ def bucket_of(day: date, granularity: Granularity) -> date:
     if granularity == Granularity.WEEK:
         return day - timedelta(days=day.weekday())
     return day.replace(day=1)
-
-
-def _next_bucket(day: date, granularity: Granularity) -> date:
-    if granularity == Granularity.DAY:
-        return day + timedelta(days=1)
-    if granularity == Granularity.WEEK:
-        return day + timedelta(days=7)
-    return date(day.year + (day.month == 12), day.month % 12 + 1, 1)
 
 
 def preset(which: Preset | str, today: date) -> Period:

@@ -11,7 +11,7 @@ from db.models import User
 from services.core import clock
 from ui.context import t
 from ui.page import page
-from views.dashboard import data, drill, export, filters, meeting, panels, sections
+from views.dashboard import data, export, filters, meeting, panels, sections
 
 
 @page("dashboard", title="nav.dashboard")
@@ -35,7 +35,4 @@ def render(actor: User) -> None:
         st.rerun()
     panels.kpi_row(board)
     panels.spikes(board)
-    picked = drill.show(actor, board)
-    if picked:
-        meeting.instruct(actor, *picked)
-    sections.grid(board, sections.visible(board))
+    sections.grid(board, sections.visible(board), actor)

@@ -23,9 +23,10 @@ PICK_KEY = "dash_pick"
 FINDING_CHARTS = {"top_findings", "pipeline"}
 
 
-def remember(chart: str):
+def remember(origin: str, chart: str):
+    """What a selection in the panel `origin` picked: its list opens under that panel."""
     def pick(points: list[list]) -> None:
-        st.session_state[PICK_KEY] = (chart, tuple(points[0]))
+        st.session_state[PICK_KEY] = (origin, chart, tuple(points[0]))
     return pick
 
 
@@ -96,17 +97,19 @@ def listing(actor: User, board: Dashboard, chart: str, data: tuple) -> tuple[str
                      overdue=measure == "overdue_items")
 
 
-def show(actor: User, board: Dashboard) -> tuple[str, int] | None:
-    """The picked chart's list; returns (kind, id) of a row picked in it."""
+def show(actor: User, board: Dashboard, origin: str) -> tuple[str, int] | None:
+    """The list picked in the panel `origin`, if any; returns (kind, id) of a row picked
+    in it."""
     picked = st.session_state.get(PICK_KEY)
-    if not picked:
+    if not picked or picked[0] != origin:
         return None
-    chart, data = picked
+    _, chart, data = picked
     kind, table = listing(actor, board, chart, data)
-    with st.container(border=True, key="dash_drill"):
+    with st.container(border=True, key=f"dash_drill_{origin}"):
         head, close = st.columns([5, 1])
         head.subheader(t(f"dash.drill.{kind}", count=len(table)))
-        if close.button(t("dash.drill.close"), key="dash_drill_close", width="stretch"):
+        if close.button(t("dash.drill.close"), key=f"dash_drill_close_{origin}",
+                        width="stretch"):
             st.session_state.pop(PICK_KEY, None)
             st.rerun()
         if table.empty:
@@ -114,7 +117,7 @@ def show(actor: User, board: Dashboard) -> tuple[str, int] | None:
             return None
         st.caption(t("dash.drill.hint"))
         event = st.dataframe(table, hide_index=True, width="stretch", on_select="rerun",
-                             selection_mode="single-row", key=f"dash_rows_{chart}")
+                             selection_mode="single-row", key=f"dash_rows_{origin}")
         rows = event.selection.rows if event and event.selection else []
         if rows:
             row_id = int(table.iloc[rows[0]]["id"])

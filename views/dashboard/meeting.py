@@ -11,8 +11,7 @@ from db.models import User
 from db.timeutil import utcnow
 from services.core import clock
 from ui.context import t
-from views.dashboard import data, drill, filters, panels, sections
-from views.instructions.panel import render_panel
+from views.dashboard import data, filters, panels, sections
 
 DEFAULT_EVERY, MIN_EVERY, MAX_EVERY = 60, 5, 3600
 SEEN_KEY, ROUND_KEY = "meet_seen", "meet_round"
@@ -61,20 +60,14 @@ def render(actor: User, today) -> None:
                      start=period.start.isoformat(), end=period.end.isoformat()))
         panels.kpi_row(board, changed=changed_kpis)
         panels.spikes(board)
-        picked = drill.show(actor, board)
-        if picked:
-            instruct(actor, *picked)
         if cycle and shown:
             current = shown[(rounds - 1) % len(shown)]
-            sections.render(current, board, large=True, changed=current.key in changed_panels,
+            sections.render(current, board, actor, large=True,
+                            changed=current.key in changed_panels,
                             key_suffix="_meet")
             return
-        sections.grid(board, shown, large=True, changed=frozenset(changed_panels),
+        sections.grid(board, shown, actor, large=True, changed=frozenset(changed_panels),
                       key_suffix="_meet")
 
     live()
 
-
-def instruct(actor: User, kind: str, row_id: int) -> None:
-    """A row picked in a drill-down list: its leaders' instructions, and a leader's form."""
-    render_panel(actor, kind, row_id, key=f"dash_instr_{kind}_{row_id}")

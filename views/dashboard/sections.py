@@ -11,9 +11,11 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from db.models import User
 from services.dashboard.snapshot import Dashboard
 from ui.context import t
 from views.dashboard import drill, figures, panels, tables
+from views.instructions.panel import render_panel
 
 
 @dataclass(frozen=True)
@@ -53,8 +55,8 @@ def signature(section: Section, board: Dashboard) -> str:
     return hashlib.sha256(section.table(board).to_csv().encode()).hexdigest()
 
 
-def render(section: Section, board: Dashboard, *, large: bool = False, changed: bool = False,
-           key_suffix: str = "") -> None:
+def render(section: Section, board: Dashboard, actor: User, *, large: bool = False,
+           changed: bool = False, key_suffix: str = "") -> None:
     with st.container(border=True, key=f"panel_{section.key}{key_suffix}"):
         title = t(f"dash.panel.{section.key}")
         if changed:
@@ -64,15 +66,19 @@ def render(section: Section, board: Dashboard, *, large: bool = False, changed: 
             st.info(t("dash.no_data"))
             return
         panels.chart(section.key, section.figure(board, large), section.table(board),
-                     on_pick=drill.remember(PICKS.get(section.key, section.key)),
+                     on_pick=drill.remember(section.key, PICKS.get(section.key, section.key)),
                      key_suffix=key_suffix)
+        picked = drill.show(actor, board, section.key)
+        if picked:
+            kind, row_id = picked
+            render_panel(actor, kind, row_id, key=f"dash_instr_{kind}_{row_id}")
 
 
-def grid(board: Dashboard, shown: list[Section], *, large: bool = False,
+def grid(board: Dashboard, shown: list[Section], actor: User, *, large: bool = False,
          changed: frozenset[str] = frozenset(), key_suffix: str = "") -> None:
     """The panels two by two."""
     for start in range(0, len(shown), 2):
         for column, section in zip(st.columns(2), shown[start:start + 2], strict=False):
             with column:
-                render(section, board, large=large, changed=section.key in changed,
+                render(section, board, actor, large=large, changed=section.key in changed,
                        key_suffix=key_suffix)
