@@ -13,6 +13,7 @@ from demo import activity as demo_activity
 from demo import campaign as demo_campaign
 from demo import complaints as demo_complaints
 from demo import org as demo_org
+from demo.city import org as city_org
 from services.core.errors import Conflict, PermissionDenied
 from services.core.system import system_actor
 from services.core.uow import UnitOfWork
@@ -86,6 +87,7 @@ def load_demo(
     for parent, communities in demo_org.COMMUNITIES.items():
         for name in communities:
             add_district(name, "community", parent)
+    city_org.set_population(uow)  # residents: the dashboard's complaints per 10,000
 
     report_org(0.1, "industries")
     industry_ids = dict(existing["industry"])

@@ -15,6 +15,8 @@ from services.core.permissions import require
 from services.core.uow import UnitOfWork
 from services.core.validation import check_version, clean_text
 
+MAX_POPULATION = 100_000_000
+
 # Which kind of place may sit under which: None means "at city level".
 ALLOWED_PARENTS: dict[str, set[str | None]] = {
     DistrictKind.DISTRICT: {None},
@@ -33,6 +35,7 @@ class DistrictRow:
     depth: int
     active: bool
     version: int
+    population: int | None = None
 
 
 @dataclass(frozen=True)
@@ -82,7 +85,8 @@ def list_districts(
 
     def walk(parent: int | None, depth: int) -> None:
         for d in children.get(parent, []):
-            out.append(DistrictRow(d.id, d.name, d.kind, d.parent_id, depth, d.active, d.version))
+            out.append(DistrictRow(d.id, d.name, d.kind, d.parent_id, depth, d.active, d.version,
+                                   d.population))
             walk(d.id, depth + 1)
 
     walk(None, 0)
@@ -122,15 +126,19 @@ def update_district(
     version: int,
     name: str,
     parent_id: int | None,
+    population: int | None = None,
 ) -> District:
+    """`population`: residents, for the dashboard's complaints per 10,000 (None: not set)."""
     require(actor, "org.manage")
     name = clean_text(name, field="name", max_len=100)
+    if population is not None and not 0 < population <= MAX_POPULATION:
+        raise ValidationFailed("org.bad_population", field="population")
     district = uow.get(District, district_id)
     check_version(district.version, version)
     _check_parent(uow, district.kind, parent_id)
     _ensure_name_free(uow, District, name, except_id=district.id)
     before = audit.state(district)
-    district.name, district.parent_id = name, parent_id
+    district.name, district.parent_id, district.population = name, parent_id, population
     _save(uow, actor, "district.update", district, before)
     return district
 

@@ -45,7 +45,10 @@ def test_meeting_mode_refreshes_and_a_bar_opens_its_list(
         panel.scroll_into_view_if_needed()
         bar = panel.locator("g.trace.bars g.point path").last  # the top unit's bar
         expect(bar).to_be_visible(timeout=WAIT_MS)
-        bar.click()
+        # Plotly's drag layer lies over the bars and turns a click on it into a selection
+        # of the bar beneath: click where a user would, at the bar's middle.
+        box = bar.bounding_box()
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
         listing = page.locator(".st-key-dash_drill_top_complaints")
         expect(listing.get_by_text(re.compile(r"对应的投诉（\d+ 件）"))).to_be_visible(
             timeout=WAIT_MS)

@@ -163,3 +163,26 @@ def test_the_snapshot_holds_everything_and_no_identity(uow, city) -> None:
     assert len(board.kpis) == 12 and len(board.tasks) == 2 and len(board.districts) == 3
     assert "张三" not in repr(board) and "13900001111" not in repr(board)
     assert board.filters.period == PERIOD
+
+
+def test_the_administrator_sets_a_population_and_the_comparison_uses_it(uow, city, admin):
+    from db.models import District
+    from services.core.errors import ValidationFailed
+    from services.org import structure
+
+    def update(population):
+        place = uow.query(lambda tx: tx.session.get(District, city["b"]))
+        return uow.run(structure.update_district, actor=admin, district_id=place.id,
+                       version=place.version, name=place.name, parent_id=None,
+                       population=population)
+    for bad in (0, -5, 10**9):
+        with pytest.raises(ValidationFailed):
+            update(bad)
+    update(40_000)
+    rows = {r.district: r for r in uow.query(
+        districts.compare, actor=city["office"], filters=filters(), today=TODAY)}
+    assert rows["镜铁区"].measure("complaints_per_10k") == pytest.approx(0.5)  # 2 per 40,000
+    update(None)
+    rows = {r.district: r for r in uow.query(
+        districts.compare, actor=city["office"], filters=filters(), today=TODAY)}
+    assert rows["镜铁区"].measure("complaints_per_10k") is None

@@ -83,6 +83,10 @@ def _places(actor) -> None:
             key=f"{k}_parent",
             none_label=t("org.city_level"),
         )
+        population = st.number_input(t("field.population"), value=row.population,
+                                     min_value=1, step=1000, key=f"{k}_population",
+                                     placeholder=t("org.population_unset"),
+                                     help=t("org.population_help"))
         if st.form_submit_button(t("common.save"), type="primary"):
             with saving(k):
                 context.run(org.update_district,
@@ -91,6 +95,7 @@ def _places(actor) -> None:
                     version=version,
                     name=name,
                     parent_id=parent,
+                    population=int(population) if population else None,
                 )
 
     label = t("common.deactivate") if row.active else t("common.reactivate")

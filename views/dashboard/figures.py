@@ -27,8 +27,7 @@ def _name(text: str) -> str:
 def _layout(fig: go.Figure, *, height: int, large: bool = False) -> go.Figure:
     fig.update_layout(height=height, margin=dict(l=10, r=10, t=30, b=10),
                       font=dict(family=FONT, size=20 if large else 13),
-                      legend=dict(orientation="h", y=-0.15), dragmode="select",
-                      clickmode="event+select")
+                      legend=dict(orientation="h", yanchor="bottom", y=1.01, x=0))
     return fig
 
 
@@ -112,7 +111,7 @@ def top_units(rows: Sequence[charts.UnitCount], t: Translate, large=False) -> go
     ordered = list(reversed(rows))
     fig = go.Figure(go.Bar(x=[r.count for r in ordered], y=[_name(r.unit) for r in ordered],
                            orientation="h", customdata=[[r.unit_id] for r in ordered],
-                           text=[r.count for r in ordered]))
+                           text=[r.count for r in ordered], textangle=0))
     return _layout(fig, height=max(240, 30 * len(rows) + 60), large=large)
 
 
