@@ -44,10 +44,6 @@ def _rate(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
-def _pair(key, now, before, **kw) -> Kpi:
-    return Kpi(key, now, before, **kw)
-
-
 def _complaints(uow: UnitOfWork, actor: User, filters: Filters, today: date) -> list[Kpi]:
     s = uow.session
     cur, prev = filters.period, filters.period.previous()
@@ -78,11 +74,11 @@ def _complaints(uow: UnitOfWork, actor: User, filters: Filters, today: date) -> 
     ).where(during(Complaint.closed_at, span), Complaint.satisfaction.is_not(None),
             *where)).one()
     return [
-        _pair("complaints", received[0], received[1]),
-        _pair("escalations", received[2], received[3], lower_is_better=True),
-        _pair("reply_on_time", _rate(replies[1], replies[0]), _rate(replies[3], replies[2]),
+        Kpi("complaints", received[0], received[1]),
+        Kpi("escalations", received[2], received[3], lower_is_better=True),
+        Kpi("reply_on_time", _rate(replies[1], replies[0]), _rate(replies[3], replies[2]),
               rate=True, basis=replies[0]),
-        _pair("satisfaction", _rate(follow[1], follow[0]), _rate(follow[3], follow[2]),
+        Kpi("satisfaction", _rate(follow[1], follow[0]), _rate(follow[3], follow[2]),
               rate=True, basis=follow[0]),
     ]
 
@@ -118,10 +114,10 @@ def _fieldwork(uow: UnitOfWork, actor: User, filters: Filters, today: date) -> l
     ).where(days_in(Finding.deadline, span), Finding.deadline < today,
             Finding.confirmed_at.is_not(None), *seen)).one()
     return [
-        _pair("inspections", visits[0], visits[1]),
-        _pair("open_findings", found[0], found[1], lower_is_better=True),
-        _pair("overdue_rectifications", deadlines[2], deadlines[5], lower_is_better=True),
-        _pair("rectification_on_time", _rate(deadlines[1], deadlines[0]),
+        Kpi("inspections", visits[0], visits[1]),
+        Kpi("open_findings", found[0], found[1], lower_is_better=True),
+        Kpi("overdue_rectifications", deadlines[2], deadlines[5], lower_is_better=True),
+        Kpi("rectification_on_time", _rate(deadlines[1], deadlines[0]),
               _rate(deadlines[4], deadlines[3]), rate=True, basis=deadlines[0]),
     ]
 
@@ -138,10 +134,10 @@ def _campaign(uow: UnitOfWork, actor: User, filters: Filters, today: date) -> li
     def bad(rows) -> int:
         return sum(r.timeliness in (Timeliness.LATE, Timeliness.MISSING) for r in rows)
     return [
-        _pair("tasks_on_track", now.on_track, before.on_track),
-        _pair("tasks_behind", now.behind, before.behind, lower_is_better=True),
-        _pair("tasks_overdue", now.overdue, before.overdue, lower_is_better=True),
-        _pair("reports_late", bad(owed_now), bad(owed_before), lower_is_better=True),
+        Kpi("tasks_on_track", now.on_track, before.on_track),
+        Kpi("tasks_behind", now.behind, before.behind, lower_is_better=True),
+        Kpi("tasks_overdue", now.overdue, before.overdue, lower_is_better=True),
+        Kpi("reports_late", bad(owed_now), bad(owed_before), lower_is_better=True),
     ]
 
 
