@@ -67,3 +67,24 @@ def test_a_liaison_sees_the_units_own_figures(demo_loaded) -> None:
 def test_the_office_workbench_still_renders(demo_loaded) -> None:
     at = page("workbench", "office", demo_loaded)
     assert not at.exception
+
+
+def test_meeting_mode_starts_from_the_dashboard_with_its_settings(demo_loaded) -> None:
+    at = page("dashboard", "leader", demo_loaded)
+    at.number_input(key="dash_meeting_every").set_value(20)
+    at.toggle(key="dash_meeting_cycle").set_value(True)
+    at.button(key="dash_meeting").click().run()
+    assert not at.exception
+    assert at.query_params["meeting"] in ("1", ["1"]) and at.query_params["every"] in (
+        "20", ["20"])
+    assert "每 20 秒" in texts(at)
+    assert len(_panel_titles(at)) == 1  # cycling: one panel at a time
+    at = page("dashboard", "leader", demo_loaded, meeting=1)
+    assert len(_panel_titles(at)) >= 5  # all of them, two by two
+
+
+def _panel_titles(at) -> list[str]:
+    from i18n import translate
+    from views.dashboard.sections import SECTIONS
+    titles = {translate(f"dash.panel.{s.key}", "zh-CN") for s in SECTIONS}
+    return [h.value for h in at.subheader if h.value.split(" :")[0] in titles]

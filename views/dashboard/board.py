@@ -29,10 +29,8 @@ def render(actor: User) -> None:
                    prev_end=period.previous().end.isoformat()))
     with export_at:
         export.render(board)
-    if start.button(t("dash.meeting_start"), key="dash_meeting", icon=":material/tv:",
-                    width="stretch"):
-        st.query_params["meeting"] = "1"
-        st.rerun()
+    with start:
+        meeting.start_controls()
     panels.kpi_row(board)
     panels.spikes(board)
     sections.grid(board, sections.visible(board), actor)

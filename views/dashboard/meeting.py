@@ -33,6 +33,21 @@ def _every() -> int:
         return DEFAULT_EVERY
 
 
+def start_controls() -> None:
+    """The dashboard's way into meeting mode: how often to refresh, whether to cycle."""
+    with st.popover(t("dash.meeting_start"), icon=":material/tv:", width="stretch"):
+        every = st.number_input(t("dash.meeting_every"), min_value=MIN_EVERY,
+                                max_value=MAX_EVERY, value=DEFAULT_EVERY, step=5,
+                                key="dash_meeting_every")
+        cycle = st.toggle(t("dash.meeting_cycle"), key="dash_meeting_cycle")
+        if st.button(t("dash.meeting_go"), key="dash_meeting", type="primary",
+                     width="stretch"):
+            st.query_params.update({"meeting": "1", "every": str(int(every))})
+            if cycle:
+                st.query_params["cycle"] = "1"
+            st.rerun()
+
+
 def render(actor: User, today) -> None:
     st.html(STYLE)
     _, chosen = filters.from_url(today)
