@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from sqlmodel import select
 
 from db.models import Complaint
 from services.dashboard import warnings
@@ -52,8 +53,8 @@ def test_a_spike_is_flagged_with_its_numbers(uow, city) -> None:
 
 def test_duplicates_and_other_districts_do_not_make_a_spike(uow, city) -> None:
     _weeks(uow, city, city["ua1"], city["town"], city["cat2"], [1] * 9)
-    first = uow.query(lambda tx: tx.session.query(Complaint.id).filter(
-        Complaint.content == "预警").first()[0])
+    first = uow.query(lambda tx: tx.session.exec(select(Complaint.id).where(
+        Complaint.content == "预警")).first())
     _weeks(uow, city, city["ua1"], city["town"], city["cat2"], [0] * 8 + [9],
            duplicate_of=first)
     assert uow.query(warnings.spikes, actor=city["office"], filters=filters(period=JUNE),
