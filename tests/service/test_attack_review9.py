@@ -13,7 +13,7 @@ from services.complaints import workflow
 from services.core import data_version
 from services.core.system import system_actor
 from services.core.uow import UnitOfWork
-from services.dashboard import kpis
+from services.dashboard import districts, kpis
 from services.findings import from_complaint
 from services.instructions import queries, write
 from services.org import structure
@@ -35,6 +35,18 @@ def test_a_liaison_counts_only_the_complaints_sent_to_its_unit(uow, city) -> Non
     figures = {k.key: (k.value, k.previous) for k in uow.query(
         kpis.kpis, actor=city["liaison_a"], filters=filters(), today=TODAY)}
     assert figures["complaints"] == (1, 1)  # c1 (sent, now closed); c5 in October
+
+
+def test_an_inspector_compares_only_the_districts_it_works_in(uow, city) -> None:
+    """Other districts would show as nothing at all (0 complaints per 10,000, no overdue
+    item): the best of the city, on figures the inspector was never given."""
+    rows = uow.query(districts.compare, actor=city["inspector_b"], filters=filters(),
+                     today=TODAY)
+    assert [r.district for r in rows] == ["镜铁区"]
+    assert rows[0].complaints == 2  # c3, c6
+    everyone = uow.query(districts.compare, actor=city["office"], filters=filters(),
+                         today=TODAY)
+    assert [r.district for r in everyone] == ["雄关区", "镜铁区", "长城区"]
 
 
 # --- instructions: a liaison reads those on what it may itself read ---
