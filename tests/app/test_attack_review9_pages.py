@@ -5,12 +5,17 @@ records. Each one shows a page, never a traceback, and nothing outside the actor
 
 from __future__ import annotations
 
+import json
+from datetime import date
+
 import pytest
 
 from db.models import District, Unit
+from services.campaign import tasks
 from services.core.system import system_actor
 from services.org import structure
 from tests.app.conftest import page, texts, user_named
+from tests.campaign_fixtures import MILESTONES
 from tests.factories import make_complaint
 from views.dashboard.drill import PICK_KEY
 
@@ -92,11 +97,33 @@ def test_a_malformed_selection_shows_the_page(demo_loaded, pick) -> None:
     assert not at.exception
 
 
+def _charts(at) -> str:
+    """The charts' figures as their JSON reads once decoded (the spec escapes `<` and `/`)."""
+    return " ".join(json.dumps(json.loads(c.proto.spec), ensure_ascii=False)
+                    for c in at.get("plotly_chart"))
+
+
 def test_a_name_with_markup_stays_text_in_the_districts_chart(demo_loaded) -> None:
     """Plotly's labels take a few HTML tags (<a href>, <b>): a district's name is escaped."""
     demo_loaded.run(structure.create_district, actor=system_actor(),
                     name='<a href="http://e.x">点</a>', kind="district")
     at = page("dashboard", "leader", demo_loaded)
     assert not at.exception
-    specs = " ".join(c.proto.spec for c in at.get("plotly_chart"))
+    specs = _charts(at)
     assert "&lt;a href=" in specs
+
+
+def test_a_task_code_with_markup_stays_text_in_the_tasks_chart(demo_loaded) -> None:
+    """The office types a task's code as freely as its title: both are escaped."""
+    office = user_named(demo_loaded, "office")
+    battle = demo_loaded.run(tasks.save_battle, actor=office, code="B9", title="攻坚战")
+    demo_loaded.run(tasks.save_task, actor=office, battle_id=battle.id,
+                    code="<a href=//e.x>T</a>", title="<b>题</b>", start_date=date(2026, 1, 1),
+                    due_date=date(2026, 12, 31),
+                    lead_unit_id=user_named(demo_loaded, "unit_gdj").unit_id,
+                    milestones=MILESTONES)
+    at = page("dashboard", "leader", demo_loaded)
+    assert not at.exception
+    specs = _charts(at)
+    assert "&lt;b&gt;题&lt;/b&gt;" in specs
+    assert "&lt;a href=//e.x&gt;T&lt;/a&gt;" in specs
