@@ -55,6 +55,15 @@ def bump(session: Session) -> None:
     session.info[_WROTE] = False
 
 
+def stamp(session: Session) -> tuple[int, str]:
+    """The version with the moment it moved: what a cache keys by. The number alone names
+    a state of one database; another database (recreated, or a test's) counts from 0 again,
+    and its moments differ."""
+    row = session.connection().execute(
+        select(DataVersion.version, DataVersion.changed_at).where(DataVersion.id == 1)).first()
+    return (row[0], str(row[1])) if row else (0, "")
+
+
 def current(session: Session) -> int:
     return session.connection().execute(
         select(DataVersion.version).where(DataVersion.id == 1)).scalar() or 0

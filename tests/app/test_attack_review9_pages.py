@@ -10,13 +10,19 @@ from datetime import date
 
 import pytest
 
-from db.models import District, Unit
+from db.engine import make_engine
+from db.models import District, Role, Unit, User
 from services.campaign import tasks
 from services.core.system import system_actor
+from services.core.uow import UnitOfWork
+from services.dashboard.period import Preset, preset
+from services.dashboard.scope import Filters
 from services.org import structure
 from tests.app.conftest import page, texts, user_named
 from tests.campaign_fixtures import MILESTONES
+from tests.conftest import migrated_sqlite
 from tests.factories import make_complaint
+from views.dashboard import data
 from views.dashboard.drill import PICK_KEY
 
 HUGE = "99999999999999999999"
@@ -127,3 +133,20 @@ def test_a_task_code_with_markup_stays_text_in_the_tasks_chart(demo_loaded) -> N
     specs = _charts(at)
     assert "&lt;b&gt;题&lt;/b&gt;" in specs
     assert "&lt;a href=//e.x&gt;T&lt;/a&gt;" in specs
+
+
+def test_two_databases_at_one_version_do_not_share_cached_figures(
+        sqlite_migrated_template, tmp_path) -> None:
+    """The page's cache lives as long as the app's process; the version number alone names
+    a state of one database, and a recreated one (or each test's) counts from 0 again."""
+    office = User(id=1, username="o", display_name="o", role=Role.OFFICE, active=True)
+    named = []
+    for name in ("甲区", "乙区"):
+        uow = UnitOfWork(make_engine(migrated_sqlite(sqlite_migrated_template,
+                                                     tmp_path / f"{name}.db")))
+        uow.run(structure.create_district, actor=system_actor(), name=name, kind="district")
+        board = data.cached(uow, office, Filters(preset(Preset.MONTH, date(2026, 11, 26))),
+                            date(2026, 11, 26))
+        named.append([r.district for r in board.districts])
+        uow.engine.dispose()
+    assert named == [["甲区"], ["乙区"]]
