@@ -79,18 +79,20 @@ def city(uow, office, make_user):
             return row
 
         complaint("c1", ua.id, a.id, "phone", local(d(11, 2), 10), d(11, 10), escalated=True,
-                  status="closed", assigned_at=local(d(11, 2), 15),
+                  status="closed", sent_to_unit_id=ua.id, assigned_at=local(d(11, 2), 15),
                   replied_at=local(d(11, 9)), closed_at=local(d(11, 12)),
                   satisfaction="satisfied")
         # 01:00 on 11-03 in the city is still 11-02 in UTC: counted on the city's day.
         complaint("c2", ua1.id, town.id, "hotline", local(d(11, 3), 1), d(11, 20),
-                  status="closed", assigned_at=local(d(11, 3)), replied_at=local(d(11, 21)),
+                  status="closed", sent_to_unit_id=ua1.id, assigned_at=local(d(11, 3)),
+                  replied_at=local(d(11, 21)),
                   closed_at=local(d(11, 22)), satisfaction="unsatisfied", category=cat2.id)
         complaint("c3", ub.id, b.id, "phone", local(d(11, 20)), d(11, 25), status="assigned",
-                  assigned_at=local(d(11, 20), 16))
+                  assigned_at=local(d(11, 20), 16), sent_to_unit_id=ub.id)
         complaint("c4", ua.id, a.id, "phone", local(d(11, 5)), d(11, 15),
                   duplicate_of_id=ids["c1"])
         complaint("c5", ua.id, a.id, "online", local(d(10, 10)), d(10, 20), status="closed",
+                  sent_to_unit_id=ua.id,
                   assigned_at=local(d(10, 10)), replied_at=local(d(10, 19)),
                   closed_at=local(d(10, 25)), satisfaction="basically")
         complaint("c6", None, b.id, "letter", local(d(11, 25)), d(12, 5))

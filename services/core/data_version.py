@@ -8,27 +8,36 @@ only for the moment before commit, so writers do not queue behind each other for
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import event, insert, select, update
-from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy.orm import Session
 
 from db.models import DataVersion
 from db.timeutil import utcnow
 
 _WROTE = "data_version.wrote"
+# What the database is sent that changes rows, however it was built: an ORM flush, a bulk
+# statement through the session, a Core statement on session.connection() (the complaint
+# import, the lifecycle's bulk log) or text.
+_DML = re.compile(r"\s*(INSERT|UPDATE|DELETE|MERGE|COPY)\b", re.IGNORECASE)
 
 
 def track(session: Session) -> None:
-    """Note in the session whether it wrote anything: an ORM flush that changed rows, or a
-    bulk INSERT / UPDATE / DELETE statement."""
+    """Note in the session whether it wrote anything: an ORM flush that changed rows, or an
+    INSERT / UPDATE / DELETE statement sent on the session's connection by any route."""
 
     @event.listens_for(session, "after_flush")
     def _flushed(s: Session, _context) -> None:
         s.info[_WROTE] = True
 
-    @event.listens_for(session, "do_orm_execute")
-    def _executed(state: ORMExecuteState) -> None:
-        if state.is_insert or state.is_update or state.is_delete:
-            state.session.info[_WROTE] = True
+    @event.listens_for(session, "after_begin")
+    def _began(s: Session, _transaction, connection) -> None:
+        # A new Connection object for each transaction of the session: one listener each.
+        @event.listens_for(connection, "before_cursor_execute")
+        def _statement(_conn, _cursor, statement: str, *_args) -> None:
+            if _DML.match(statement):
+                s.info[_WROTE] = True
 
 
 def wrote(session: Session) -> bool:
@@ -44,6 +53,15 @@ def bump(session: Session) -> None:
         session.connection().execute(insert(DataVersion).values(id=1, version=1,
                                                                  changed_at=utcnow()))
     session.info[_WROTE] = False
+
+
+def stamp(session: Session) -> tuple[int, str]:
+    """The version with the moment it moved: what a cache keys by. The number alone names
+    a state of one database; another database (recreated, or a test's) counts from 0 again,
+    and its moments differ."""
+    row = session.connection().execute(
+        select(DataVersion.version, DataVersion.changed_at).where(DataVersion.id == 1)).first()
+    return (row[0], str(row[1])) if row else (0, "")
 
 
 def current(session: Session) -> int:

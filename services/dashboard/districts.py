@@ -87,6 +87,7 @@ def compare(uow: UnitOfWork, *, actor: User, filters: Filters,
     tops, places = top_places(uow)
     if filters.district_id is not None:
         places = [p for p in places if p.id == tops.get(filters.district_id)]
+    places = _in_scope(uow, actor, filters, tops, places)
     period = filters.period
     where = scope.complaints(actor, filters)
     complaints = _by_place(s.execute(
@@ -123,6 +124,19 @@ def compare(uow: UnitOfWork, *, actor: User, filters: Filters,
     reports = _reports(uow, actor, filters, today, tops)
     return [_row(p, complaints[p.id][0], late[p.id][0], visits[p.id][0], found[p.id][0],
                  due[p.id], reports[p.id]) for p in places]
+
+
+def _in_scope(uow: UnitOfWork, actor: User, filters: Filters, tops: dict[int, int],
+              places: list[District]) -> list[District]:
+    """The places where the actor works: an inspector of a district does not see the rest
+    of the city as rows of zeros (the best of the city, on figures it was never given)."""
+    limits = scope.units(actor, Filters(filters.period), Unit.id)
+    if not limits:
+        return places
+    mine = {tops.get(p) for p in uow.session.execute(
+        select(Unit.district_id).where(*limits).distinct()).scalars()}
+    mine.add(tops.get(actor.district_id))
+    return [p for p in places if p.id in mine]
 
 
 def _reports(uow, actor, filters, today, tops) -> dict[int, list[int]]:

@@ -3,7 +3,9 @@
 - `leader`, `office`, `admin`: the whole city;
 - an inspector: the units they work on (their district, or units a plan assigns to them:
   services/core/visibility.unit_scope) and complaints about a place there naming no unit;
-- a unit's liaison: their own unit's figures only;
+- a unit's liaison: their own unit's figures only; of complaints, those the office sent to
+  the unit (what its inbox shows: services/complaints/visibility.py), never those the
+  office still holds, settled itself or had back as misrouted;
 - anyone else: nothing.
 Leaders and liaisons count only confirmed findings: an unreviewed finding is not a fact yet.
 Figures are counts: no complainant's identity is ever part of them."""
@@ -61,7 +63,7 @@ def complaints(actor: User, filters: Filters) -> list[ColumnElement]:
     out (a second call about the same matter is not a second complaint)."""
     out: list[ColumnElement] = [Complaint.duplicate_of_id.is_(None)]
     if _liaison(actor):
-        out.append(Complaint.unit_id == actor.unit_id)
+        out.append(Complaint.sent_to_unit_id == actor.unit_id)
     else:
         scope = unit_scope(actor, Complaint.unit_id)
         if scope is not None:

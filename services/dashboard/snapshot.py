@@ -43,6 +43,11 @@ def version(uow: UnitOfWork) -> int:
     return data_version.current(uow.session)
 
 
+def stamp(uow: UnitOfWork) -> tuple[int, str]:
+    """What the page's cache keys by: the data version and when it moved."""
+    return data_version.stamp(uow.session)
+
+
 def compute(uow: UnitOfWork, *, actor: User, filters: Filters, today: date) -> Dashboard:
     scope.require_viewer(actor)
     grain, volume = charts.volume(uow, actor=actor, filters=filters)

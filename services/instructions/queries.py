@@ -1,8 +1,9 @@
 """Who reads which instructions, and the lists built on that one rule:
 
 - the office, administrators and leaders: every instruction (a leader may ask for its own);
-- a unit's liaison: those concerning the unit: on its complaints and findings, on the
-  tasks it leads, and on the tasks it helps with (co- or responsible unit);
+- a unit's liaison: those on what it may itself read now: the complaints the office sent
+  to the unit, its confirmed findings, the tasks it leads or helps with (co- or
+  responsible unit);
 - anyone else: none.
 
 Open ones first, newest first. A row never carries a complainant's identity (targets.py)."""
@@ -13,15 +14,28 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, exists, false, or_, true
+from sqlalchemy import and_, false, or_, true
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql import ColumnElement
 from sqlmodel import func, select
 
-from db.models import Instruction, InstructionStatus, Role, TaskUnit, Unit, User
+from db.models import (
+    Complaint,
+    Finding,
+    Inspection,
+    Instruction,
+    InstructionStatus,
+    Role,
+    Task,
+    Unit,
+    User,
+)
+from services.campaign.access import task_filter
+from services.complaints.visibility import complaint_filter
 from services.core.errors import ValidationFailed
 from services.core.permissions import can, require
 from services.core.uow import UnitOfWork
+from services.core.visibility import finding_filter
 from services.instructions import targets
 from services.instructions.targets import Target
 
@@ -59,10 +73,18 @@ def instruction_filter(actor: User) -> ColumnElement[bool]:
         return true()
     if actor.unit_id is None:
         return false()
-    helps = exists().where(TaskUnit.task_id == Instruction.target_id,
-                           TaskUnit.unit_id == actor.unit_id)
-    return or_(Instruction.unit_id == actor.unit_id,
-               and_(Instruction.target_kind == targets.TASK, helps))
+    # The record as it is now, read by the liaison's own rules: a complaint the office
+    # still holds (or sent on to another unit) is not the unit's, whatever unit the
+    # instruction named when it was given.
+    readable = {
+        targets.COMPLAINT: select(Complaint.id).where(complaint_filter(actor)),
+        targets.FINDING: select(Finding.id).join(
+            Inspection, Finding.inspection_id == Inspection.id, isouter=True)
+        .where(finding_filter(actor)),
+        targets.TASK: select(Task.id).where(task_filter(actor)),
+    }
+    return or_(*(and_(Instruction.target_kind == kind, Instruction.target_id.in_(ids))
+                 for kind, ids in readable.items()))
 
 
 def list_instructions(uow: UnitOfWork, *, actor: User, status: str | None = None,

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from db.models import Unit
+from services.complaints import workflow
 from tests.app.conftest import page, texts, user_named
 from tests.factories import make_complaint
 
@@ -57,8 +58,13 @@ def test_a_new_complaint_shows_on_the_next_refresh(demo_loaded) -> None:
 def test_a_liaison_sees_the_units_own_figures(demo_loaded) -> None:
     unit = demo_loaded.query(lambda u: u.session.get(Unit, user_named(
         demo_loaded, "unit_gdj").unit_id))
-    make_complaint(demo_loaded, office=user_named(demo_loaded, "office"), unit=unit)
+    office = user_named(demo_loaded, "office")
+    held = make_complaint(demo_loaded, office=office, unit=unit)
     at = page("unit_tasks", "unit_gdj", demo_loaded)
+    assert _metrics(at)["受理投诉"] == "0"  # the office holds it: not the unit's yet
+    demo_loaded.run(workflow.assign, actor=office, complaint_id=held.id, version=None,
+                    unit_id=unit.id)
+    at.run()
     assert not at.exception
     assert _metrics(at)["受理投诉"] == "1"
     assert "张三丰" not in texts(at)

@@ -11,6 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from db.models import Instruction, Unit
+from services.complaints import workflow
 from services.instructions import write
 from tests.app.conftest import TIMEOUT, page, signed_in, texts, user_named
 from tests.conftest import count_rows
@@ -22,11 +23,13 @@ NAME = "张三丰"
 
 @pytest.fixture
 def complaint(demo_loaded):
-    """A complaint about 市供电公司 (unit_gdj's unit), with the caller's name."""
+    """A complaint about 市供电公司 (unit_gdj's unit), with the caller's name, sent to it."""
     unit_id = user_named(demo_loaded, "unit_gdj").unit_id
     unit = demo_loaded.query(lambda u: u.session.get(Unit, unit_id))
-    return make_complaint(demo_loaded, office=user_named(demo_loaded, "office"), unit=unit,
-                          name=NAME)
+    office = user_named(demo_loaded, "office")
+    made = make_complaint(demo_loaded, office=office, unit=unit, name=NAME)
+    return demo_loaded.run(workflow.assign, actor=office, complaint_id=made.id, version=None,
+                           unit_id=unit.id)
 
 
 @pytest.fixture

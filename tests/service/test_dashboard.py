@@ -77,7 +77,7 @@ def test_scope_of_an_inspector_and_a_liaison(uow, city) -> None:
     assert b["complaints"] == (2, 0)  # their district only
     assert "tasks_on_track" not in b  # tasks are the campaign's readers'
     a = figures(uow, city["liaison_a"])
-    assert a["complaints"] == (2, 1)  # c1 c9 about their unit; c5 in October
+    assert a["complaints"] == (1, 1)  # c1 sent to their unit (c9 the office holds); c5 before
     assert a["open_findings"] == (2, 0)  # f1 f8 confirmed and open
 
 

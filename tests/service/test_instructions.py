@@ -89,6 +89,8 @@ def test_open_ones_come_first_then_the_newest(uow, campaign, complaint):
 
 def test_the_units_concerned_see_it_and_another_unit_does_not(uow, campaign, complaint):
     c = campaign
+    uow.run(workflow.assign, actor=c["office"], complaint_id=complaint.id, version=None,
+            unit_id=c["lead"].id)  # sent to it: the lead unit may read it
     on_task = give(uow, c["leader"], "task", c["task"].id, text="任务批示")
     on_complaint = give(uow, c["leader"], "complaint", complaint.id, text="投诉批示")
     assert on_task.unit_id == c["lead"].id  # the task's lead unit

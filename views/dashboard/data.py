@@ -22,14 +22,14 @@ TTL_SECONDS = 3600
 
 @st.cache_data(ttl=TTL_SECONDS, max_entries=200, show_spinner=False)
 def _compute(scope: tuple, period: tuple[date, date], district_id: int | None,
-             industry_id: int | None, today: date, version: int, _actor: User,
+             industry_id: int | None, today: date, version: tuple[int, str], _actor: User,
              _uow: UnitOfWork) -> snapshot.Dashboard:
     filters = Filters(Period(*period), district_id, industry_id)
     return _uow.query(snapshot.compute, actor=_actor, filters=filters, today=today)
 
 
 def cached(uow: UnitOfWork, actor: User, filters: Filters, today: date) -> snapshot.Dashboard:
-    version = uow.query(snapshot.version)
+    version = uow.query(snapshot.stamp)
     return _compute(snapshot.scope_key(actor), (filters.period.start, filters.period.end),
                     filters.district_id, filters.industry_id, today, version, actor, uow)
 

@@ -18,6 +18,7 @@ from services.dashboard.snapshot import Dashboard
 from ui import context
 from ui.context import t
 from ui.text import plain
+from views.dashboard.filters import an_id
 
 PICK_KEY = "dash_pick"
 FINDING_CHARTS = {"top_findings", "pipeline"}
@@ -75,7 +76,16 @@ def _tasks(board: Dashboard, task_id: int) -> tuple[str, pd.DataFrame]:
         for r in board.tasks if r.task_id == task_id])
 
 
+def _id(value: object) -> int:
+    found = an_id(value)
+    if found is None:
+        raise ValueError("not a record's id")
+    return found
+
+
 def listing(actor: User, board: Dashboard, chart: str, data: tuple) -> tuple[str, pd.DataFrame]:
+    """The list a selection stands for. The selection comes from the browser: a value that
+    no chart of ours sends raises ValueError, TypeError or IndexError."""
     filters, today = board.filters, board.today
     if chart == "volume":
         start = date.fromisoformat(data[0])
@@ -83,14 +93,14 @@ def listing(actor: User, board: Dashboard, chart: str, data: tuple) -> tuple[str
                            end=min(_bucket_end(start, board.granularity), filters.period.end),
                            channel=data[1])
     if chart == "top_complaints":
-        return _complaints(actor, filters, unit_id=int(data[0]))
+        return _complaints(actor, filters, unit_id=_id(data[0]))
     if chart == "top_findings":
-        return _findings(actor, filters, today, unit_id=int(data[0]))
+        return _findings(actor, filters, today, unit_id=_id(data[0]))
     if chart == "pipeline":
         return _findings(actor, filters, today, stage=str(data[0]))
     if chart == "tasks":
-        return _tasks(board, int(data[0]))
-    district, measure = int(data[0]), str(data[1])  # the district bars and heat map
+        return _tasks(board, _id(data[0]))
+    district, measure = _id(data[0]), str(data[1])  # the district bars and heat map
     if measure == "complaints_per_10k":
         return _complaints(actor, filters, district_id=district)
     return _findings(actor, filters, today, district_id=district,
@@ -104,7 +114,11 @@ def show(actor: User, board: Dashboard, origin: str) -> tuple[str, int] | None:
     if not picked or picked[0] != origin:
         return None
     _, chart, data = picked
-    kind, table = listing(actor, board, chart, data)
+    try:
+        kind, table = listing(actor, board, chart, data)
+    except (ValueError, TypeError, IndexError):  # a selection no chart of ours made
+        st.session_state.pop(PICK_KEY, None)
+        return None
     with st.container(border=True, key=f"dash_drill_{origin}"):
         head, close = st.columns([5, 1])
         head.subheader(t(f"dash.drill.{kind}", count=len(table)))

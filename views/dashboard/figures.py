@@ -33,7 +33,7 @@ def _layout(fig: go.Figure, *, height: int, large: bool = False) -> go.Figure:
 
 def task_lights(rows: Sequence[tasks.TaskLight], t: Translate, large=False) -> go.Figure:
     ordered = list(reversed(rows))  # the first task at the top
-    labels = [f"{r.code} {_name(r.title)}" for r in ordered]
+    labels = [_name(f"{r.code} {r.title}") for r in ordered]
     fig = go.Figure()
     fig.add_bar(x=[r.percent or 0 for r in ordered], y=labels, orientation="h",
                 marker_color=[LIGHTS.get(r.light, "#999") for r in ordered],

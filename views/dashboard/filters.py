@@ -19,11 +19,20 @@ DEFAULT = Preset.MONTH
 KEYS = ("p", "from", "to", "district", "industry")
 
 
-def _int(raw: str | None) -> int | None:
+# The earliest day a custom period may start: before it there are no records, and a year
+# like 0001 would leave no room for the previous period (a date before date.min).
+EARLIEST = date(2000, 1, 1)
+
+
+def an_id(raw: object) -> int | None:
+    """A record's id from a URL or a chart's selection, or None: anything but a whole
+    number that fits the database's integer ids (a crafted 10**20 would make the query
+    fail, not find nothing)."""
     try:
-        return int(raw) if raw else None
+        value = int(str(raw))
     except ValueError:
         return None
+    return value if 0 < value < 2**31 else None
 
 
 def _day(raw: str | None) -> date | None:
@@ -40,12 +49,14 @@ def from_url(today: date) -> tuple[Preset, Filters]:
     except ValueError:
         which = DEFAULT
     start, end = _day(q.get("from")), _day(q.get("to"))
+    if start and end:  # within the days a dashboard can show: from EARLIEST to today
+        start, end = max(start, EARLIEST), min(end, today)
     if which == Preset.CUSTOM and start and end and start <= end:
         period = Period(start, end)
     else:
         which = DEFAULT if which == Preset.CUSTOM else which
         period = preset(which, today)
-    return which, Filters(period, _int(q.get("district")), _int(q.get("industry")))
+    return which, Filters(period, an_id(q.get("district")), an_id(q.get("industry")))
 
 
 def to_url(which: Preset, filters: Filters) -> None:
@@ -77,7 +88,8 @@ def widgets_row(actor: User, today: date) -> Filters:
     period = preset(which, today) if which != Preset.CUSTOM else current.period
     if which == Preset.CUSTOM:
         picked = b.date_input(t("dash.range"), value=(current.period.start, current.period.end),
-                              max_value=today, key="dash_range", format="YYYY-MM-DD")
+                              min_value=EARLIEST, max_value=today, key="dash_range",
+                              format="YYYY-MM-DD")
         if isinstance(picked, tuple) and len(picked) == 2:
             period = Period(*picked)
     else:
