@@ -40,6 +40,10 @@ FLAGS = (
     "--no-sandbox",
     "--disable-gpu",
     "--disable-dev-shm-usage",  # a container's /dev/shm is often 64 MB
+    # Print or shoot only once the page's scripts have drawn every chart: virtual time runs
+    # ahead while the page is idle, so this waits for the drawing, not for 10 s.
+    "--virtual-time-budget=10000",
+    "--run-all-compositor-stages-before-draw",
     "--no-first-run",
     "--no-default-browser-check",
     "--disable-extensions",
