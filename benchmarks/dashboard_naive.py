@@ -19,6 +19,7 @@ COMPLAINTS = ("SELECT id, received_at, channel, unit_id, district_id, category_i
 FINDINGS = "SELECT id, unit_id, status, created_at, deadline, confirmed_at FROM finding"
 VISITS = "SELECT unit_id, visited_at, status FROM inspection"
 RECTIFICATIONS = "SELECT finding_id, submitted_at FROM rectification"
+FOLLOW_UPS = "SELECT complaint_id, at, satisfaction FROM complaint_follow_up"
 
 
 def _local(series: pd.Series) -> pd.Series:
@@ -48,6 +49,7 @@ def compute(engine: Engine, filters: Filters, today: date) -> dict:
         f = pd.read_sql(FINDINGS, conn)
         v = pd.read_sql(VISITS, conn)
         r = pd.read_sql(RECTIFICATIONS, conn)
+        calls = pd.read_sql(FOLLOW_UPS, conn)
         units = pd.read_sql("SELECT id, district_id, industry_id FROM unit", conn)
         places = pd.read_sql("SELECT id, parent_id FROM district", conn)
     cur, prev = filters.period, filters.period.previous()
@@ -62,6 +64,7 @@ def compute(engine: Engine, filters: Filters, today: date) -> dict:
         c = c[c.unit_id.isin(keep_units.id)]
     f = f[f.unit_id.isin(keep_units.id)]
     v = v[v.unit_id.isin(keep_units.id)]
+    calls = calls[calls.complaint_id.isin(c.id)]
     received = _day(c.received_at)
     deadline = pd.to_datetime(c.deadline)
     out: dict = {}
@@ -70,13 +73,12 @@ def compute(engine: Engine, filters: Filters, today: date) -> dict:
         due = c.assigned_at.notna() & _within(deadline, p.start, p.end) & (
             deadline < pd.Timestamp(today))
         in_time = c.replied_at.notna() & (_day(c.replied_at.fillna(c.received_at)) <= deadline)
-        closed = c.satisfaction.notna() & _within(_day(c.closed_at.fillna(c.received_at)),
-                                                  p.start, p.end) & c.closed_at.notna()
+        called = _within(_day(calls.at), p.start, p.end)
         out[name] = dict(complaints=int(got.sum()), escalated=int((got & (c.escalated == 1)
                                                                      ).sum()),
                          due=int(due.sum()), on_time=int((due & in_time).sum()),
-                         followed=int(closed.sum()),
-                         pleased=int((closed & c.satisfaction.isin(
+                         followed=int(called.sum()),
+                         pleased=int((called & calls.satisfaction.isin(
                              ["satisfied", "basically"])).sum()))
         seen = _within(_day(v.visited_at), p.start, p.end) & v.status.isin(
             ["submitted", "reviewed"])

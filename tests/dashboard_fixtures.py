@@ -18,6 +18,7 @@ from db.models import (
     ChecklistTemplate,
     Complaint,
     ComplaintCategory,
+    ComplaintFollowUp,
     District,
     Finding,
     Industry,
@@ -86,7 +87,7 @@ def city(uow, office, make_user):
         complaint("c2", ua1.id, town.id, "hotline", local(d(11, 3), 1), d(11, 20),
                   status="closed", sent_to_unit_id=ua1.id, assigned_at=local(d(11, 3)),
                   replied_at=local(d(11, 21)),
-                  closed_at=local(d(11, 22)), satisfaction="unsatisfied", category=cat2.id)
+                  closed_at=local(d(11, 22)), satisfaction="basically", category=cat2.id)
         complaint("c3", ub.id, b.id, "phone", local(d(11, 20)), d(11, 25), status="assigned",
                   assigned_at=local(d(11, 20), 16), sent_to_unit_id=ub.id)
         complaint("c4", ua.id, a.id, "phone", local(d(11, 5)), d(11, 15),
@@ -97,6 +98,12 @@ def city(uow, office, make_user):
                   closed_at=local(d(10, 25)), satisfaction="basically")
         complaint("c6", None, b.id, "letter", local(d(11, 25)), d(12, 5))
         complaint("c9", ua.id, a.id, "phone", local(d(11, 15)), d(12, 1))
+        # Follow-up calls: c2's first one found the matter unsolved (reopened), the second
+        # closed it; October's call on c5 was basically satisfied.
+        for key, day, result in (("c1", d(11, 12), "satisfied"), ("c2", d(11, 21), "unsatisfied"),
+                                 ("c2", d(11, 22), "basically"), ("c5", d(10, 25), "basically")):
+            s.add(ComplaintFollowUp(complaint_id=ids[key], by=office.id, at=local(day),
+                                    satisfaction=result, method="phone"))
 
         def visit(key, unit, day, status):
             row = Inspection(client_key=key, unit_id=unit, kind="open", template_id=tpl.id,

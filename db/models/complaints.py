@@ -90,15 +90,14 @@ class Complaint(SQLModel, table=True):
         Index("ix_complaint_status_deadline", "status", "deadline"),
         Index("ix_complaint_unit_status", "unit_id", "status"),
         Index("ix_complaint_district_received", "district_id", "received_at"),
-        # The dashboard's counts by day received, by answer deadline and by follow-up:
+        # The dashboard's counts by day received and by answer deadline:
         # each index holds every column those counts read, so a year of a million
         # complaints is counted from the index alone, without visiting the table.
         Index("ix_complaint_received_counts", "received_at", "channel", "unit_id",
               "category_id", "district_id", "escalated", "duplicate_of_id"),
         Index("ix_complaint_deadline_counts", "deadline", "assigned_at", "replied_at",
               "status", "district_id", "unit_id", "duplicate_of_id"),
-        Index("ix_complaint_closed_counts", "closed_at", "satisfaction", "district_id",
-              "unit_id", "duplicate_of_id"),
+
         # Only the linked duplicates: "the copies of this complaint". A full index on the
         # column made SQLite answer every list's "duplicate_of_id IS NULL" (98 % of rows)
         # through it and then sort them all, instead of walking received_at: seconds at a
@@ -194,7 +193,7 @@ class ComplaintFollowUp(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     complaint_id: int = Field(foreign_key="complaint.id", index=True)
     by: int = Field(foreign_key="user.id")
-    at: datetime = Field(default_factory=utcnow)
+    at: datetime = Field(default_factory=utcnow, index=True)  # the dashboard counts by it
     satisfaction: str = Field(max_length=20)
     method: str = Field(max_length=20)
     note: str = Field(default="", max_length=2000)

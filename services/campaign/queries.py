@@ -4,7 +4,7 @@ and schedule status), one task with its milestones, reports, revisions and notes
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlalchemy import func
 from sqlmodel import select
@@ -195,15 +195,16 @@ def task_detail(uow: UnitOfWork, *, actor: User, task_id: int,
 def task_rows(uow: UnitOfWork, tasks, today: date, *,
               as_of: date | None = None) -> list[TaskRow]:
     """Task rows with their latest report and status: three queries for any number. With
-    `as_of`, as they stood at the end of that day: the latest report submitted by then."""
+    `as_of`, as they stood at the end of that day: the latest report on its month or before."""
     if not tasks:
         return []
     s = uow.session
     ids = [t.id for t in tasks]
     reported = [ProgressReport.task_id.in_(ids)]
     if as_of is not None:
-        reported.append(ProgressReport.submitted_at < clock.start_of_day(
-            as_of + timedelta(days=1)))
+        # The work done up to that day: the reports on its month and before, even those
+        # handed in after it (September's report comes in October, and tells September).
+        reported.append(ProgressReport.month <= as_of.replace(day=1))
     latest = (select(ProgressReport.task_id, func.max(ProgressReport.month).label("month"))
               .where(*reported).group_by(ProgressReport.task_id)
               .subquery())

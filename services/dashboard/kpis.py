@@ -9,7 +9,15 @@ from datetime import date
 
 from sqlalchemy import and_, exists, select
 
-from db.models import Complaint, Finding, Inspection, InspectionStatus, Rectification, User
+from db.models import (
+    Complaint,
+    ComplaintFollowUp,
+    Finding,
+    Inspection,
+    InspectionStatus,
+    Rectification,
+    User,
+)
 from services.campaign.calendar import Timeliness
 from services.core.uow import UnitOfWork
 from services.dashboard import scope, tasks
@@ -65,14 +73,17 @@ def _complaints(uow: UnitOfWork, actor: User, filters: Filters, today: date) -> 
         count_if(days_in(Complaint.deadline, prev)),
         count_if(days_in(Complaint.deadline, prev) & in_time),
     ).where(days_in(Complaint.deadline, span), due, *where)).one()
-    pleased = Complaint.satisfaction.in_(SATISFIED)
+    # Every follow-up call made in the period counts, an unsatisfied one too (it reopens
+    # the complaint, which the complaint's own closing would hide).
+    pleased = ComplaintFollowUp.satisfaction.in_(SATISFIED)
     follow = s.execute(select(
-        count_if(during(Complaint.closed_at, cur)),
-        count_if(during(Complaint.closed_at, cur) & pleased),
-        count_if(during(Complaint.closed_at, prev)),
-        count_if(during(Complaint.closed_at, prev) & pleased),
-    ).where(during(Complaint.closed_at, span), Complaint.satisfaction.is_not(None),
-            *where)).one()
+        count_if(during(ComplaintFollowUp.at, cur)),
+        count_if(during(ComplaintFollowUp.at, cur) & pleased),
+        count_if(during(ComplaintFollowUp.at, prev)),
+        count_if(during(ComplaintFollowUp.at, prev) & pleased),
+    ).select_from(ComplaintFollowUp)
+        .join(Complaint, Complaint.id == ComplaintFollowUp.complaint_id)
+        .where(during(ComplaintFollowUp.at, span), *where)).one()
     return [
         Kpi("complaints", received[0], received[1]),
         Kpi("escalations", received[2], received[3], lower_is_better=True),

@@ -25,8 +25,9 @@ def test_kpis_for_the_office(uow, city) -> None:
     # Sent to a unit, deadline passed in the period: c1 (on time), c2 (replied a day late),
     # c3 (no reply yet: late). October: c5 on time.
     assert got["reply_on_time"] == (pytest.approx(1 / 3), 1.0)
-    # Followed up in the period: c1 satisfied, c2 not. October: c5 basically satisfied.
-    assert got["satisfaction"] == (0.5, 1.0)
+    # Follow-up calls in the period: c1 satisfied; c2 unsatisfied (reopened), then basically
+    # satisfied. October: c5 basically satisfied.
+    assert got["satisfaction"] == (pytest.approx(2 / 3), 1.0)
     # i1, i2 done in November (i4 is a draft); i3 in October.
     assert got["inspections"] == (2, 1)
     # Found in November and not closed: f1 f8 rectifying, f3 reported, f4 open.
@@ -186,3 +187,12 @@ def test_the_administrator_sets_a_population_and_the_comparison_uses_it(uow, cit
     rows = {r.district: r for r in uow.query(
         districts.compare, actor=city["office"], filters=filters(), today=TODAY)}
     assert rows["镜铁区"].measure("complaints_per_10k") is None
+
+
+def test_a_past_period_judges_tasks_by_the_report_on_its_last_month(uow, city) -> None:
+    # September: T1's September report came on 10-03 (50 %, its 06-30 milestone asks 50);
+    # T2 had no milestone due yet. Both on schedule, though neither report had come in by
+    # 09-30.
+    september = Period(date(2026, 9, 1), date(2026, 9, 30))
+    got = figures(uow, city["office"], period=september)
+    assert got["tasks_on_track"][0] == 2 and got["tasks_behind"][0] == 0
