@@ -20,7 +20,7 @@ def render(actor: User) -> None:
     if st.query_params.get("meeting") == "1":
         meeting.render(actor, today)
         return
-    chosen = filters.widgets_row(actor, today)
+    chosen, where = filters.widgets_row(actor, today)
     board = data.dashboard(actor, chosen, today)
     period = board.filters.period
     info, export_at, start = st.columns([4, 1, 1])
@@ -28,7 +28,7 @@ def render(actor: User) -> None:
                    end=period.end.isoformat(), prev_start=period.previous().start.isoformat(),
                    prev_end=period.previous().end.isoformat()))
     with export_at:
-        export.render(board)
+        export.render(board, where)
     with start:
         meeting.start_controls()
     panels.kpi_row(board)

@@ -20,14 +20,20 @@ from ui.context import t
 from ui.text import plain
 from views.dashboard.filters import an_id
 
-PICK_KEY = "dash_pick"
+PICK_KEY, SEEN_KEY = "dash_pick", "dash_pick_seen"
 FINDING_CHARTS = {"top_findings", "pipeline"}
 
 
 def remember(origin: str, chart: str):
-    """What a selection in the panel `origin` picked: its list opens under that panel."""
+    """What a selection in the panel `origin` picked: its list opens under that panel.
+    A chart keeps its selection across reruns; only a selection that changed is a new
+    pick, so a closed list stays closed and a click elsewhere replaces the open list."""
     def pick(points: list[list]) -> None:
-        st.session_state[PICK_KEY] = (origin, chart, tuple(points[0]))
+        data = tuple(points[0])
+        seen = st.session_state.setdefault(SEEN_KEY, {})
+        if seen.get(origin) != data:
+            seen[origin] = data
+            st.session_state[PICK_KEY] = (origin, chart, data)
     return pick
 
 
@@ -53,18 +59,29 @@ def _complaints(actor: User, filters: Filters, **narrow) -> tuple[str, pd.DataFr
         t("field.channel"): t(f"complaint_channel.{r.channel}"),
         t("dash.col.unit"): r.unit or r.district or "", t("dash.col.category"): r.category,
         t("dash.col.status"): t(f"complaint_status.{r.status}"),
-        t("dash.col.deadline"): r.deadline.isoformat(), t("dash.col.overdue"): r.overdue,
+        t("dash.col.deadline"): r.deadline.isoformat(), t("dash.col.overdue"): _late(r.overdue),
     } for r in rows])
+
+
+def _late(overdue: bool) -> str:
+    return t("dash.overdue_mark") if overdue else ""
+
+
+def _category(code: str) -> str:
+    """A finding's category as the checklist names it; a free category as typed."""
+    key = f"category.{code}"
+    label = t(key)
+    return code if label == key else label
 
 
 def _findings(actor: User, filters: Filters, today: date, **narrow) -> tuple[str, pd.DataFrame]:
     rows = context.query(drill.findings, actor=actor, filters=filters, today=today, **narrow)
     return "finding", pd.DataFrame([{
-        "id": r.id, t("dash.col.unit"): r.unit, t("dash.col.category"): r.category,
+        "id": r.id, t("dash.col.unit"): r.unit, t("dash.col.category"): _category(r.category),
         t("dash.col.severity"): t(f"severity.{r.severity}"), t("dash.col.what"): r.description,
         t("dash.col.status"): t(f"finding_status.{r.status}"),
         t("dash.col.deadline"): r.deadline.isoformat() if r.deadline else "",
-        t("dash.col.overdue"): r.overdue} for r in rows])
+        t("dash.col.overdue"): _late(r.overdue)} for r in rows])
 
 
 def _tasks(board: Dashboard, task_id: int) -> tuple[str, pd.DataFrame]:
@@ -131,7 +148,9 @@ def show(actor: User, board: Dashboard, origin: str) -> tuple[str, int] | None:
             return None
         st.caption(t("dash.drill.hint"))
         event = st.dataframe(table, hide_index=True, width="stretch", on_select="rerun",
-                             selection_mode="single-row", key=f"dash_rows_{origin}")
+                             selection_mode="single-row", key=f"dash_rows_{origin}",
+                             column_config={"id": st.column_config.NumberColumn(
+                                 t("dash.col.id"), format="%d")})
         rows = event.selection.rows if event and event.selection else []
         if rows:
             row_id = int(table.iloc[rows[0]]["id"])

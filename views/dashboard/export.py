@@ -30,9 +30,10 @@ def _panels(board: Dashboard) -> list[deck.Panel]:
     return out
 
 
-def render(board: Dashboard) -> None:
+def render(board: Dashboard, where: str) -> None:
+    """`where`: the place and industry chosen, in words, for the cover."""
     period = board.filters.period
-    subtitle = t("dash.deck.subtitle", start=period.start.isoformat(),
+    subtitle = t("dash.deck.subtitle", where=where, start=period.start.isoformat(),
                  end=period.end.isoformat(),
                  at=clock.local(utcnow()).strftime("%Y-%m-%d %H:%M"))
     stamp = (board.version, board.filters, board.today)

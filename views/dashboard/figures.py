@@ -16,6 +16,8 @@ from services.dashboard.period import Granularity
 
 FONT = "Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif"
 LIGHTS = {"green": "#2e7d32", "yellow": "#f9a825", "red": "#c62828", "blue": "#1565c0"}
+BAR = "#1f77b4"
+RATES = frozenset({"rectification_on_time", "report_timeliness"})
 CHANNEL_ORDER = ("hotline", "phone", "online", "letter", "visit", "provincial", "other")
 Translate = Callable[..., str]
 
@@ -25,7 +27,8 @@ def _name(text: str) -> str:
 
 
 def _layout(fig: go.Figure, *, height: int, large: bool = False) -> go.Figure:
-    fig.update_layout(height=height, margin=dict(l=10, r=10, t=30, b=10),
+    fig.update_layout(height=height * (1.3 if large else 1), margin=dict(l=10, r=10, t=30, b=10),
+                      template="plotly_white" if large else None,
                       font=dict(family=FONT, size=20 if large else 13),
                       legend=dict(orientation="h", yanchor="bottom", y=1.01, x=0))
     return fig
@@ -57,6 +60,8 @@ def volume(grain: Granularity, points: Sequence[charts.VolumePoint], t: Translat
                     name=t(f"complaint_channel.{channel}"),
                     customdata=[[p.bucket.isoformat(), channel] for p in mine])
     fig.update_layout(barmode="stack", xaxis_title=t(f"dash.grain.{grain}"))
+    # Numbers, not English month names.
+    fig.update_xaxes(tickformat="%Y-%m" if grain == Granularity.MONTH else "%m-%d")
     return _layout(fig, height=360, large=large)
 
 
@@ -77,7 +82,9 @@ def district_bars(rows: Sequence[districts.DistrictRow], t: Translate,
         values = [r.measure(measure) for r in rows]
         fig.add_bar(x=[_name(r.district) for r in rows], y=values, row=1, col=col,
                     showlegend=False, text=[_fmt(measure, v) for v in values],
-                    customdata=[[r.district_id, measure] for r in rows])
+                    marker_color=BAR, customdata=[[r.district_id, measure] for r in rows])
+        if measure in RATES:
+            fig.update_yaxes(tickformat=".0%", range=[0, 1.05], row=1, col=col)
     return _layout(fig, height=340, large=large)
 
 
@@ -93,8 +100,16 @@ def district_heat(rows: Sequence[districts.DistrictRow], t: Translate,
         z=scores, x=[t(f"dash.measure.{m}") for m in names],
         y=[_name(r.district) for r in rows], text=texts, texttemplate="%{text}",
         colorscale="RdYlGn", zmin=0, zmax=1, showscale=False,
-        customdata=[[[r.district_id, m] for m in names] for r in rows],
-        hovertemplate="%{y} · %{x}: %{text}<extra></extra>"))
+        hoverinfo="skip"))
+    # Plotly selects points, not heat-map cells: an invisible square marker on each cell
+    # takes the click (and the hover) for it.
+    cells = [(r, m) for r in rows for m in names]
+    fig.add_scatter(
+        x=[t(f"dash.measure.{m}") for _, m in cells], y=[_name(r.district) for r, _ in cells],
+        mode="markers", marker=dict(symbol="square", size=44, opacity=0), showlegend=False,
+        text=[_fmt(m, r.measure(m)) for r, m in cells],
+        customdata=[[r.district_id, m] for r, m in cells],
+        hovertemplate="%{y} · %{x}: %{text}<extra></extra>")
     return _layout(fig, height=max(240, 50 * len(rows) + 80), large=large)
 
 
@@ -111,6 +126,7 @@ def top_units(rows: Sequence[charts.UnitCount], t: Translate, large=False) -> go
     ordered = list(reversed(rows))
     fig = go.Figure(go.Bar(x=[r.count for r in ordered], y=[_name(r.unit) for r in ordered],
                            orientation="h", customdata=[[r.unit_id] for r in ordered],
+                           marker_color=BAR,
                            text=[r.count for r in ordered], textangle=0))
     return _layout(fig, height=max(240, 30 * len(rows) + 60), large=large)
 

@@ -8,7 +8,7 @@ from datetime import date
 
 import streamlit as st
 
-from db.models import User
+from db.models import Role, User
 from services.dashboard.period import Period, Preset, preset
 from services.dashboard.scope import Filters
 from services.org import structure
@@ -75,11 +75,13 @@ def to_url(which: Preset, filters: Filters) -> None:
             st.query_params[key] = value
 
 
-def widgets_row(actor: User, today: date) -> Filters:
+def widgets_row(actor: User, today: date) -> tuple[Filters, str]:
+    """The filters as chosen, and in words (the place and the industry) for the deck."""
     which, current = from_url(today)
-    places = {d.id: "　" * d.depth + d.name
-              for d in context.query(structure.list_districts, actor=actor,
-                                     include_inactive=False) if d.depth <= 1}
+    rows = context.query(structure.list_districts, actor=actor, include_inactive=False)
+    mine = _own_places(actor, rows)
+    places = {d.id: "　" * d.depth + d.name for d in rows
+              if d.depth <= 1 and (mine is None or d.id in mine)}
     industries = {i.id: i.name for i in context.query(structure.list_industries, actor=actor,
                                                         include_inactive=False)}
     a, b, c, d = st.columns([2, 3, 2, 2])
@@ -96,12 +98,30 @@ def widgets_row(actor: User, today: date) -> Filters:
         b.text_input(t("dash.range"), f"{period.start} ~ {period.end}", disabled=True,
                      key=f"dash_range_{which}")
     with c:
-        district = widgets.optional_select(t("field.district"), places, current.district_id,
-                                           key="dash_district", none_label=t("dash.all_city"))
+        district = widgets.optional_select(
+            t("field.district"), places, current.district_id, key="dash_district",
+            none_label=t("dash.all_city") if mine is None else t("dash.my_scope"))
     with d:
         industry = widgets.optional_select(t("field.industry"), industries,
                                            current.industry_id, key="dash_industry",
                                            none_label=t("dash.all_industries"))
     chosen = Filters(period, district, industry)
     to_url(which, chosen)
-    return chosen
+    where = " · ".join([
+        places[district].strip("　") if district in places else
+        (t("dash.all_city") if mine is None else t("dash.my_scope")),
+        industries.get(industry, t("dash.all_industries"))])
+    return chosen, where
+
+
+def _own_places(actor: User, rows) -> set[int] | None:
+    """An inspector with a district works there: the choice is its places, and "all" means
+    their scope, not the city. None: the whole city."""
+    if actor.role != Role.INSPECTOR or actor.district_id is None:
+        return None
+    mine, grew = {actor.district_id}, True
+    while grew:
+        more = {r.id for r in rows if r.parent_id in mine} - mine
+        mine |= more
+        grew = bool(more)
+    return mine

@@ -5,16 +5,20 @@ that changed since the refresh before."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import streamlit as st
 
 from db.models import User
 from db.timeutil import utcnow
 from services.core import clock
+from ui import context
 from ui.context import t
 from views.dashboard import data, filters, panels, sections
 
 DEFAULT_EVERY, MIN_EVERY, MAX_EVERY = 60, 5, 3600
-SEEN_KEY, ROUND_KEY = "meet_seen", "meet_round"
+SEEN_KEY, ROUND_KEY, STARTED_KEY = "meet_seen", "meet_round", "meet_started"
+KEEP_SIGNED_IN = timedelta(hours=8)
 # Large type for a room; the menu is already hidden (ui/navigation.py). Static rules of
 # ours, no user text in them.
 STYLE = """<style>
@@ -55,10 +59,19 @@ def render(actor: User, today) -> None:
     if st.button(t("dash.meeting_exit"), key="meet_exit", icon=":material/close_fullscreen:"):
         for key in ("meeting", "every", "cycle"):
             st.query_params.pop(key, None)
+        st.session_state.pop(STARTED_KEY, None)
         st.rerun()
+
+    started = st.session_state.setdefault(STARTED_KEY, utcnow())
 
     @st.fragment(run_every=_every())
     def live() -> None:
+        # A screen showing a meeting is in use: its refreshes keep the session signed in
+        # (for KEEP_SIGNED_IN at most; a screen left on overnight still signs out), and an
+        # account changed or disabled elsewhere still ends it.
+        keep = utcnow() - started < KEEP_SIGNED_IN
+        if context.touch_or_expire(peek=not keep) or context.current_user() is None:
+            st.rerun(scope="app")
         now = clock.local(utcnow())
         board = data.dashboard(actor, chosen, clock.today())
         figures = {k.key: k.value for k in board.kpis}

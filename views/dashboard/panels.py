@@ -16,6 +16,7 @@ from ui.context import t
 from ui.text import plain
 
 PER_ROW = 6
+NEUTRAL = frozenset({"complaints"})
 
 
 def kpi_value(k: kpis.Kpi) -> str:
@@ -47,9 +48,16 @@ def metric(k: kpis.Kpi, *, changed: bool = False) -> None:
     label = t(f"kpi.{k.key}")
     if changed:
         label = f"{label} :orange-badge[{t('dash.changed')}]"
-    st.metric(label, kpi_value(k), _delta(k),
-              delta_color="inverse" if k.lower_is_better else "normal",
+    st.metric(label, kpi_value(k), _delta(k), delta_color=_colour(k),
               help=t(f"kpi.{k.key}.help"))
+
+
+def _colour(k: kpis.Kpi) -> str:
+    """Green for better, red for worse; grey for no change and for counts that are neither
+    (more complaints received can mean better access as much as worse service)."""
+    if not k.change or k.key in NEUTRAL:
+        return "off"
+    return "inverse" if k.lower_is_better else "normal"
 
 
 def spikes(board: Dashboard) -> None:
@@ -61,10 +69,13 @@ def spikes(board: Dashboard) -> None:
 
 
 def chart(name: str, figure: go.Figure, table: pd.DataFrame, *,
-          on_pick: Callable[[list[dict]], None] | None = None, key_suffix: str = "") -> None:
+          on_pick: Callable[[list[dict]], None] | None = None, key_suffix: str = "",
+          large: bool = False) -> None:
     """A chart whose selection calls `on_pick` with the selected points' customdata, and
     its data as CSV (the one CSV writer: Excel reads the Chinese, formulas are defused)."""
+    # Large type for a room: Streamlit's theme would set its own (small) font sizes.
     event = st.plotly_chart(figure, key=f"chart_{name}{key_suffix}", width="stretch",
+                            theme=None if large else "streamlit",
                             on_select="rerun" if on_pick else "ignore",
                             selection_mode=("points", "box"),
                             config={"displaylogo": False})

@@ -67,7 +67,7 @@ def render(section: Section, board: Dashboard, actor: User, *, large: bool = Fal
             return
         panels.chart(section.key, section.figure(board, large), section.table(board),
                      on_pick=drill.remember(section.key, PICKS.get(section.key, section.key)),
-                     key_suffix=key_suffix)
+                     key_suffix=key_suffix, large=large)
         picked = drill.show(actor, board, section.key)
         if picked:
             kind, row_id = picked

@@ -25,7 +25,7 @@ def unit_figures(actor: User) -> None:
     rows = {k.key: k for k in context.query(kpis.kpis, actor=actor, filters=Filters(month),
                                             today=today)}
     with st.expander(t("dash.unit_figures", start=month.start.isoformat(),
-                       end=month.end.isoformat()), expanded=False):
+                       end=month.end.isoformat()), expanded=True):
         for column, key in zip(st.columns(len(SHOWN)), SHOWN, strict=True):
             if key in rows:
                 with column:

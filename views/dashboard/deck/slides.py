@@ -157,8 +157,13 @@ def _missing(value: object) -> bool:
 def _figure_json(figure: go.Figure, width: int, height: int) -> str:
     """A copy sized for its slot, in the deck's font, as JSON safe inside a script tag."""
     fig = go.Figure(figure)
-    fig.update_layout(width=width, height=height, autosize=False, font_family=FONT,
-                      paper_bgcolor="#fff")
+    # Streamlit makes its own template the default, and that one leaves colours to the
+    # app's theme: printed alone, every bar came out black. Plotly's own white template
+    # carries its colours with it.
+    fig.update_layout(template="plotly_white", width=width, height=height, autosize=False,
+                      font_family=FONT, paper_bgcolor="#fff")
+    fig.update_xaxes(automargin=True)
+    fig.update_yaxes(automargin=True)
     if fig.layout.margin.t is None:
         fig.update_layout(margin={"t": 60 if fig.layout.title.text else 24})
     text = fig.to_json()
