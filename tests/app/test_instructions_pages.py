@@ -126,3 +126,10 @@ def test_the_panel_shows_the_office_the_instructions_without_a_form(demo_loaded,
     at = panel(demo_loaded, "office", "complaint", given.target_id)
     assert not at.exception and WORDS in texts(at)
     assert not at.text_area and not [b for b in at.button if b.label == "提交批示"]
+
+
+def test_the_office_opens_the_complaint_an_instruction_is_about(demo_loaded, given, complaint):
+    at = page("instructions", "office", demo_loaded, status="open")
+    assert any(b.label == "打开这件投诉" for b in at.button)
+    at = page("instructions", "unit_gdj", demo_loaded)
+    assert not any(b.label == "打开这件投诉" for b in at.button)  # a liaison has no such page

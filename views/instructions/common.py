@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import streamlit as st
 
+from services.core.permissions import can
 from services.instructions.queries import InstructionRow
 from services.instructions.targets import COMPLAINT, FINDING, Target
-from ui.context import local_time, t
+from ui import links
+from ui.context import current_user, local_time, t
 from ui.text import plain
 
 
@@ -34,6 +36,12 @@ def show(row: InstructionRow, *, with_target: bool = True) -> None:
     head = f"**{status}**" + (f" · {about(row.target)}" if with_target else "")
     st.markdown(head)
     st.markdown(plain(row.text))
+    # The office acts on the complaint itself: its page, opened at this complaint.
+    opens = with_target and row.target.kind == COMPLAINT and can(current_user(),
+                                                                 "complaint.view")
+    if opens and st.button(t("instructions_ui.open_complaint"), key=f"instr_open_{row.id}",
+                           icon=":material/open_in_new:"):
+        links.go("complaints", id=row.target.id)
     st.caption(t("instructions_ui.given", who=plain(row.given_by),
                  at=local_time(row.given_at)))
     if not row.open:
