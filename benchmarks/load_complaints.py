@@ -113,6 +113,7 @@ def load_synthetic_complaints(engine: Engine, rows: int, seed: int = 0, *, batch
         now=now, utc_offset=8 * 3600, units=pool, districts=districts,
         district_weights=np.ones(len(districts)), categories=categories, office_id=office_id,
         tag=f"B{seed}")
+    columns.pop("_unsatisfied_at")  # no follow-up rows here (the city demo writes them)
     done = 0
     while done < rows:
         part = {k: v[done:done + batch] for k, v in columns.items()}

@@ -8,8 +8,9 @@ days, during office hours), ids growing with received_at as in a real register; 
 different volumes and districts whose residents complain more; channels weighted; 2 %
 escalated, 2 % linked duplicates of an earlier complaint about the same unit (same caller);
 statuses by age: older ones mostly closed, a few still open and so overdue; reply times by
-the unit's district (a slow one answers late more often); satisfaction on closed ones;
-hotline rows with a ticket number. Optional spikes put extra complaints into the last two
+the unit's district (a slow one answers late more often); the follow-up's satisfaction on
+closed and reopened ones (their follow-up rows: demo/city/follow_ups.py); hotline rows with a
+ticket number. Optional spikes put extra complaints into the last two
 weeks: one category in one district's units, and one unit.
 """
 
@@ -131,10 +132,26 @@ def columns(rng: np.random.Generator, *, n: int, first_id: int, start: int, now:
     closed_after = np.where(replied_mask, replied, received)
     closed = np.where(has["closed"], closed_after + np.minimum(
         rng.integers(12 * 3600, 5 * DAY, n), (now - closed_after) * 0.9).astype(np.int64), NAT)
-    satisfied = rng.choice(3, n, p=[0.7, 0.22, 0.08])
-    satisfied = np.where(units.slowness[unit] > 1.2, np.minimum(
-        satisfied + (rng.random(n) < 0.15), 2), satisfied)
-    satisfaction = np.array(["satisfied", "basically", "unsatisfied"])[satisfied]
+    # The follow-up (回访) closes a replied complaint (satisfied or basically) or reopens it
+    # (unsatisfied). About 8 % of the closed ones, more in the slow district, were first
+    # unsatisfied a few days after the reply, answered again, and closed days later. Drawn
+    # from a generator of their own: every other column stays as it was before these.
+    more = rng.spawn(1)[0]
+    slow = units.slowness[unit] > 1.2
+    since_reply = np.where(replied_mask, now - closed_after, 0)
+    retried = has["closed"] & replied_mask & (since_reply > 3 * DAY) & (
+        more.random(n) < np.where(slow, 0.13, 0.07))
+    reopened = has["reopened"] | retried
+    unsatisfied_at = np.where(reopened, closed_after + np.minimum(
+        more.integers(DAY, 4 * DAY, n), np.where(retried, 0.3, 0.9) * since_reply
+    ).astype(np.int64), NAT)
+    closed = np.where(retried, unsatisfied_at + np.minimum(
+        more.integers(2 * DAY, 10 * DAY, n), (now - unsatisfied_at) * 0.9).astype(np.int64),
+        closed)
+    satisfied = rng.choice(2, n, p=[0.76, 0.24])
+    satisfied = np.where(slow, np.minimum(satisfied + (rng.random(n) < 0.15), 1), satisfied)
+    satisfaction = np.where(has["reopened"], "unsatisfied",
+                            np.array(["satisfied", "basically"])[satisfied])
 
     local_day = (received + utc_offset) // DAY
     channel_names = np.array(list(CHANNELS))
@@ -152,7 +169,7 @@ def columns(rng: np.random.Generator, *, n: int, first_id: int, start: int, now:
     pick = rng.integers(0, 6, n)
     content = [texts[c][p % len(texts[c])] for c, p in zip(category.tolist(), pick.tolist(),
                                                              strict=True)]
-    updated = np.maximum.reduce([received, assigned, signed, replied, closed])
+    updated = np.maximum.reduce([received, assigned, signed, replied, closed, unsatisfied_at])
     sent = np.where(handled_by_unit & ~has["returned"], unit_id, -1)
     blank = np.where(anonymous, "", phone)
     return {
@@ -180,12 +197,14 @@ def columns(rng: np.random.Generator, *, n: int, first_id: int, start: int, now:
         "signed_at": signed,
         "replied_at": replied,
         "closed_at": closed,
-        "satisfaction": nullable(~has["closed"] | no_unit, satisfaction),
+        "satisfaction": nullable(~(has["closed"] | has["reopened"]) | no_unit, satisfaction),
         "duplicate_of_id": nullable(duplicate_of < 0, duplicate_of),
         "created_by": np.full(n, office_id, dtype=np.int64),
         "created_at": received,
         "updated_at": updated,
         "version": np.ones(n, dtype=np.int64),
+        # Not a column: the unsatisfied follow-up's time (NaT: none), for follow_ups.py.
+        "_unsatisfied_at": unsatisfied_at,
     }
 
 

@@ -19,6 +19,7 @@ from config import get_settings
 from db.models import (
     Complaint,
     ComplaintCategory,
+    ComplaintFollowUp,
     Finding,
     FindingStatusChange,
     Inspection,
@@ -30,7 +31,7 @@ from db.models import (
 from db.timeutil import utcnow
 from demo import activity as demo_activity
 from demo import loader as demo_loader
-from demo.city import bulk, fieldwork
+from demo.city import bulk, fieldwork, follow_ups
 from demo.city import campaign as city_campaign
 from demo.city import complaints as city_complaints
 from demo.city import org as city_org
@@ -71,7 +72,8 @@ def load_city(uow: UnitOfWork, *, password: str, force: bool = False,
     counts: dict[str, int] = {}
     clock_start = time.perf_counter()
     stage = {"name": "org", "at": clock_start, "rows": 0}
-    expected = (sizes.units + sizes.complaints + sizes.inspections + sizes.findings * 6.2)
+    expected = (sizes.units + sizes.complaints * 1.9 + sizes.inspections
+                + sizes.findings * 6.2)
 
     def begin(name: str) -> None:
         now = time.perf_counter()
@@ -106,12 +108,20 @@ def load_city(uow: UnitOfWork, *, password: str, force: bool = False,
                                                      date(today.year, 12, 31))
         units = _units(uow)
         begin("complaints")
-        counts["complaints"] = writer.write(Complaint.__table__, city_complaints.columns(
+        complaints = city_complaints.columns(
             gen, n=sizes.complaints, first_id=bulk.next_id(uow, Complaint.__table__),
             start=start, now=now, utc_offset=offset, units=units["complaints"],
             districts=units["homes"], district_weights=units["home_weights"],
             categories=units["categories"], office_id=office.id, tag=f"C{seed}",
-            spikes=units["spikes"](sizes)))
+            spikes=units["spikes"](sizes))
+        unsatisfied_at = complaints.pop("_unsatisfied_at")
+        counts["complaints"] = writer.write(Complaint.__table__, complaints)
+        begin("follow_ups")
+        counts["complaint_follow_ups"] = writer.write(
+            ComplaintFollowUp.__table__, follow_ups.columns(
+                gen.spawn(1)[0], complaints, unsatisfied_at=unsatisfied_at, by=office.id,
+                first_id=bulk.next_id(uow, ComplaintFollowUp.__table__)))
+        del complaints, unsatisfied_at
         begin("inspections")
         visits = fieldwork.inspections(
             gen, n=sizes.inspections, first_id=bulk.next_id(uow, Inspection.__table__),

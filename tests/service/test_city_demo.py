@@ -1,6 +1,7 @@
 """`manage.py demo --scale city` at a tiny scale: the sizes asked for, logs that obey the
-finding lifecycle, times inside the span, references that resolve, the last two weeks'
-spike, a refused second run and a moved data version."""
+finding lifecycle, complaints' follow-ups that agree with the complaint workflow, times inside
+the span, references that resolve, the last two weeks' spike, a refused second run and a moved
+data version."""
 
 from __future__ import annotations
 
@@ -15,13 +16,16 @@ from sqlmodel import func, select
 from db.models import (
     Complaint,
     ComplaintCategory,
+    ComplaintFollowUp,
     District,
     Finding,
     FindingStatusChange,
     Inspection,
     ProgressReport,
     Rectification,
+    Role,
     Unit,
+    User,
 )
 from db.timeutil import as_of
 from demo.city import loader as city
@@ -50,6 +54,7 @@ def test_city_scale_data_is_what_was_asked_and_obeys_the_rules(uow) -> None:
         assert data_version.current(s) > version
         _findings_follow_their_logs(s)
         _complaints_lie_in_the_span(s)
+        assert _follow_ups_agree_with_the_workflow(s) == counts["complaint_follow_ups"]
         _references_resolve(s)
         _spike_is_there(s)
         assert s.exec(select(func.count()).select_from(District).where(
@@ -105,6 +110,40 @@ def _complaints_lie_in_the_span(s) -> None:
         for later in (c.assigned_at, c.signed_at, c.replied_at, c.closed_at):
             assert later is None or c.received_at <= later <= NOW
         assert c.duplicate_of_id is None or c.duplicate_of_id < c.id
+
+
+def _follow_ups_agree_with_the_workflow(s) -> int:
+    """A satisfied or basically satisfied follow-up closes a complaint a unit answered; an
+    unsatisfied one (with its reason) reopens it: some closed ones went through that first."""
+    calls = defaultdict(list)
+    rows = s.exec(select(ComplaintFollowUp).order_by(ComplaintFollowUp.id)).all()
+    for row in rows:
+        calls[row.complaint_id].append(row)
+    office = set(s.exec(select(User.id).where(User.role == Role.OFFICE)).all())
+    complaints = {c.id: c for c in s.exec(select(Complaint)).all()}
+    retried = closed = 0
+    for c in complaints.values():
+        log = calls.get(c.id, [])
+        assert [r.at for r in log] == sorted(r.at for r in log)
+        for r in log:
+            assert c.replied_at is not None and c.replied_at <= r.at <= NOW, (c, r)
+            assert r.by in office and r.method in ("phone", "visit", "sms", "letter", "other")
+            assert (r.satisfaction == "unsatisfied") == bool(r.note)
+        assert all(r.satisfaction == "unsatisfied" for r in log[:-1])
+        if c.status == "closed" and c.sent_to_unit_id is not None:
+            closed += 1
+            retried += len(log) > 1
+            assert log[-1].satisfaction in ("satisfied", "basically")
+            assert (log[-1].satisfaction, log[-1].at) == (c.satisfaction, c.closed_at)
+            assert len(log) == 1 or log[-2].at < c.closed_at
+        elif c.status == "reopened":
+            assert log[-1].satisfaction == c.satisfaction == "unsatisfied"
+            assert len(log) == 1 and c.updated_at >= log[-1].at
+        else:
+            assert log == [] and c.satisfaction is None, c
+    assert closed > 1_000 and 0.03 < retried / closed < 0.2
+    assert sum(r.method == "phone" for r in rows) > 0.6 * len(rows)
+    return len(rows)
 
 
 def _references_resolve(s) -> None:
