@@ -73,7 +73,7 @@ def compute(engine: Engine, filters: Filters, today: date) -> dict:
         due = c.assigned_at.notna() & _within(deadline, p.start, p.end) & (
             deadline < pd.Timestamp(today))
         in_time = c.replied_at.notna() & (_day(c.replied_at.fillna(c.received_at)) <= deadline)
-        called = _within(_day(calls.at), p.start, p.end)
+        called = _within(_day(calls["at"]), p.start, p.end)
         out[name] = dict(complaints=int(got.sum()), escalated=int((got & (c.escalated == 1)
                                                                      ).sum()),
                          due=int(due.sum()), on_time=int((due & in_time).sum()),
