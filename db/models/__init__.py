@@ -237,6 +237,8 @@ class Inspection(SQLModel, table=True):
         one_of("status", InspectionStatus),
         # Per inspector: another user cannot take a key this inspector's tablet will use.
         UniqueConstraint("inspector_id", "client_key", name="uq_inspection_client_key"),
+        # The dashboard filtered to a district: its units' visits of a period.
+        Index("ix_inspection_unit_visited", "unit_id", "visited_at"),
     )
     id: int | None = Field(default=None, primary_key=True)
     # Chosen by the tablet when the visit starts: a retried start or submit finds this row
@@ -273,6 +275,9 @@ class Finding(SQLModel, table=True):
         # The lists filter by status and deadline (overdue, due soon) and by unit and status.
         Index("ix_finding_status_deadline", "status", "deadline"),
         Index("ix_finding_unit_status", "unit_id", "status"),
+        # The dashboard filtered to a district: its units' findings of a period, found or due.
+        Index("ix_finding_unit_created", "unit_id", "created_at"),
+        Index("ix_finding_unit_deadline", "unit_id", "deadline"),
         UniqueConstraint("inspection_id", "client_key", name="uq_finding_client_key"),
         # A complaint opens at most one finding of its own (one without a visit).
         Index("uq_finding_from_complaint", "complaint_id", unique=True,

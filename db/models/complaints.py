@@ -188,12 +188,14 @@ class ComplaintFollowUp(SQLModel, table=True):
     __table_args__ = (
         one_of("satisfaction", Satisfaction),
         one_of("method", ContactMethod),
+        # The dashboard's satisfaction: the calls of a period, read from the index alone.
+        Index("ix_complaint_follow_up_counts", "at", "complaint_id", "satisfaction"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     complaint_id: int = Field(foreign_key="complaint.id", index=True)
     by: int = Field(foreign_key="user.id")
-    at: datetime = Field(default_factory=utcnow, index=True)  # the dashboard counts by it
+    at: datetime = Field(default_factory=utcnow)
     satisfaction: str = Field(max_length=20)
     method: str = Field(max_length=20)
     note: str = Field(default="", max_length=2000)
