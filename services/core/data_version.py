@@ -19,8 +19,22 @@ from db.timeutil import utcnow
 _WROTE = "data_version.wrote"
 # What the database is sent that changes rows, however it was built: an ORM flush, a bulk
 # statement through the session, a Core statement on session.connection() (the complaint
-# import, the lifecycle's bulk log) or text.
-_DML = re.compile(r"\s*(INSERT|UPDATE|DELETE|MERGE|COPY)\b", re.IGNORECASE)
+# import, the lifecycle's bulk log) or text, which may open with comments or a parenthesis,
+# or with WITH: a common table expression before the write (SQLite and PostgreSQL), or a
+# write inside one (PostgreSQL's WITH moved AS (UPDATE ... RETURNING ...) SELECT ...).
+# A lock (FOR UPDATE, FOR NO KEY UPDATE) is a read.
+_LEAD = r"(?:\s+|--[^\n]*(?:\n|\Z)|/\*.*?\*/|\()*"
+_DML = re.compile(_LEAD + r"(INSERT|UPDATE|DELETE|MERGE|COPY|TRUNCATE)\b",
+                  re.IGNORECASE | re.DOTALL)
+_WITH = re.compile(_LEAD + r"WITH\b", re.IGNORECASE | re.DOTALL)
+_WRITE_WORD = re.compile(r"(?<!FOR\s)(?<!KEY\s)\b(INSERT|UPDATE|DELETE|MERGE)\b",
+                         re.IGNORECASE)
+
+
+def writes(statement: str) -> bool:
+    """Whether a statement as sent to the database may change rows."""
+    return bool(_DML.match(statement)
+                or (_WITH.match(statement) and _WRITE_WORD.search(statement)))
 
 
 def track(session: Session) -> None:
@@ -36,7 +50,7 @@ def track(session: Session) -> None:
         # A new Connection object for each transaction of the session: one listener each.
         @event.listens_for(connection, "before_cursor_execute")
         def _statement(_conn, _cursor, statement: str, *_args) -> None:
-            if _DML.match(statement):
+            if writes(statement):
                 s.info[_WROTE] = True
 
 
