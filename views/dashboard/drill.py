@@ -29,8 +29,11 @@ def remember(origin: str, chart: str):
     A chart keeps its selection across reruns; only a selection that changed is a new
     pick, so a closed list stays closed and a click elsewhere replaces the open list."""
     def pick(points: list[list]) -> None:
-        data = tuple(points[0])
         seen = st.session_state.setdefault(SEEN_KEY, {})
+        if not points:  # the selection cleared: the same bar picked again is a new pick
+            seen.pop(origin, None)
+            return
+        data = tuple(points[0])
         if seen.get(origin) != data:
             seen[origin] = data
             st.session_state[PICK_KEY] = (origin, chart, data)

@@ -49,7 +49,15 @@ def start_controls() -> None:
             st.query_params.update({"meeting": "1", "every": str(int(every))})
             if cycle:
                 st.query_params["cycle"] = "1"
+            _forget()
             st.rerun()
+
+
+def _forget() -> None:
+    """A meeting's start (its keep-alive's 8 hours), its last figures and its round: a new
+    meeting starts them afresh, however the last one was left."""
+    for key in (STARTED_KEY, SEEN_KEY, ROUND_KEY):
+        st.session_state.pop(key, None)
 
 
 def render(actor: User, today) -> None:
@@ -59,7 +67,7 @@ def render(actor: User, today) -> None:
     if st.button(t("dash.meeting_exit"), key="meet_exit", icon=":material/close_fullscreen:"):
         for key in ("meeting", "every", "cycle"):
             st.query_params.pop(key, None)
-        st.session_state.pop(STARTED_KEY, None)
+        _forget()
         st.rerun()
 
     started = st.session_state.setdefault(STARTED_KEY, utcnow())

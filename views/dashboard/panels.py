@@ -82,7 +82,6 @@ def chart(name: str, figure: go.Figure, table: pd.DataFrame, *,
     st.download_button(t("dash.csv"), to_csv(table),
                        file_name=f"{name}.csv", mime="text/csv",
                        key=f"csv_{name}{key_suffix}", icon=":material/download:")
-    if on_pick and event and event.selection and event.selection.points:
-        picked = [p.get("customdata") for p in event.selection.points if p.get("customdata")]
-        if picked:
-            on_pick(picked)
+    if on_pick and event:  # an empty selection too: the chart's selection was cleared
+        points = (event.selection or {}).get("points") or []
+        on_pick([p.get("customdata") for p in points if p.get("customdata")])
