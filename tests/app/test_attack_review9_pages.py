@@ -9,6 +9,7 @@ import json
 from datetime import date
 
 import pytest
+from sqlmodel import select
 
 from db.engine import make_engine
 from db.models import District, Role, Unit, User
@@ -62,8 +63,8 @@ def test_meeting_mode_for_a_liaison_shows_nothing_of_the_dashboard(demo_loaded) 
 
 def _unit_in(uow, district: str) -> Unit:
     def find(u):
-        place = u.session.query(District).filter(District.name == district).one()
-        return u.session.query(Unit).filter(Unit.district_id == place.id).first()
+        place = u.session.exec(select(District).where(District.name == district)).one()
+        return u.session.exec(select(Unit).where(Unit.district_id == place.id)).first()
     return uow.query(find)
 
 
