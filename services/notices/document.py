@@ -129,7 +129,9 @@ def _bottom_border(paragraph, *, color: str, eighths_pt: int) -> None:
 
 
 def _grid(section) -> None:
-    """The document grid: LINES lines of CHARS characters in the type area."""
+    """The document grid: LINES lines of CHARS characters in the type area, as Word writes
+    it for 文档网格 "每行 28 字、每页 22 行" (LibreOffice draws such a grid with wider
+    cells: check the layout in Word, which the office uses)."""
     grid = section._sectPr.find(qn("w:docGrid"))
     if grid is None:
         grid = OxmlElement("w:docGrid")
@@ -183,6 +185,20 @@ def _setup(doc) -> None:
     normal.font.name = LATIN
     normal.font.size = Pt(BODY_PT)
     normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FANGSONG)
+    _default_size(doc)
+
+
+def _default_size(doc) -> None:
+    """The document default font size is what the character grid counts in: at the
+    template's 11 pt, each 3号 character took two grid cells (14 a line, not 28)."""
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
+    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    for tag in ("w:sz", "w:szCs"):
+        size = rpr.find(qn(tag))
+        if size is None:
+            size = OxmlElement(tag)
+            rpr.append(size)
+        size.set(qn("w:val"), str(BODY_PT * 2))
 
 
 def _head(doc, notice: NoticeText) -> None:
@@ -247,9 +263,11 @@ def _record(doc, notice: NoticeText) -> None:
     """版记: 抄送, then 印发机关 and 印发日期, between lines (the first and last thicker)."""
     _paragraph(doc)
     top = _paragraph(doc, indent=False)
+    top.paragraph_format.keep_with_next = True  # the block stays on one page
     _bottom_border(top, color="000000", eighths_pt=8)
     if notice.cc:
         cc = _paragraph(doc, "抄送：" + "，".join(notice.cc) + "。", size=14, indent=False)
+        cc.paragraph_format.keep_with_next = True
         _bottom_border(cc, color="000000", eighths_pt=4)
     printed = _paragraph(doc, indent=False, size=14)
     _fonts(printed.add_run(notice.printed_by or notice.issuing_office), FANGSONG, 14)
