@@ -109,3 +109,14 @@ def test_a_title_longer_than_the_layout_allows_is_refused() -> None:
 def test_dates_and_numerals() -> None:
     assert chinese_date(date(2026, 1, 5)) == "2026年1月5日"  # no leading zeros
     assert [ordinal(n) for n in (1, 10, 11, 20, 21)] == ["一", "十", "十一", "二十", "二十一"]
+
+
+def test_photos_are_placed_with_their_captions() -> None:
+    from dataclasses import replace
+
+    from PIL import Image
+    picture = io.BytesIO()
+    Image.new("RGB", (64, 48), (200, 30, 30)).save(picture, "JPEG")
+    doc = _read(replace(NOTICE, photos=((picture.getvalue(), "图1 综合受理窗口"),)))
+    assert len(doc.inline_shapes) == 1
+    assert "图1 综合受理窗口" in [p.text for p in doc.paragraphs]
