@@ -226,9 +226,9 @@ def _conditions(actor: User, filters: RegisterFilters, today: date) -> list:
 
 def count_register(uow: UnitOfWork, *, actor: User,
                    filters: RegisterFilters = RegisterFilters(), today: date | None = None,
-                   cap: int | None = None) -> int:
-    """How many findings the register shows for these filters. With `cap` (the list passes
-    COUNT_CAP), counting stops past it: the result is then cap + 1, meaning "more"."""
+                   cap: int | None = COUNT_CAP) -> int:
+    """How many findings the register shows for these filters. Counting stops past `cap`:
+    the result is then cap + 1, meaning "more than cap"; None counts them all."""
     require_reader(actor)
     matches = (
         select(Finding.id)
