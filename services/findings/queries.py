@@ -74,11 +74,11 @@ def _case_filters(
     if finding_id is not None:
         where.append(Finding.id == finding_id)
     if overdue_only:
-        where.append(_overdue_clause(today))
+        where.append(overdue_clause(today))
     return where
 
 
-def _overdue_clause(today: date):
+def overdue_clause(today: date):
     """finding_status.is_overdue, in SQL."""
     return Finding.status.in_(finding_status.AWAITING_UNIT) & (Finding.deadline < today)
 
@@ -94,7 +94,7 @@ def count_cases(
     where = _case_filters(actor, statuses, inspection_id, unit_id, finding_id, overdue_only,
                           today)
     query = (
-        select(func.count(Finding.id), func.count(Finding.id).filter(_overdue_clause(today)))
+        select(func.count(Finding.id), func.count(Finding.id).filter(overdue_clause(today)))
         .select_from(Finding)
         .join(Inspection, Finding.inspection_id == Inspection.id, isouter=True)
         .where(*where)
