@@ -196,7 +196,8 @@ SORTS = {
 
 def _conditions(actor: User, filters: RegisterFilters, today: date) -> list:
     f = filters
-    where = [finding_filter(actor)]
+    # The register holds problems found, not an inspector's drafts still on the tablet.
+    where = [finding_filter(actor), Finding.status != finding_status.DRAFT]
     if f.found_from:
         where.append(_found >= clock.start_of_day(f.found_from))
     if f.found_to:
