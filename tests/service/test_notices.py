@@ -349,3 +349,26 @@ def test_a_finding_reopened_or_verified_since_selection_stops_the_issue(uow, wor
     m = to_signed(uow, w, draft(uow, w, findings=[kept]))
     report(uow, actor=w["liaison_a"], finding=kept)
     assert issue(uow, w, m).number_seq == 1
+
+
+def test_a_finding_opened_from_a_complaint_never_names_the_complainant(uow, world):
+    from services.complaints import workflow as complaints
+    from services.findings import from_complaint
+    from tests.factories import make_complaint
+
+    w = world
+    c = make_complaint(uow, office=w["office"], unit=w["a"], name="张三丰", phone="13812341234")
+    uow.run(complaints.assign, actor=w["office"], complaint_id=c.id, version=None,
+            unit_id=w["a"].id)
+    finding = uow.run(from_complaint.open_from_complaint, actor=w["office"], complaint_id=c.id,
+                      category="attitude", description="窗口态度生硬")
+    n = issued_notice(uow, w, findings=[finding.id])
+    for who in ("office", "leader", "liaison_a"):
+        view = uow.query(queries.get_notice, actor=w[who], notice_id=n.id)
+        shown = repr(view)
+        assert "窗口态度生硬" in shown
+        assert "张三丰" not in shown and "13812341234" not in shown
+    with uow.read() as r:
+        audits = repr(r.session.exec(select(AuditEvent.after)
+                                     .where(AuditEvent.entity == "notice")).all())
+    assert "张三丰" not in audits
