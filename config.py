@@ -86,6 +86,13 @@ class Settings(BaseSettings):
     # A path or a command name given here is used as it is, with no fallback.
     chromium_path: str = ""
     chromium_timeout_seconds: int = Field(default=60, ge=1, le=600)
+    # Notices (通报): the number's prefix per kind (嘉效办〔2026〕12号) and the issuing office.
+    notice_prefix_criticism: str = Field(default="嘉效办", min_length=1, max_length=20)
+    notice_prefix_commendation: str = Field(default="嘉效办", min_length=1, max_length=20)
+    notice_prefix_situation: str = Field(default="嘉效办", min_length=1, max_length=20)
+    notice_issuing_office: str = Field(
+        default="嘉峪关市效能风暴行动领导小组办公室", min_length=1, max_length=200
+    )
 
     @field_validator("upload_dir")
     @classmethod

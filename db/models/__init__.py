@@ -300,6 +300,8 @@ class Finding(SQLModel, table=True):
     # When the office confirmed it (open -> rectifying): lists and on-time rates read it
     # here instead of searching the status log.
     confirmed_at: datetime | None = None
+    # When an issued notice (通报) first listed it.
+    circulated_at: datetime | None = None
     # The complaint this finding was opened from, if any.
     complaint_id: int | None = Field(default=None, foreign_key="complaint.id", index=True)
     version: int = 1
@@ -407,5 +409,14 @@ from db.models.instructions import (  # noqa: E402
     Instruction,
     InstructionStatus,
     InstructionTarget,
+)
+from db.models.notices import (  # noqa: E402
+    Notice,
+    NoticeCounter,
+    NoticeFinding,
+    NoticeKind,
+    NoticeRecipient,
+    NoticeStatus,
+    NoticeStatusChange,
 )
 from db.models.routing import RoutingModel  # noqa: E402

@@ -163,12 +163,7 @@ def history(uow: UnitOfWork, *, actor: User, plan_id: int) -> list[StatusChangeR
     """A plan's status changes, oldest first, for whoever may read the plan."""
     if not any(r.id == plan_id for r in overview(uow, actor=actor)):
         raise NotFound()
-    rows = uow.session.exec(
-        select(HallPlanStatusChange, User.display_name)
-        .join(User, HallPlanStatusChange.actor_id == User.id, isouter=True)
-        .where(HallPlanStatusChange.hall_plan_id == plan_id)
-        .order_by(HallPlanStatusChange.id)).all()
-    return [StatusChangeRow(c.from_status, c.to_status, name, c.at, c.note) for c, name in rows]
+    return LIFECYCLE.history(uow.session, plan_id)
 
 
 def mine(uow: UnitOfWork, *, actor: User) -> PlanRow | None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session, SQLModel, select
 
 from db.models import User
 from db.timeutil import utcnow
@@ -76,6 +76,18 @@ class Lifecycle:
             self.on_enter[to](record, at)
         session.add(record)
         return self._log(session, record, current, to, actor, at, note)
+
+    def history(self, session: Session, record_id: int) -> list[StatusChangeRow]:
+        """A record's status changes, oldest first, with who made each by name."""
+        log = self.log
+        rows = session.exec(
+            select(log, User.display_name)
+            .join(User, log.actor_id == User.id, isouter=True)
+            .where(getattr(log, self.owner) == record_id)
+            .order_by(log.id)
+        ).all()
+        return [StatusChangeRow(c.from_status, c.to_status, name, c.at, c.note)
+                for c, name in rows]
 
     def _log(self, session, record, frm, to, actor, at, note) -> SQLModel:
         row = self.log(

@@ -14,6 +14,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             "checklist.manage", "plan.manage", "finding.view_all", "photo.original",
             "complaint.view", "complaint.identity", "complaint.routing",
             "campaign.view", "campaign.manage", "dashboard.view", "instruction.view",
+            "notice.view",
         }
     ),
     Role.OFFICE: frozenset(
@@ -24,6 +25,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             "complaint.import", "complaint.routing",
             "campaign.view", "campaign.manage", "campaign.report", "workbench.view",
             "dashboard.view", "instruction.view", "instruction.handle",
+            "notice.compose", "notice.view",
         }
     ),
     # Leaders follow what the office has confirmed; unreviewed findings are not facts yet.
@@ -33,15 +35,18 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     # the unit concerned reads those about it (services/instructions/).
     Role.LEADER: frozenset(
         {"account.self", "org.view", "finding.view_confirmed", "complaint.view",
-         "campaign.view", "dashboard.view", "instruction.give", "instruction.view"}
+         "campaign.view", "dashboard.view", "instruction.give", "instruction.view",
+         "notice.sign", "notice.view"}
     ),
     Role.INSPECTOR: frozenset(
         {"account.self", "org.view", "inspection.record", "finding.view_all", "finding.verify",
          "complaint.view", "dashboard.view"}
     ),
     # A liaison reports on the tasks of their own unit only (services/campaign/access.py).
+    # Notices: a liaison reads the issued ones addressed to its unit (services/notices/).
     Role.UNIT: frozenset({"account.self", "rectification.submit", "complaint.handle",
-                          "campaign.report", "campaign.unit", "instruction.view"}),
+                          "campaign.report", "campaign.unit", "instruction.view",
+                          "notice.view"}),
 }
 
 ROLES: tuple[str, ...] = tuple(r.value for r in Role)

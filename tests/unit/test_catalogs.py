@@ -10,6 +10,7 @@ import pytest
 from i18n import LANGUAGES, catalog, translate
 from services.core.permissions import PAGE_CAPABILITY, ROLES
 from services.findings import status as finding_status
+from services.notices import rules as notice_rules
 from ui.navigation import SECTIONS
 
 REPO = Path(__file__).resolve().parents[2]
@@ -49,7 +50,8 @@ def test_every_key_used_in_code_exists(lang):
     keys = _code_keys()
     keys |= {f"nav.{page}" for page in PAGE_CAPABILITY} | {f"role.{r}" for r in ROLES}
     keys |= {f"nav.section.{section}" for section in SECTIONS}
-    keys |= {f"{lifecycle.name}.bad_transition" for lifecycle in (finding_status.LIFECYCLE,)}
+    keys |= {f"{lifecycle.name}.bad_transition" for lifecycle in (finding_status.LIFECYCLE,
+                                                                    notice_rules.LIFECYCLE)}
     assert len(keys) > 100
     assert sorted(k for k in keys if k not in catalog(lang)) == []
 
