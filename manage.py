@@ -21,7 +21,7 @@ from demo import loader as demo
 from demo.city import loader as city
 from i18n import translate
 from services.complaints import routing
-from services.core.errors import DomainError
+from services.core.errors import DomainError, NotFound
 from services.core.system import system_actor
 from services.core.uow import UnitOfWork
 from services.identity import users
@@ -192,6 +192,23 @@ def _import_complaints(args: argparse.Namespace, describe) -> int:
     return 0 if report.ok else 1
 
 
+def cmd_export_notice(args: argparse.Namespace) -> int:
+    from services.notices import export
+
+    uow, actor = _uow(), system_actor()
+    try:
+        notice_id = uow.query(export.find_issued, actor=actor,
+                              number=None if args.latest else args.number)
+    except NotFound:
+        print(translate("notice.cli_not_found", _lang(), number=args.number or ""),
+              file=sys.stderr)
+        return 2
+    Path(args.out).write_bytes(uow.query(export.export_docx, actor=actor,
+                                         notice_id=notice_id))
+    print(translate("notice.cli_written", _lang(), path=args.out))
+    return 0
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from benchmarks import dashboard as bench_dashboard
 
@@ -237,6 +254,13 @@ def build_parser() -> argparse.ArgumentParser:
                    help="city: bulk-load 2,000 units and 3 years of a city's work (1,000,000 "
                         "complaints, 100,000 visits, 300,000 findings) on top of the org demo")
     p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("export-notice", help="write an issued notice as a Word document")
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("number", nargs="?", help="its number, e.g. 嘉效办〔2026〕12号")
+    which.add_argument("--latest", action="store_true", help="the most recently issued one")
+    p.add_argument("--out", required=True, help="the .docx file to write")
+    p.set_defaults(func=cmd_export_notice)
 
     p = sub.add_parser("bench", help="time the dashboard at this database's scale")
     p.add_argument("what", choices=["dashboard"])

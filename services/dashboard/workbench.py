@@ -17,6 +17,8 @@ from services.findings import queries as finding_queries
 from services.findings import review
 from services.findings import status as finding_status
 from services.instructions import queries as instructions
+from services.notices import queries as notice_queries
+from services.notices import rules as notice_rules
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,8 @@ class Workbench:
     reports_missing: int
     hall_plans_to_decide: int
     instructions_open: int
+    notices_awaiting_sign_off: int  # with a leader: the office follows them up
+    notices_to_issue: int  # signed off: the office numbers and sends them
 
 
 def workbench(uow: UnitOfWork, *, actor: User, today: date | None = None) -> Workbench:
@@ -51,4 +55,8 @@ def workbench(uow: UnitOfWork, *, actor: User, today: date | None = None) -> Wor
         reports_missing=sum(r.timeliness == Timeliness.MISSING for r in owed),
         hall_plans_to_decide=sum(p.status == hall_plans.SUBMITTED for p in plans),
         instructions_open=instructions.count_open(uow, actor=actor),
+        notices_awaiting_sign_off=len(notice_queries.list_notices(
+            uow, actor=actor, status=notice_rules.AWAITING)),
+        notices_to_issue=len(notice_queries.list_notices(uow, actor=actor,
+                                                          status=notice_rules.SIGNED)),
     )

@@ -23,6 +23,9 @@ TILES = (
     ("extensions_to_decide", "complaints", {}),
     ("reports_missing", "report_calendar", {}),
     ("hall_plans_to_decide", "hall_plans", {}),
+    # No notices page yet (issue 10 builds it): the counts show, with nothing to open.
+    ("notices_awaiting_sign_off", None, {}),
+    ("notices_to_issue", None, {}),
 )
 PER_ROW = 3
 
@@ -36,7 +39,7 @@ def render(actor: User) -> None:
             with column.container(border=True):
                 value = getattr(counts, name)
                 st.metric(t(f"workbench.{name}"), value)
-                if value and st.button(t("workbench.open"), key=f"wb_{name}",
+                if value and target and st.button(t("workbench.open"), key=f"wb_{name}",
                                        width="stretch"):
                     links.go(target, **query)
     if not any(getattr(counts, name) for name, _, _ in TILES):
