@@ -62,8 +62,6 @@ PAGE_CAPABILITY: dict[str, str] = {
     "rectify": "rectification.submit",
     "review": "finding.review",
     "verify": "finding.verify",
-    # The findings register (问题台账): which findings each reader sees is the service's.
-    "findings_register": "findings.register",
     "admin_users": "users.manage",
     "admin_org": "org.manage",
     "admin_audit": "audit.view",
@@ -71,6 +69,8 @@ PAGE_CAPABILITY: dict[str, str] = {
     "checklists": "checklist.manage",
     # Leaders' start page: the dashboard (the office starts on its workbench).
     "dashboard": "dashboard.view",
+    # The findings register (问题台账): which findings each reader sees is the service's.
+    "findings_register": "findings.register",
     "campaign_board": "campaign.view",
     "report_calendar": "campaign.view",
     "hall_plans": "campaign.view",

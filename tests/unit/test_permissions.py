@@ -6,16 +6,16 @@ from db.models import Role, User
 from services.core.permissions import PAGE_CAPABILITY, ROLE_CAPABILITIES, can, pages_for
 
 EXPECTED_PAGES = {
-    "admin": ["findings_register", "admin_users", "admin_org", "admin_audit", "visit_plans",
-              "checklists", "dashboard", "campaign_board", "report_calendar", "hall_plans",
-              "complaints", "instructions", "account"],
-    "office": ["workbench", "review", "verify", "findings_register", "visit_plans",
-               "checklists", "dashboard", "campaign_board", "report_calendar", "hall_plans",
+    "admin": ["admin_users", "admin_org", "admin_audit", "visit_plans", "checklists",
+              "dashboard", "findings_register", "campaign_board", "report_calendar",
+              "hall_plans", "complaints", "instructions", "account"],
+    "office": ["workbench", "review", "verify", "visit_plans", "checklists", "dashboard",
+               "findings_register", "campaign_board", "report_calendar", "hall_plans",
                "complaint_register", "complaints", "complaint_import", "complaint_categories",
                "instructions", "account"],
-    "leader": ["findings_register", "dashboard", "campaign_board", "report_calendar",
+    "leader": ["dashboard", "findings_register", "campaign_board", "report_calendar",
                "hall_plans", "complaints", "instructions", "account"],
-    "inspector": ["inspect_today", "inspect_visit", "verify", "findings_register", "dashboard",
+    "inspector": ["inspect_today", "inspect_visit", "verify", "dashboard", "findings_register",
                   "complaints", "account"],
     "unit": ["unit_tasks", "rectify", "complaint_inbox", "instructions", "account"],
 }
