@@ -86,6 +86,14 @@ def test_next_moves_to_the_second_page(register):
     assert at.button(key="fr_next").disabled
 
 
+def test_past_the_cap_the_count_says_more(register, monkeypatch):
+    monkeypatch.setattr("services.findings.register.COUNT_CAP", 10)
+    at = page("findings_register", "office", register, lang="en")
+    assert not at.exception
+    assert "10+ findings" in texts(at)
+    assert len(at.dataframe[0].value) == 50  # the first page is still full
+
+
 def test_a_unit_liaison_has_no_register(register):
     at = page("findings_register", "unit_gdj", register, lang="en")
     assert not at.exception

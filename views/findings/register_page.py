@@ -31,7 +31,8 @@ def render(actor: User) -> None:
                               key=f"{LIST}_desc")
     filters.to_url(chosen, sort, descending)
     # Counting stops past the cap: a reader with more matches narrows the filters.
-    total = context.query(register.count_register, actor=actor, filters=chosen)
+    total = context.query(register.count_register, actor=actor, filters=chosen,
+                          cap=register.COUNT_CAP)
     more = total > register.COUNT_CAP
     st.caption(t("register_ui.count_more", count=f"{register.COUNT_CAP:,}") if more
                else t("register_ui.count", n=total))
