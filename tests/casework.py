@@ -7,11 +7,24 @@ import uuid
 from datetime import timedelta
 
 from db.models import User
+from demo import checklist as demo_checklist
 from services.core import clock
+from services.core.system import system_actor
 from services.core.uow import UnitOfWork
-from services.fieldwork import visit_view
+from services.fieldwork import checklists, visit_view
 from services.fieldwork import visits as inspections
 from services.findings import rectification, review
+from services.org import structure
+
+
+def template_and_unit(uow: UnitOfWork, *, office: User, unit: str) -> tuple[int, int]:
+    """The demo checklist saved by the office, and the id of the demo unit named `unit`:
+    what submitted_visit needs, on a database with the org demo loaded."""
+    template = uow.run(checklists.save_template, actor=office, name=demo_checklist.NAME,
+                       description="", items=demo_checklist.ITEMS)
+    unit_id = next(u.id for u in uow.query(structure.list_units, actor=system_actor())
+                   if u.name == unit)
+    return template.id, unit_id
 
 
 def submitted_visit(

@@ -67,3 +67,21 @@ def round_of(counter: str) -> int:
 
 def next_round(counter: str) -> None:
     st.session_state[counter] = round_of(counter) + 1
+
+
+def choice_or_all(column, label: str, options, *, key: str, fmt, all_text: str):
+    """A filter's select box with "all" (None) first, its value kept under `key` (seeded
+    from a URL, say); a value that is no longer an option is dropped rather than raising."""
+    options = list(options)
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = None
+    return column.selectbox(label, [None, *options], key=key, placeholder=all_text,
+                            format_func=lambda v: all_text if v is None else fmt(v))
+
+
+def optional_day(column, label: str, *, key: str):
+    """A date input that starts empty, or at the value already kept under `key`."""
+    # A value given as well as a seeded key would make Streamlit warn.
+    if key in st.session_state:
+        return column.date_input(label, key=key)
+    return column.date_input(label, value=None, key=key)

@@ -11,8 +11,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.ADMIN: frozenset(
         {
             "account.self", "users.manage", "org.manage", "org.view", "audit.view",
-            "checklist.manage", "plan.manage", "finding.view_all", "photo.original",
-            "complaint.view", "complaint.identity", "complaint.routing",
+            "checklist.manage", "plan.manage", "finding.view_all", "findings.register",
+            "photo.original", "complaint.view", "complaint.identity", "complaint.routing",
             "campaign.view", "campaign.manage", "dashboard.view", "instruction.view",
             "notice.view",
         }
@@ -20,7 +20,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.OFFICE: frozenset(
         {
             "account.self", "org.view", "checklist.manage", "plan.manage", "finding.view_all",
-            "finding.review", "finding.verify", "photo.original",
+            "findings.register", "finding.review", "finding.verify", "photo.original",
             "complaint.view", "complaint.identity", "complaint.register", "complaint.manage",
             "complaint.import", "complaint.routing",
             "campaign.view", "campaign.manage", "campaign.report", "workbench.view",
@@ -34,13 +34,13 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     # Leaders' instructions (领导批示): a leader gives them, the office marks them handled;
     # the unit concerned reads those about it (services/instructions/).
     Role.LEADER: frozenset(
-        {"account.self", "org.view", "finding.view_confirmed", "complaint.view",
-         "campaign.view", "dashboard.view", "instruction.give", "instruction.view",
-         "notice.sign", "notice.view"}
+        {"account.self", "org.view", "finding.view_confirmed", "findings.register",
+         "complaint.view", "campaign.view", "dashboard.view", "instruction.give",
+         "instruction.view", "notice.sign", "notice.view"}
     ),
     Role.INSPECTOR: frozenset(
         {"account.self", "org.view", "inspection.record", "finding.view_all", "finding.verify",
-         "complaint.view", "dashboard.view"}
+         "findings.register", "complaint.view", "dashboard.view"}
     ),
     # A liaison reports on the tasks of their own unit only (services/campaign/access.py).
     # Notices: a liaison reads the issued ones addressed to its unit (services/notices/).
@@ -69,6 +69,8 @@ PAGE_CAPABILITY: dict[str, str] = {
     "checklists": "checklist.manage",
     # Leaders' start page: the dashboard (the office starts on its workbench).
     "dashboard": "dashboard.view",
+    # The findings register (问题台账): which findings each reader sees is the service's.
+    "findings_register": "findings.register",
     "campaign_board": "campaign.view",
     "report_calendar": "campaign.view",
     "hall_plans": "campaign.view",

@@ -139,6 +139,8 @@ _PARAMS = {
     "reopened": ("reopened", _flag),
     "has_photos": ("photos", _flag),
 }
+# The URL parameters the filters use, for a page that clears those no longer set.
+QUERY_PARAMS = tuple(key for key, _ in _PARAMS.values())
 
 
 @dataclass(frozen=True)

@@ -6,11 +6,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from demo import checklist as demo_checklist
-from services.core.system import system_actor
 from services.core.uow import UnitOfWork
-from services.fieldwork import checklists
-from services.org import structure as org
 from tests import casework
 from tests.app.conftest import TIMEOUT, signed_in, texts, user_named
 
@@ -35,13 +31,10 @@ def _findings(uow, *, reported: bool = False, verified: bool = False) -> list[st
     their descriptions in the list's order (deadline, then id)."""
     office, inspector, liaison = (user_named(uow, n) for n in ("office", "inspector1",
                                                                  "unit_gdj"))
-    template = uow.run(checklists.save_template, actor=office, name=demo_checklist.NAME,
-                       description="", items=demo_checklist.ITEMS)
-    unit_id = next(u.id for u in uow.query(org.list_units, actor=system_actor())
-                   if u.name == UNIT)
+    template_id, unit_id = casework.template_and_unit(uow, office=office, unit=UNIT)
     with UnitOfWork(uow.engine) as tx:
         ids = casework.submitted_visit(tx, inspector=inspector, unit_id=unit_id,
-                                       template_id=template.id, n=N, label=UNIT)
+                                       template_id=template_id, n=N, label=UNIT)
         casework.confirm(tx, office=office, finding_ids=ids)
         if reported or verified:
             casework.report(tx, liaison=liaison, finding_ids=ids)

@@ -13,6 +13,7 @@ from services.complaints.queries import SORTS, Filters
 from services.org import structure
 from ui import context
 from ui.context import t
+from ui.widgets import choice_or_all, optional_day
 
 # URL parameter -> (Filters field, how to read it)
 _INT, _TEXT, _DAY, _FLAG = int, str, date.fromisoformat, lambda v: v == "1"
@@ -113,21 +114,10 @@ def widgets(actor: User) -> Filters:
     )
 
 
-def _choice(column, label: str, options: list, field: str, fmt):
-    """A select box with "all" first; a value the URL named that no longer exists is
-    dropped rather than raising."""
-    key = PREFIX + field
-    if st.session_state.get(key) not in options:
-        st.session_state[key] = None
-    return column.selectbox(t(label), [None, *options], key=key,
-                            placeholder=t("complaints_ui.all"),
-                            format_func=lambda v: t("complaints_ui.all") if v is None
-                            else fmt(v))
+def _choice(column, label: str, options, field: str, fmt):
+    return choice_or_all(column, t(label), options, key=PREFIX + field, fmt=fmt,
+                         all_text=t("complaints_ui.all"))
 
 
-def _day(column, label: str, field: str) -> date | None:
-    # Empty by default; a value given as well as a seeded key would make Streamlit warn.
-    key = PREFIX + field
-    if key in st.session_state:
-        return column.date_input(t(label), key=key)
-    return column.date_input(t(label), value=None, key=key)
+def _day(column, label: str, field: str):
+    return optional_day(column, t(label), key=PREFIX + field)

@@ -1,0 +1,98 @@
+"""The findings register's filters, kept in the page's URL so that a link shows the same
+list to a colleague: ?status=rectifying&overdue=1&district=3&from=2026-11-01&sort=deadline.asc
+(services/findings/register.RegisterFilters reads and writes them; a malformed value in a
+hand-edited link is ignored)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from db.models import User
+from services.fieldwork.visits import CATEGORIES
+from services.findings import register
+from services.org import structure
+from ui import context
+from ui.context import t
+from ui.widgets import choice_or_all, optional_day
+
+PREFIX = "fr_"
+DEFAULT_SORT = "found"
+_SORT_PARAM = "sort"
+_FLAGS = ("overdue", "reopened", "has_photos")
+
+
+def _owned() -> tuple[str, ...]:
+    """Every URL parameter the register owns: the filters' and the sort's."""
+    return (*register.QUERY_PARAMS, _SORT_PARAM)
+
+
+def sort_from_url() -> tuple[str, bool]:
+    raw = st.query_params.get(_SORT_PARAM, DEFAULT_SORT)
+    key, _, order = raw.partition(".")
+    return (key if key in register.SORTS else DEFAULT_SORT), order != "asc"
+
+
+def to_url(filters: register.RegisterFilters, sort: str, descending: bool) -> None:
+    wanted = filters.to_query()
+    if sort != DEFAULT_SORT or not descending:
+        wanted[_SORT_PARAM] = sort + ("" if descending else ".asc")
+    for param in _owned():
+        if param in st.query_params and param not in wanted:
+            del st.query_params[param]
+    for param, value in wanted.items():
+        if st.query_params.get(param) != value:
+            st.query_params[param] = value
+
+
+def _seed() -> None:
+    """The URL's values become the widgets' starting values, once per visit of the page."""
+    if st.session_state.get(f"{PREFIX}seeded"):
+        return
+    chosen = register.RegisterFilters.from_query(st.query_params.to_dict())
+    for field, value in vars(chosen).items():
+        if value is not None:
+            st.session_state[PREFIX + field] = value
+    st.session_state[f"{PREFIX}seeded"] = True
+
+
+def widgets(actor: User) -> register.RegisterFilters:
+    _seed()
+    units = {u.id: u.name for u in context.query(structure.list_units, actor=actor)}
+    places = {d.id: "　" * d.depth + d.name
+              for d in context.query(structure.list_districts, actor=actor)}
+    industries = {i.id: i.name for i in context.query(structure.list_industries, actor=actor)}
+    kinds = {k: t("register_ui.from_complaint") if k == register.FROM_COMPLAINT
+             else t(f"kind_inspection.{k}") for k in register.VISIT_KINDS}
+    values = {}
+    with st.expander(t("register_ui.filters"), expanded=True):
+        a, b, c, d = st.columns(4)
+        values["found_from"] = _day(a, "register_ui.from", "found_from")
+        values["found_to"] = _day(b, "register_ui.to", "found_to")
+        values["status"] = _choice(c, "register_ui.status", register.STATUSES, "status",
+                                   lambda v: t(f"finding_status.{v}"))
+        values["severity"] = _choice(d, "field.severity", register.SEVERITIES, "severity",
+                                     lambda v: t(f"severity.{v}"))
+        a, b, c, d = st.columns(4)
+        values["district_id"] = _choice(a, "field.district", list(places), "district_id",
+                                        places.get)
+        values["unit_id"] = _choice(b, "field.unit", list(units), "unit_id", units.get)
+        values["industry_id"] = _choice(c, "field.industry", list(industries), "industry_id",
+                                        industries.get)
+        values["category"] = _choice(d, "field.category", CATEGORIES, "category",
+                                     lambda v: t(f"category.{v}"))
+        columns = st.columns(4)
+        values["visit_kind"] = _choice(columns[0], "register_ui.visit_kind", list(kinds),
+                                       "visit_kind", kinds.get)
+        for column, field in zip(columns[1:], _FLAGS, strict=True):
+            values[field] = _choice(column, f"register_ui.{field}", (True, False), field,
+                                    lambda v: t("register_ui.yes" if v else "register_ui.no"))
+    return register.RegisterFilters(**values)
+
+
+def _choice(column, label: str, options, field: str, fmt):
+    return choice_or_all(column, t(label), options, key=PREFIX + field, fmt=fmt,
+                         all_text=t("common.all"))
+
+
+def _day(column, label: str, field: str):
+    return optional_day(column, t(label), key=PREFIX + field)

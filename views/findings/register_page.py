@@ -1,0 +1,95 @@
+"""问题台账: every finding the reader may see, from visits and from complaints, filtered (the
+filters live in the URL), sorted and paged in the database; picking a row shows its first
+photo and where it came from."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from db.models import User
+from services.findings import register
+from ui import context, paging
+from ui.context import local_time, t
+from ui.page import page
+from ui.photo_views import thumbnails
+from ui.text import plain
+from views.findings import register_filters as filters
+
+LIST = "fr"
+
+
+@page("findings_register", title="nav.findings_register")
+def render(actor: User) -> None:
+    chosen = filters.widgets(actor)
+    sort, descending = filters.sort_from_url()
+    left, right = st.columns([3, 1])
+    sort = left.selectbox(t("register_ui.sort"), list(register.SORTS),
+                          index=list(register.SORTS).index(sort), key=f"{LIST}_sort",
+                          format_func=lambda k: t(f"register_ui.sort_{k}"))
+    descending = right.toggle(t("register_ui.descending"), value=descending,
+                              key=f"{LIST}_desc")
+    filters.to_url(chosen, sort, descending)
+    # Counting stops past the cap: a reader with more matches narrows the filters.
+    total = context.query(register.count_register, actor=actor, filters=chosen,
+                          cap=register.COUNT_CAP)
+    more = total > register.COUNT_CAP
+    st.caption(t("register_ui.count_more", count=f"{register.COUNT_CAP:,}") if more
+               else t("register_ui.count", n=total))
+    if not total:
+        st.info(t("register_ui.none"))
+        return
+    offset = paging.offset(LIST, total, filters=(chosen, sort, descending))
+    rows = context.query(register.list_register, actor=actor, filters=chosen, sort=sort,
+                         descending=descending, offset=offset, limit=paging.PAGE_SIZE)
+    picked = _table(rows)
+    paging.controls(LIST, total)
+    if picked is not None:
+        _detail(picked)
+
+
+def _kind(row: register.RegisterRow) -> str:
+    if row.visit_kind == register.FROM_COMPLAINT:
+        return t("register_ui.from_complaint")
+    return t(f"kind_inspection.{row.visit_kind}")
+
+
+def _flags(row: register.RegisterRow) -> str:
+    return " · ".join(t(f"register_ui.flag_{name}")
+                      for name in ("overdue", "reopened") if getattr(row, name))
+
+
+def _table(rows: list[register.RegisterRow]) -> register.RegisterRow | None:
+    frame = pd.DataFrame({
+        "id": [r.id for r in rows],
+        "found": [local_time(r.found_at) for r in rows],
+        "unit": [r.unit for r in rows],
+        "district": [r.district or t("register_ui.city_level") for r in rows],
+        "kind": [_kind(r) for r in rows],
+        "category": [t(f"category.{r.category}") for r in rows],
+        "severity": [t(f"severity.{r.severity}") for r in rows],
+        "status": [t(f"finding_status.{r.status}") for r in rows],
+        "deadline": [r.deadline.isoformat() if r.deadline else "—" for r in rows],
+        "flags": [_flags(r) for r in rows],
+        "photos": [r.photo_count for r in rows],
+        "description": [r.description[:80] for r in rows],
+    })
+    config = {col: st.column_config.TextColumn(t(f"register_ui.col_{col}"))
+              for col in frame.columns}
+    config["id"] = st.column_config.NumberColumn(t("register_ui.col_id"), format="%d")
+    config["photos"] = st.column_config.NumberColumn(t("register_ui.col_photos"))
+    event = st.dataframe(frame, hide_index=True, key=f"{LIST}_table", on_select="rerun",
+                         selection_mode="single-row", width="stretch", column_config=config)
+    selected = event.selection.rows if event is not None else []
+    return rows[selected[0]] if selected else None
+
+
+def _detail(row: register.RegisterRow) -> None:
+    """The picked finding: what was found, where, and its first photo."""
+    with st.container(border=True):
+        st.subheader(t("register_ui.picked", id=row.id, unit=plain(row.unit)))
+        st.caption(" · ".join(part for part in (
+            _kind(row), local_time(row.found_at), t(f"finding_status.{row.status}"),
+            _flags(row), t("register_ui.photo_count", n=row.photo_count)) if part))
+        st.markdown(plain(row.description))
+        thumbnails([row.thumbnail] if row.thumbnail else [], key=f"{LIST}_photo")
