@@ -257,23 +257,29 @@ def open_menu_page(page: Page, key: str, title_key: str, timeout: float = TIMEOU
 
 def choose(page: Page, label: str, option: str | re.Pattern[str], typed: str) -> None:
     """Picks `option` (its whole text, or a pattern) in the select box `label`, after typing
-    `typed` to narrow the list."""
+    `typed` to narrow the list. Through commit(): a pick whose script run is missed (seen
+    once in CI: the run's states never reached the tracker) is judged by the box's value."""
     box = page.get_by_role("combobox", name=label, exact=True)
-    current = box.input_value()
-    unchanged = option == current if isinstance(option, str) else bool(option.search(current))
-    box.click()
-    box.fill(typed)
-    # Named "<label> Open": react-aria labels the list by the box and its open button.
-    listbox = page.get_by_role("listbox", name=label)
-    if isinstance(option, str):
-        choice = listbox.get_by_role("option", name=option, exact=True)
-    else:
-        choice = listbox.get_by_role("option", name=option)
-    if unchanged:  # the same value again: no script run follows
-        choice.click()
+
+    def shown() -> bool:
+        current = box.input_value()
+        return option == current if isinstance(option, str) else bool(option.search(current))
+
+    def pick() -> None:
+        box.click()
+        box.fill(typed)
+        # Named "<label> Open": react-aria labels the list by the box and its open button.
+        listbox = page.get_by_role("listbox", name=label)
+        if isinstance(option, str):
+            listbox.get_by_role("option", name=option, exact=True).click()
+        else:
+            listbox.get_by_role("option", name=option).click()
+
+    if shown():  # the same value again: no script run follows
+        pick()
         settle(page)
     else:
-        rerun(page, choice.click)
+        commit(page, pick, shown, f"choose {label}")
     expect(box).to_have_value(option)
 
 
