@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from ui import context
@@ -85,3 +87,14 @@ def optional_day(column, label: str, *, key: str):
     if key in st.session_state:
         return column.date_input(label, key=key)
     return column.date_input(label, value=None, key=key)
+
+
+def sort_picker(list_key: str, sorts, sort: str, descending: bool, *, label: str,
+                option: Callable[[str], str], descending_label: str) -> tuple[str, bool]:
+    """A list's sort key and direction, side by side above it (keys `<list>_sort`,
+    `<list>_desc`)."""
+    left, right = st.columns([3, 1])
+    sort = left.selectbox(label, list(sorts), index=list(sorts).index(sort),
+                          key=f"{list_key}_sort", format_func=option)
+    descending = right.toggle(descending_label, value=descending, key=f"{list_key}_desc")
+    return sort, descending

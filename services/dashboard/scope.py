@@ -83,12 +83,8 @@ def finding_statuses(actor: User) -> ColumnElement[bool]:
     if can(actor, "finding.view_all"):
         return true()
     if can(actor, "finding.view_confirmed") or _liaison(actor):
-        return finding_status_in(finding_status.CONFIRMED)
+        return Finding.status.in_(sorted(finding_status.CONFIRMED))
     return false()
-
-
-def finding_status_in(statuses) -> ColumnElement[bool]:
-    return Finding.status.in_(sorted(statuses))
 
 
 def sees_tasks(actor: User) -> bool:

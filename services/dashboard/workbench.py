@@ -47,6 +47,7 @@ def workbench(uow: UnitOfWork, *, actor: User, today: date | None = None) -> Wor
         uow, actor=actor, statuses=tuple(sorted(finding_status.AWAITING_UNIT)))
     owed = reporting.owed_reports(uow, actor=actor, today=today)
     plans = hall_plans.overview(uow, actor=actor)
+    notices = notice_queries.count_by_status(uow, actor=actor)
     return Workbench(
         inspections_to_review=len(review.list_pending(uow, actor=actor)),
         complaints_new=complaints.new, complaints_due_soon=complaints.due_soon,
@@ -55,8 +56,6 @@ def workbench(uow: UnitOfWork, *, actor: User, today: date | None = None) -> Wor
         reports_missing=sum(r.timeliness == Timeliness.MISSING for r in owed),
         hall_plans_to_decide=sum(p.status == hall_plans.SUBMITTED for p in plans),
         instructions_open=instructions.count_open(uow, actor=actor),
-        notices_awaiting_sign_off=len(notice_queries.list_notices(
-            uow, actor=actor, status=notice_rules.AWAITING)),
-        notices_to_issue=len(notice_queries.list_notices(uow, actor=actor,
-                                                          status=notice_rules.SIGNED)),
+        notices_awaiting_sign_off=notices.get(notice_rules.AWAITING, 0),
+        notices_to_issue=notices.get(notice_rules.SIGNED, 0),
     )

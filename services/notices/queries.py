@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 from sqlalchemy import exists
 from sqlalchemy.sql import ColumnElement
-from sqlmodel import col, select, true
+from sqlmodel import col, func, select, true
 
 from db.models import Finding, Notice, NoticeFinding, NoticeRecipient, Role, Unit, User
 from services.core.errors import NotFound
@@ -79,6 +79,12 @@ def list_notices(uow: UnitOfWork, *, actor: User, status: str | None = None,
     rows = uow.session.exec(query.order_by(col(Notice.created_at).desc(),
                                            col(Notice.id).desc())).all()
     return [_row(n) for n in rows]
+
+
+def count_by_status(uow: UnitOfWork, *, actor: User) -> dict[str, int]:
+    """How many notices the actor may read are in each status, counted in the database."""
+    return dict(uow.session.exec(
+        select(Notice.status, func.count()).where(visible(actor)).group_by(Notice.status)).all())
 
 
 def get_notice(uow: UnitOfWork, *, actor: User, notice_id: int) -> NoticeView:

@@ -10,7 +10,7 @@ import streamlit as st
 from db.models import User
 from services.complaints import queries
 from services.complaints.queries import SORTS
-from ui import context, paging
+from ui import context, paging, widgets
 from ui.context import local_time, t
 from ui.feedback import reported
 from ui.page import page
@@ -29,11 +29,10 @@ def render(actor: User) -> None:
                              max_value=2**31 - 1, step=1, value=0, key=f"{LIST}_open")
     if wanted:
         st.query_params["id"] = str(int(wanted))
-    left, right = st.columns([3, 1])
-    sort = left.selectbox(t("complaints_ui.sort"), list(SORTS), index=list(SORTS).index(sort),
-                          key=f"{LIST}_sort", format_func=lambda k: t(f"complaints_ui.sort_{k}"))
-    descending = right.toggle(t("complaints_ui.newest_first"), value=descending,
-                              key=f"{LIST}_desc")
+    sort, descending = widgets.sort_picker(
+        LIST, SORTS, sort, descending, label=t("complaints_ui.sort"),
+        option=lambda k: t(f"complaints_ui.sort_{k}"),
+        descending_label=t("complaints_ui.newest_first"))
     filters.to_url(chosen, sort, descending)
     # Counting stops past the cap: a clerk with more matches narrows the filters.
     total = context.query(queries.count_complaints, actor=actor, filters=chosen,

@@ -9,7 +9,7 @@ import streamlit as st
 
 from db.models import User
 from services.findings import register
-from ui import context, paging
+from ui import context, paging, widgets
 from ui.context import local_time, t
 from ui.page import page
 from ui.photo_views import thumbnails
@@ -23,12 +23,9 @@ LIST = "fr"
 def render(actor: User) -> None:
     chosen = filters.widgets(actor)
     sort, descending = filters.sort_from_url()
-    left, right = st.columns([3, 1])
-    sort = left.selectbox(t("register_ui.sort"), list(register.SORTS),
-                          index=list(register.SORTS).index(sort), key=f"{LIST}_sort",
-                          format_func=lambda k: t(f"register_ui.sort_{k}"))
-    descending = right.toggle(t("register_ui.descending"), value=descending,
-                              key=f"{LIST}_desc")
+    sort, descending = widgets.sort_picker(
+        LIST, register.SORTS, sort, descending, label=t("register_ui.sort"),
+        option=lambda k: t(f"register_ui.sort_{k}"), descending_label=t("register_ui.descending"))
     filters.to_url(chosen, sort, descending)
     # Counting stops past the cap: a reader with more matches narrows the filters.
     total = context.query(register.count_register, actor=actor, filters=chosen,

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import streamlit as st
 
+from db.models import User
 from services.core.permissions import can
 from services.instructions.queries import InstructionRow
 from services.instructions.targets import COMPLAINT, FINDING, Target
 from ui import links
-from ui.context import current_user, local_time, t
+from ui.context import local_time, t
 from ui.text import plain
 
 
@@ -30,15 +31,15 @@ def about(target: Target) -> str:
              title=plain(target.title), unit=unit)
 
 
-def show(row: InstructionRow, *, with_target: bool = True) -> None:
-    """The instruction's lines, in the caller's container."""
+def show(row: InstructionRow, reader: User, *, with_target: bool = True) -> None:
+    """The instruction's lines, in the caller's container, as `reader` (the page's signed-in
+    user, loaded once per run by the caller) may act on them."""
     status = t(f"instruction_status.{row.status}")
     head = f"**{status}**" + (f" · {about(row.target)}" if with_target else "")
     st.markdown(head)
     st.markdown(plain(row.text))
     # The office acts on the complaint itself: its page, opened at this complaint.
-    opens = with_target and row.target.kind == COMPLAINT and can(current_user(),
-                                                                 "complaint.view")
+    opens = with_target and row.target.kind == COMPLAINT and can(reader, "complaint.view")
     if opens and st.button(t("instructions_ui.open_complaint"), key=f"instr_open_{row.id}",
                            icon=":material/open_in_new:"):
         links.go("complaints", id=row.target.id)

@@ -47,7 +47,7 @@ def render(actor: User) -> None:
         return
     for row in rows:
         with st.container(border=True):
-            show(row)
+            show(row, actor)
             if (row.open or row.id in typed) and can(actor, "instruction.handle"):
                 _handle_form(actor, row)
 

@@ -31,7 +31,7 @@ def render_panel(actor: User, kind: str, target_id: int, *, key: str) -> None:
         st.caption(t("instructions_ui.none_on_target"))
     for row in rows:
         with st.container(border=True):
-            show(row, with_target=False)
+            show(row, actor, with_target=False)
     if can(actor, "instruction.give"):
         _give_form(actor, kind, target_id, key=key)
 

@@ -25,6 +25,6 @@ def open_instructions(actor: User) -> None:
                          limit=SHOWN)
     for row in rows:
         with st.container(border=True):
-            show(row)
+            show(row, actor)
     if count > SHOWN:
         st.caption(t("instructions_ui.more", n=count - SHOWN))
