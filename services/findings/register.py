@@ -68,6 +68,7 @@ class RegisterFilters:
     overdue: bool | None = None  # waiting for the unit past its deadline
     reopened: bool | None = None  # reopened at least once (its status log says so)
     has_photos: bool | None = None
+    circulated: bool | None = None  # named in an issued notice (通报)
 
     def to_query(self) -> dict[str, str]:
         """The filters set, as URL query parameters (plain strings)."""
@@ -138,6 +139,7 @@ _PARAMS = {
     "overdue": ("overdue", _flag),
     "reopened": ("reopened", _flag),
     "has_photos": ("photos", _flag),
+    "circulated": ("circulated", _flag),
 }
 # The URL parameters the filters use, for a page that clears those no longer set.
 QUERY_PARAMS = tuple(key for key, _ in _PARAMS.values())
@@ -221,7 +223,8 @@ def _conditions(actor: User, filters: RegisterFilters, today: date) -> list:
         if value:
             where.append(column == value)
     for clause, wanted in ((overdue_clause(today), f.overdue), (_REOPENED, f.reopened),
-                           (_HAS_PHOTOS, f.has_photos)):
+                           (_HAS_PHOTOS, f.has_photos),
+                           (Finding.circulated_at.is_not(None), f.circulated)):
         if wanted is not None:
             where.append(clause if wanted else ~clause)
     return where

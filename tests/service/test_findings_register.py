@@ -206,6 +206,20 @@ def test_each_filter_alone_and_combined(uow, reg, filters, expected):
     assert _keys(uow, reg, **named) == expected
 
 
+def test_circulated_filter_follows_issued_notices(uow, reg):
+    """Issuing a notice stamps its findings (services/notices/workflow.issue); the register
+    filters on that stamp both ways."""
+    with uow:
+        for key in ("f1", "f4"):
+            finding = uow.session.get(Finding, reg[key])
+            finding.circulated_at = datetime(2026, 11, 24, 2, tzinfo=UTC)
+            uow.session.add(finding)
+        uow.commit()
+    assert _keys(uow, reg, circulated=True) == {"f1", "f4"}
+    assert _keys(uow, reg, circulated=False) == ALL - {"f1", "f4"}
+    assert _keys(uow, reg, circulated=True, district_id=reg["a"]) == {"f1"}
+
+
 def test_a_row_has_what_the_list_shows(uow, reg):
     rows = {r.id: r for r in _listed(uow, reg)}
     f3 = rows[reg["f3"]]
@@ -344,7 +358,7 @@ def test_filters_go_to_the_url_and_back():
     full = RegisterFilters(found_from=d(11, 1), found_to=d(11, 26), district_id=3, unit_id=4,
                            industry_id=5, visit_kind="complaint", category="discipline",
                            severity="severe", status="reopened", overdue=True, reopened=False,
-                           has_photos=True)
+                           has_photos=True, circulated=False)
     query = full.to_query()
     assert all(isinstance(v, str) for v in query.values())
     assert query["from"] == "2026-11-01" and query["overdue"] == "1"

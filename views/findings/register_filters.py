@@ -18,7 +18,7 @@ from ui.widgets import choice_or_all, optional_day
 PREFIX = "fr_"
 DEFAULT_SORT = "found"
 _SORT_PARAM = "sort"
-_FLAGS = ("overdue", "reopened", "has_photos")
+_FLAGS = ("overdue", "reopened", "has_photos", "circulated")
 
 
 def _owned() -> tuple[str, ...]:
@@ -80,7 +80,7 @@ def widgets(actor: User) -> register.RegisterFilters:
                                         industries.get)
         values["category"] = _choice(d, "field.category", CATEGORIES, "category",
                                      lambda v: t(f"category.{v}"))
-        columns = st.columns(4)
+        columns = st.columns(5)
         values["visit_kind"] = _choice(columns[0], "register_ui.visit_kind", list(kinds),
                                        "visit_kind", kinds.get)
         for column, field in zip(columns[1:], _FLAGS, strict=True):

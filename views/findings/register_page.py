@@ -1,6 +1,7 @@
 """问题台账: every finding the reader may see, from visits and from complaints, filtered (the
-filters live in the URL), sorted and paged in the database; picking a row shows its first
-photo and where it came from."""
+filters live in the URL), sorted and paged in the database. Picked rows take the bulk
+actions (views/findings/register_actions.py); one picked row shows its first photo and where
+it came from; the filtered rows export as XLSX or CSV (views/findings/register_export.py)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from ui.context import local_time, t
 from ui.page import page
 from ui.photo_views import thumbnails
 from ui.text import plain
+from views.findings import register_actions, register_export
 from views.findings import register_filters as filters
 
 LIST = "fr"
@@ -36,13 +38,15 @@ def render(actor: User) -> None:
     if not total:
         st.info(t("register_ui.none"))
         return
+    register_export.render(actor, chosen, sort, descending, total)
     offset = paging.offset(LIST, total, filters=(chosen, sort, descending))
     rows = context.query(register.list_register, actor=actor, filters=chosen, sort=sort,
                          descending=descending, offset=offset, limit=paging.PAGE_SIZE)
     picked = _table(rows)
     paging.controls(LIST, total)
-    if picked is not None:
-        _detail(picked)
+    if len(picked) == 1:
+        _detail(picked[0])
+    register_actions.render(actor, picked)
 
 
 def _kind(row: register.RegisterRow) -> str:
@@ -56,7 +60,7 @@ def _flags(row: register.RegisterRow) -> str:
                       for name in ("overdue", "reopened") if getattr(row, name))
 
 
-def _table(rows: list[register.RegisterRow]) -> register.RegisterRow | None:
+def _table(rows: list[register.RegisterRow]) -> list[register.RegisterRow]:
     frame = pd.DataFrame({
         "id": [r.id for r in rows],
         "found": [local_time(r.found_at) for r in rows],
@@ -76,9 +80,10 @@ def _table(rows: list[register.RegisterRow]) -> register.RegisterRow | None:
     config["id"] = st.column_config.NumberColumn(t("register_ui.col_id"), format="%d")
     config["photos"] = st.column_config.NumberColumn(t("register_ui.col_photos"))
     event = st.dataframe(frame, hide_index=True, key=f"{LIST}_table", on_select="rerun",
-                         selection_mode="single-row", width="stretch", column_config=config)
+                         selection_mode="multi-row", width="stretch", column_config=config)
     selected = event.selection.rows if event is not None else []
-    return rows[selected[0]] if selected else None
+    # A selection kept from a longer page may name rows this page no longer has.
+    return [rows[i] for i in selected if isinstance(i, int) and 0 <= i < len(rows)]
 
 
 def _detail(row: register.RegisterRow) -> None:

@@ -1,0 +1,18 @@
+"""The register's bulk actions on the picked rows: extend the deadline with a reason, urge
+the units (催办), add them to a notice. Each action is its own small form; the services
+check capability and scope for every finding named."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from db.models import User
+from services.findings import register
+from ui.context import t
+
+
+def render(actor: User, picked: list[register.RegisterRow]) -> None:
+    if not picked:
+        st.caption(t("register_ui.pick_hint"))
+        return
+    st.caption(t("register_ui.picked_n", n=len(picked)))
