@@ -49,6 +49,16 @@ class Notice(SQLModel, table=True):
     printing_office: str = Field(default="", max_length=200)  # 印发机关
     printing_date: date | None = None  # 印发日期
     issuing_office: str = Field(default="", max_length=200)
+    attachments: str = Field(default="", max_length=1000)  # 附件, one name a line
+    # The findings' first photos go into the document (optional; a photo gone is skipped).
+    with_photos: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    # Each recipient's liaison reads only the extract about its own unit.
+    send_extracts: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    # A situation report's period and its figures, frozen when the draft is saved (the
+    # leader signs off what they read).
+    period_from: date | None = None
+    period_to: date | None = None
+    figures: str = Field(default="", max_length=2000)
     status: str = Field(default=NoticeStatus.DRAFT, max_length=20)
     signed_by: int | None = Field(default=None, foreign_key="user.id")
     signed_at: datetime | None = None
@@ -72,6 +82,7 @@ class NoticeRecipient(SQLModel, table=True):
 
     notice_id: int = Field(foreign_key="notice.id", primary_key=True)
     unit_id: int = Field(foreign_key="unit.id", primary_key=True, index=True)
+    reason: str = Field(default="", max_length=500)  # a commendation's reason for this unit
 
 
 class NoticeFinding(SQLModel, table=True):

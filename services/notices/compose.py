@@ -3,7 +3,8 @@ lists. The office writes drafts; nothing here commits."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlmodel import col, delete, select
@@ -20,33 +21,76 @@ from services.core.validation import clean_text
 from services.core.visibility import finding_visible
 from services.findings.status import CONFIRMED
 from services.notices import rules
+from services.notices.figures import situation_figures
 
 # The title in 2号 小标宋 fits two lines of the page at this many characters.
 TITLE_MAX = 60
 TEXT_MAX = 4000
 CC_MAX = 500
 OFFICE_MAX = 200
+ATTACHMENTS_MAX = 1000
+REASON_MAX = 500
 KEY_MAX = 64
 
 
-def _content(*, kind: str, title: str, opening: str, requirements: str,
-             rectification_deadline: date | None, cc: str, printing_office: str,
-             printing_date: date | None) -> dict:
-    if kind not in {k.value for k in NoticeKind}:
+@dataclass(frozen=True)
+class Content:
+    """What the office types into a notice, as the compose form holds it."""
+
+    kind: str
+    title: str
+    unit_ids: tuple[int, ...] = ()
+    finding_ids: tuple[int, ...] = ()
+    opening: str = ""
+    requirements: str = ""
+    rectification_deadline: date | None = None
+    cc: str = ""
+    printing_office: str = ""
+    printing_date: date | None = None
+    attachments: str = ""
+    with_photos: bool = False
+    send_extracts: bool = False
+    period_from: date | None = None
+    period_to: date | None = None
+    reasons: Mapping[int, str] = field(default_factory=dict)  # commendation: unit -> why
+
+
+def _content(uow: UnitOfWork, actor: User, c: Content) -> dict:
+    if c.kind not in {k.value for k in NoticeKind}:
         raise ValidationFailed("notice.bad_kind", field="notice_kind")
+    situation = c.kind == NoticeKind.SITUATION
     return {
-        "kind": kind,
-        "title": clean_text(title, field="notice_title", max_len=TITLE_MAX),
-        "opening": clean_text(opening, field="notice_opening", max_len=TEXT_MAX,
+        "kind": c.kind,
+        "title": clean_text(c.title, field="notice_title", max_len=TITLE_MAX),
+        "opening": clean_text(c.opening, field="notice_opening", max_len=TEXT_MAX,
                               required=False),
-        "requirements": clean_text(requirements, field="notice_requirements",
+        "requirements": clean_text(c.requirements, field="notice_requirements",
                                    max_len=TEXT_MAX, required=False),
-        "rectification_deadline": rectification_deadline,
-        "cc": clean_text(cc, field="notice_cc", max_len=CC_MAX, required=False),
-        "printing_office": clean_text(printing_office, field="notice_printing_office",
+        "rectification_deadline": c.rectification_deadline,
+        "cc": clean_text(c.cc, field="notice_cc", max_len=CC_MAX, required=False),
+        "printing_office": clean_text(c.printing_office, field="notice_printing_office",
                                       max_len=OFFICE_MAX, required=False),
-        "printing_date": printing_date,
+        "printing_date": c.printing_date,
+        "attachments": clean_text(c.attachments, field="notice_attachments",
+                                  max_len=ATTACHMENTS_MAX, required=False),
+        "with_photos": bool(c.with_photos),
+        "send_extracts": bool(c.send_extracts),
+        "period_from": c.period_from if situation else None,
+        "period_to": c.period_to if situation else None,
+        "figures": situation_figures(uow, actor=actor, start=c.period_from, end=c.period_to)
+        if situation else "",
     }
+
+
+def _reasons(c: Content, units: list[int]) -> dict[int, str]:
+    """A commendation says why each unit is commended; other kinds keep no reasons."""
+    if c.kind != NoticeKind.COMMENDATION:
+        return {}
+    reasons = {u: clean_text(c.reasons.get(u, ""), field="notice_reason", max_len=REASON_MAX,
+                             required=False) for u in units}
+    if missing := [u for u, why in reasons.items() if not why]:
+        raise ValidationFailed("notice.no_reason", field="notice_reason", ids=missing)
+    return reasons
 
 
 def _units(uow: UnitOfWork, unit_ids: Iterable[int]) -> list[int]:
@@ -77,32 +121,33 @@ def _findings(uow: UnitOfWork, actor: User, kind: str,
     return status
 
 
-def _link(uow: UnitOfWork, notice: Notice, units: list[int], findings: dict[int, str]) -> None:
+def _link(uow: UnitOfWork, notice: Notice, units: list[int], findings: dict[int, str],
+          reasons: Mapping[int, str]) -> None:
     session = uow.session
     session.exec(delete(NoticeRecipient).where(NoticeRecipient.notice_id == notice.id))
     session.exec(delete(NoticeFinding).where(NoticeFinding.notice_id == notice.id))
-    session.add_all(NoticeRecipient(notice_id=notice.id, unit_id=u) for u in units)
+    session.add_all(NoticeRecipient(notice_id=notice.id, unit_id=u, reason=reasons.get(u, ""))
+                    for u in units)
     session.add_all(NoticeFinding(notice_id=notice.id, finding_id=f, selected_status=s)
                     for f, s in findings.items())
     session.flush()
 
 
-def create_draft(
-    uow: UnitOfWork, *, actor: User, client_key: str, kind: str, title: str,
-    unit_ids: Iterable[int], finding_ids: Iterable[int] = (), opening: str = "",
-    requirements: str = "", rectification_deadline: date | None = None, cc: str = "",
-    printing_office: str = "", printing_date: date | None = None,
-    corrects_id: int | None = None, now: datetime | None = None,
-) -> Notice:
-    """A new draft. The same client key (a double click, a retry) gives the draft it made
-    the first time. `corrects_id`: the issued notice this one corrects."""
+def _checked(uow: UnitOfWork, actor: User, c: Content):
+    content = _content(uow, actor, c)
+    units = _units(uow, c.unit_ids)
+    return content, units, _findings(uow, actor, c.kind, c.finding_ids), _reasons(c, units)
+
+
+def create_draft(uow: UnitOfWork, *, actor: User, client_key: str,
+                 corrects_id: int | None = None, now: datetime | None = None,
+                 **typed) -> Notice:
+    """A new draft from the fields of Content. The same client key (a double click, a
+    retry) gives the draft it made the first time. `corrects_id`: the issued notice this
+    one corrects."""
     require(actor, "notice.compose")
     client_key = clean_text(client_key, field="client_key", max_len=KEY_MAX)
-    content = _content(kind=kind, title=title, opening=opening, requirements=requirements,
-                       rectification_deadline=rectification_deadline, cc=cc,
-                       printing_office=printing_office, printing_date=printing_date)
-    units = _units(uow, unit_ids)
-    findings = _findings(uow, actor, kind, finding_ids)
+    content, units, findings, reasons = _checked(uow, actor, Content(**typed))
     if corrects_id is not None:
         corrected = uow.session.get(Notice, corrects_id)
         if corrected is None or corrected.status != rules.ISSUED:
@@ -117,36 +162,68 @@ def create_draft(
                                     owner={"created_by": actor.id}, target={}, create=make)
     if not created:
         return notice
-    _link(uow, notice, units, findings)
+    _link(uow, notice, units, findings, reasons)
     rules.LIFECYCLE.start(uow.session, notice, actor=actor, at=at)
     audit.record(uow, actor, "notice.create", notice,
                  extra={"unit_ids": units, "finding_ids": sorted(findings)})
     return notice
 
 
-def update_draft(
-    uow: UnitOfWork, *, actor: User, notice_id: int, version: int | None, kind: str,
-    title: str, unit_ids: Iterable[int], finding_ids: Iterable[int] = (), opening: str = "",
-    requirements: str = "", rectification_deadline: date | None = None, cc: str = "",
-    printing_office: str = "", printing_date: date | None = None,
-) -> Notice:
+def update_draft(uow: UnitOfWork, *, actor: User, notice_id: int, version: int | None,
+                 **typed) -> Notice:
     """Saves a draft's content, recipients and findings; a notice past draft (awaiting,
     signed) must be returned first; an issued one is never edited."""
     require(actor, "notice.compose")
     notice = rules.for_write(uow, notice_id, version)
     if notice.status != rules.DRAFT:
         raise Conflict("notice.not_draft")
-    content = _content(kind=kind, title=title, opening=opening, requirements=requirements,
-                       rectification_deadline=rectification_deadline, cc=cc,
-                       printing_office=printing_office, printing_date=printing_date)
-    units = _units(uow, unit_ids)
-    findings = _findings(uow, actor, kind, finding_ids)
+    content, units, findings, reasons = _checked(uow, actor, Content(**typed))
     before = audit.state(notice)
     for name, value in content.items():
         setattr(notice, name, value)
     notice.version += 1
     uow.session.add(notice)
-    _link(uow, notice, units, findings)
+    _link(uow, notice, units, findings, reasons)
     audit.record(uow, actor, "notice.update", notice, before,
                  extra={"unit_ids": units, "finding_ids": sorted(findings)})
     return notice
+
+
+def add_findings(uow: UnitOfWork, *, actor: User, notice_id: int, version: int | None,
+                 finding_ids: Iterable[int]) -> Notice:
+    """标记通报: adds findings picked in the register to a draft, their units to its main
+    recipients; what the draft already holds stays."""
+    require(actor, "notice.compose")
+    notice = rules.for_write(uow, notice_id, version)
+    if notice.status != rules.DRAFT:
+        raise Conflict("notice.not_draft")
+    held = content_of(uow, notice)
+    findings = _findings(uow, actor, notice.kind, {*held.finding_ids, *finding_ids})
+    new_units = uow.session.exec(select(Finding.unit_id).where(
+        col(Finding.id).in_(sorted(findings)))).all()
+    units = _units(uow, {*held.unit_ids, *new_units})
+    before = audit.state(notice)
+    notice.version += 1
+    uow.session.add(notice)
+    _link(uow, notice, units, findings, dict(held.reasons))
+    audit.record(uow, actor, "notice.update", notice, before,
+                 extra={"unit_ids": units, "finding_ids": sorted(findings)})
+    return notice
+
+
+def content_of(uow: UnitOfWork, notice: Notice) -> Content:
+    """A notice's content as the compose form edits it (and a correction starts from)."""
+    session = uow.session
+    recipients = session.exec(select(NoticeRecipient.unit_id, NoticeRecipient.reason)
+                              .where(NoticeRecipient.notice_id == notice.id)).all()
+    findings = session.exec(select(NoticeFinding.finding_id)
+                            .where(NoticeFinding.notice_id == notice.id)).all()
+    return Content(
+        kind=notice.kind, title=notice.title, unit_ids=tuple(sorted(u for u, _ in recipients)),
+        finding_ids=tuple(sorted(findings)), opening=notice.opening,
+        requirements=notice.requirements,
+        rectification_deadline=notice.rectification_deadline, cc=notice.cc,
+        printing_office=notice.printing_office, printing_date=notice.printing_date,
+        attachments=notice.attachments, with_photos=notice.with_photos,
+        send_extracts=notice.send_extracts, period_from=notice.period_from,
+        period_to=notice.period_to, reasons={u: r for u, r in recipients if r})

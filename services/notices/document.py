@@ -69,6 +69,10 @@ class NoticeText:
     printed_by: str = ""  # 印发机关
     printed_on: date | None = None
     photos: tuple[tuple[bytes, str], ...] = field(default=())  # (JPEG bytes, caption)
+    kind: str = "criticism"  # criticism, commendation or situation (NoticeKind)
+    commended: tuple[tuple[str, str], ...] = ()  # commendation: (unit, why)
+    figures: tuple[str, ...] = ()  # situation report: the period's figures, a line each
+    extract_of: str = ""  # a liaison's extract: the unit whose part this is
 
 
 def chinese_date(day: date) -> str:
@@ -215,28 +219,57 @@ def _head(doc, notice: NoticeText) -> None:
         _paragraph(doc, "、".join(notice.recipients) + "：", indent=False)
 
 
+# Each kind's sections in order, by heading; a section with nothing to say is left out.
+REQUIREMENTS_HEADING = {"criticism": "整改要求", "commendation": "希望与要求",
+                        "situation": "下一步工作要求"}
+
+
+def _findings(doc, notice: NoticeText) -> None:
+    for n, (district, units) in enumerate(notice.findings, start=1):
+        _paragraph(doc, f"（{ordinal(n)}）{district}", font=KAITI)
+        for m, (unit, items) in enumerate(units, start=1):
+            _paragraph(doc, f"{m}. {unit}")
+            for k, item in enumerate(items, start=1):
+                where = f"在{item.where}" if item.where else ""
+                _paragraph(doc, f"（{k}）{chinese_date(item.when)}{where}发现：{item.what}")
+
+
+def _requirements(doc, notice: NoticeText) -> None:
+    for line in notice.requirements:
+        _paragraph(doc, line)
+    if notice.deadline:
+        _paragraph(doc, f"请于{chinese_date(notice.deadline)}前完成整改，并将整改情况书面报送"
+                        f"{notice.issuing_office or '发文机关'}。")
+
+
+def _commended(doc, notice: NoticeText) -> None:
+    for m, (unit, why) in enumerate(notice.commended, start=1):
+        _paragraph(doc, f"{m}. {unit}：{why}")
+
+
+def _figures(doc, notice: NoticeText) -> None:
+    for line in notice.figures:
+        _paragraph(doc, line)
+
+
+def _sections(notice: NoticeText) -> list[tuple[str, object]]:
+    parts = [("总体情况", _figures if notice.figures else None),
+             ("表扬的单位及事迹", _commended if notice.commended else None),
+             ("发现的问题", _findings if notice.findings else None),
+             (REQUIREMENTS_HEADING.get(notice.kind, "有关要求"),
+              _requirements if notice.requirements or notice.deadline else None)]
+    return [(heading, write) for heading, write in parts if write is not None]
+
+
 def _body(doc, notice: NoticeText) -> None:
+    if notice.extract_of:
+        _paragraph(doc, f"（{notice.extract_of}部分摘录）", font=KAITI,
+                   align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
     if notice.opening:
         _paragraph(doc, notice.opening)
-    section = 0
-    if notice.findings:
-        section += 1
-        _paragraph(doc, f"{ordinal(section)}、发现的问题", font=HEITI)
-        for n, (district, units) in enumerate(notice.findings, start=1):
-            _paragraph(doc, f"（{ordinal(n)}）{district}", font=KAITI)
-            for m, (unit, items) in enumerate(units, start=1):
-                _paragraph(doc, f"{m}. {unit}")
-                for k, item in enumerate(items, start=1):
-                    where = f"在{item.where}" if item.where else ""
-                    _paragraph(doc, f"（{k}）{chinese_date(item.when)}{where}发现：{item.what}")
-    if notice.requirements or notice.deadline:
-        section += 1
-        _paragraph(doc, f"{ordinal(section)}、整改要求", font=HEITI)
-        for line in notice.requirements:
-            _paragraph(doc, line)
-        if notice.deadline:
-            _paragraph(doc, f"请于{chinese_date(notice.deadline)}前完成整改，并将整改情况书面报送"
-                            f"{notice.issuing_office or '发文机关'}。")
+    for number, (heading, write) in enumerate(_sections(notice), start=1):
+        _paragraph(doc, f"{ordinal(number)}、{heading}", font=HEITI)
+        write(doc, notice)
     for picture, caption in notice.photos:
         doc.add_picture(io.BytesIO(picture), width=Mm(120))
         doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER

@@ -7,16 +7,19 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from dataclasses import dataclass
 
-from sqlmodel import col, select
+from sqlmodel import col, func, select
 
-from db.models import Notice, Unit, User
+from db.models import Notice, Photo, Unit, User
 from services.core import clock
 from services.core.errors import NotFound
 from services.core.uow import UnitOfWork
 from services.dashboard.districts import top_places
 from services.notices import queries, rules
 from services.notices.document import FindingItem, NoticeText, render_docx
+from services.photos.evidence import photo_bytes
+from services.photos.store import PhotoStore
 
 UNNUMBERED = "〔  〕号"  # a draft's preview: the number comes when it is issued
 CITY_LEVEL = "市直单位"
@@ -27,7 +30,41 @@ def _split(text: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in _LIST.split(text or "") if part.strip())
 
 
-def document_text(uow: UnitOfWork, *, actor: User, notice_id: int) -> NoticeText:
+# A notice prints at most this many photos: it is a document, not an album.
+MAX_PHOTOS = 12
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """The notice's text, and the photos it could not print (a file gone from the store)."""
+
+    text: NoticeText
+    missing_photos: tuple[int, ...] = ()
+
+
+def _photos(uow: UnitOfWork, actor: User, view: queries.NoticeView,
+            store: PhotoStore | None) -> tuple[tuple[tuple[bytes, str], ...], tuple[int, ...]]:
+    """Each finding's first photo (the display copy: watermarked, no EXIF), captioned."""
+    ids = [f.id for f in view.findings]
+    firsts = dict(uow.session.exec(
+        select(Photo.finding_id, func.min(Photo.id)).where(col(Photo.finding_id).in_(ids))
+        .group_by(Photo.finding_id)).all()) if ids else {}
+    printed, missing = [], []
+    for finding in view.findings:
+        photo_id = firsts.get(finding.id)
+        if photo_id is None or len(printed) >= MAX_PHOTOS:
+            continue
+        try:
+            data = photo_bytes(uow, actor=actor, photo_id=photo_id, store=store)
+        except NotFound:
+            missing.append(photo_id)
+            continue
+        printed.append((data, f"图{len(printed) + 1} {finding.unit}"))
+    return tuple(printed), tuple(missing)
+
+
+def render(uow: UnitOfWork, *, actor: User, notice_id: int,
+           store: PhotoStore | None = None) -> Rendered:
     view = queries.get_notice(uow, actor=actor, notice_id=notice_id)
     notice = view.notice
     tops, places = top_places(uow)
@@ -40,22 +77,33 @@ def document_text(uow: UnitOfWork, *, actor: User, notice_id: int) -> NoticeText
         district = names.get(tops.get(place), CITY_LEVEL) if place else CITY_LEVEL
         grouped[district][f.unit].append(
             FindingItem(f.unit, f.description, clock.local_date(f.found_at)))
+    photos, missing = _photos(uow, actor, view, store) if notice.with_photos else ((), ())
     issued = clock.local_date(notice.issued_at) if notice.issued_at else None
-    return NoticeText(
+    return Rendered(NoticeText(
         issuer_mark=f"{notice.issuing_office}文件", number=view.number or UNNUMBERED,
         title=notice.title, recipients=tuple(view.recipients), opening=notice.opening,
         findings=tuple((d, tuple((u, tuple(items)) for u, items in by_unit.items()))
                        for d, by_unit in grouped.items()),
-        requirements=tuple(line.strip() for line in notice.requirements.splitlines()
-                           if line.strip()),
-        deadline=notice.rectification_deadline, issuing_office=notice.issuing_office,
+        requirements=_lines(notice.requirements), deadline=notice.rectification_deadline,
+        attachments=_lines(notice.attachments), issuing_office=notice.issuing_office,
         issued_on=issued, cc=_split(notice.cc),
         printed_by=notice.printing_office or notice.issuing_office,
-        printed_on=notice.printing_date or issued)
+        printed_on=notice.printing_date or issued, photos=photos, kind=notice.kind,
+        commended=tuple(view.reasons.items()), figures=_lines(notice.figures),
+        extract_of=view.extract_of or ""), missing)
 
 
-def export_docx(uow: UnitOfWork, *, actor: User, notice_id: int) -> bytes:
-    return render_docx(document_text(uow, actor=actor, notice_id=notice_id))
+def _lines(text: str) -> tuple[str, ...]:
+    return tuple(line.strip() for line in (text or "").splitlines() if line.strip())
+
+
+def document_text(uow: UnitOfWork, *, actor: User, notice_id: int) -> NoticeText:
+    return render(uow, actor=actor, notice_id=notice_id).text
+
+
+def export_docx(uow: UnitOfWork, *, actor: User, notice_id: int,
+                store: PhotoStore | None = None) -> bytes:
+    return render_docx(render(uow, actor=actor, notice_id=notice_id, store=store).text)
 
 
 def find_issued(uow: UnitOfWork, *, actor: User, number: str | None = None) -> int:

@@ -11,7 +11,16 @@ from sqlalchemy import exists
 from sqlalchemy.sql import ColumnElement
 from sqlmodel import col, func, select, true
 
-from db.models import Finding, Notice, NoticeFinding, NoticeRecipient, Role, Unit, User
+from db.models import (
+    Finding,
+    Inspection,
+    Notice,
+    NoticeFinding,
+    NoticeRecipient,
+    Role,
+    Unit,
+    User,
+)
 from services.core.errors import NotFound
 from services.core.lifecycle import StatusChangeRow
 from services.core.permissions import require
@@ -61,6 +70,9 @@ class NoticeView:
     recipients: list[str]
     findings: list[NoticeFindingRow]
     log: list[StatusChangeRow]
+    reasons: dict[str, str]  # commendation: unit name -> why it is commended
+    extract_of: str | None = None  # a liaison's extract: only this unit's part
+    signed_by: str | None = None
 
 
 def _row(n: Notice) -> NoticeRow:
@@ -98,14 +110,27 @@ def get_notice(uow: UnitOfWork, *, actor: User, notice_id: int) -> NoticeView:
         select(Unit.name).join(NoticeRecipient, NoticeRecipient.unit_id == Unit.id)
         .where(NoticeRecipient.notice_id == notice_id).order_by(Unit.name)
     ).all()
+    # An extract: the liaison reads the notice's text and only its own unit's part.
+    extract = actor.role == Role.UNIT and notice.send_extracts
+    own = [Unit.id == actor.unit_id] if extract else []
+    found_at = func.coalesce(Inspection.visited_at, Finding.created_at)
     findings = session.exec(
         select(Finding.id, Unit.name, Finding.category, Finding.severity, Finding.description,
-               Finding.created_at, Finding.deadline)
+               found_at, Finding.deadline)
         .join(NoticeFinding, NoticeFinding.finding_id == Finding.id)
         .join(Unit, Unit.id == Finding.unit_id)
-        .where(NoticeFinding.notice_id == notice_id)
-        .order_by(Unit.name, Finding.created_at, Finding.id)
+        .join(Inspection, Inspection.id == Finding.inspection_id, isouter=True)
+        .where(NoticeFinding.notice_id == notice_id, *own)
+        .order_by(Unit.name, found_at, Finding.id)
     ).all()
+    reasons = session.exec(
+        select(Unit.name, NoticeRecipient.reason)
+        .join(NoticeRecipient, NoticeRecipient.unit_id == Unit.id)
+        .where(NoticeRecipient.notice_id == notice_id, NoticeRecipient.reason != "", *own)
+        .order_by(Unit.name)).all()
+    signer = session.get(User, notice.signed_by) if notice.signed_by else None
     log = rules.LIFECYCLE.history(session, notice_id)
     return NoticeView(notice, rules.number_text(notice), list(recipients),
-                      [NoticeFindingRow(*f) for f in findings], log)
+                      [NoticeFindingRow(*f) for f in findings], log, dict(reasons),
+                      extract_of=session.get(Unit, actor.unit_id).name if extract else None,
+                      signed_by=signer.display_name if signer else None)

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
-from db.models import Finding, Notice, NoticeCounter, NoticeFinding, NoticeRecipient, User
+from db.models import Finding, Notice, NoticeCounter, NoticeFinding, User
 from db.timeutil import utcnow
 from services.core import audit, clock
 from services.core.errors import Conflict, ValidationFailed
@@ -132,20 +132,12 @@ def correct(uow: UnitOfWork, *, actor: User, notice_id: int, client_key: str,
     original = uow.get(Notice, notice_id)
     if original.status != rules.ISSUED:
         raise ValidationFailed("notice.corrects_not_issued", field="notice_corrects")
-    units = uow.session.exec(select(NoticeRecipient.unit_id)
-                             .where(NoticeRecipient.notice_id == notice_id)).all()
-    finding_ids = uow.session.exec(
-        select(NoticeFinding.finding_id)
-        .join(Finding, col(Finding.id) == NoticeFinding.finding_id)
-        .where(NoticeFinding.notice_id == notice_id, col(Finding.status).in_(CONFIRMED))
-    ).all()
-    return compose.create_draft(
-        uow, actor=actor, client_key=client_key, kind=original.kind, title=original.title,
-        unit_ids=units, finding_ids=finding_ids, opening=original.opening,
-        requirements=original.requirements,
-        rectification_deadline=original.rectification_deadline, cc=original.cc,
-        printing_office=original.printing_office, printing_date=original.printing_date,
-        corrects_id=original.id, now=now)
+    held = compose.content_of(uow, original)
+    still = uow.session.exec(select(Finding.id).where(
+        col(Finding.id).in_(held.finding_ids), col(Finding.status).in_(CONFIRMED))).all()
+    typed = {**vars(held), "finding_ids": tuple(still)}
+    return compose.create_draft(uow, actor=actor, client_key=client_key,
+                                corrects_id=original.id, now=now, **typed)
 
 
 def publish(uow: UnitOfWork, *, actor: User, notice_id: int, on: date) -> Notice:

@@ -184,8 +184,10 @@ def test_numbers_run_per_kind_and_year_without_leading_zeros(uow, world):
     w = world
     numbers = [rules.number_text(issued_notice(uow, w)) for _ in range(10)]
     assert numbers == [f"嘉效办〔2026〕{i}号" for i in range(1, 11)]
-    praise = issued_notice(uow, w, kind="commendation", findings=[], title="表扬")
-    situation = issued_notice(uow, w, kind="situation", findings=[], title="情况")
+    praise = issued_notice(uow, w, kind="commendation", findings=[], title="表扬",
+                           reasons={w["a"].id: "窗口服务零投诉"})
+    situation = issued_notice(uow, w, kind="situation", findings=[], title="情况",
+                              period_from=date(2026, 1, 1), period_to=date(2026, 1, 31))
     assert (praise.number_seq, situation.number_seq) == (1, 1)
     # The city's new year starts at 16:00 UTC on 31 December.
     next_year = issue(uow, w, to_signed(uow, w, draft(uow, w)),
@@ -202,7 +204,8 @@ def test_the_prefix_comes_from_the_settings(uow, world, monkeypatch):
     monkeypatch.setenv("NOTICE_PREFIX_COMMENDATION", "嘉效表")
     from config import get_settings
     get_settings.cache_clear()
-    n = issued_notice(uow, world, kind="commendation", findings=[], title="表扬")
+    n = issued_notice(uow, world, kind="commendation", findings=[], title="表扬",
+                      reasons={world["a"].id: "窗口服务零投诉"})
     assert rules.number_text(n) == "嘉效表〔2026〕1号"
     assert rules.number_text(issued_notice(uow, world)) == "嘉效办〔2026〕1号"
 
