@@ -29,6 +29,7 @@ from views.fieldwork import plans as visit_plans
 from views.findings import rectify, review, verify
 from views.findings import register_page as findings_register
 from views.instructions import page as instructions
+from views.notices import page as notices_page
 from views.session import account, setup, signin
 
 # Page key -> (render function, Material icon). The key is the URL path and the catalog key.
@@ -39,6 +40,7 @@ PAGES: dict[str, tuple[Callable[[], None], str]] = {
     "review": (review.render, ":material/rule:"),
     "verify": (verify.render, ":material/verified:"),
     "findings_register": (findings_register.render, ":material/table_view:"),
+    "notices": (notices_page.render, ":material/campaign:"),
     "complaint_inbox": (complaint_inbox.render, ":material/inbox:"),
     "complaint_register": (complaint_register.render, ":material/edit_note:"),
     "complaints": (complaint_list.render, ":material/forum:"),
@@ -60,7 +62,7 @@ PAGES: dict[str, tuple[Callable[[], None], str]] = {
 }
 # Menu sections: the packages of pages/, each page in the section of its module.
 SECTIONS: tuple[str, ...] = ("dashboard", "instructions", "campaign", "fieldwork", "findings",
-                             "complaints", "admin", "session")
+                             "notices", "complaints", "admin", "session")
 SIGNIN_PATH, SETUP_PATH, SIGNOUT_PATH = "signin", "setup", "sign_out"
 
 

@@ -234,12 +234,26 @@ def _findings(doc, notice: NoticeText) -> None:
                 _paragraph(doc, f"（{k}）{chinese_date(item.when)}{where}发现：{item.what}")
 
 
+def deadline_sentence(notice: NoticeText) -> str:
+    return (f"请于{chinese_date(notice.deadline)}前完成整改，并将整改情况书面报送"
+            f"{notice.issuing_office or '发文机关'}。")
+
+
+def attachment_lines(notice: NoticeText) -> list[str]:
+    """附件：1. 名称, then the others aligned under the first name."""
+    if not notice.attachments:
+        return []
+    first, *rest = notice.attachments
+    numbered = len(notice.attachments) > 1
+    return [f"附件：{'1. ' if numbered else ''}{first}",
+            *(f"　　　{n}. {name}" for n, name in enumerate(rest, start=2))]
+
+
 def _requirements(doc, notice: NoticeText) -> None:
     for line in notice.requirements:
         _paragraph(doc, line)
     if notice.deadline:
-        _paragraph(doc, f"请于{chinese_date(notice.deadline)}前完成整改，并将整改情况书面报送"
-                        f"{notice.issuing_office or '发文机关'}。")
+        _paragraph(doc, deadline_sentence(notice))
 
 
 def _commended(doc, notice: NoticeText) -> None:
@@ -252,13 +266,21 @@ def _figures(doc, notice: NoticeText) -> None:
         _paragraph(doc, line)
 
 
+FIGURES_HEADING, COMMENDED_HEADING, FINDINGS_HEADING = "总体情况", "表扬的单位及事迹", "发现的问题"
+
+
 def _sections(notice: NoticeText) -> list[tuple[str, object]]:
-    parts = [("总体情况", _figures if notice.figures else None),
-             ("表扬的单位及事迹", _commended if notice.commended else None),
-             ("发现的问题", _findings if notice.findings else None),
+    parts = [(FIGURES_HEADING, _figures if notice.figures else None),
+             (COMMENDED_HEADING, _commended if notice.commended else None),
+             (FINDINGS_HEADING, _findings if notice.findings else None),
              (REQUIREMENTS_HEADING.get(notice.kind, "有关要求"),
               _requirements if notice.requirements or notice.deadline else None)]
     return [(heading, write) for heading, write in parts if write is not None]
+
+
+def section_headings(notice: NoticeText) -> list[str]:
+    """The level-one headings the notice has, in order (the app's preview follows them)."""
+    return [heading for heading, _ in _sections(notice)]
 
 
 def _body(doc, notice: NoticeText) -> None:
@@ -276,11 +298,8 @@ def _body(doc, notice: NoticeText) -> None:
         _paragraph(doc, caption, font=KAITI, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
     if notice.attachments:
         _paragraph(doc)
-        first, *rest = notice.attachments
-        numbered = len(notice.attachments) > 1
-        _paragraph(doc, f"附件：{'1. ' if numbered else ''}{first}")
-        for n, name in enumerate(rest, start=2):
-            _paragraph(doc, f"　　　{n}. {name}")
+        for line in attachment_lines(notice):
+            _paragraph(doc, line)
 
 
 def _signature(doc, notice: NoticeText) -> None:

@@ -25,6 +25,7 @@ from services.core.errors import NotFound
 from services.core.lifecycle import StatusChangeRow
 from services.core.permissions import require
 from services.core.uow import UnitOfWork
+from services.core.visibility import finding_filter
 from services.notices import rules
 
 
@@ -134,3 +135,28 @@ def get_notice(uow: UnitOfWork, *, actor: User, notice_id: int) -> NoticeView:
                       [NoticeFindingRow(*f) for f in findings], log, dict(reasons),
                       extract_of=session.get(Unit, actor.unit_id).name if extract else None,
                       signed_by=signer.display_name if signer else None)
+
+
+def finding_labels_query(uow: UnitOfWork, actor: User, finding_ids: list[int], *columns):
+    require(actor, "notice.compose")
+    if not finding_ids:
+        return []
+    return uow.session.exec(
+        select(*columns)
+        .join(Unit, Unit.id == Finding.unit_id)
+        .join(Inspection, Inspection.id == Finding.inspection_id, isouter=True)
+        .where(col(Finding.id).in_(finding_ids), finding_filter(actor))
+        .order_by(Unit.name, Finding.id)).all()
+
+
+def finding_labels(uow: UnitOfWork, *, actor: User, finding_ids: list[int]) -> dict[int, str]:
+    """Finding id -> "unit: what was found" for the compose form's list, of the findings
+    the actor may read (others are left out, not named)."""
+    rows = finding_labels_query(uow, actor, finding_ids, Finding.id, Unit.name,
+                                Finding.description)
+    return {fid: f"{unit}：{what[:40]}" for fid, unit, what in rows}
+
+
+def finding_units(uow: UnitOfWork, *, actor: User, finding_ids: list[int]) -> set[int]:
+    """The units of the findings the actor may read: a new notice's main recipients."""
+    return set(finding_labels_query(uow, actor, finding_ids, Finding.unit_id))

@@ -7,17 +7,17 @@ from services.core.permissions import PAGE_CAPABILITY, ROLE_CAPABILITIES, can, p
 
 EXPECTED_PAGES = {
     "admin": ["admin_users", "admin_org", "admin_audit", "visit_plans", "checklists",
-              "dashboard", "findings_register", "campaign_board", "report_calendar",
+              "dashboard", "findings_register", "notices", "campaign_board", "report_calendar",
               "hall_plans", "complaints", "instructions", "account"],
     "office": ["workbench", "review", "verify", "visit_plans", "checklists", "dashboard",
-               "findings_register", "campaign_board", "report_calendar", "hall_plans",
+               "findings_register", "notices", "campaign_board", "report_calendar", "hall_plans",
                "complaint_register", "complaints", "complaint_import", "complaint_categories",
                "instructions", "account"],
-    "leader": ["dashboard", "findings_register", "campaign_board", "report_calendar",
+    "leader": ["dashboard", "findings_register", "notices", "campaign_board", "report_calendar",
                "hall_plans", "complaints", "instructions", "account"],
     "inspector": ["inspect_today", "inspect_visit", "verify", "dashboard", "findings_register",
                   "complaints", "account"],
-    "unit": ["unit_tasks", "rectify", "complaint_inbox", "instructions", "account"],
+    "unit": ["unit_tasks", "rectify", "notices", "complaint_inbox", "instructions", "account"],
 }
 
 

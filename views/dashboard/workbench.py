@@ -23,9 +23,8 @@ TILES = (
     ("extensions_to_decide", "complaints", {}),
     ("reports_missing", "report_calendar", {}),
     ("hall_plans_to_decide", "hall_plans", {}),
-    # No notices page yet (issue 10 builds it): the counts show, with nothing to open.
-    ("notices_awaiting_sign_off", None, {}),
-    ("notices_to_issue", None, {}),
+    ("notices_awaiting_sign_off", "notices", {"status": "awaiting"}),
+    ("notices_to_issue", "notices", {"status": "signed"}),
 )
 PER_ROW = 3
 

@@ -9,6 +9,7 @@ import streamlit as st
 from db.models import User
 from services.findings import register
 from ui.context import t
+from views.notices import mark
 
 
 def render(actor: User, picked: list[register.RegisterRow]) -> None:
@@ -16,3 +17,5 @@ def render(actor: User, picked: list[register.RegisterRow]) -> None:
         st.caption(t("register_ui.pick_hint"))
         return
     st.caption(t("register_ui.picked_n", n=len(picked)))
+    with st.expander(t("register_ui.action_notice"), icon=":material/campaign:"):
+        mark.render(actor, [row.id for row in picked])

@@ -1,0 +1,134 @@
+"""The office's notice form: a new draft (from the register's picked findings, chosen
+units and reasons, or a period's figures) or a draft's edit. Saved against the version it
+was opened on, so an edit made meanwhile is not overwritten unseen; a new draft carries a
+client key, so a double click makes one."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+import streamlit as st
+
+from db.models import NoticeKind, User
+from services.notices import compose, queries
+from services.notices.compose import Content
+from services.org import structure
+from ui import context, links
+from ui.context import t
+from ui.feedback import reported, saving
+from ui.widgets import forget_form, seen_version
+from views.notices import state
+
+# What a new notice of each kind starts with: the office edits it, never types it all.
+OPENING = {
+    NoticeKind.CRITICISM: "opening_criticism",
+    NoticeKind.COMMENDATION: "opening_commendation",
+    NoticeKind.SITUATION: "opening_situation",
+}
+
+
+def _seed(form: str, content: Content) -> None:
+    """The form's widgets start at the stored (or suggested) content, once."""
+    if st.session_state.get(f"{form}__seeded"):
+        return
+    for name, value in vars(content).items():
+        if name == "reasons":
+            for unit_id, why in value.items():
+                st.session_state[f"{form}_reason_{unit_id}"] = why
+        elif name not in ("kind",):
+            st.session_state[f"{form}_{name}"] = list(value) if isinstance(value, tuple) \
+                else value
+    st.session_state[f"{form}__seeded"] = True
+
+
+def new_form(actor: User, kind: str, finding_ids: list[int]) -> None:
+    form = state.new_form_key(kind)
+    units = _unit_ids_of(actor, finding_ids)
+    _seed(form, Content(kind=kind, title="", unit_ids=tuple(units),
+                        finding_ids=tuple(finding_ids),
+                        opening=t(f"notices_ui.{OPENING[NoticeKind(kind)]}")))
+    typed = _fields(actor, form, kind)
+    key = st.session_state.setdefault(f"{form}_client_key", uuid.uuid4().hex)
+    if st.button(t("notices_ui.save_draft"), type="primary", key=f"{form}_save"):
+        with reported():
+            made = context.run(compose.create_draft, actor=actor, client_key=key, **typed)
+            forget_form(form)
+            state.forget_new()
+            context.flash("success", "notices_ui.draft_saved")
+            links.go("notices", id=made.id)
+
+
+def edit_form(actor: User, notice_id: int, version: int, held: Content) -> None:
+    form = f"ne_{notice_id}"
+    version = seen_version(form, version)
+    _seed(form, held)
+    typed = _fields(actor, form, held.kind)
+    if st.button(t("notices_ui.save_draft"), type="primary", key=f"{form}_save"):
+        with saving(form, "notices_ui.draft_saved"):
+            context.run(compose.update_draft, actor=actor, notice_id=notice_id,
+                        version=version, **typed)
+
+
+def _unit_ids_of(actor: User, finding_ids: list[int]) -> list[int]:
+    return sorted(context.query(queries.finding_units, actor=actor, finding_ids=finding_ids))
+
+
+def _fields(actor: User, form: str, kind: str) -> dict:
+    units = {u.id: u.name for u in context.query(structure.list_units, actor=actor,
+                                                 include_inactive=False)}
+    typed: dict = {"kind": kind}
+    typed["title"] = st.text_input(t("field.notice_title"), key=f"{form}_title",
+                                   max_chars=compose.TITLE_MAX,
+                                   placeholder=t("notices_ui.title_placeholder"))
+    typed["unit_ids"] = st.multiselect(t("field.notice_recipients"), list(units),
+                                       key=f"{form}_unit_ids", format_func=units.get,
+                                       placeholder=t("common.choose_many"))
+    if kind != NoticeKind.COMMENDATION:
+        held = st.session_state.get(f"{form}_finding_ids", [])
+        labels = context.query(queries.finding_labels, actor=actor, finding_ids=held)
+        typed["finding_ids"] = st.multiselect(
+            t("field.notice_findings"), list(labels), key=f"{form}_finding_ids",
+            format_func=labels.get, help=t("notices_ui.findings_help"),
+            placeholder=t("common.choose_many"))
+    else:
+        typed["reasons"] = {u: st.text_input(t("notices_ui.reason_for", unit=units.get(u, "")),
+                                             key=f"{form}_reason_{u}",
+                                             max_chars=compose.REASON_MAX)
+                            for u in typed["unit_ids"]}
+    if kind == NoticeKind.SITUATION:
+        left, right = st.columns(2)
+        typed["period_from"] = _day(left, "notices_ui.period_from", f"{form}_period_from")
+        typed["period_to"] = _day(right, "notices_ui.period_to", f"{form}_period_to")
+    typed["opening"] = st.text_area(t("field.notice_opening"), key=f"{form}_opening",
+                                    max_chars=compose.TEXT_MAX, height=100)
+    typed["requirements"] = st.text_area(t("field.notice_requirements"),
+                                         key=f"{form}_requirements",
+                                         max_chars=compose.TEXT_MAX, height=100,
+                                         help=t("notices_ui.one_per_line"))
+    left, right = st.columns(2)
+    typed["rectification_deadline"] = _day(left, "notices_ui.deadline",
+                                           f"{form}_rectification_deadline")
+    typed["printing_date"] = _day(right, "notices_ui.printing_date", f"{form}_printing_date")
+    with st.expander(t("notices_ui.more_parts")):
+        typed["attachments"] = st.text_area(t("field.notice_attachments"),
+                                            key=f"{form}_attachments", height=70,
+                                            max_chars=compose.ATTACHMENTS_MAX,
+                                            help=t("notices_ui.one_per_line"))
+        typed["cc"] = st.text_input(t("field.notice_cc"), key=f"{form}_cc",
+                                    max_chars=compose.CC_MAX, help=t("notices_ui.cc_help"))
+        typed["printing_office"] = st.text_input(t("field.notice_printing_office"),
+                                                 key=f"{form}_printing_office",
+                                                 max_chars=compose.OFFICE_MAX)
+        typed["with_photos"] = st.checkbox(t("notices_ui.with_photos"),
+                                           key=f"{form}_with_photos")
+        typed["send_extracts"] = st.checkbox(t("notices_ui.send_extracts"),
+                                             key=f"{form}_send_extracts",
+                                             help=t("notices_ui.send_extracts_help"))
+    return typed
+
+
+def _day(column, label: str, key: str) -> date | None:
+    if key in st.session_state:
+        return column.date_input(t(label), key=key)
+    return column.date_input(t(label), value=None, key=key)

@@ -1,0 +1,30 @@
+"""What the notices page keeps between runs: a new notice being composed (its kind and the
+findings picked in the register for it)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+NEW = "notice_new"
+
+
+def start_new(kind: str, finding_ids: list[int]) -> None:
+    """Called by the register's "add to a notice": the form opens with these findings."""
+    forget_new()
+    st.session_state[NEW] = {"kind": kind, "finding_ids": sorted(set(finding_ids))}
+
+
+def new() -> dict | None:
+    return st.session_state.get(NEW)
+
+
+def forget_new() -> None:
+    pending = st.session_state.pop(NEW, None)
+    if pending:
+        prefix = new_form_key(pending["kind"])
+        for key in [k for k in st.session_state if str(k).startswith(prefix)]:
+            del st.session_state[key]
+
+
+def new_form_key(kind: str) -> str:
+    return f"nn_{kind}"
