@@ -12,6 +12,7 @@ from db.models import District, Industry, Unit, User
 from demo import activity as demo_activity
 from demo import campaign as demo_campaign
 from demo import complaints as demo_complaints
+from demo import notices as demo_notices
 from demo import org as demo_org
 from demo.city import org as city_org
 from services.core.errors import Conflict, PermissionDenied
@@ -146,6 +147,7 @@ def load_demo(
         counts["liaisons"] += complaints.pop("liaisons")
         counts |= complaints
         counts |= demo_campaign.load_campaign(uow, size=size, password=password)
+        counts |= demo_notices.load_notices(uow)
     report(1.0, "done")
     return counts
 
