@@ -10,16 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from typing import BinaryIO
-
-import xlsxwriter
 
 from db.models import User
 from services.complaints import queries
 from services.complaints.queries import ComplaintRow, Filters
 from services.core import clock
-from services.core.spreadsheet import CSV_BOM, csv_lines
+from services.core.spreadsheet import CSV_BOM, StreamedBook, csv_lines, csv_text
 from services.core.uow import UnitOfWork
 
 COLUMNS = (
@@ -94,14 +91,6 @@ def _headers(labels: Labels) -> list[str]:
     return [labels.headers.get(column, column) for column in COLUMNS]
 
 
-def _text(value: object) -> object:
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
-
-
 def export_csv(uow: UnitOfWork, out: BinaryIO, *, actor: User, filters: Filters | None = None,
                labels: Labels, progress: Progress | None = None,
                batch: int = queries.EXPORT_BATCH) -> int:
@@ -112,7 +101,7 @@ def export_csv(uow: UnitOfWork, out: BinaryIO, *, actor: User, filters: Filters 
     written = 0
     for rows in _batches(uow, actor, filters, progress, batch):
         out.write(csv_lines(
-            [[_text(v) for v in _cells(row, labels).values()] for row in rows]))
+            [[csv_text(v) for v in _cells(row, labels).values()] for row in rows]))
         written += len(rows)
     return written
 
@@ -120,36 +109,23 @@ def export_csv(uow: UnitOfWork, out: BinaryIO, *, actor: User, filters: Filters 
 def export_xlsx(uow: UnitOfWork, out: BinaryIO | str, *, actor: User,
                 filters: Filters | None = None, labels: Labels, progress: Progress | None = None,
                 batch: int = queries.EXPORT_BATCH) -> int:
-    """One sheet (more past an XLSX sheet's row limit). xlsxwriter's constant_memory mode
-    flushes each row to a temporary file as it is written; text is written as strings
-    explicitly, so a typed `=...` stays text and never becomes a formula."""
-    book = xlsxwriter.Workbook(out, {
-        "constant_memory": True,
-        "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
-    })
-    bold = book.add_format({"bold": True})
-    moment = book.add_format({"num_format": "yyyy-mm-dd hh:mm"})
-    day = book.add_format({"num_format": "yyyy-mm-dd"})
+    """One sheet (more past an XLSX sheet's row limit), written row by row in constant
+    memory (spreadsheet.StreamedBook); text is written as strings explicitly, so a typed
+    `=...` stays text and never becomes a formula."""
+    book = StreamedBook(out)
+    headers, widths = _headers(labels), [_WIDTHS.get(name, 12) for name in COLUMNS]
     sheet, line = None, SHEET_ROWS
     written = 0
     try:
         for rows in _batches(uow, actor, filters, progress, batch):
             for row in rows:
                 if line >= SHEET_ROWS:
-                    sheet, line = _new_sheet(book, labels, bold), 0
+                    sheet, line = book.sheet(headers, widths), 0
                 line += 1
-                for col, (name, value) in enumerate(_cells(row, labels).items()):
-                    if name == "id":
-                        sheet.write_number(line, col, value)
-                    elif name == "received_at":
-                        sheet.write_datetime(line, col, value, moment)
-                    elif name == "deadline":
-                        sheet.write_datetime(line, col, value, day)
-                    else:
-                        sheet.write_string(line, col, value)
+                book.write_row(sheet, line, _cells(row, labels).values())
             written += len(rows)
         if sheet is None:
-            _new_sheet(book, labels, bold)
+            book.sheet(headers, widths)
     finally:
         book.close()
     return written
@@ -157,16 +133,6 @@ def export_xlsx(uow: UnitOfWork, out: BinaryIO | str, *, actor: User,
 
 _WIDTHS = {"received_at": 17, "deadline": 11, "content": 60, "unit": 24,
            "complainant_address": 30}
-
-
-def _new_sheet(book: xlsxwriter.Workbook, labels: Labels, bold):
-    sheet = book.add_worksheet()
-    for col, name in enumerate(COLUMNS):
-        sheet.set_column(col, col, _WIDTHS.get(name, 12))
-    for col, text in enumerate(_headers(labels)):
-        sheet.write_string(0, col, text, bold)
-    sheet.freeze_panes(1, 0)
-    return sheet
 
 
 def record_export(uow: UnitOfWork, *, actor: User, rows: int, kind: str,

@@ -7,7 +7,7 @@ plain strings and back, ignoring whatever a hand-edited link gets wrong."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
 
@@ -164,6 +164,7 @@ class RegisterRow:
     reopened: bool
     photo_count: int
     thumbnail: PhotoRef | None  # the first photo (no GPS: see photo_ref)
+    circulated: bool = False  # named in an issued notice
 
 
 def require_reader(actor: User) -> None:
@@ -255,31 +256,57 @@ def list_register(
     id (in the same direction), a total order: pages of `limit` from `offset` neither
     repeat nor skip a finding while nothing changes. count_register counts the same rows."""
     require_reader(actor)
-    if sort not in SORTS:
-        raise ValidationFailed("finding.sort_unknown")
     if not 1 <= limit <= MAX_PAGE or offset < 0:
         raise ValidationFailed("finding.page_invalid")
     today = today or clock.today()
+    query = _ordered(actor, filters, sort, descending, today).offset(offset).limit(limit)
+    return _rows(uow, uow.session.exec(query).all(), today)
+
+
+def iter_register(
+    uow: UnitOfWork, *, actor: User, filters: RegisterFilters = RegisterFilters(),
+    sort: str = "found", descending: bool = True, batch: int = 500, limit: int | None = None,
+    today: date | None = None,
+) -> Iterator[list[RegisterRow]]:
+    """Every row list_register would show for these filters in this order (at most
+    `limit`), in batches: one query read as it goes (one snapshot, rather than pages that a
+    change between them could shift), each batch's photos in one more query."""
+    require_reader(actor)
+    if batch < 1:
+        raise ValidationFailed("finding.page_invalid")
+    today = today or clock.today()
+    query = _ordered(actor, filters, sort, descending, today)
+    if limit is not None:
+        query = query.limit(limit)
+    result = uow.session.exec(query.execution_options(yield_per=batch))
+    for found in result.partitions():
+        yield _rows(uow, found, today)
+
+
+def _ordered(actor: User, filters: RegisterFilters, sort: str, descending: bool, today: date):
+    """The register's rows for these filters, in the chosen order ending with the id."""
+    if sort not in SORTS:
+        raise ValidationFailed("finding.sort_unknown")
     keys = (SORTS[sort], Finding.id)
     order = [k.desc() for k in keys] if descending else list(keys)
     if sort == "deadline":  # a finding without one (not confirmed yet) comes last both ways
         order.insert(0, Finding.deadline.is_(None))
     place = aliased(District)
-    query = (
+    return (
         select(Finding.id, Finding.unit_id, Unit.name, place.name, Inspection.kind,
                Finding.inspection_id, Finding.complaint_id, Finding.category,
                Finding.severity, Finding.description, Finding.status, _found,
-               Finding.deadline, _REOPENED)
+               Finding.deadline, _REOPENED, Finding.circulated_at.is_not(None))
         .select_from(Finding)
         .join(Inspection, Finding.inspection_id == Inspection.id, isouter=True)
         .join(Unit, Finding.unit_id == Unit.id)
         .join(place, Unit.district_id == place.id, isouter=True)
         .where(*_conditions(actor, filters, today))
         .order_by(*order)
-        .offset(offset)
-        .limit(limit)
     )
-    found = uow.session.exec(query).all()
+
+
+def _rows(uow: UnitOfWork, found, today: date) -> list[RegisterRow]:
     photos = _first_photos(uow, [r[0] for r in found])
     return [
         RegisterRow(
@@ -289,10 +316,10 @@ def list_register(
             description=description, status=status, found_at=found_at, deadline=deadline,
             overdue=finding_status.is_overdue(status, deadline, today),
             reopened=bool(reopened), photo_count=photos.get(fid, (0, None))[0],
-            thumbnail=photos.get(fid, (0, None))[1],
+            thumbnail=photos.get(fid, (0, None))[1], circulated=bool(circulated),
         )
         for (fid, unit_id, unit, district, kind, inspection_id, complaint_id, category,
-             severity, description, status, found_at, deadline, reopened) in found
+             severity, description, status, found_at, deadline, reopened, circulated) in found
     ]
 
 

@@ -289,3 +289,11 @@ def _encode_jpeg(im: Image.Image) -> bytes:
     buffer = io.BytesIO()
     im.save(buffer, "JPEG", quality=JPEG_QUALITY, exif=b"")
     return buffer.getvalue()
+
+
+def smaller_jpeg(data: bytes, long_edge: int) -> bytes:
+    """A smaller copy of a served derivative (a thumbnail in a spreadsheet's cell), made
+    anew: upright as the derivative is, and carrying no metadata either."""
+    with Image.open(io.BytesIO(data)) as im:
+        im.load()
+        return _encode_jpeg(_shrunk_rgb(im, long_edge))
