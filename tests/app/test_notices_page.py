@@ -72,6 +72,8 @@ def test_the_office_submits_a_leader_signs_the_office_issues_the_unit_reads(
     assert "关于市供电公司窗口服务问题的通报" in list(at.dataframe[0].value["title"])
     at = page("notices", "unit_gdj", demo_loaded, id=notice)
     assert "立即整改。" in texts(at)
+    start = page("unit_tasks", "unit_gdj", demo_loaded)  # on the liaison's start page too
+    assert [b for b in start.button if "关于市供电公司窗口服务问题的通报" in b.label]
     # Another unit's liaison: no such notice for them.
     other = page("notices", "unit_zwzx", demo_loaded, id=notice)
     assert "没有这份通报" in texts(other)

@@ -21,6 +21,7 @@ from views.campaign.work_report_form import work_reports_section
 from views.dashboard.unit_figures import unit_figures
 from views.findings.waiting import waiting_banners
 from views.instructions.unit import open_instructions
+from views.notices.unit import recent_notices
 
 KEY = "ut"
 
@@ -30,6 +31,7 @@ def render(actor: User) -> None:
     open_instructions(actor)  # leaders' instructions about the unit come first
     unit_figures(actor)
     waiting_banners(actor)
+    recent_notices(actor)
     today = clock.today()
     owed = context.query(reporting.owed_reports, actor=actor, unit_id=actor.unit_id)
     due = reporting.due_soon_and_overdue(owed, today)
