@@ -17,6 +17,7 @@ from db.models import (
     Notice,
     NoticeFinding,
     NoticeRecipient,
+    NoticeStatus,
     Role,
     Unit,
     User,
@@ -39,6 +40,17 @@ def visible(actor: User) -> ColumnElement[bool]:
     if actor.role == Role.LEADER:
         return Notice.status != rules.DRAFT
     return true()
+
+
+def visible_statuses(actor: User) -> tuple[str, ...]:
+    """The statuses of the notices the actor may read, in their order (a list filter that
+    offers no other)."""
+    require(actor, "notice.view")
+    if actor.role == Role.UNIT:
+        return (rules.ISSUED.value,)
+    if actor.role == Role.LEADER:
+        return tuple(s.value for s in NoticeStatus if s != rules.DRAFT)
+    return tuple(s.value for s in NoticeStatus)
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,14 @@ def prefix(kind: str) -> str:
     }[NoticeKind(kind)]
 
 
+def series(kind: str) -> str:
+    """The counter a kind numbers from: kinds printed under the same prefix share one series
+    (the first such kind's), so no two notices ever carry the same 文号; kinds with prefixes
+    of their own count apart."""
+    own = prefix(kind)
+    return next(k.value for k in NoticeKind if prefix(k) == own)
+
+
 def number_text(notice: Notice) -> str | None:
     """嘉效办〔2026〕12号: hexagonal brackets, no leading zeros; None before issue."""
     if notice.number_seq is None or notice.number_year is None:

@@ -1,6 +1,7 @@
 """A notice's way out: submitted for sign-off, returned with comments or signed off by a
-leader, then issued by the office under the next number of its kind and year. Issuing marks
-its findings circulated; nothing is issued by half. Nothing here commits."""
+leader, then issued by the office under the next number of its series and year (kinds
+sharing a prefix share a series). Issuing marks its findings circulated; nothing is issued
+by half. Nothing here commits."""
 
 from __future__ import annotations
 
@@ -99,7 +100,7 @@ def _check_findings(uow: UnitOfWork, notice: Notice) -> list[Finding]:
 
 def issue(uow: UnitOfWork, *, actor: User, notice_id: int, version: int | None,
           now: datetime | None = None) -> Notice:
-    """The office issues a signed notice: the next number of its kind and year, the issue
+    """The office issues a signed notice: the next number of its series and year, the issue
     time, and its findings marked circulated, all in this transaction."""
     at = now or utcnow()
     require(actor, "notice.compose")
@@ -109,7 +110,7 @@ def issue(uow: UnitOfWork, *, actor: User, notice_id: int, version: int | None,
     findings = _check_findings(uow, notice)
     before = audit.state(notice)
     year = clock.local_date(at).year
-    counter = _counter(uow, notice.kind, year)
+    counter = _counter(uow, rules.series(notice.kind), year)
     counter.last_seq += 1
     uow.session.add(counter)
     notice.number_year, notice.number_seq, notice.issued_at = year, counter.last_seq, at

@@ -180,7 +180,9 @@ def test_the_same_client_key_gives_one_draft(uow, world):
 # --- numbers -------------------------------------------------------------------------------
 
 
-def test_numbers_run_per_kind_and_year_without_leading_zeros(uow, world):
+def test_numbers_run_per_series_and_year_without_leading_zeros(uow, world):
+    """Under the default settings every kind is printed as 嘉效办: one series, so a
+    commendation and a situation report never repeat a criticism's 文号."""
     w = world
     numbers = [rules.number_text(issued_notice(uow, w)) for _ in range(10)]
     assert numbers == [f"嘉效办〔2026〕{i}号" for i in range(1, 11)]
@@ -188,7 +190,8 @@ def test_numbers_run_per_kind_and_year_without_leading_zeros(uow, world):
                            reasons={w["a"].id: "窗口服务零投诉"})
     situation = issued_notice(uow, w, kind="situation", findings=[], title="情况",
                               period_from=date(2026, 1, 1), period_to=date(2026, 1, 31))
-    assert (praise.number_seq, situation.number_seq) == (1, 1)
+    assert (rules.number_text(praise), rules.number_text(situation)) == (
+        "嘉效办〔2026〕11号", "嘉效办〔2026〕12号")
     # The city's new year starts at 16:00 UTC on 31 December.
     next_year = issue(uow, w, to_signed(uow, w, draft(uow, w)),
                       now=datetime(2026, 12, 31, 16, 30, tzinfo=UTC))
@@ -196,8 +199,7 @@ def test_numbers_run_per_kind_and_year_without_leading_zeros(uow, world):
     with uow.read() as r:
         counters = r.session.exec(select(NoticeCounter.kind, NoticeCounter.year,
                                          NoticeCounter.last_seq)).all()
-    assert sorted(counters) == [("commendation", 2026, 1), ("criticism", 2026, 10),
-                                ("criticism", 2027, 1), ("situation", 2026, 1)]
+    assert sorted(counters) == [("criticism", 2026, 12), ("criticism", 2027, 1)]
 
 
 def test_the_prefix_comes_from_the_settings(uow, world, monkeypatch):
@@ -208,6 +210,10 @@ def test_the_prefix_comes_from_the_settings(uow, world, monkeypatch):
                       reasons={world["a"].id: "窗口服务零投诉"})
     assert rules.number_text(n) == "嘉效表〔2026〕1号"
     assert rules.number_text(issued_notice(uow, world)) == "嘉效办〔2026〕1号"
+    # A prefix of its own: its own series; the others still share theirs.
+    situation = issued_notice(uow, world, kind="situation", findings=[], title="情况",
+                              period_from=date(2026, 1, 1), period_to=date(2026, 1, 31))
+    assert rules.number_text(situation) == "嘉效办〔2026〕2号"
 
 
 def issue_two_at_once(engine, uow, w) -> list:

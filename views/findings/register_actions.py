@@ -1,6 +1,6 @@
-"""The register's bulk actions on the picked rows: extend the deadline with a reason, urge
-the units (催办), add them to a notice. Each action is its own small form; the services
-check capability and scope for every finding named."""
+"""The register's bulk actions on the picked rows: for now, add them to a notice (加入通报).
+Each action is its own small form; the services check capability and scope for every finding
+named."""
 
 from __future__ import annotations
 
@@ -18,4 +18,4 @@ def render(actor: User, picked: list[register.RegisterRow]) -> None:
         return
     st.caption(t("register_ui.picked_n", n=len(picked)))
     with st.expander(t("register_ui.action_notice"), icon=":material/campaign:"):
-        mark.render(actor, [row.id for row in picked])
+        mark.render(actor, [(row.id, row.status) for row in picked])

@@ -88,9 +88,15 @@ def _sign_or_return(actor: User, form: str, version: int, notice_id: int) -> Non
         comments = st.text_area(t("field.notice_comments"), key=f"{form}_comments",
                                 max_chars=workflow.NOTE_MAX)
         if st.button(t("notices_ui.return_confirm"), key=f"{form}_return"):
-            with saving(form, "notices_ui.returned"):
+            # A returned notice is a draft again, which a leader does not read: back to
+            # the list rather than "no such notice" under the success message.
+            with saving(form, "notices_ui.returned", then=_to_list):
                 context.run(workflow.return_to_draft, actor=actor, notice_id=notice_id,
                             version=version, comments=comments)
+
+
+def _to_list() -> None:
+    st.query_params.pop("id", None)
 
 
 def _after_issue(actor: User, form: str, notice) -> None:

@@ -1,12 +1,17 @@
 """加入通报: the findings picked in the register go into a new criticism notice (the form
-opens with them and their units) or into a draft already started."""
+opens with them and their units) or into a draft already started. A criticism lists only
+confirmed findings: picked ones still awaiting review are left out here, by number, rather
+than refused after the whole form has been filled in."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 import streamlit as st
 
 from db.models import NoticeKind, User
 from services.core.permissions import can
+from services.findings.status import CONFIRMED
 from services.notices import compose, queries, rules
 from ui import context, links
 from ui.context import t
@@ -16,8 +21,15 @@ from views.notices import state
 NEW = 0
 
 
-def render(actor: User, finding_ids: list[int]) -> None:
+def render(actor: User, picked: Iterable[tuple[int, str]]) -> None:
+    """`picked`: (finding id, its status) of the rows ticked in the register."""
     if not can(actor, "notice.compose"):
+        return
+    picked = list(picked)
+    finding_ids = [fid for fid, status in picked if status in CONFIRMED]
+    if left_out := [str(fid) for fid, status in picked if status not in CONFIRMED]:
+        st.warning(t("notices_ui.not_confirmed", ids="、".join(left_out)))
+    if not finding_ids:
         return
     drafts = {r.id: r for r in context.query(queries.list_notices, actor=actor,
                                              status=rules.DRAFT)}

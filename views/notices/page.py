@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from db.models import NoticeKind, NoticeStatus, User
+from db.models import NoticeKind, User
 from services.core.errors import NotFound
 from services.core.permissions import can
 from services.notices import queries
@@ -18,7 +18,6 @@ from ui.page import page
 from views.notices import compose_form, detail, state
 
 KEY = "nt"
-STATUSES = ("all", *(s.value for s in NoticeStatus))
 
 
 @page("notices", title="nav.notices")
@@ -54,12 +53,18 @@ def _new(actor: User) -> None:
 
 
 def _list(actor: User) -> None:
+    # Only the statuses this reader can see: a leader never reads drafts, a liaison only
+    # issued notices (no filter at all).
+    shown = queries.visible_statuses(actor)
+    statuses = ("all", *shown) if len(shown) > 1 else ("all",)
     wanted = st.query_params.get("status", "all")
-    status = st.segmented_control(
-        t("notices_ui.filter"), STATUSES, key=f"{KEY}_status",
-        default=wanted if wanted in STATUSES else "all",
-        format_func=lambda s: t("common.all") if s == "all" else t(f"notice_status.{s}"))
-    status = status or "all"
+    status = "all"
+    if len(statuses) > 1:
+        status = st.segmented_control(
+            t("notices_ui.filter"), statuses, key=f"{KEY}_status",
+            default=wanted if wanted in statuses else "all",
+            format_func=lambda s: t("common.all") if s == "all" else t(f"notice_status.{s}"))
+        status = status or "all"
     if st.query_params.get("status", "all") != status:
         st.query_params["status"] = status
     rows = context.query(queries.list_notices, actor=actor,
@@ -75,6 +80,7 @@ def _list(actor: User) -> None:
         "created": [local_time(r.created_at) for r in rows],
         "issued": [local_time(r.issued_at) if r.issued_at else "—" for r in rows],
     })
+    st.caption(t("notices_ui.open_hint"))
     config = {c: st.column_config.TextColumn(t(f"notices_ui.col_{c}")) for c in frame.columns}
     event = st.dataframe(frame, hide_index=True, key=f"{KEY}_table", on_select="rerun",
                          selection_mode="single-row", width="stretch", column_config=config)

@@ -10,7 +10,8 @@ from services.notices import document
 from services.notices.document import NoticeText, chinese_date, ordinal
 from ui.text import plain
 
-_CENTER = {"text_alignment": "center"}
+# Centred, and headings without Streamlit's link icon: paper has none.
+_CENTER = {"text_alignment": "center", "anchors": False}
 
 
 def _line(text: str, **kw) -> None:
