@@ -6,10 +6,14 @@ left out, instead of refusing the whole form after it was filled in."""
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 import pytest
+from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
+from db.models import Notice
+from services.core import clock
 from services.notices import compose, workflow
 from tests import casework
 from tests.app.conftest import TIMEOUT, page, signed_in, texts, user_named
@@ -126,3 +130,36 @@ def test_the_preview_headings_carry_no_link_icon(demo_loaded, findings):
     headings = [m for m in at.markdown if m.value.startswith(("### ", "#### "))]
     assert len(headings) == 2
     assert all(m.proto.hide_anchors for m in headings)
+
+
+def _new_of_kind(uow, kind: str) -> AppTest:
+    at = page("notices", "office", uow)
+    kinds = next(w for w in at.button_group if w.key == "nt_kind")
+    return kinds.set_value(kind).run()
+
+
+def test_a_commendation_asks_for_hopes_not_a_rectification_deadline(demo_loaded):
+    at = _new_of_kind(demo_loaded, "commendation")
+    assert not at.exception
+    assert [d.label for d in at.date_input] == ["印发日期（默认印发当天）"]
+    assert "希望与要求" in [a.label for a in at.text_area]
+    assert "整改要求" not in [a.label for a in at.text_area]
+
+
+def test_a_situation_report_starts_on_last_month_and_saves_as_is(demo_loaded, monkeypatch):
+    monkeypatch.setattr(clock, "today", lambda: date(2026, 11, 26))
+    at = _new_of_kind(demo_loaded, "situation")
+    assert not at.exception
+    days = {d.label: d.value for d in at.date_input}
+    assert days["通报期间自"] == date(2026, 10, 1) and days["至"] == date(2026, 10, 31)
+    assert "下一步工作要求" in [a.label for a in at.text_area]
+    assert "整改期限" not in days
+    at.text_input(key="nn_situation_title").input("关于10月份效能风暴行动情况的通报")
+    at.multiselect(key="nn_situation_unit_ids").select(user_named(demo_loaded, "unit_gdj").unit_id)
+    at = next(b for b in at.button if b.key == "nn_situation_save").click().run()
+    assert not at.exception and "通报草稿已保存" in texts(at)
+    with demo_loaded.read() as r:
+        saved = r.session.exec(select(Notice).where(Notice.kind == "situation",
+                                                    Notice.status == "draft")).one()
+    assert (saved.period_from, saved.period_to) == (date(2026, 10, 1), date(2026, 10, 31))
+    assert saved.rectification_deadline is None

@@ -6,11 +6,12 @@ client key, so a double click makes one."""
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, timedelta
 
 import streamlit as st
 
 from db.models import NoticeKind, User
+from services.core import clock
 from services.notices import compose, queries
 from services.notices.compose import Content
 from services.org import structure
@@ -25,6 +26,12 @@ OPENING = {
     NoticeKind.CRITICISM: "opening_criticism",
     NoticeKind.COMMENDATION: "opening_commendation",
     NoticeKind.SITUATION: "opening_situation",
+}
+
+REQUIREMENTS = {
+    NoticeKind.CRITICISM: "field.notice_requirements",
+    NoticeKind.COMMENDATION: "notices_ui.requirements_commendation",
+    NoticeKind.SITUATION: "notices_ui.requirements_situation",
 }
 
 
@@ -45,9 +52,11 @@ def _seed(form: str, content: Content) -> None:
 def new_form(actor: User, kind: str, finding_ids: list[int]) -> None:
     form = state.new_form_key(kind)
     units = _unit_ids_of(actor, finding_ids)
+    start, end = last_month(clock.today()) if kind == NoticeKind.SITUATION else (None, None)
     _seed(form, Content(kind=kind, title="", unit_ids=tuple(units),
                         finding_ids=tuple(finding_ids),
-                        opening=t(f"notices_ui.{OPENING[NoticeKind(kind)]}")))
+                        opening=t(f"notices_ui.{OPENING[NoticeKind(kind)]}"),
+                        period_from=start, period_to=end))
     typed = _fields(actor, form, kind)
     key = st.session_state.setdefault(f"{form}_client_key", uuid.uuid4().hex)
     if st.button(t("notices_ui.save_draft"), type="primary", key=f"{form}_save"):
@@ -102,14 +111,18 @@ def _fields(actor: User, form: str, kind: str) -> dict:
         typed["period_to"] = _day(right, "notices_ui.period_to", f"{form}_period_to")
     typed["opening"] = st.text_area(t("field.notice_opening"), key=f"{form}_opening",
                                     max_chars=compose.TEXT_MAX, height=100)
-    typed["requirements"] = st.text_area(t("field.notice_requirements"),
+    # Named as the document heads it (整改要求, 希望与要求, 下一步工作要求); only a
+    # criticism sets a rectification deadline.
+    typed["requirements"] = st.text_area(t(REQUIREMENTS[NoticeKind(kind)]),
                                          key=f"{form}_requirements",
                                          max_chars=compose.TEXT_MAX, height=100,
                                          help=t("notices_ui.one_per_line"))
     left, right = st.columns(2)
     typed["rectification_deadline"] = _day(left, "notices_ui.deadline",
-                                           f"{form}_rectification_deadline")
-    typed["printing_date"] = _day(right, "notices_ui.printing_date", f"{form}_printing_date")
+                                           f"{form}_rectification_deadline") \
+        if kind == NoticeKind.CRITICISM else None
+    typed["printing_date"] = _day(right if kind == NoticeKind.CRITICISM else left,
+                                  "notices_ui.printing_date", f"{form}_printing_date")
     with st.expander(t("notices_ui.more_parts")):
         typed["attachments"] = st.text_area(t("field.notice_attachments"),
                                             key=f"{form}_attachments", height=70,
@@ -126,6 +139,12 @@ def _fields(actor: User, form: str, kind: str) -> dict:
                                              key=f"{form}_send_extracts",
                                              help=t("notices_ui.send_extracts_help"))
     return typed
+
+
+def last_month(today: date) -> tuple[date, date]:
+    """A situation report's usual period: the whole month before this one."""
+    end = today.replace(day=1) - timedelta(days=1)
+    return end.replace(day=1), end
 
 
 def _day(column, label: str, key: str) -> date | None:

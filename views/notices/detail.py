@@ -100,8 +100,9 @@ def _to_list() -> None:
 
 
 def _after_issue(actor: User, form: str, notice) -> None:
-    left, right = st.columns(2)
-    if not notice.published_to_media:
+    # Once the publication is recorded, the correction button stands alone on the left.
+    left, right = st.columns(2) if not notice.published_to_media else (None, st.container())
+    if left is not None:
         with left.popover(t("notices_ui.publish"), icon=":material/newspaper:"):
             day = st.date_input(t("notices_ui.published_day"), value=clock.today(),
                                 key=f"{form}_pubday", max_value=clock.today())
