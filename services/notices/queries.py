@@ -114,7 +114,8 @@ def count_by_status(uow: UnitOfWork, *, actor: User) -> dict[str, int]:
 
 def get_notice(uow: UnitOfWork, *, actor: User, notice_id: int) -> NoticeView:
     """One notice the actor may read (NotFound otherwise, so ids cannot be probed), with
-    its recipients, its findings (no complainant data: findings hold none) and its log."""
+    its recipients, its findings (no complainant data: findings hold none) and its log
+    (none for a unit's liaison: the internal sign-off, returns and comments stay inside)."""
     session = uow.session
     notice = session.exec(select(Notice).where(Notice.id == notice_id, visible(actor))).first()
     if notice is None:
@@ -142,7 +143,9 @@ def get_notice(uow: UnitOfWork, *, actor: User, notice_id: int) -> NoticeView:
         .where(NoticeRecipient.notice_id == notice_id, NoticeRecipient.reason != "", *own)
         .order_by(Unit.name)).all()
     signer = session.get(User, notice.signed_by) if notice.signed_by else None
-    log = rules.LIFECYCLE.history(session, notice_id)
+    # The way to sign-off (who returned it, with what comments) is the office's and the
+    # leaders' business: the unit the notice is about reads the issued text only.
+    log = [] if actor.role == Role.UNIT else rules.LIFECYCLE.history(session, notice_id)
     return NoticeView(notice, rules.number_text(notice), list(recipients),
                       [NoticeFindingRow(*f) for f in findings], log, dict(reasons),
                       extract_of=session.get(Unit, actor.unit_id).name if extract else None,

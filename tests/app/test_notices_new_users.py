@@ -163,3 +163,16 @@ def test_a_situation_report_starts_on_last_month_and_saves_as_is(demo_loaded, mo
                                                     Notice.status == "draft")).one()
     assert (saved.period_from, saved.period_to) == (date(2026, 10, 1), date(2026, 10, 31))
     assert saved.rectification_deadline is None
+
+
+def test_the_liaison_reads_the_notice_without_its_internal_history(demo_loaded, findings):
+    notice = _submitted(demo_loaded, findings)
+    office, leader = user_named(demo_loaded, "office"), user_named(demo_loaded, "leader")
+    version = demo_loaded.query(lambda uow: uow.session.get(Notice, notice).version)
+    signed = demo_loaded.run(workflow.sign, actor=leader, notice_id=notice, version=version)
+    demo_loaded.run(workflow.issue, actor=office, notice_id=notice, version=signed.version)
+    liaison = page("notices", "unit_gdj", demo_loaded, id=notice)
+    assert not liaison.exception and "关于市供电公司窗口服务问题的通报" in texts(liaison)
+    assert "流转记录" not in [e.label for e in liaison.expander]
+    assert "流转记录" in [e.label for e in page("notices", "office", demo_loaded,
+                                             id=notice).expander]

@@ -118,6 +118,8 @@ def _after_issue(actor: User, form: str, notice) -> None:
 
 
 def _log(view: queries.NoticeView) -> None:
+    if not view.log:  # a liaison reads no history
+        return
     with st.expander(t("notices_ui.log"), icon=":material/history:"):
         for row in view.log:
             st.markdown(t("notices_ui.log_line", at=local_time(row.at),
