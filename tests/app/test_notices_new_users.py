@@ -16,7 +16,7 @@ from db.models import Notice
 from services.core import clock
 from services.notices import compose, workflow
 from tests import casework
-from tests.app.conftest import TIMEOUT, page, signed_in, texts, user_named
+from tests.app.conftest import TIMEOUT, _harness, page, signed_in, texts, user_named
 
 UNIT = "市供电公司"
 
@@ -176,3 +176,14 @@ def test_the_liaison_reads_the_notice_without_its_internal_history(demo_loaded, 
     assert "流转记录" not in [e.label for e in liaison.expander]
     assert "流转记录" in [e.label for e in page("notices", "office", demo_loaded,
                                              id=notice).expander]
+
+
+def test_a_criticism_opened_from_the_register_suggests_its_title(demo_loaded, findings):
+    at = signed_in(AppTest.from_function(_harness, args=("notices",), default_timeout=TIMEOUT),
+                   demo_loaded, "office")
+    at.session_state["notice_new"] = {"kind": "criticism", "finding_ids": findings[:2]}
+    at = at.run()
+    assert not at.exception
+    assert at.text_input(key="nn_criticism_title").value == "关于市供电公司效能问题的通报"
+    blank = page("notices", "office", demo_loaded)  # a new one from nothing: no title
+    assert blank.text_input(key="nn_criticism_title").value == ""

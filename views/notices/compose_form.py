@@ -52,8 +52,9 @@ def _seed(form: str, content: Content) -> None:
 def new_form(actor: User, kind: str, finding_ids: list[int]) -> None:
     form = state.new_form_key(kind)
     units = _unit_ids_of(actor, finding_ids)
+    title = _suggested_title(actor, units) if kind == NoticeKind.CRITICISM else ""
     start, end = last_month(clock.today()) if kind == NoticeKind.SITUATION else (None, None)
-    _seed(form, Content(kind=kind, title="", unit_ids=tuple(units),
+    _seed(form, Content(kind=kind, title=title, unit_ids=tuple(units),
                         finding_ids=tuple(finding_ids),
                         opening=t(f"notices_ui.{OPENING[NoticeKind(kind)]}"),
                         period_from=start, period_to=end))
@@ -77,6 +78,20 @@ def edit_form(actor: User, notice_id: int, version: int, held: Content) -> None:
         with saving(form, "notices_ui.draft_saved"):
             context.run(compose.update_draft, actor=actor, notice_id=notice_id,
                         version=version, **typed)
+
+
+def _suggested_title(actor: User, unit_ids: list[int]) -> str:
+    """A criticism opened from the register starts with a title in the usual form, naming
+    its unit (or the first and how many): "关于市供电公司效能问题的通报"."""
+    if not unit_ids:
+        return ""
+    names = sorted(u.name for u in context.query(structure.list_units, actor=actor,
+                                                  include_inactive=False) if u.id in unit_ids)
+    if not names:
+        return ""
+    title = t("notices_ui.title_one", unit=names[0]) if len(names) == 1 \
+        else t("notices_ui.title_many", unit=names[0], n=len(names))
+    return title if len(title) <= compose.TITLE_MAX else ""
 
 
 def _unit_ids_of(actor: User, finding_ids: list[int]) -> list[int]:
