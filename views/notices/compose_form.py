@@ -65,7 +65,9 @@ def edit_form(actor: User, notice_id: int, version: int, held: Content) -> None:
     _seed(form, held)
     typed = _fields(actor, form, held.kind)
     if st.button(t("notices_ui.save_draft"), type="primary", key=f"{form}_save"):
-        with saving(form, "notices_ui.draft_saved"):
+        # The page's other buttons (submit) saw the old version: they start anew too.
+        with saving(form, "notices_ui.draft_saved",
+                    then=lambda: forget_form(f"na_{notice_id}")):
             context.run(compose.update_draft, actor=actor, notice_id=notice_id,
                         version=version, **typed)
 
