@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from email.errors import MessageError
 from email.headerregistry import Address
 
 from services.core.errors import Conflict, ValidationFailed
@@ -30,7 +31,7 @@ def clean_email(value: object, *, field: str = "email") -> str | None:
         return None
     try:
         address = Address(addr_spec=text)
-    except (ValueError, IndexError, TypeError):
+    except (ValueError, IndexError, TypeError, MessageError):
         address = None
     if (address is None or not address.username or "." not in address.domain.strip(".")
             or address.addr_spec != text):
