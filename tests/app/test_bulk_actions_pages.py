@@ -9,11 +9,15 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
+import config
 from db.models import Finding, FindingDeadlineChange, FindingUrge
 from services.core import clock
+from services.core.system import system_actor
 from services.findings import urging
+from services.identity import users
 from tests.app.conftest import page, texts, user_named
 from tests.conftest import count_rows
+from tests.smtp_sink import closed_port, smtp_sink
 
 PICK_FIRST = {"selection": {"rows": [0], "columns": []}}
 
@@ -113,3 +117,48 @@ def test_readers_other_than_the_office_get_no_bulk_forms(demo_loaded, finding_to
     assert not at.exception
     assert not {"延期", "催办"} & {e.label for e in at.expander}
     assert "已选 1 条" in texts(at)
+
+
+@pytest.fixture
+def liaison_with_address(demo_loaded):
+    liaison = user_named(demo_loaded, "unit_gdj")
+    demo_loaded.run(users.update_user, actor=system_actor(), user_id=liaison.id,
+                    version=liaison.version, display_name=liaison.display_name, role="unit",
+                    district_id=None, unit_id=liaison.unit_id, email="zhaolei@gdj.example.cn")
+    return liaison
+
+
+def _mail_server(monkeypatch, port: int) -> None:
+    for name, value in (("SMTP_HOST", "127.0.0.1"), ("SMTP_PORT", str(port)),
+                        ("SMTP_FROM", "desk@example.gov.cn"), ("SMTP_STARTTLS", "false")):
+        monkeypatch.setenv(name, value)
+    config.get_settings.cache_clear()
+
+
+def test_the_reminder_is_mailed_after_the_commit(demo_loaded, finding_to_rectify,
+                                                 liaison_with_address, monkeypatch):
+    with smtp_sink() as sink:
+        _mail_server(monkeypatch, sink.port)
+        at = _register_with_pick(demo_loaded)
+        _button(at, "催办所选 1 条").click().run()
+    assert not at.exception
+    assert "催办邮件已发送：市供电公司" in texts(at)
+    assert [r.recipients for r in sink.received] == [["zhaolei@gdj.example.cn"]]
+    with demo_loaded.read() as r:
+        [row] = r.session.exec(select(FindingUrge)).all()
+    assert row.emailed_at is not None
+
+
+def test_a_failed_mail_is_said_to_the_clerk_and_the_reminder_kept(
+        demo_loaded, finding_to_rectify, liaison_with_address, monkeypatch):
+    _mail_server(monkeypatch, closed_port())
+    at = _register_with_pick(demo_loaded)
+    _button(at, "催办所选 1 条").click().run()
+    assert not at.exception
+    assert "已催办 1 条问题" in texts(at)
+    assert any("催办已记录，但邮件未能发给市供电公司" in e.value for e in at.error)
+    with demo_loaded.read() as r:
+        [row] = r.session.exec(select(FindingUrge)).all()
+    assert row.emailed_at is None and "ConnectionRefusedError" in row.email_error
+    liaison_page = page("unit_tasks", "unit_gdj", demo_loaded)
+    assert "效能办催办" in texts(liaison_page)

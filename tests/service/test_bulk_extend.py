@@ -16,6 +16,7 @@ from services.findings import deadlines
 from tests.conftest import at_once, count_rows
 from tests.factories import make_draft, make_finding, report
 from tests.finding_batches import make_batches
+from tests.service.test_audit import assert_audit_labels
 
 
 @pytest.fixture
@@ -49,6 +50,7 @@ def test_the_office_extends_several_findings_with_a_logged_reason(uow, w):
     assert [(c.finding_id, c.from_deadline, c.to_deadline, c.reason, c.actor_id) for c in log] == [
         (w.a1.id, w.today + timedelta(days=5), new, "单位申请，设备到货需时", w.office.id),
         (w.b1.id, w.today + timedelta(days=5), new, "单位申请，设备到货需时", w.office.id)]
+    assert_audit_labels(uow)  # the audit page names the action in both languages
     assert [e.entity_id for e in events] == [w.a1.id, w.b1.id]
     assert events[0].before["deadline"] == (w.today + timedelta(days=5)).isoformat()
     assert events[0].after["deadline"] == new.isoformat()

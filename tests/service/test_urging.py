@@ -21,6 +21,7 @@ from services.identity import users
 from tests.conftest import at_once, count_rows
 from tests.factories import report
 from tests.finding_batches import make_batches
+from tests.service.test_audit import assert_audit_labels
 from tests.smtp_sink import closed_port, smtp_sink
 
 
@@ -51,12 +52,14 @@ def test_the_office_urges_findings_of_two_units_and_is_told_whom_to_mail(uow, w)
     assert set(mails) == {"A市供电公司", "B市供水公司"}
     assert [r.email for r in mails["A市供电公司"].recipients] == ["a@example.gov.cn"]
     assert mails["A市供电公司"].urge_ids == tuple(u.id for u in stored[:2])
-    assert [i.description for i in mails["A市供电公司"].items] == ["窗口无人值守", "未执行一次性告知"]
+    assert [i.description for i in mails["A市供电公司"].items] == [
+        "窗口无人值守", "未执行一次性告知"]
     assert mails["B市供水公司"].recipients == ()  # liaison_b has no address
     with uow.read() as r:
         audited = r.session.exec(select(AuditEvent.entity_id).where(
             AuditEvent.action == "finding.urge", AuditEvent.entity == "finding_urge")).all()
     assert sorted(audited) == [u.id for u in stored]
+    assert_audit_labels(uow)  # the audit page names the action in both languages
 
 
 @pytest.mark.parametrize("who", ["leader", "inspector", "liaison_a", "admin"])
