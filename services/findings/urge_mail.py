@@ -27,12 +27,19 @@ def messages(mail: UrgeMail, *, sender: str, translate: Translate,
     out = []
     for lang, people in by_language.items():
         msg = EmailMessage()
-        msg["Subject"] = translate("urge_mail.subject", lang, unit=mail.unit, n=len(mail.items))
+        msg["Subject"] = _one_line(translate("urge_mail.subject", lang, unit=mail.unit,
+                                             n=len(mail.items)))
         msg["From"] = sender
-        msg["To"] = ", ".join(formataddr((p.name, p.email)) for p in people)
+        msg["To"] = ", ".join(formataddr((_one_line(p.name), p.email)) for p in people)
         msg.set_content(_body(mail, lang, translate), charset="utf-8")
         out.append(msg)
     return out
+
+
+def _one_line(text: str) -> str:
+    """A header holds one line: a name imported with a line break must not start another
+    header (the standard library would refuse the whole message)."""
+    return " ".join(text.split())
 
 
 def _body(mail: UrgeMail, lang: str, translate: Translate) -> str:
@@ -73,7 +80,7 @@ def deliver(mails: Iterable[UrgeMail], *, translate: Translate,
                                         default_language=settings.default_language):
                         smtp.send_message(msg)
                 except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError,
-                        smtplib.SMTPSenderRefused) as exc:
+                        smtplib.SMTPSenderRefused, ValueError) as exc:
                     results[k] = describe(exc)
                 else:
                     results[k] = ""

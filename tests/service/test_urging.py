@@ -257,3 +257,14 @@ def test_urged_at_is_stored_in_utc(uow, w):
     moment = datetime(2026, 12, 1, 17, 30, tzinfo=UTC)  # 12-02 01:30 in the city
     urge(uow, w, [w.a1.id], now=moment)
     assert rows(uow)[0].urged_on.isoformat() == "2026-12-02"
+
+
+def test_a_unit_name_with_a_line_break_still_makes_one_subject_line(uow, w):
+    mail = urging.UrgeMail(
+        unit_id=w.unit_a, unit="A单位\r\nBcc: x@evil.example", urge_ids=(1,),
+        items=(urging.MailItem(1, "问题", None),), note="",
+        recipients=(urging.Recipient("赵\n磊", "a@example.gov.cn", None),))
+    [msg] = urge_mail.messages(mail, sender="desk@example.gov.cn", translate=translate,
+                               default_language="zh-CN")
+    assert msg["Bcc"] is None
+    assert msg["Subject"] == "【效能办催办】A单位 Bcc: x@evil.example：1 个问题请抓紧整改"
