@@ -7,6 +7,7 @@ import streamlit as st
 
 from db.models import NoticeKind, User
 from services.core.permissions import can
+from services.findings import register
 from services.notices import compose, queries, rules
 from ui import context, links
 from ui.context import t
@@ -16,9 +17,14 @@ from views.notices import state
 NEW = 0
 
 
-def render(actor: User, finding_ids: list[int]) -> None:
+def render(actor: User, picked: list[register.RegisterRow]) -> None:
     if not can(actor, "notice.compose"):
         return
+    with st.expander(t("register_ui.action_notice"), icon=":material/campaign:"):
+        _form(actor, [row.id for row in picked])
+
+
+def _form(actor: User, finding_ids: list[int]) -> None:
     drafts = {r.id: r for r in context.query(queries.list_notices, actor=actor,
                                              status=rules.DRAFT)}
     options = [NEW, *drafts]
