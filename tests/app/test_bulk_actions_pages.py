@@ -65,7 +65,7 @@ def _button(at, label_start):
 def test_the_office_extends_the_picked_finding(demo_loaded, finding_to_rectify):
     at = _register_with_pick(demo_loaded)
     assert not at.exception
-    assert [e.label for e in at.expander][-2:] == ["延期", "催办"]  # after the filters
+    assert [e.label for e in at.expander][-3:] == ["延期", "催办", "加入通报"]  # after the filters
     new = clock.today() + timedelta(days=30)
     at.date_input(key="fr_extend_r0_date").set_value(new)
     at.text_area(key="fr_extend_r0_reason").input("设备到货需时")
