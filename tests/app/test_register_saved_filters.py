@@ -177,3 +177,14 @@ def test_a_saved_name_is_shown_as_typed_not_as_markdown(findings):
     assert "已保存筛选“\\*\\*粗体\\*\\*”" in texts(at)
     at = page("findings_register", "office", findings)
     assert at.selectbox(key="sf_pick").options == ["选择已保存的筛选", "**粗体**"]
+
+
+def test_past_the_limit_the_page_says_so_and_keeps_the_rest(findings, monkeypatch):
+    monkeypatch.setattr("services.preferences.saved_filters.MAX_PER_PAGE", 1)
+    at = _save(page("findings_register", "office", findings, status="open"), "第一个")
+    at.text_input(key="sf_name_1").input("第二个")
+    at.button(key="sf_save").click().run()
+    assert not at.exception
+    assert "此页面最多保存 1 个筛选" in texts(at)
+    assert at.text_input(key="sf_name_1").value == "第二个"
+    assert list(_stored(findings)) == ["第一个"]
