@@ -422,4 +422,5 @@ from db.models.notices import (  # noqa: E402
     NoticeStatus,
     NoticeStatusChange,
 )
+from db.models.preferences import SavedFilter  # noqa: E402
 from db.models.routing import RoutingModel  # noqa: E402

@@ -115,7 +115,7 @@ def test_readers_other_than_the_office_get_no_bulk_forms(demo_loaded, finding_to
                                                           username):
     at = _register_with_pick(demo_loaded, username)
     assert not at.exception
-    assert not {"延期", "催办"} & {e.label for e in at.expander}
+    assert not {"延期", "催办", "加入通报"} & {e.label for e in at.expander}
     assert "已选 1 条" in texts(at)
 
 

@@ -7,7 +7,7 @@ import pytest
 
 from services.core.uow import UnitOfWork
 from tests import casework
-from tests.app.conftest import page, texts, user_named
+from tests.app.conftest import page, texts
 
 UNIT = "市供电公司"
 CONFIRMED = 55  # being rectified
@@ -17,14 +17,7 @@ WAITING = 3  # submitted, not reviewed yet
 @pytest.fixture
 def register(demo_loaded) -> UnitOfWork:
     """55 findings at 市供电公司 being rectified and 3 awaiting review: two pages of 50."""
-    office, inspector = user_named(demo_loaded, "office"), user_named(demo_loaded, "inspector1")
-    template_id, unit_id = casework.template_and_unit(demo_loaded, office=office, unit=UNIT)
-    with UnitOfWork(demo_loaded.engine) as tx:
-        ids = casework.submitted_visit(tx, inspector=inspector, unit_id=unit_id,
-                                       template_id=template_id, n=CONFIRMED + WAITING,
-                                       label=UNIT)
-        casework.confirm(tx, office=office, finding_ids=ids[:CONFIRMED])
-        tx.commit()
+    casework.confirmed_and_waiting(demo_loaded, unit=UNIT, confirmed=CONFIRMED, waiting=WAITING)
     return demo_loaded
 
 
