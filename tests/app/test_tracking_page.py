@@ -102,3 +102,39 @@ def test_a_units_liaison_has_no_tracking_page(tracked):
     assert not at.exception
     assert at.error and not at.dataframe and not at.metric
     assert UNIT not in str(at.main)
+
+
+def _pick(at, table: str, row: int = 0):
+    """A row ticked in a table (AppTest cannot click a data frame's row)."""
+    at.session_state[table] = {"selection": {"rows": [row], "columns": [], "cells": []}}
+    return at.run()
+
+
+def test_a_picked_unit_opens_its_overdue_findings_in_the_register(tracked):
+    at = page("rectification_tracking", "office", tracked, lang="en")
+    # Nothing picked yet: only "all overdue".
+    assert "rt_overdue_unit" not in {b.key for b in at.button}
+    _pick(at, "rt_overdue")
+    at.button(key="rt_overdue_unit").click().run()
+    assert not at.exception
+    unit_id = user_named(tracked, "unit_gdj").unit_id
+    assert dict(at.query_params) == {"overdue": "1", "unit": str(unit_id)}
+
+
+def test_the_reopened_and_on_time_links_name_their_filters(tracked):
+    at = page("rectification_tracking", "office", tracked, lang="en")
+    at.button(key="rt_reopened_now_open").click().run()
+    assert dict(at.query_params) == {"status": "reopened"}
+    at = page("rectification_tracking", "office", tracked, lang="en")
+    _pick(at, "rt_on_time")
+    at.button(key="rt_on_time_unit").click().run()
+    assert dict(at.query_params) == {"unit": str(user_named(tracked, "unit_gdj").unit_id)}
+
+
+def test_a_picked_reopened_finding_opens_its_units_reopened_findings(tracked):
+    at = page("rectification_tracking", "office", tracked, lang="en")
+    _pick(at, "rt_reopened_now")
+    at.button(key="rt_reopened_now_unit").click().run()
+    assert not at.exception
+    unit_id = user_named(tracked, "unit_gdj").unit_id
+    assert dict(at.query_params) == {"status": "reopened", "unit": str(unit_id)}

@@ -56,6 +56,7 @@ def _table(frame: pd.DataFrame, config: dict, key: str) -> int | None:
     """A table whose one picked row's position is returned."""
     event = st.dataframe(frame, hide_index=True, key=f"{KEY}_{key}", on_select="rerun",
                          selection_mode="single-row", width="stretch", column_config=config)
+    st.caption(t("tracking.pick_hint"))
     rows = event.selection.rows if event is not None else []
     return rows[0] if rows and 0 <= rows[0] < len(frame) else None
 
@@ -142,13 +143,17 @@ def _reopened(actor: User, period: Period, today) -> None:
             if not rows:
                 st.info(t("tracking.reopened_none"))
                 continue
-            _findings([r.finding for r in rows], name, {
+            picked = _findings([r.finding for r in rows], name, {
                 "times": [r.times for r in rows],
                 "in_period": [r.in_period for r in rows],
                 "last_reopened": [local_time(r.last_reopened_at) for r in rows],
             })
             _more(total, len(rows))
-            _open(f"tracking.open_{name}", f"{name}_open", **filters)
+            left, right = st.columns(2)
+            _open(f"tracking.open_{name}", f"{name}_open", left, **filters)
+            if picked is not None:
+                _open("tracking.open_unit_findings", f"{name}_unit", right,
+                      unit_id=rows[picked].finding.unit_id, **filters)
 
 
 def _on_time(actor: User, period: Period, today) -> None:
