@@ -138,3 +138,22 @@ def test_a_picked_reopened_finding_opens_its_units_reopened_findings(tracked):
     assert not at.exception
     unit_id = user_named(tracked, "unit_gdj").unit_id
     assert dict(at.query_params) == {"status": "reopened", "unit": str(unit_id)}
+
+
+def test_overdue_units_show_how_often_the_office_urged_them(tracked):
+    """催办 counted per unit: the overdue table says how often each unit was urged lately."""
+    from services.findings import urging
+    office = user_named(tracked, "office")
+    at = page("rectification_tracking", "office", tracked, lang="en")
+    table = next(d.value for d in at.dataframe if "urged_30d" in d.value)
+    assert list(table["urged_30d"]) == [0]
+    overdue = tracked.query(tracking.overdue_by_unit, actor=office)
+    with UnitOfWork(tracked.engine) as tx:
+        waiting = tx.session.exec(
+            Finding.__table__.select().where(Finding.unit_id == overdue[0].unit_id,
+                                             Finding.status == "rectifying")).all()
+        urging.urge(tx, actor=office, finding_ids=[w.id for w in waiting], client_key="u1")
+        tx.commit()
+    at = page("rectification_tracking", "office", tracked, lang="en")
+    table = next(d.value for d in at.dataframe if "urged_30d" in d.value)
+    assert list(table["urged_30d"]) == [len(waiting)] and len(waiting) >= 1

@@ -6,6 +6,7 @@ service's (services/findings/tracking.py); a picked row opens its findings in th
 from __future__ import annotations
 
 import html
+from datetime import timedelta
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -14,7 +15,7 @@ import streamlit as st
 from db.models import User
 from services.core import clock
 from services.dashboard.period import Period
-from services.findings import tracking
+from services.findings import tracking, urging
 from services.findings.register import RegisterFilters
 from ui import context, links
 from ui.context import local_time, t
@@ -109,15 +110,20 @@ def _overdue(actor: User, today) -> None:
     if not rows:
         st.success(t("tracking.overdue_none"))
         return
+    # How often the office urged each unit (催办) lately: the chase beside the backlog.
+    urged = {c.unit_id: c.urges for c in context.query(
+        urging.count_by_unit, actor=actor, since=today - timedelta(days=29), until=today,
+        unit_ids=[r.unit_id for r in rows])}
     frame = pd.DataFrame({
         "unit": [r.unit for r in rows],
         "district": [r.district or t("tracking.city_level") for r in rows],
         "overdue_count": [r.overdue for r in rows],
         "oldest_deadline": [r.oldest_deadline.isoformat() for r in rows],
         "oldest_days": [r.oldest_days for r in rows],
+        "urged_30d": [urged.get(r.unit_id, 0) for r in rows],
     })
     config = {col: st.column_config.TextColumn(t(f"tracking.col_{col}")) for col in frame}
-    for col in ("overdue_count", "oldest_days"):
+    for col in ("overdue_count", "oldest_days", "urged_30d"):
         config[col] = st.column_config.NumberColumn(t(f"tracking.col_{col}"), format="%d")
     picked = _table(frame, config, "overdue")
     left, right = st.columns(2)
