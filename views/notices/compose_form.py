@@ -6,11 +6,12 @@ client key, so a double click makes one."""
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, timedelta
 
 import streamlit as st
 
 from db.models import NoticeKind, User
+from services.core import clock
 from services.notices import compose, queries
 from services.notices.compose import Content
 from services.org import structure
@@ -20,6 +21,8 @@ from ui.feedback import reported, saving
 from ui.widgets import forget_form, seen_version
 from views.notices import state
 
+# A criticism's rectification deadline unless the office picks another.
+DEADLINE = timedelta(days=15)
 # What a new notice of each kind starts with: the office edits it, never types it all.
 OPENING = {
     NoticeKind.CRITICISM: "opening_criticism",
@@ -45,9 +48,12 @@ def _seed(form: str, content: Content) -> None:
 def new_form(actor: User, kind: str, finding_ids: list[int]) -> None:
     form = state.new_form_key(kind)
     units = _unit_ids_of(actor, finding_ids)
+    criticism = kind == NoticeKind.CRITICISM
     _seed(form, Content(kind=kind, title="", unit_ids=tuple(units),
                         finding_ids=tuple(finding_ids),
-                        opening=t(f"notices_ui.{OPENING[NoticeKind(kind)]}")))
+                        opening=t(f"notices_ui.{OPENING[NoticeKind(kind)]}"),
+                        requirements=t(f"notices_ui.requirements_{kind}"),
+                        rectification_deadline=clock.today() + DEADLINE if criticism else None))
     typed = _fields(actor, form, kind)
     key = st.session_state.setdefault(f"{form}_client_key", uuid.uuid4().hex)
     if st.button(t("notices_ui.save_draft"), type="primary", key=f"{form}_save"):
