@@ -29,6 +29,7 @@ from services.core.lifecycle import StatusChangeRow
 from services.core.permissions import require
 from services.core.uow import UnitOfWork
 from services.core.visibility import finding_filter
+from services.findings.status import CONFIRMED
 from services.notices import rules
 
 
@@ -171,13 +172,14 @@ def finding_labels_query(uow: UnitOfWork, actor: User, finding_ids: list[int], *
         select(*columns)
         .join(Unit, Unit.id == Finding.unit_id)
         .join(Inspection, Inspection.id == Finding.inspection_id, isouter=True)
-        .where(col(Finding.id).in_(finding_ids), finding_filter(actor))
+        .where(col(Finding.id).in_(finding_ids), col(Finding.status).in_(CONFIRMED),
+               finding_filter(actor))
         .order_by(Unit.name, Finding.id)).all()
 
 
 def finding_labels(uow: UnitOfWork, *, actor: User, finding_ids: list[int]) -> dict[int, str]:
-    """Finding id -> "unit: what was found" for the compose form's list, of the findings
-    the actor may read (others are left out, not named)."""
+    """Finding id -> "unit: what was found" for the compose form's list, of the confirmed
+    findings the actor may read (others are left out, not named: a notice takes no other)."""
     rows = finding_labels_query(uow, actor, finding_ids, Finding.id, Unit.name,
                                 Finding.description)
     return {fid: f"{unit}：{what[:40]}" for fid, unit, what in rows}

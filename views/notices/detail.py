@@ -98,7 +98,8 @@ def _after_issue(actor: User, form: str, notice) -> None:
     if not notice.published_to_media:
         with left.popover(t("notices_ui.publish"), icon=":material/newspaper:"):
             day = st.date_input(t("notices_ui.published_day"), value=clock.today(),
-                                key=f"{form}_pubday", max_value=clock.today())
+                                key=f"{form}_pubday", max_value=clock.today(),
+                                min_value=clock.local_date(notice.issued_at))
             if st.button(t("notices_ui.publish_confirm"), key=f"{form}_publish"):
                 with saving(form, "notices_ui.published"):
                     context.run(workflow.publish, actor=actor, notice_id=notice.id, on=day)
