@@ -28,6 +28,8 @@ def _step(uow: UnitOfWork, actor: User, capability: str, action: str, notice_id:
     notice = rules.for_write(uow, notice_id, version)
     before = audit.state(notice)
     rules.move(uow, notice, to, actor=actor, note=note, at=at)
+    if to == rules.DRAFT:  # what changes now must be signed off again
+        notice.signed_by = notice.signed_at = None
     audit.record(uow, actor, action, notice, before)
     return notice
 
@@ -44,6 +46,15 @@ def return_to_draft(uow: UnitOfWork, *, actor: User, notice_id: int, version: in
     comments = clean_text(comments, field="notice_comments", max_len=NOTE_MAX)
     return _step(uow, actor, "notice.sign", "notice.return", notice_id, version, rules.DRAFT,
                  note=comments)
+
+
+def withdraw(uow: UnitOfWork, *, actor: User, notice_id: int, version: int | None,
+             note: str = "") -> Notice:
+    """The office takes a notice awaiting sign-off, or signed but not issuable (a finding
+    reopened, a recipient closed since), back to its draft to mend it; the sign-off goes."""
+    note = clean_text(note, field="notice_comments", max_len=NOTE_MAX, required=False)
+    return _step(uow, actor, "notice.compose", "notice.withdraw", notice_id, version,
+                 rules.DRAFT, note=note)
 
 
 def sign(uow: UnitOfWork, *, actor: User, notice_id: int, version: int | None,

@@ -110,3 +110,21 @@ def test_the_publication_day_cannot_precede_the_issue(demo_loaded, findings) -> 
     at = page("notices", "office", demo_loaded, id=notice)
     day = at.date_input(key=f"na_{notice}_pubday")
     assert day.min == day.max  # issued today: no other day
+
+
+def test_a_signed_notice_that_cannot_issue_is_withdrawn_to_its_draft(
+        demo_loaded, findings) -> None:  # noqa: F811
+    notice = _draft(demo_loaded, findings)
+    office, leader = user_named(demo_loaded, "office"), user_named(demo_loaded, "leader")
+    demo_loaded.run(workflow.submit, actor=office, notice_id=notice, version=None)
+    demo_loaded.run(workflow.sign, actor=leader, notice_id=notice, version=None)
+    demo_loaded.run(structure.set_unit_active, actor=user_named(demo_loaded, "admin"),
+                    active=False, unit_id=user_named(demo_loaded, "unit_gdj").unit_id)
+    at = page("notices", "office", demo_loaded, id=notice)
+    at = _button(at, "印发（编号）").click().run()
+    assert not at.exception and "以下主送单位不存在或已停用" in texts(at)
+    at = _button(at, "撤回修改").click().run()
+    assert not at.exception and "已撤回为草稿" in texts(at)
+    assert [b for b in at.button if b.label == "送领导签发"]
+    assert not [b for b in page("notices", "leader", demo_loaded, id=notice).button
+                if b.label == "签发"]

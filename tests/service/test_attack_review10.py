@@ -17,7 +17,13 @@ from sqlmodel import select
 from db.models import Finding, Notice, NoticeCounter
 from demo import checklist as demo_checklist
 from services.complaints import workflow as complaints
-from services.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from services.core.errors import (
+    Conflict,
+    InvalidTransition,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+)
 from services.findings import from_complaint
 from services.notices import compose, export, figures, queries, workflow
 from services.org import structure
@@ -303,3 +309,39 @@ def test_a_period_running_past_today_states_the_days_counted(uow, world):  # noq
         uow.query(figures.situation_figures, actor=w["office"], start=date(2026, 4, 1),
                   end=date(2026, 4, 30), today=date(2026, 3, 15))
     assert err.value.message_key == "notice.bad_period"
+
+
+def test_a_signed_notice_refused_at_issue_can_be_withdrawn_mended_and_signed_again(
+        uow, world):  # noqa: F811
+    """The refusal says "mend the notice, then issue it": a signed notice must have a way
+    back to its draft, or it stays stuck forever. The office withdraws it (the sign-off
+    goes: what changes must be signed again), mends it, and it goes round once more."""
+    w = world
+    reopened, kept = w["confirmed_a"][:2]
+    from tests.factories import report
+    report(uow, actor=w["liaison_a"], finding=reopened)
+    n = to_signed(uow, w, draft(uow, w, findings=[reopened, kept]))
+    from services.findings import rectification
+    uow.run(rectification.verify, actor=w["office"], finding_id=reopened, accept=False,
+            note="未整改到位")
+    with pytest.raises(Conflict, match="findings_changed"):
+        issue(uow, w, n)
+    for who in ("leader", "liaison_a", "inspector", "admin"):
+        with pytest.raises(PermissionDenied):
+            uow.run(workflow.withdraw, actor=w[who], notice_id=n.id,
+                    version=latest(uow, n.id).version)
+    stale = latest(uow, n.id).version - 1
+    with pytest.raises(Conflict):
+        uow.run(workflow.withdraw, actor=w["office"], notice_id=n.id, version=stale)
+    back = uow.run(workflow.withdraw, actor=w["office"], notice_id=n.id,
+                   version=latest(uow, n.id).version)
+    assert (back.status, back.signed_by, back.signed_at) == ("draft", None, None)
+    with pytest.raises(InvalidTransition):  # a draft is not withdrawn
+        uow.run(workflow.withdraw, actor=w["office"], notice_id=n.id, version=back.version)
+    mended = uow.run(compose.update_draft, actor=w["office"], notice_id=n.id,
+                     version=back.version, kind="criticism", title="关于市供电公司问题的通报",
+                     unit_ids=[w["a"].id], finding_ids=[kept])
+    done = issue(uow, w, to_signed(uow, w, mended))
+    assert (done.status, done.number_seq) == ("issued", 1)
+    with pytest.raises(Conflict, match="issued_readonly"):
+        uow.run(workflow.withdraw, actor=w["office"], notice_id=n.id, version=None)

@@ -74,6 +74,11 @@ def _actions(actor: User, view: queries.NoticeView) -> None:
         if st.button(t("notices_ui.issue"), type="primary", key=f"{form}_issue"):
             with saving(form, "notices_ui.issued"):
                 context.run(workflow.issue, actor=actor, notice_id=notice.id, version=version)
+    if office and notice.status in (rules.AWAITING, rules.SIGNED) and st.button(
+            t("notices_ui.withdraw"), key=f"{form}_withdraw", icon=":material/undo:",
+            help=t("notices_ui.withdraw_help")):
+        with saving(form, "notices_ui.withdrawn"):
+            context.run(workflow.withdraw, actor=actor, notice_id=notice.id, version=version)
     if office and notice.status == rules.ISSUED:
         _after_issue(actor, form, notice)
 
