@@ -125,6 +125,8 @@ def _findings(uow: UnitOfWork, actor: User, kind: str,
     ids = sorted(set(finding_ids))
     if kind == NoticeKind.CRITICISM and not ids:
         raise ValidationFailed("notice.no_findings", field="notice_findings")
+    if kind == NoticeKind.COMMENDATION and ids:  # it commends units, it lists no problems
+        raise ValidationFailed("notice.findings_not_commended", field="notice_findings")
     rows = uow.session.exec(select(Finding.id, Finding.status)
                             .where(col(Finding.id).in_(ids))).all() if ids else []
     status = dict(rows)

@@ -345,3 +345,17 @@ def test_a_signed_notice_refused_at_issue_can_be_withdrawn_mended_and_signed_aga
     assert (done.status, done.number_seq) == ("issued", 1)
     with pytest.raises(Conflict, match="issued_readonly"):
         uow.run(workflow.withdraw, actor=w["office"], notice_id=n.id, version=None)
+
+
+def test_findings_picked_in_the_register_do_not_join_a_commendation(uow, world):  # noqa: F811
+    """A commendation lists commended units with their reasons, never problems found: a
+    finding added to it would put its unit among the commended with no reason given."""
+    w = world
+    praise = draft(uow, w, kind="commendation", units=[w["b"].id], findings=[], title="表扬",
+                   reasons={w["b"].id: "办结率高"})
+    with pytest.raises(ValidationFailed) as err:
+        uow.run(compose.add_findings, actor=w["office"], notice_id=praise.id,
+                version=praise.version, finding_ids=[w["confirmed_a"][0]])
+    assert err.value.message_key == "notice.findings_not_commended"
+    held = uow.query(lambda r: compose.content_of(r, latest(uow, praise.id)))
+    assert (held.unit_ids, held.finding_ids) == ((w["b"].id,), ())

@@ -20,7 +20,8 @@ def render(actor: User, finding_ids: list[int]) -> None:
     if not can(actor, "notice.compose"):
         return
     drafts = {r.id: r for r in context.query(queries.list_notices, actor=actor,
-                                             status=rules.DRAFT)}
+                                             status=rules.DRAFT)
+              if r.kind != NoticeKind.COMMENDATION}  # it lists no problems
     options = [NEW, *drafts]
     target = st.selectbox(
         t("notices_ui.add_to"), options, key="fr_notice_target",
