@@ -18,6 +18,7 @@ from services.org import structure
 from ui import context, links
 from ui.context import t
 from ui.feedback import reported, saving
+from ui.text import plain
 from ui.widgets import forget_form, seen_version
 from views.notices import state
 
@@ -47,6 +48,10 @@ def _seed(form: str, content: Content) -> None:
 
 def new_form(actor: User, kind: str, finding_ids: list[int]) -> None:
     form = state.new_form_key(kind)
+    usable = context.query(queries.finding_labels, actor=actor, finding_ids=finding_ids)
+    if left_out := len(set(finding_ids) - set(usable)):  # not confirmed (or not theirs)
+        st.warning(t("notices_ui.picked_left_out", n=left_out))
+    finding_ids = sorted(usable)
     units = _unit_ids_of(actor, finding_ids)
     criticism = kind == NoticeKind.CRITICISM
     _seed(form, Content(kind=kind, title="", unit_ids=tuple(units),
@@ -100,7 +105,7 @@ def _fields(actor: User, form: str, kind: str) -> dict:
             format_func=labels.get, help=t("notices_ui.findings_help"),
             placeholder=t("common.choose_many"))
     else:
-        typed["reasons"] = {u: st.text_input(t("notices_ui.reason_for", unit=units.get(u, "")),
+        typed["reasons"] = {u: st.text_input(t("notices_ui.reason_for", unit=plain(units.get(u))),
                                              key=f"{form}_reason_{u}",
                                              max_chars=compose.REASON_MAX)
                             for u in typed["unit_ids"]}

@@ -26,7 +26,8 @@ def render(actor: User, picked: list[register.RegisterRow]) -> None:
 
 def _form(actor: User, finding_ids: list[int]) -> None:
     drafts = {r.id: r for r in context.query(queries.list_notices, actor=actor,
-                                             status=rules.DRAFT)}
+                                             status=rules.DRAFT)
+              if r.kind != NoticeKind.COMMENDATION}  # it lists no problems
     options = [NEW, *drafts]
     target = st.selectbox(
         t("notices_ui.add_to"), options, key="fr_notice_target",
