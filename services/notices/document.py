@@ -38,7 +38,7 @@ TYPE_AREA_HEIGHT_MM, TYPE_AREA_WIDTH_MM = 225, 156
 # 225 mm / 22 lines is 28.99 pt; Word keeps line spacing in twentieths of a point, and the
 # 28.95 pt that official templates use (579 twips) keeps 22 lines on the page.
 LINE_PITCH = Pt(28.95)
-TITLE_MAX_CHARS = 60  # two lines of the 2号 title at most
+TITLE_MAX_CHARS = 60  # three lines of the 2号 title at most (about 20 characters a line)
 
 
 @dataclass(frozen=True)
