@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent
@@ -93,6 +93,16 @@ class Settings(BaseSettings):
     notice_issuing_office: str = Field(
         default="嘉峪关市效能风暴行动领导小组办公室", min_length=1, max_length=200
     )
+    # E-mail for reminders (催办) to the units' liaisons. No SMTP_HOST: nothing is mailed, the
+    # reminder shows on the liaison's start page only. The password never goes in the code:
+    # the environment or `.streamlit/secrets.toml` (kept out of git).
+    smtp_host: str = ""
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_user: str = ""
+    smtp_password: SecretStr = SecretStr("")
+    smtp_from: str = ""
+    smtp_starttls: bool = True
+    smtp_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
 
     @field_validator("upload_dir")
     @classmethod
@@ -116,6 +126,10 @@ class Settings(BaseSettings):
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.time_zone)
 
+    @property
+    def mail_configured(self) -> bool:
+        return bool(self.smtp_host and self.smtp_from)
+
     def deadline_days(self, severity: str) -> int:
         return getattr(self, f"deadline_days_{severity}")
 
@@ -135,6 +149,11 @@ class Settings(BaseSettings):
             )
         if self.min_password_length < 10:
             raise UnsafeSettings("APP_ENV=production needs MIN_PASSWORD_LENGTH of at least 10.")
+        if self.smtp_user and not self.smtp_starttls:
+            raise UnsafeSettings(
+                "APP_ENV=production does not send the SMTP password unencrypted: "
+                "set SMTP_STARTTLS=true (or no SMTP_USER for a relay that needs no sign-in)."
+            )
         return self
 
     @property

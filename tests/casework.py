@@ -6,6 +6,8 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 
+from sqlmodel import select
+
 from db.models import User
 from demo import checklist as demo_checklist
 from services.core import clock
@@ -69,3 +71,19 @@ def report(tx: UnitOfWork, *, liaison: User, finding_ids: list[int]) -> None:
 def verify(tx: UnitOfWork, *, office: User, finding_ids: list[int]) -> None:
     for finding_id in finding_ids:
         rectification.verify(tx, actor=office, finding_id=finding_id, accept=True)
+
+
+def confirmed_and_waiting(uow: UnitOfWork, *, unit: str, confirmed: int, waiting: int) -> None:
+    """On a database with the org demo loaded: one submitted visit of inspector1 to the unit
+    named `unit`, its first `confirmed` findings confirmed by the office (being rectified),
+    `waiting` more not reviewed yet. Committed."""
+    with uow.read() as r:
+        named = {u.username: u for u in r.session.exec(
+            select(User).where(User.username.in_(("office", "inspector1"))))}
+    office, inspector = named["office"], named["inspector1"]
+    template_id, unit_id = template_and_unit(uow, office=office, unit=unit)
+    with UnitOfWork(uow.engine) as tx:
+        ids = submitted_visit(tx, inspector=inspector, unit_id=unit_id,
+                              template_id=template_id, n=confirmed + waiting, label=unit)
+        confirm(tx, office=office, finding_ids=ids[:confirmed])
+        tx.commit()

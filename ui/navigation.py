@@ -28,6 +28,7 @@ from views.fieldwork import checklists, today, visit
 from views.fieldwork import plans as visit_plans
 from views.findings import rectify, review, verify
 from views.findings import register_page as findings_register
+from views.findings import tracking_page as rectification_tracking
 from views.instructions import page as instructions
 from views.notices import page as notices_page
 from views.session import account, setup, signin
@@ -40,6 +41,7 @@ PAGES: dict[str, tuple[Callable[[], None], str]] = {
     "review": (review.render, ":material/rule:"),
     "verify": (verify.render, ":material/verified:"),
     "findings_register": (findings_register.render, ":material/table_view:"),
+    "rectification_tracking": (rectification_tracking.render, ":material/event_upcoming:"),
     "notices": (notices_page.render, ":material/campaign:"),
     "complaint_inbox": (complaint_inbox.render, ":material/inbox:"),
     "complaint_register": (complaint_register.render, ":material/edit_note:"),

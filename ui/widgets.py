@@ -92,9 +92,12 @@ def optional_day(column, label: str, *, key: str):
 def sort_picker(list_key: str, sorts, sort: str, descending: bool, *, label: str,
                 option: Callable[[str], str], descending_label: str) -> tuple[str, bool]:
     """A list's sort key and direction, side by side above it (keys `<list>_sort`,
-    `<list>_desc`)."""
+    `<list>_desc`). `sort` and `descending` are where they start; a value the page has put
+    under the keys (a saved filter applied) wins, and then no start is given beside it."""
     left, right = st.columns([3, 1])
-    sort = left.selectbox(label, list(sorts), index=list(sorts).index(sort),
-                          key=f"{list_key}_sort", format_func=option)
-    descending = right.toggle(descending_label, value=descending, key=f"{list_key}_desc")
+    sort_key, desc_key = f"{list_key}_sort", f"{list_key}_desc"
+    start = {} if sort_key in st.session_state else {"index": list(sorts).index(sort)}
+    sort = left.selectbox(label, list(sorts), key=sort_key, format_func=option, **start)
+    start = {} if desc_key in st.session_state else {"value": descending}
+    descending = right.toggle(descending_label, key=desc_key, **start)
     return sort, descending

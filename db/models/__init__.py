@@ -81,6 +81,8 @@ class User(SQLModel, table=True):
     district_id: int | None = Field(default=None, foreign_key="district.id")
     unit_id: int | None = Field(default=None, foreign_key="unit.id")
     password_hash: str = Field(max_length=255)
+    # Where reminders (催办) reach a unit's liaison, if the server can send mail (SMTP_*).
+    email: str | None = Field(default=None, max_length=254)
     language: str | None = Field(default=None, max_length=10)
     active: bool = True
     created_at: datetime = Field(default_factory=utcnow)
@@ -405,6 +407,7 @@ from db.models.complaints import (  # noqa: E402
 )
 from db.models.dashboard import DataVersion  # noqa: E402
 from db.models.documents import Document  # noqa: E402
+from db.models.finding_actions import FindingDeadlineChange, FindingUrge  # noqa: E402
 from db.models.instructions import (  # noqa: E402
     Instruction,
     InstructionStatus,
@@ -419,4 +422,5 @@ from db.models.notices import (  # noqa: E402
     NoticeStatus,
     NoticeStatusChange,
 )
+from db.models.preferences import SavedFilter  # noqa: E402
 from db.models.routing import RoutingModel  # noqa: E402

@@ -71,6 +71,8 @@ PAGE_CAPABILITY: dict[str, str] = {
     "dashboard": "dashboard.view",
     # The findings register (问题台账): which findings each reader sees is the service's.
     "findings_register": "findings.register",
+    # Rectification tracking (整改跟踪): due this week, overdue by unit, reopened, on time.
+    "rectification_tracking": "findings.register",
     # Notices (通报): which ones each reader sees is services/notices/queries.visible's.
     "notices": "notice.view",
     "campaign_board": "campaign.view",

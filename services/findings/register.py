@@ -197,6 +197,22 @@ SORTS = {
     "severity": _rank(Finding.severity, SEVERITIES),
     "status": _rank(Finding.status, STATUSES),
 }
+# The URL parameter of the sort: "deadline" (descending) or "deadline.asc".
+SORT_PARAM = "sort"
+
+
+def parse_sort(raw: object) -> tuple[str, bool] | None:
+    """(sort key, descending) from the sort's URL value; None for anything else."""
+    if not isinstance(raw, str):
+        return None
+    key, _, order = raw.strip().partition(".")
+    if key not in SORTS or order not in ("", "asc"):
+        return None
+    return key, order != "asc"
+
+
+def format_sort(sort: str, descending: bool) -> str:
+    return sort + ("" if descending else ".asc")
 
 
 def _conditions(actor: User, filters: RegisterFilters, today: date) -> list:

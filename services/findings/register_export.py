@@ -183,6 +183,13 @@ def _write(book: StreamedBook, sheet, line: int, row: RegisterRow, thumb: bytes 
     return 0
 
 
+def list_thumbnails(uow: UnitOfWork, *, actor: User, rows: list[RegisterRow],
+                    store: PhotoStore | None = None) -> dict[int, bytes]:
+    """Finding id -> its first photo, small and bare, for a page of the register's list."""
+    return {row.id: thumb for row in rows if row.thumbnail is not None
+            and (thumb := _thumbnail(uow, actor, row, store)) is not None}
+
+
 def _thumbnail(uow: UnitOfWork, actor: User, row: RegisterRow,
                store: PhotoStore | None) -> bytes | None:
     """The row's first photo, small and bare; None when its file cannot be read."""

@@ -13,7 +13,7 @@ from services.core import audit
 from services.core.errors import Conflict, ValidationFailed
 from services.core.permissions import ROLES, require
 from services.core.uow import UnitOfWork
-from services.core.validation import check_version, clean_text
+from services.core.validation import check_version, clean_email, clean_text
 from services.identity import known_clients, passwords, throttle
 
 
@@ -27,6 +27,7 @@ class UserRow:
     district: str | None
     unit_id: int | None
     unit: str | None
+    email: str | None
     active: bool
     signin_delayed_until: datetime | None  # failed sign-ins for this name: wait until then
     last_signin_at: datetime | None
@@ -54,6 +55,7 @@ def list_users(uow: UnitOfWork, *, actor: User) -> list[UserRow]:
             d,
             u.unit_id,
             n,
+            u.email,
             u.active,
             delayed.get(u.username),
             u.last_signin_at,
@@ -109,10 +111,11 @@ def create_user(
     password: str,
     district_id: int | None = None,
     unit_id: int | None = None,
+    email: str | None = None,
 ) -> User:
     require(actor, "users.manage")
     user = new_account(username, display_name, password, role=role,
-                       district_id=district_id, unit_id=unit_id)
+                       district_id=district_id, unit_id=unit_id, email=clean_email(email))
     _check_scope(uow.session, role, district_id, unit_id)
     return add_account(uow, actor, "user.create", user)
 
@@ -127,9 +130,12 @@ def update_user(
     role: str,
     district_id: int | None,
     unit_id: int | None,
+    email: str | None = None,
 ) -> User:
+    """`email` None keeps the address; "" removes it."""
     require(actor, "users.manage")
     display_name = clean_text(display_name, field="display_name", max_len=100)
+    address = clean_email(email) if email is not None else None
     user = uow.get(User, user_id)
     check_version(user.version, version)
     _check_scope(uow.session, role, district_id, unit_id)
@@ -142,6 +148,8 @@ def update_user(
         user.credential_version += 1
     user.display_name, user.role = display_name, role
     user.district_id, user.unit_id = district_id, unit_id
+    if email is not None:
+        user.email = address
     user.version += 1
     audit.record(uow, actor, "user.update", user, before)
     return user

@@ -21,9 +21,11 @@ from services.core.validation import clean_text
 from services.core.visibility import finding_visible
 from services.findings.status import CONFIRMED
 from services.notices import rules
+from services.notices.document import without_controls
 from services.notices.figures import situation_figures
 
-# The title in 2号 小标宋 fits two lines of the page at this many characters.
+# The title in 2号 小标宋 (about 20 characters a line of the 156 mm type area) keeps to
+# three centred lines at this many characters, as long titles in official documents do.
 TITLE_MAX = 60
 TEXT_MAX = 4000
 CC_MAX = 500
@@ -55,24 +57,37 @@ class Content:
     reasons: Mapping[int, str] = field(default_factory=dict)  # commendation: unit -> why
 
 
+def _typed(value: object, *, field: str, max_len: int, required: bool = False) -> str:
+    """clean_text without control characters (a pasted bell or NUL would stop the Word
+    document from being written); line breaks and tabs stay."""
+    return clean_text(without_controls(value), field=field, max_len=max_len,
+                      required=required)
+
+
+def _title(value: object) -> str:
+    title = _typed(value, field="notice_title", max_len=TITLE_MAX, required=True)
+    if "\n" in title or "\r" in title or "\t" in title:
+        raise ValidationFailed("notice.title_one_line", field="notice_title")
+    return title
+
+
 def _content(uow: UnitOfWork, actor: User, c: Content) -> dict:
     if c.kind not in {k.value for k in NoticeKind}:
         raise ValidationFailed("notice.bad_kind", field="notice_kind")
     situation = c.kind == NoticeKind.SITUATION
     return {
         "kind": c.kind,
-        "title": clean_text(c.title, field="notice_title", max_len=TITLE_MAX),
-        "opening": clean_text(c.opening, field="notice_opening", max_len=TEXT_MAX,
-                              required=False),
-        "requirements": clean_text(c.requirements, field="notice_requirements",
-                                   max_len=TEXT_MAX, required=False),
+        "title": _title(c.title),
+        "opening": _typed(c.opening, field="notice_opening", max_len=TEXT_MAX),
+        "requirements": _typed(c.requirements, field="notice_requirements",
+                               max_len=TEXT_MAX),
         "rectification_deadline": c.rectification_deadline,
-        "cc": clean_text(c.cc, field="notice_cc", max_len=CC_MAX, required=False),
-        "printing_office": clean_text(c.printing_office, field="notice_printing_office",
-                                      max_len=OFFICE_MAX, required=False),
+        "cc": _typed(c.cc, field="notice_cc", max_len=CC_MAX),
+        "printing_office": _typed(c.printing_office, field="notice_printing_office",
+                                  max_len=OFFICE_MAX),
         "printing_date": c.printing_date,
-        "attachments": clean_text(c.attachments, field="notice_attachments",
-                                  max_len=ATTACHMENTS_MAX, required=False),
+        "attachments": _typed(c.attachments, field="notice_attachments",
+                              max_len=ATTACHMENTS_MAX),
         "with_photos": bool(c.with_photos),
         "send_extracts": bool(c.send_extracts),
         "period_from": c.period_from if situation else None,
@@ -86,8 +101,8 @@ def _reasons(c: Content, units: list[int]) -> dict[int, str]:
     """A commendation says why each unit is commended; other kinds keep no reasons."""
     if c.kind != NoticeKind.COMMENDATION:
         return {}
-    reasons = {u: clean_text(c.reasons.get(u, ""), field="notice_reason", max_len=REASON_MAX,
-                             required=False) for u in units}
+    reasons = {u: _typed(c.reasons.get(u, ""), field="notice_reason", max_len=REASON_MAX)
+               for u in units}
     if missing := [u for u, why in reasons.items() if not why]:
         raise ValidationFailed("notice.no_reason", field="notice_reason", ids=missing)
     return reasons
@@ -111,6 +126,8 @@ def _findings(uow: UnitOfWork, actor: User, kind: str,
     ids = sorted(set(finding_ids))
     if kind == NoticeKind.CRITICISM and not ids:
         raise ValidationFailed("notice.no_findings", field="notice_findings")
+    if kind == NoticeKind.COMMENDATION and ids:  # it commends units, it lists no problems
+        raise ValidationFailed("notice.findings_not_commended", field="notice_findings")
     rows = uow.session.exec(select(Finding.id, Finding.status)
                             .where(col(Finding.id).in_(ids))).all() if ids else []
     status = dict(rows)

@@ -16,6 +16,7 @@ field) is set on the underlying XML, each in one small helper here."""
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -37,7 +38,7 @@ TYPE_AREA_HEIGHT_MM, TYPE_AREA_WIDTH_MM = 225, 156
 # 225 mm / 22 lines is 28.99 pt; Word keeps line spacing in twentieths of a point, and the
 # 28.95 pt that official templates use (579 twips) keeps 22 lines on the page.
 LINE_PITCH = Pt(28.95)
-TITLE_MAX_CHARS = 60  # two lines of the 2号 title at most
+TITLE_MAX_CHARS = 60  # three lines of the 2号 title at most (about 20 characters a line)
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,18 @@ def _fonts(run, east_asian: str, size_pt: float, *, bold: bool = False,
     fonts.set(qn("w:eastAsia"), east_asian)  # no API for the East Asian font
 
 
+# What XML 1.0 (and so Word) cannot hold: C0 controls but tab, line feed, carriage return.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def without_controls(value: object) -> str:
+    return _CONTROLS.sub("", "" if value is None else str(value))
+
+
+def _run(paragraph, text: str):
+    return paragraph.add_run(without_controls(text))
+
+
 def _paragraph(doc, text: str = "", *, font: str = FANGSONG, size: float = BODY_PT,
                align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent: bool = True, bold: bool = False,
                color: RGBColor | None = None, exact: bool = True):
@@ -116,7 +129,7 @@ def _paragraph(doc, text: str = "", *, font: str = FANGSONG, size: float = BODY_
     if indent:
         fmt.first_line_indent = Pt(BODY_PT * 2)  # two characters
     if text:
-        _fonts(p.add_run(text), font, size, bold=bold, color=color)
+        _fonts(_run(p, text), font, size, bold=bold, color=color)
     return p
 
 
@@ -322,7 +335,7 @@ def _record(doc, notice: NoticeText) -> None:
         cc.paragraph_format.keep_with_next = True
         _bottom_border(cc, color="000000", eighths_pt=4)
     printed = _paragraph(doc, indent=False, size=14)
-    _fonts(printed.add_run(notice.printed_by or notice.issuing_office), FANGSONG, 14)
+    _fonts(_run(printed, notice.printed_by or notice.issuing_office), FANGSONG, 14)
     if notice.printed_on:
         _fonts(printed.add_run("\t" + chinese_date(notice.printed_on) + "印发"), FANGSONG, 14)
         printed.paragraph_format.tab_stops.add_tab_stop(Mm(TYPE_AREA_WIDTH_MM),

@@ -18,7 +18,7 @@ from services.core.uow import UnitOfWork
 from services.dashboard.districts import top_places
 from services.notices import queries, rules
 from services.notices.document import FindingItem, NoticeText, render_docx
-from services.photos.evidence import photo_bytes
+from services.photos.evidence import default_store
 from services.photos.store import PhotoStore
 
 UNNUMBERED = "〔  〕号"  # a draft's preview: the number comes when it is issued
@@ -42,20 +42,26 @@ class Rendered:
     missing_photos: tuple[int, ...] = ()
 
 
-def _photos(uow: UnitOfWork, actor: User, view: queries.NoticeView,
+def _photos(uow: UnitOfWork, view: queries.NoticeView,
             store: PhotoStore | None) -> tuple[tuple[tuple[bytes, str], ...], tuple[int, ...]]:
-    """Each finding's first photo (the display copy: watermarked, no EXIF), captioned."""
+    """Each finding's first photo (the display copy: watermarked, no EXIF), captioned. The
+    findings are those the reader was given with the notice (queries.get_notice), so a
+    liaison sent the whole notice receives its photos of other units' findings too, as on
+    paper; the register's rule (photo_bytes: its own unit only) is not the notice's."""
     ids = [f.id for f in view.findings]
     firsts = dict(uow.session.exec(
         select(Photo.finding_id, func.min(Photo.id)).where(col(Photo.finding_id).in_(ids))
         .group_by(Photo.finding_id)).all()) if ids else {}
+    keys = dict(uow.session.exec(select(Photo.id, Photo.display_key).where(
+        col(Photo.id).in_(list(firsts.values())))).all()) if firsts else {}
+    store = store or default_store()
     printed, missing = [], []
     for finding in view.findings:
         photo_id = firsts.get(finding.id)
         if photo_id is None or len(printed) >= MAX_PHOTOS:
             continue
         try:
-            data = photo_bytes(uow, actor=actor, photo_id=photo_id, store=store)
+            data = store.open(keys[photo_id])
         except NotFound:
             missing.append(photo_id)
             continue
@@ -77,7 +83,7 @@ def render(uow: UnitOfWork, *, actor: User, notice_id: int,
         district = names.get(tops.get(place), CITY_LEVEL) if place else CITY_LEVEL
         grouped[district][f.unit].append(
             FindingItem(f.unit, f.description, clock.local_date(f.found_at)))
-    photos, missing = _photos(uow, actor, view, store) if notice.with_photos else ((), ())
+    photos, missing = _photos(uow, view, store) if notice.with_photos else ((), ())
     issued = clock.local_date(notice.issued_at) if notice.issued_at else None
     return Rendered(NoticeText(
         issuer_mark=f"{notice.issuing_office}文件", number=view.number or UNNUMBERED,

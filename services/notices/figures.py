@@ -32,8 +32,9 @@ def situation_figures(uow: UnitOfWork, *, actor: User, start: date | None,
     today = today or clock.today()
     if start > today:
         raise ValidationFailed("notice.bad_period", field="notice_period")
+    end = min(end, today)  # the days counted: a notice states no figures of days to come
     got = {k.key: k.value for k in kpis(uow, actor=actor, today=today,
-                                       filters=Filters(Period(start, min(end, today))))}
+                                       filters=Filters(Period(start, end)))}
     span = f"{start.year}年{start.month}月{start.day}日至{end.year}年{end.month}月{end.day}日"
     return "\n".join((
         f"{span}，全市共受理群众投诉{_count(got['complaints'])}件，"

@@ -4,6 +4,7 @@ liaison only the issued notices addressed to its unit."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -12,6 +13,7 @@ from sqlalchemy.sql import ColumnElement
 from sqlmodel import col, func, select, true
 
 from db.models import (
+    Complaint,
     Finding,
     Inspection,
     Notice,
@@ -22,11 +24,13 @@ from db.models import (
     Unit,
     User,
 )
+from services.complaints.masking import HIDDEN
 from services.core.errors import NotFound
 from services.core.lifecycle import StatusChangeRow
 from services.core.permissions import require
 from services.core.uow import UnitOfWork
 from services.core.visibility import finding_filter
+from services.findings.status import CONFIRMED
 from services.notices import rules
 
 
@@ -120,13 +124,14 @@ def get_notice(uow: UnitOfWork, *, actor: User, notice_id: int) -> NoticeView:
     notice = session.exec(select(Notice).where(Notice.id == notice_id, visible(actor))).first()
     if notice is None:
         raise NotFound()
-    recipients = session.exec(
-        select(Unit.name).join(NoticeRecipient, NoticeRecipient.unit_id == Unit.id)
-        .where(NoticeRecipient.notice_id == notice_id).order_by(Unit.name)
-    ).all()
-    # An extract: the liaison reads the notice's text and only its own unit's part.
+    # An extract: the liaison reads the notice's text and only its own unit's part, down to
+    # the main recipients' line (which would name every other unit criticised).
     extract = actor.role == Role.UNIT and notice.send_extracts
     own = [Unit.id == actor.unit_id] if extract else []
+    recipients = session.exec(
+        select(Unit.name).join(NoticeRecipient, NoticeRecipient.unit_id == Unit.id)
+        .where(NoticeRecipient.notice_id == notice_id, *own).order_by(Unit.name)
+    ).all()
     found_at = func.coalesce(Inspection.visited_at, Finding.created_at)
     findings = session.exec(
         select(Finding.id, Unit.name, Finding.category, Finding.severity, Finding.description,
@@ -147,9 +152,31 @@ def get_notice(uow: UnitOfWork, *, actor: User, notice_id: int) -> NoticeView:
     # leaders' business: the unit the notice is about reads the issued text only.
     log = [] if actor.role == Role.UNIT else rules.LIFECYCLE.history(session, notice_id)
     return NoticeView(notice, rules.number_text(notice), list(recipients),
-                      [NoticeFindingRow(*f) for f in findings], log, dict(reasons),
+                      _unnamed(session, findings), log, dict(reasons),
                       extract_of=session.get(Unit, actor.unit_id).name if extract else None,
                       signed_by=signer.display_name if signer else None)
+
+
+def _identity(text: str, complaint: Complaint) -> str:
+    """The description without the complainant's name, phone or address: a finding opened
+    from a complaint starts from the complaint's text, which may give them."""
+    for value in (complaint.complainant_name, complaint.complainant_address):
+        if value and value.strip():
+            text = text.replace(value.strip(), HIDDEN)
+    digits = complaint.phone_digits or ""
+    if len(digits) >= 5:  # the number however it was typed: 138 1234-1234
+        text = re.sub(r"[\s\-]*".join(digits), HIDDEN, text)
+    return text
+
+
+def _unnamed(session, rows) -> list[NoticeFindingRow]:
+    """The notice's findings; those opened from a complaint never name the complainant."""
+    ids = [r[0] for r in rows]
+    complaints = {fid: c for fid, c in session.exec(
+        select(Finding.id, Complaint).join(Complaint, Complaint.id == Finding.complaint_id)
+        .where(col(Finding.id).in_(ids))).all()} if ids else {}
+    return [NoticeFindingRow(*r[:4], _identity(r[4], complaints[r[0]]), *r[5:])
+            if r[0] in complaints else NoticeFindingRow(*r) for r in rows]
 
 
 def finding_labels_query(uow: UnitOfWork, actor: User, finding_ids: list[int], *columns):
@@ -160,13 +187,14 @@ def finding_labels_query(uow: UnitOfWork, actor: User, finding_ids: list[int], *
         select(*columns)
         .join(Unit, Unit.id == Finding.unit_id)
         .join(Inspection, Inspection.id == Finding.inspection_id, isouter=True)
-        .where(col(Finding.id).in_(finding_ids), finding_filter(actor))
+        .where(col(Finding.id).in_(finding_ids), col(Finding.status).in_(CONFIRMED),
+               finding_filter(actor))
         .order_by(Unit.name, Finding.id)).all()
 
 
 def finding_labels(uow: UnitOfWork, *, actor: User, finding_ids: list[int]) -> dict[int, str]:
-    """Finding id -> "unit: what was found" for the compose form's list, of the findings
-    the actor may read (others are left out, not named)."""
+    """Finding id -> "unit: what was found" for the compose form's list, of the confirmed
+    findings the actor may read (others are left out, not named: a notice takes no other)."""
     rows = finding_labels_query(uow, actor, finding_ids, Finding.id, Unit.name,
                                 Finding.description)
     return {fid: f"{unit}：{what[:40]}" for fid, unit, what in rows}

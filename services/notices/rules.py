@@ -1,8 +1,11 @@
 """A notice's life as data, its number's text, and the checks every write shares.
 
     draft ──submit──> awaiting ──sign──> signed ──issue──> issued
-      ^                  │
-      └─────return───────┘
+      ^                  │                  │
+      └─return, withdraw─┴─────withdraw─────┘
+
+A leader returns a notice with comments; the office withdraws one to mend it (a finding
+reopened or a recipient closed since it was signed); either way the sign-off goes.
 
 An issued notice is never edited: a correction is a new draft that refers to it."""
 
@@ -24,7 +27,7 @@ LIFECYCLE = Lifecycle(
         None: frozenset({DRAFT}),
         DRAFT: frozenset({AWAITING}),
         AWAITING: frozenset({DRAFT, SIGNED}),
-        SIGNED: frozenset({ISSUED}),
+        SIGNED: frozenset({ISSUED, DRAFT}),
         ISSUED: frozenset(),
     },
     log=NoticeStatusChange,

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
-from db.models import Finding, Notice, NoticeCounter, NoticeFinding, User
+from db.models import Finding, Notice, NoticeCounter, NoticeFinding, NoticeRecipient, Unit, User
 from db.timeutil import utcnow
 from services.core import audit, clock
 from services.core.errors import Conflict, ValidationFailed
@@ -29,6 +29,8 @@ def _step(uow: UnitOfWork, actor: User, capability: str, action: str, notice_id:
     notice = rules.for_write(uow, notice_id, version)
     before = audit.state(notice)
     rules.move(uow, notice, to, actor=actor, note=note, at=at)
+    if to == rules.DRAFT:  # what changes now must be signed off again
+        notice.signed_by = notice.signed_at = None
     audit.record(uow, actor, action, notice, before)
     return notice
 
@@ -45,6 +47,15 @@ def return_to_draft(uow: UnitOfWork, *, actor: User, notice_id: int, version: in
     comments = clean_text(comments, field="notice_comments", max_len=NOTE_MAX)
     return _step(uow, actor, "notice.sign", "notice.return", notice_id, version, rules.DRAFT,
                  note=comments)
+
+
+def withdraw(uow: UnitOfWork, *, actor: User, notice_id: int, version: int | None,
+             note: str = "") -> Notice:
+    """The office takes a notice awaiting sign-off, or signed but not issuable (a finding
+    reopened, a recipient closed since), back to its draft to mend it; the sign-off goes."""
+    note = clean_text(note, field="notice_comments", max_len=NOTE_MAX, required=False)
+    return _step(uow, actor, "notice.compose", "notice.withdraw", notice_id, version,
+                 rules.DRAFT, note=note)
 
 
 def sign(uow: UnitOfWork, *, actor: User, notice_id: int, version: int | None,
@@ -98,6 +109,18 @@ def _check_findings(uow: UnitOfWork, notice: Notice) -> list[Finding]:
     return [finding for _, finding in rows]
 
 
+def _check_recipients(uow: UnitOfWork, notice: Notice) -> None:
+    """Every main recipient still active: a unit closed since it was chosen is named, and
+    the notice goes back to its draft to be readdressed."""
+    gone = uow.session.exec(
+        select(NoticeRecipient.unit_id).join(Unit, col(Unit.id) == NoticeRecipient.unit_id)
+        .where(NoticeRecipient.notice_id == notice.id, Unit.active == False)  # noqa: E712
+        .order_by(NoticeRecipient.unit_id)).all()
+    if gone:
+        raise ValidationFailed("notice.bad_recipient", field="notice_recipients",
+                               ids=list(gone))
+
+
 def issue(uow: UnitOfWork, *, actor: User, notice_id: int, version: int | None,
           now: datetime | None = None) -> Notice:
     """The office issues a signed notice: the next number of its series and year, the issue
@@ -108,6 +131,7 @@ def issue(uow: UnitOfWork, *, actor: User, notice_id: int, version: int | None,
     if notice.status != rules.SIGNED:
         raise Conflict("notice.not_signed")
     findings = _check_findings(uow, notice)
+    _check_recipients(uow, notice)
     before = audit.state(notice)
     year = clock.local_date(at).year
     counter = _counter(uow, rules.series(notice.kind), year)
@@ -150,6 +174,8 @@ def publish(uow: UnitOfWork, *, actor: User, notice_id: int, on: date) -> Notice
         raise Conflict("notice.not_issued")
     if notice.published_to_media:
         raise Conflict("notice.already_published")
+    if on > clock.today() or (notice.issued_at and on < clock.local_date(notice.issued_at)):
+        raise ValidationFailed("notice.bad_publish_day")
     before = audit.state(notice)
     notice.published_to_media, notice.published_on = True, on
     uow.session.add(notice)

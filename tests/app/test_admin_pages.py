@@ -128,3 +128,21 @@ def test_the_user_list_shows_times_on_the_citys_clock_and_blanks_not_none(demo_l
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", last["leader"])
     assert last["office"] == ""
     assert "None" not in table.astype(str).to_string()
+
+
+def test_admin_sets_a_liaisons_e_mail_and_a_malformed_one_is_refused(demo_loaded):
+    at = page("admin_users", "admin", demo_loaded)
+    rows = {u.username: u for u in demo_loaded.query(users.list_users, actor=system_actor())}
+    at.selectbox(key="users_pick").set_value(rows["unit_gdj"].id).run()
+    k = f"ue_{rows['unit_gdj'].id}"
+    at.text_input(key=f"{k}_email").input("zhao lei@gdj")
+    at.button(key=f"FormSubmitter:{k}_form-保存").click().run()
+    assert not at.exception
+    assert "“电子邮箱”不是有效的邮箱地址" in texts(at)
+    assert at.text_input(key=f"{k}_email").value == "zhao lei@gdj"  # kept to correct
+    at.text_input(key=f"{k}_email").input("zhaolei@gdj.example.gov.cn")
+    at.button(key=f"FormSubmitter:{k}_form-保存").click().run()
+    assert "已保存" in texts(at)
+    saved = {u.username: u for u in demo_loaded.query(users.list_users, actor=system_actor())}
+    assert saved["unit_gdj"].email == "zhaolei@gdj.example.gov.cn"
+    assert "zhaolei@gdj.example.gov.cn" in list(at.dataframe[0].value["电子邮箱"])

@@ -3,11 +3,17 @@ URL's filters, malformed links, server-side pages."""
 
 from __future__ import annotations
 
+import base64
+import io
+
 import pytest
+from PIL import Image
 
 from services.core.uow import UnitOfWork
 from tests import casework
 from tests.app.conftest import page, texts, user_named
+from tests.conftest import PHOTOS
+from tests.factories import answer_all, confirm, make_draft, make_finding, make_visit, submit_visit
 
 UNIT = "市供电公司"
 CONFIRMED = 55  # being rectified
@@ -17,14 +23,7 @@ WAITING = 3  # submitted, not reviewed yet
 @pytest.fixture
 def register(demo_loaded) -> UnitOfWork:
     """55 findings at 市供电公司 being rectified and 3 awaiting review: two pages of 50."""
-    office, inspector = user_named(demo_loaded, "office"), user_named(demo_loaded, "inspector1")
-    template_id, unit_id = casework.template_and_unit(demo_loaded, office=office, unit=UNIT)
-    with UnitOfWork(demo_loaded.engine) as tx:
-        ids = casework.submitted_visit(tx, inspector=inspector, unit_id=unit_id,
-                                       template_id=template_id, n=CONFIRMED + WAITING,
-                                       label=UNIT)
-        casework.confirm(tx, office=office, finding_ids=ids[:CONFIRMED])
-        tx.commit()
+    casework.confirmed_and_waiting(demo_loaded, unit=UNIT, confirmed=CONFIRMED, waiting=WAITING)
     return demo_loaded
 
 
@@ -98,3 +97,26 @@ def test_a_unit_liaison_has_no_register(register):
     at = page("findings_register", "unit_gdj", register, lang="en")
     assert not at.exception
     assert at.error and not at.dataframe
+
+
+def test_the_list_shows_each_findings_first_photo_as_a_small_thumbnail(demo_loaded, template):
+    """A real camera photo (GPS-tagged) goes in the list as a small JPEG without its EXIF."""
+    inspector, office = user_named(demo_loaded, "inspector1"), user_named(demo_loaded, "office")
+    unit_id = user_named(demo_loaded, "unit_gdj").unit_id
+    make_visit(demo_loaded, inspector=inspector, unit=unit_id, template=template, submit=True,
+               findings=[{"description": "无照片"}])
+    visit = make_draft(demo_loaded, inspector=inspector, unit=unit_id, template=template)
+    answer_all(demo_loaded, inspector=inspector, visit=visit)
+    finding = make_finding(demo_loaded, inspector=inspector, visit=visit, description="带照片",
+                           photo=(PHOTOS / "jpg_gps_DSCN0010.jpg").read_bytes())
+    submit_visit(demo_loaded, inspector=inspector, visit=visit)
+    confirm(demo_loaded, actor=office, finding=finding)
+    at = page("findings_register", "office", demo_loaded)
+    table = at.dataframe[0].value
+    shown = dict(zip(table["id"], table["thumb"], strict=True))
+    uri = shown[finding.id]
+    assert uri.startswith("data:image/jpeg;base64,")
+    image = Image.open(io.BytesIO(base64.b64decode(uri.split(",", 1)[1])))
+    assert max(image.size) <= 96 and not image.getexif()
+    described = dict(zip(table["id"], table["description"], strict=True))
+    assert [described[i] for i, v in shown.items() if isinstance(v, str)] == ["带照片"]

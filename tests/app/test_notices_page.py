@@ -153,3 +153,15 @@ def test_a_new_notice_from_the_registers_pick_starts_with_its_findings_and_unit(
     with demo_loaded.read() as r:
         made = r.session.exec(select(Notice)).all()
     assert [n.title for n in made] == ["关于窗口问题的通报"]
+
+
+def test_a_leaders_dashboard_says_what_awaits_their_sign_off(demo_loaded, findings) -> None:
+    from services.notices import workflow
+    at = page("dashboard", "leader", demo_loaded)
+    assert "等待您签发" not in texts(at)
+    notice = _draft(demo_loaded, findings)
+    demo_loaded.run(workflow.submit, actor=user_named(demo_loaded, "office"), notice_id=notice,
+                    version=None)
+    at = page("dashboard", "leader", demo_loaded)
+    assert "有 1 份通报等待您签发。" in texts(at)
+    assert "等待您签发" not in texts(page("dashboard", "office", demo_loaded))

@@ -105,9 +105,10 @@ def _office_composes(page: Page, tmp_path: Path, texts: list[str]) -> None:
     for index in (0, 1):  # the two newest: ours
         picked = page.get_by_text(zh("register_ui.picked_n", n=index + 1), exact=True)
         _tick_row(page, table, index, _visible(picked), f"tick row {index}")
-    action = page.get_by_text(zh("register_ui.action_notice"), exact=True)
-    rerun(page, action.click)
+    # Opening an expander is the browser's own business: no script run follows.
+    page.get_by_text(zh("register_ui.action_notice"), exact=True).click()
     add = page.get_by_role("button", name=zh("notices_ui.add_picked", n=2), exact=True)
+    expect(add).to_be_visible()
     rerun(page, add.click)
     title = page.get_by_role("textbox", name=zh("field.notice_title"), exact=True)
     expect(title).to_be_visible()

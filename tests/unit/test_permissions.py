@@ -7,16 +7,18 @@ from services.core.permissions import PAGE_CAPABILITY, ROLE_CAPABILITIES, can, p
 
 EXPECTED_PAGES = {
     "admin": ["admin_users", "admin_org", "admin_audit", "visit_plans", "checklists",
-              "dashboard", "findings_register", "notices", "campaign_board", "report_calendar",
-              "hall_plans", "complaints", "instructions", "account"],
+              "dashboard", "findings_register", "rectification_tracking", "notices",
+              "campaign_board", "report_calendar", "hall_plans", "complaints", "instructions",
+              "account"],
     "office": ["workbench", "review", "verify", "visit_plans", "checklists", "dashboard",
-               "findings_register", "notices", "campaign_board", "report_calendar", "hall_plans",
-               "complaint_register", "complaints", "complaint_import", "complaint_categories",
-               "instructions", "account"],
-    "leader": ["dashboard", "findings_register", "notices", "campaign_board", "report_calendar",
-               "hall_plans", "complaints", "instructions", "account"],
+               "findings_register", "rectification_tracking", "notices", "campaign_board",
+               "report_calendar", "hall_plans", "complaint_register", "complaints",
+               "complaint_import", "complaint_categories", "instructions", "account"],
+    "leader": ["dashboard", "findings_register", "rectification_tracking", "notices",
+               "campaign_board", "report_calendar", "hall_plans", "complaints", "instructions",
+               "account"],
     "inspector": ["inspect_today", "inspect_visit", "verify", "dashboard", "findings_register",
-                  "complaints", "account"],
+                  "rectification_tracking", "complaints", "account"],
     "unit": ["unit_tasks", "rectify", "notices", "complaint_inbox", "instructions", "account"],
 }
 

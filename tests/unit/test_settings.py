@@ -24,6 +24,8 @@ def test_postgres_urls_use_psycopg3(monkeypatch):
         ({"DATABASE_URL": "sqlite:///data/app.db"}, "PostgreSQL"),
         ({"DATABASE_URL": "postgresql://db/x", "IDLE_TIMEOUT_MINUTES": "600"}, "idle"),
         ({"DATABASE_URL": "postgresql://db/x", "MIN_PASSWORD_LENGTH": "8"}, "MIN_PASSWORD_LENGTH"),
+        ({"DATABASE_URL": "postgresql://db/x", "SMTP_HOST": "mail.example.org",
+          "SMTP_USER": "desk", "SMTP_STARTTLS": "false"}, "SMTP_STARTTLS"),
     ],
 )
 def test_production_refuses_unsafe_settings_and_says_why(monkeypatch, env, message):
@@ -81,3 +83,14 @@ def test_passwords_are_hashed_at_the_rfc_9106_low_memory_profile():
 
     assert PRODUCTION_HASHER.type is Type.ID
     assert (PRODUCTION_HASHER.memory_cost, PRODUCTION_HASHER.time_cost) == (65536, 3)
+
+
+def test_mail_is_off_until_a_host_and_a_sender_are_set(monkeypatch):
+    assert not Settings().mail_configured
+    monkeypatch.setenv("SMTP_HOST", "mail.example.org")
+    assert not Settings().mail_configured
+    monkeypatch.setenv("SMTP_FROM", "效能办 <desk@example.org>")
+    monkeypatch.setenv("SMTP_PASSWORD", "s3cret")
+    s = Settings()
+    assert s.mail_configured and (s.smtp_port, s.smtp_starttls) == (587, True)
+    assert "s3cret" not in repr(s)  # a logged settings object shows no password

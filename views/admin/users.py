@@ -50,6 +50,7 @@ def _table(rows: list[users.UserRow]) -> pd.DataFrame:
             t("field.role"): [t("role." + r.role) for r in rows],
             t("field.district"): [r.district or "" for r in rows],
             t("field.unit"): [r.unit or "" for r in rows],
+            t("field.email"): [r.email or "" for r in rows],
             t("field.active"): [r.active for r in rows],
             # The city's clock, and empty rather than "None".
             t("users.signin_delayed_until"): [local_time(r.signin_delayed_until, "%H:%M:%S")
@@ -80,6 +81,7 @@ def _create_form(actor, districts: dict[int, str], units: dict[int, str]) -> Non
         unit = optional_select(
             t("field.unit"), units, None, key="uc_unit", none_label=t("common.none")
         )
+        email = st.text_input(t("field.email"), key="uc_email", max_chars=254)
         password = st.text_input(
             t("field.password"),
             type="password",
@@ -97,9 +99,10 @@ def _create_form(actor, districts: dict[int, str], units: dict[int, str]) -> Non
                 password=password,
                 district_id=district,
                 unit_id=unit,
+                email=email,
             )
             context.flash("success", "users.created", username=user.username)
-            for key in ("uc_username", "uc_display", "uc_password"):
+            for key in ("uc_username", "uc_display", "uc_email", "uc_password"):
                 st.session_state.pop(key, None)
             st.rerun()
 
@@ -120,6 +123,8 @@ def _edit_form(actor, row: users.UserRow, districts: dict[int, str], units: dict
         unit = optional_select(
             t("field.unit"), units, row.unit_id, key=f"{k}_unit", none_label=t("common.none")
         )
+        email = st.text_input(t("field.email"), value=row.email or "", key=f"{k}_email",
+                              max_chars=254)
         saved = st.form_submit_button(t("common.save"), type="primary")
     if saved:
         with saving(k):
@@ -131,6 +136,7 @@ def _edit_form(actor, row: users.UserRow, districts: dict[int, str], units: dict
                 role=role,
                 district_id=district,
                 unit_id=unit,
+                email=email,
             )
 
     left, right = st.columns(2)

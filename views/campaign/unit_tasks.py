@@ -19,6 +19,7 @@ from views.campaign.forms import note_form, progress_form
 from views.campaign.hall_form import hall_section
 from views.campaign.work_report_form import work_reports_section
 from views.dashboard.unit_figures import unit_figures
+from views.findings.urges import open_urges
 from views.findings.waiting import waiting_banners
 from views.instructions.unit import open_instructions
 from views.notices.unit import recent_notices
@@ -31,6 +32,7 @@ def render(actor: User) -> None:
     open_instructions(actor)  # leaders' instructions about the unit come first
     unit_figures(actor)
     waiting_banners(actor)
+    open_urges(actor)  # the office's reminders (催办) about findings still to rectify
     recent_notices(actor)
     today = clock.today()
     owed = context.query(reporting.owed_reports, actor=actor, unit_id=actor.unit_id)

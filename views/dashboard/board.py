@@ -12,7 +12,7 @@ from services.core import clock
 from ui.context import t
 from ui.page import page
 from views.dashboard import data, export, filters, meeting, panels, sections
-from views.notices.sign_off import awaiting_sign_off
+from views.notices.awaiting import awaiting_sign_off
 
 
 @page("dashboard", title="nav.dashboard")
@@ -21,7 +21,7 @@ def render(actor: User) -> None:
     if st.query_params.get("meeting") == "1":
         meeting.render(actor, today)
         return
-    awaiting_sign_off(actor)
+    awaiting_sign_off(actor)  # a leader's 签发 should not wait for them to find the menu
     chosen, where = filters.widgets_row(actor, today)
     board = data.dashboard(actor, chosen, today)
     period = board.filters.period

@@ -14,28 +14,29 @@ from services.org import structure
 from ui import context
 from ui.context import t
 from ui.widgets import choice_or_all, optional_day
+from views.findings import saved_filters
 
+PAGE = "findings_register"
 PREFIX = "fr_"
 DEFAULT_SORT = "found"
-_SORT_PARAM = "sort"
+# The keys of the sort picker above the list (ui.widgets.sort_picker of the list "fr").
+SORT_KEYS = (f"{PREFIX}sort", f"{PREFIX}desc")
 _FLAGS = ("overdue", "reopened", "has_photos", "circulated")
 
 
 def _owned() -> tuple[str, ...]:
     """Every URL parameter the register owns: the filters' and the sort's."""
-    return (*register.QUERY_PARAMS, _SORT_PARAM)
+    return (*register.QUERY_PARAMS, register.SORT_PARAM)
 
 
 def sort_from_url() -> tuple[str, bool]:
-    raw = st.query_params.get(_SORT_PARAM, DEFAULT_SORT)
-    key, _, order = raw.partition(".")
-    return (key if key in register.SORTS else DEFAULT_SORT), order != "asc"
+    return register.parse_sort(st.query_params.get(register.SORT_PARAM)) or (DEFAULT_SORT, True)
 
 
 def to_url(filters: register.RegisterFilters, sort: str, descending: bool) -> None:
     wanted = filters.to_query()
     if sort != DEFAULT_SORT or not descending:
-        wanted[_SORT_PARAM] = sort + ("" if descending else ".asc")
+        wanted[register.SORT_PARAM] = register.format_sort(sort, descending)
     for param in _owned():
         if param in st.query_params and param not in wanted:
             del st.query_params[param]
@@ -55,7 +56,27 @@ def _seed() -> None:
     st.session_state[f"{PREFIX}seeded"] = True
 
 
+def _apply(query: dict[str, str]) -> None:
+    """A saved filter, exactly: each filter takes its saved value or none (whatever was
+    chosen before), the sort too, and the URL says the same; then the page runs again."""
+    chosen = register.RegisterFilters.from_query(query)
+    for field, value in vars(chosen).items():
+        st.session_state[PREFIX + field] = value
+    sort, descending = register.parse_sort(query.get(register.SORT_PARAM)) or (DEFAULT_SORT,
+                                                                                 True)
+    st.session_state[SORT_KEYS[0]], st.session_state[SORT_KEYS[1]] = sort, descending
+    st.session_state[f"{PREFIX}seeded"] = True
+    to_url(chosen, sort, descending)
+    st.rerun()
+
+
 def widgets(actor: User) -> register.RegisterFilters:
+    # The list as last shown (the URL is written after the filters, every run) is what
+    # "save" keeps; a saved filter picked here is applied before any filter is drawn.
+    shown = {key: st.query_params[key] for key in _owned() if key in st.query_params}
+    picked = saved_filters.render(actor, PAGE, shown)
+    if picked is not None:
+        _apply(picked)
     _seed()
     units = {u.id: u.name for u in context.query(structure.list_units, actor=actor)}
     places = {d.id: "　" * d.depth + d.name

@@ -5,11 +5,14 @@ it came from; the filtered rows export as XLSX or CSV (views/findings/register_e
 
 from __future__ import annotations
 
+import base64
+
 import pandas as pd
 import streamlit as st
 
 from db.models import User
 from services.findings import register
+from services.findings import register_export as export_service
 from ui import context, paging, widgets
 from ui.context import local_time, t
 from ui.page import page
@@ -42,7 +45,8 @@ def render(actor: User) -> None:
     offset = paging.offset(LIST, total, filters=(chosen, sort, descending))
     rows = context.query(register.list_register, actor=actor, filters=chosen, sort=sort,
                          descending=descending, offset=offset, limit=paging.PAGE_SIZE)
-    picked = _table(rows)
+    picked = _table(rows, context.query(export_service.list_thumbnails, actor=actor,
+                                        rows=rows))
     paging.controls(LIST, total)
     if len(picked) == 1:
         _detail(picked[0])
@@ -60,9 +64,11 @@ def _flags(row: register.RegisterRow) -> str:
                       for name in ("overdue", "reopened") if getattr(row, name))
 
 
-def _table(rows: list[register.RegisterRow]) -> list[register.RegisterRow]:
+def _table(rows: list[register.RegisterRow],
+           thumbs: dict[int, bytes]) -> list[register.RegisterRow]:
     frame = pd.DataFrame({
         "id": [r.id for r in rows],
+        "thumb": [_data_uri(thumbs.get(r.id)) for r in rows],
         "found": [local_time(r.found_at) for r in rows],
         "unit": [r.unit for r in rows],
         "district": [r.district or t("register_ui.city_level") for r in rows],
@@ -79,11 +85,17 @@ def _table(rows: list[register.RegisterRow]) -> list[register.RegisterRow]:
               for col in frame.columns}
     config["id"] = st.column_config.NumberColumn(t("register_ui.col_id"), format="%d")
     config["photos"] = st.column_config.NumberColumn(t("register_ui.col_photos"))
+    config["thumb"] = st.column_config.ImageColumn(t("register_ui.col_thumb"), width="small")
     event = st.dataframe(frame, hide_index=True, key=f"{LIST}_table", on_select="rerun",
                          selection_mode="multi-row", width="stretch", column_config=config)
     selected = event.selection.rows if event is not None else []
     # A selection kept from a longer page may name rows this page no longer has.
     return [rows[i] for i in selected if isinstance(i, int) and 0 <= i < len(rows)]
+
+
+def _data_uri(jpeg: bytes | None) -> str | None:
+    """A thumbnail inside the table's data (the grid shows an image URL or a data URI)."""
+    return "data:image/jpeg;base64," + base64.b64encode(jpeg).decode() if jpeg else None
 
 
 def _detail(row: register.RegisterRow) -> None:

@@ -18,9 +18,12 @@ from services.org import structure
 from ui import context, links
 from ui.context import t
 from ui.feedback import reported, saving
+from ui.text import plain
 from ui.widgets import forget_form, seen_version
 from views.notices import state
 
+# A criticism's rectification deadline unless the office picks another.
+DEADLINE = timedelta(days=15)
 # What a new notice of each kind starts with: the office edits it, never types it all.
 OPENING = {
     NoticeKind.CRITICISM: "opening_criticism",
@@ -51,12 +54,19 @@ def _seed(form: str, content: Content) -> None:
 
 def new_form(actor: User, kind: str, finding_ids: list[int]) -> None:
     form = state.new_form_key(kind)
+    usable = context.query(queries.finding_labels, actor=actor, finding_ids=finding_ids)
+    if left_out := len(set(finding_ids) - set(usable)):  # not confirmed (or not theirs)
+        st.warning(t("notices_ui.picked_left_out", n=left_out))
+    finding_ids = sorted(usable)
     units = _unit_ids_of(actor, finding_ids)
-    title = _suggested_title(actor, units) if kind == NoticeKind.CRITICISM else ""
+    criticism = kind == NoticeKind.CRITICISM
+    title = _suggested_title(actor, units) if criticism else ""
     start, end = last_month(clock.today()) if kind == NoticeKind.SITUATION else (None, None)
     _seed(form, Content(kind=kind, title=title, unit_ids=tuple(units),
                         finding_ids=tuple(finding_ids),
                         opening=t(f"notices_ui.{OPENING[NoticeKind(kind)]}"),
+                        requirements=t(f"notices_ui.requirements_{kind}"),
+                        rectification_deadline=clock.today() + DEADLINE if criticism else None,
                         period_from=start, period_to=end))
     typed = _fields(actor, form, kind)
     key = st.session_state.setdefault(f"{form}_client_key", uuid.uuid4().hex)
@@ -75,7 +85,9 @@ def edit_form(actor: User, notice_id: int, version: int, held: Content) -> None:
     _seed(form, held)
     typed = _fields(actor, form, held.kind)
     if st.button(t("notices_ui.save_draft"), type="primary", key=f"{form}_save"):
-        with saving(form, "notices_ui.draft_saved"):
+        # The page's other buttons (submit) saw the old version: they start anew too.
+        with saving(form, "notices_ui.draft_saved",
+                    then=lambda: forget_form(f"na_{notice_id}")):
             context.run(compose.update_draft, actor=actor, notice_id=notice_id,
                         version=version, **typed)
 
@@ -116,7 +128,7 @@ def _fields(actor: User, form: str, kind: str) -> dict:
             format_func=labels.get, help=t("notices_ui.findings_help"),
             placeholder=t("common.choose_many"))
     else:
-        typed["reasons"] = {u: st.text_input(t("notices_ui.reason_for", unit=units.get(u, "")),
+        typed["reasons"] = {u: st.text_input(t("notices_ui.reason_for", unit=plain(units.get(u))),
                                              key=f"{form}_reason_{u}",
                                              max_chars=compose.REASON_MAX)
                             for u in typed["unit_ids"]}

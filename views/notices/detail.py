@@ -74,6 +74,11 @@ def _actions(actor: User, view: queries.NoticeView) -> None:
         if st.button(t("notices_ui.issue"), type="primary", key=f"{form}_issue"):
             with saving(form, "notices_ui.issued"):
                 context.run(workflow.issue, actor=actor, notice_id=notice.id, version=version)
+    if office and notice.status in (rules.AWAITING, rules.SIGNED) and st.button(
+            t("notices_ui.withdraw"), key=f"{form}_withdraw", icon=":material/undo:",
+            help=t("notices_ui.withdraw_help")):
+        with saving(form, "notices_ui.withdrawn"):
+            context.run(workflow.withdraw, actor=actor, notice_id=notice.id, version=version)
     if office and notice.status == rules.ISSUED:
         _after_issue(actor, form, notice)
 
@@ -105,7 +110,8 @@ def _after_issue(actor: User, form: str, notice) -> None:
     if left is not None:
         with left.popover(t("notices_ui.publish"), icon=":material/newspaper:"):
             day = st.date_input(t("notices_ui.published_day"), value=clock.today(),
-                                key=f"{form}_pubday", max_value=clock.today())
+                                key=f"{form}_pubday", max_value=clock.today(),
+                                min_value=clock.local_date(notice.issued_at))
             if st.button(t("notices_ui.publish_confirm"), key=f"{form}_publish"):
                 with saving(form, "notices_ui.published"):
                     context.run(workflow.publish, actor=actor, notice_id=notice.id, on=day)

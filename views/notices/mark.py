@@ -5,12 +5,11 @@ than refused after the whole form has been filled in."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 import streamlit as st
 
 from db.models import NoticeKind, User
 from services.core.permissions import can
+from services.findings import register
 from services.findings.status import CONFIRMED
 from services.notices import compose, queries, rules
 from ui import context, links
@@ -21,18 +20,22 @@ from views.notices import state
 NEW = 0
 
 
-def render(actor: User, picked: Iterable[tuple[int, str]]) -> None:
-    """`picked`: (finding id, its status) of the rows ticked in the register."""
+def render(actor: User, picked: list[register.RegisterRow]) -> None:
     if not can(actor, "notice.compose"):
         return
-    picked = list(picked)
-    finding_ids = [fid for fid, status in picked if status in CONFIRMED]
-    if left_out := [str(fid) for fid, status in picked if status not in CONFIRMED]:
-        st.warning(t("notices_ui.not_confirmed", ids="、".join(left_out)))
-    if not finding_ids:
-        return
+    with st.expander(t("register_ui.action_notice"), icon=":material/campaign:"):
+        # Only confirmed findings go into a notice: say which picks are left out, by number.
+        if left_out := [str(r.id) for r in picked if r.status not in CONFIRMED]:
+            st.warning(t("notices_ui.not_confirmed", ids="、".join(left_out)))
+        finding_ids = [r.id for r in picked if r.status in CONFIRMED]
+        if finding_ids:
+            _form(actor, finding_ids)
+
+
+def _form(actor: User, finding_ids: list[int]) -> None:
     drafts = {r.id: r for r in context.query(queries.list_notices, actor=actor,
-                                             status=rules.DRAFT)}
+                                             status=rules.DRAFT)
+              if r.kind != NoticeKind.COMMENDATION}  # it lists no problems
     options = [NEW, *drafts]
     target = st.selectbox(
         t("notices_ui.add_to"), options, key="fr_notice_target",

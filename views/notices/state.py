@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from db.models import NoticeKind
+
 NEW = "notice_new"
 
 
@@ -15,11 +17,20 @@ def start_new(kind: str, finding_ids: list[int]) -> None:
 
 
 def new() -> dict | None:
-    return st.session_state.get(NEW)
+    """The pick waiting for the form, when it is one: a kind and a list of finding ids."""
+    pending = st.session_state.get(NEW)
+    if not isinstance(pending, dict) or pending.get("kind") not in set(NoticeKind):
+        return None
+    ids = pending.get("finding_ids")
+    if not isinstance(ids, list | tuple):
+        return None
+    return {"kind": pending["kind"], "finding_ids": [
+        i for i in ids if isinstance(i, int) and not isinstance(i, bool) and 0 < i < 2**31]}
 
 
 def forget_new() -> None:
-    pending = st.session_state.pop(NEW, None)
+    pending = new()
+    st.session_state.pop(NEW, None)
     if pending:
         prefix = new_form_key(pending["kind"])
         for key in [k for k in st.session_state if str(k).startswith(prefix)]:
