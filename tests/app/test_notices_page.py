@@ -163,5 +163,5 @@ def test_a_leaders_dashboard_says_what_awaits_their_sign_off(demo_loaded, findin
     demo_loaded.run(workflow.submit, actor=user_named(demo_loaded, "office"), notice_id=notice,
                     version=None)
     at = page("dashboard", "leader", demo_loaded)
-    assert "有 1 份通报等待您签发。" in texts(at)
+    assert "有 1 份通报等待您签发" in texts(at)
     assert "等待您签发" not in texts(page("dashboard", "office", demo_loaded))

@@ -65,7 +65,7 @@ def new_form(actor: User, kind: str, finding_ids: list[int]) -> None:
     _seed(form, Content(kind=kind, title=title, unit_ids=tuple(units),
                         finding_ids=tuple(finding_ids),
                         opening=t(f"notices_ui.{OPENING[NoticeKind(kind)]}"),
-                        requirements=t(f"notices_ui.requirements_{kind}"),
+                        requirements=t(f"notices_ui.requirements_text_{kind}"),
                         rectification_deadline=clock.today() + DEADLINE if criticism else None,
                         period_from=start, period_to=end))
     typed = _fields(actor, form, kind)
