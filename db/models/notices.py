@@ -65,6 +65,9 @@ class Notice(SQLModel, table=True):
     issued_at: datetime | None = None
     number_year: int | None = None
     number_seq: int | None = None
+    # The prefix printed when it was issued: a later change of the settings never renumbers
+    # an official document.
+    number_prefix: str = Field(default="", max_length=20)
     # A correction is a new notice that refers to the issued one it corrects.
     corrects_id: int | None = Field(default=None, foreign_key="notice.id", index=True)
     published_to_media: bool = Field(default=False,

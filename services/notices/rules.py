@@ -56,7 +56,8 @@ def number_text(notice: Notice) -> str | None:
     """嘉效办〔2026〕12号: hexagonal brackets, no leading zeros; None before issue."""
     if notice.number_seq is None or notice.number_year is None:
         return None
-    return f"{prefix(notice.kind)}〔{notice.number_year}〕{notice.number_seq}号"
+    return (f"{notice.number_prefix or prefix(notice.kind)}"
+            f"〔{notice.number_year}〕{notice.number_seq}号")
 
 
 def for_write(uow: UnitOfWork, notice_id: int, version: int | None) -> Notice:

@@ -138,6 +138,7 @@ def issue(uow: UnitOfWork, *, actor: User, notice_id: int, version: int | None,
     counter.last_seq += 1
     uow.session.add(counter)
     notice.number_year, notice.number_seq, notice.issued_at = year, counter.last_seq, at
+    notice.number_prefix = rules.prefix(notice.kind)
     rules.move(uow, notice, rules.ISSUED, actor=actor, at=at)
     for finding in findings:
         if finding.circulated_at is None:

@@ -214,6 +214,12 @@ def test_the_prefix_comes_from_the_settings(uow, world, monkeypatch):
     situation = issued_notice(uow, world, kind="situation", findings=[], title="情况",
                               period_from=date(2026, 1, 1), period_to=date(2026, 1, 31))
     assert rules.number_text(situation) == "嘉效办〔2026〕2号"
+    # A later change of the settings never renumbers what was issued.
+    monkeypatch.setenv("NOTICE_PREFIX_COMMENDATION", "嘉效奖")
+    monkeypatch.setenv("NOTICE_PREFIX_SITUATION", "嘉效情")
+    get_settings.cache_clear()
+    assert rules.number_text(latest(uow, n.id)) == "嘉效表〔2026〕1号"
+    assert rules.number_text(latest(uow, situation.id)) == "嘉效办〔2026〕2号"
 
 
 def issue_two_at_once(engine, uow, w) -> list:
