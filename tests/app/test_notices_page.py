@@ -165,3 +165,17 @@ def test_a_leaders_dashboard_says_what_awaits_their_sign_off(demo_loaded, findin
     at = page("dashboard", "leader", demo_loaded)
     assert "有 1 份通报等待您签发" in texts(at)
     assert "等待您签发" not in texts(page("dashboard", "office", demo_loaded))
+
+
+def test_submit_waits_for_unsaved_edits_to_be_saved(demo_loaded, findings) -> None:
+    notice = _draft(demo_loaded, findings)
+    at = page("notices", "office", demo_loaded, id=notice)
+    assert not _button(at, "送领导签发").disabled
+    at.text_input(key=f"ne_{notice}_title").input("关于市供电公司窗口问题的通报（修改）")
+    at = at.run()
+    assert "草稿有未保存的修改" in texts(at) and _button(at, "送领导签发").disabled
+    at = _button(at, "保存草稿").click().run()
+    assert not at.exception
+    at = page("notices", "office", demo_loaded, id=notice)
+    assert not _button(at, "送领导签发").disabled
+    assert "关于市供电公司窗口问题的通报（修改）" in texts(at)

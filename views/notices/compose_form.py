@@ -79,6 +79,27 @@ def new_form(actor: User, kind: str, finding_ids: list[int]) -> None:
             links.go("notices", id=made.id)
 
 
+def has_unsaved_edits(notice_id: int, held: Content) -> bool:
+    """The edit form holds values other than the stored draft's."""
+    form = f"ne_{notice_id}"
+    if not st.session_state.get(f"{form}__seeded"):
+        return False
+    for name, value in vars(held).items():
+        if name == "kind":
+            continue
+        if name == "reasons":
+            typed = {int(k.rsplit("_", 1)[1]): v for k, v in st.session_state.items()
+                     if str(k).startswith(f"{form}_reason_") and v}
+            if typed and typed != dict(value):
+                return True
+            continue
+        key = f"{form}_{name}"
+        stored = list(value) if isinstance(value, tuple) else value
+        if key in st.session_state and st.session_state[key] != stored:
+            return True
+    return False
+
+
 def edit_form(actor: User, notice_id: int, version: int, held: Content) -> None:
     form = f"ne_{notice_id}"
     version = seen_version(form, version)

@@ -64,7 +64,12 @@ def _actions(actor: User, view: queries.NoticeView) -> None:
         with st.expander(t("notices_ui.edit"), icon=":material/edit:"):
             held = context.query(lambda uow: compose.content_of(uow, notice))
             compose_form.edit_form(actor, notice.id, notice.version, held)
-        if st.button(t("notices_ui.submit"), type="primary", key=f"{form}_submit"):
+        # Submitting sends the saved draft: edits still in the form would be lost unseen.
+        unsaved = compose_form.has_unsaved_edits(notice.id, held)
+        if unsaved:
+            st.warning(t("notices_ui.unsaved_first"))
+        if st.button(t("notices_ui.submit"), type="primary", key=f"{form}_submit",
+                     disabled=unsaved):
             with saving(form, "notices_ui.submitted"):
                 context.run(workflow.submit, actor=actor, notice_id=notice.id, version=version)
     if leader and notice.status == rules.AWAITING:
