@@ -207,7 +207,7 @@ def reopened(uow: UnitOfWork, *, actor: User, period: Period | None = None,
     period = period or this_year(today)
     log = FindingStatusChange
     reopens = (
-        select(log.finding_id.label("fid"), func.count(log.id).label("times"),
+        select(log.finding_id.label("fid"), func.count().label("times"),
                count_if(during(log.at, period)).label("in_period"),
                func.max(log.at).label("last"))
         .where(log.to_status == finding_status.REOPENED)
