@@ -260,14 +260,25 @@ def on_time_by_unit(uow: UnitOfWork, *, actor: User, period: Period | None = Non
     )
     waiting_late = overdue_clause(today)
     in_time = reported & (local_day(s, latest.c.at) <= Finding.deadline)
+    # Counted per unit id first, the unit's name and place joined to the ~2,000 sums after.
+    per_unit = (
+        select(Finding.unit_id, func.count(Finding.id).label("n"),
+               count_if(in_time).label("good"), count_if(reported).label("fixed"),
+               count_if(waiting_late).label("late"))
+        .select_from(Finding)
+        .join(Inspection, Finding.inspection_id == Inspection.id, isouter=True)
+        .join(latest, latest.c.fid == Finding.id, isouter=True)
+        .where(finding_filter(actor), Finding.status.in_(finding_status.CONFIRMED), due,
+               reported | waiting_late)
+        .group_by(Finding.unit_id)
+        .subquery()
+    )
     place = aliased(District)
     rows = s.exec(
-        _seen(actor, Unit.id, Unit.name, place.name, func.count(Finding.id),
-              count_if(in_time), count_if(reported), count_if(waiting_late))
+        select(Unit.id, Unit.name, place.name, per_unit.c.n, per_unit.c.good,
+               per_unit.c.fixed, per_unit.c.late)
+        .join(per_unit, per_unit.c.unit_id == Unit.id)
         .join(place, Unit.district_id == place.id, isouter=True)
-        .join(latest, latest.c.fid == Finding.id, isouter=True)
-        .where(Finding.status.in_(finding_status.CONFIRMED), due, reported | waiting_late)
-        .group_by(Unit.id, Unit.name, place.name)
     ).all()
     units = [
         UnitOnTime(unit_id, unit, district, n, int(good), int(fixed) - int(good), int(late))
