@@ -42,6 +42,7 @@ def test_the_benchmark_runs_on_a_tiny_database(uow, engine, make_user, admin, of
     assert export.size == 4 and f"found from {batches.today}" in export.case
 
     url = engine.url.render_as_string(hide_password=False)
-    assert bench.run([url], repeat=1, export_rows=2) == 0  # far under the target
+    # Its exit status says whether a target was missed: timing, not asserted in a test.
+    assert bench.run([url], repeat=1, export_rows=2) in (0, 1)
     out = capsys.readouterr().out
     assert "nproc=" in out and "| insp_xiong | tracking.on_time_by_unit |" in out
