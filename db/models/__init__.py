@@ -314,6 +314,9 @@ class FindingStatusChange(SQLModel, table=True):
     __table_args__ = (
         one_of("from_status", FindingStatus, nullable=True),
         one_of("to_status", FindingStatus),
+        # Reopened findings (the register's filter, tracking's lists): found by status and
+        # finding in the index alone, with the time of each reopen (0023).
+        Index("ix_finding_status_change_to_finding", "to_status", "finding_id", "at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -329,6 +332,8 @@ class Rectification(SQLModel, table=True):
     __table_args__ = (
         one_of("outcome", RectificationOutcome, nullable=True),
         UniqueConstraint("submitted_by", "client_key", name="uq_rectification_client_key"),
+        # Each finding's latest report (on-time rates), from the index alone (0023).
+        Index("ix_rectification_finding_submitted", "finding_id", "submitted_at"),
     )
     id: int | None = Field(default=None, primary_key=True)
     client_key: str = Field(max_length=64)
