@@ -2,7 +2,7 @@
 NOTICE_PREFIX_* settings never renumbers an official document
 
 Revision ID: 0024
-Revises: 0022
+Revises: 0023
 Create Date: 2026-11-26
 """
 from alembic import op
@@ -11,7 +11,7 @@ import sqlmodel  # noqa: F401
 
 
 revision = '0024'
-down_revision = '0022'
+down_revision = '0023'
 branch_labels = None
 depends_on = None
 
