@@ -40,6 +40,7 @@ class Rendered:
 
     text: NoticeText
     missing_photos: tuple[int, ...] = ()
+    view: queries.NoticeView | None = None  # what the text was made from (the page's header)
 
 
 def _photos(uow: UnitOfWork, view: queries.NoticeView,
@@ -96,15 +97,11 @@ def render(uow: UnitOfWork, *, actor: User, notice_id: int,
         printed_by=notice.printing_office or notice.issuing_office,
         printed_on=notice.printing_date or issued, photos=photos, kind=notice.kind,
         commended=tuple(view.reasons.items()), figures=_lines(notice.figures),
-        extract_of=view.extract_of or ""), missing)
+        extract_of=view.extract_of or ""), missing, view)
 
 
 def _lines(text: str) -> tuple[str, ...]:
     return tuple(line.strip() for line in (text or "").splitlines() if line.strip())
-
-
-def document_text(uow: UnitOfWork, *, actor: User, notice_id: int) -> NoticeText:
-    return render(uow, actor=actor, notice_id=notice_id).text
 
 
 def export_docx(uow: UnitOfWork, *, actor: User, notice_id: int,

@@ -24,13 +24,6 @@ from views.notices import state
 
 # A criticism's rectification deadline unless the office picks another.
 DEADLINE = timedelta(days=15)
-# What a new notice of each kind starts with: the office edits it, never types it all.
-OPENING = {
-    NoticeKind.CRITICISM: "opening_criticism",
-    NoticeKind.COMMENDATION: "opening_commendation",
-    NoticeKind.SITUATION: "opening_situation",
-}
-
 REQUIREMENTS = {
     NoticeKind.CRITICISM: "field.notice_requirements",
     NoticeKind.COMMENDATION: "notices_ui.requirements_commendation",
@@ -38,36 +31,35 @@ REQUIREMENTS = {
 }
 
 
-def _seed(form: str, content: Content) -> None:
-    """The form's widgets start at the stored (or suggested) content, once."""
-    if st.session_state.get(f"{form}__seeded"):
-        return
+def _widget_values(form: str, content: Content) -> dict[str, object]:
+    """Widget key -> the value it shows for this content (multiselects take lists)."""
+    values: dict[str, object] = {}
     for name, value in vars(content).items():
         if name == "reasons":
-            for unit_id, why in value.items():
-                st.session_state[f"{form}_reason_{unit_id}"] = why
-        elif name not in ("kind",):
-            st.session_state[f"{form}_{name}"] = list(value) if isinstance(value, tuple) \
-                else value
+            values |= {f"{form}_reason_{unit_id}": why for unit_id, why in value.items()}
+        elif name != "kind":
+            values[f"{form}_{name}"] = list(value) if isinstance(value, tuple) else value
+    return values
+
+
+def _seeded(form: str) -> bool:
+    return bool(st.session_state.get(f"{form}__seeded"))
+
+
+def _seed(form: str, content: Content) -> None:
+    """The form's widgets start at the stored (or suggested) content, once."""
+    if _seeded(form):
+        return
+    st.session_state.update(_widget_values(form, content))
     st.session_state[f"{form}__seeded"] = True
 
 
 def new_form(actor: User, kind: str, finding_ids: list[int]) -> None:
     form = state.new_form_key(kind)
-    usable = context.query(queries.finding_labels, actor=actor, finding_ids=finding_ids)
-    if left_out := len(set(finding_ids) - set(usable)):  # not confirmed (or not theirs)
+    if not _seeded(form):  # the suggestions are worked out once, not on every run
+        _seed(form, _suggested(actor, form, kind, finding_ids))
+    if left_out := st.session_state.get(f"{form}__left_out"):  # not confirmed (or not theirs)
         st.warning(t("notices_ui.picked_left_out", n=left_out))
-    finding_ids = sorted(usable)
-    units = _unit_ids_of(actor, finding_ids)
-    criticism = kind == NoticeKind.CRITICISM
-    title = _suggested_title(actor, units) if criticism else ""
-    start, end = last_month(clock.today()) if kind == NoticeKind.SITUATION else (None, None)
-    _seed(form, Content(kind=kind, title=title, unit_ids=tuple(units),
-                        finding_ids=tuple(finding_ids),
-                        opening=t(f"notices_ui.{OPENING[NoticeKind(kind)]}"),
-                        requirements=t(f"notices_ui.requirements_text_{kind}"),
-                        rectification_deadline=clock.today() + DEADLINE if criticism else None,
-                        period_from=start, period_to=end))
     typed = _fields(actor, form, kind)
     key = st.session_state.setdefault(f"{form}_client_key", uuid.uuid4().hex)
     if st.button(t("notices_ui.save_draft"), type="primary", key=f"{form}_save"):
@@ -79,25 +71,30 @@ def new_form(actor: User, kind: str, finding_ids: list[int]) -> None:
             links.go("notices", id=made.id)
 
 
+def _suggested(actor: User, form: str, kind: str, finding_ids: list[int]) -> Content:
+    """What a new notice of this kind starts with: the office edits it, never types it all.
+    Only the picked findings that are confirmed and the actor's go in (the number left out
+    is kept for the form's warning)."""
+    usable = context.query(queries.finding_labels, actor=actor, finding_ids=finding_ids)
+    st.session_state[f"{form}__left_out"] = len(set(finding_ids) - set(usable))
+    units = sorted(context.query(queries.finding_units, actor=actor, finding_ids=sorted(usable)))
+    criticism = kind == NoticeKind.CRITICISM
+    start, end = last_month(clock.today()) if kind == NoticeKind.SITUATION else (None, None)
+    return Content(kind=kind, title=_suggested_title(actor, units) if criticism else "",
+                   unit_ids=tuple(units), finding_ids=tuple(sorted(usable)),
+                   opening=t(f"notices_ui.opening_{kind}"),
+                   requirements=t(f"notices_ui.requirements_text_{kind}"),
+                   rectification_deadline=clock.today() + DEADLINE if criticism else None,
+                   period_from=start, period_to=end)
+
+
 def has_unsaved_edits(notice_id: int, held: Content) -> bool:
     """The edit form holds values other than the stored draft's."""
     form = f"ne_{notice_id}"
-    if not st.session_state.get(f"{form}__seeded"):
+    if not _seeded(form):
         return False
-    for name, value in vars(held).items():
-        if name == "kind":
-            continue
-        if name == "reasons":
-            typed = {int(k.rsplit("_", 1)[1]): v for k, v in st.session_state.items()
-                     if str(k).startswith(f"{form}_reason_") and v}
-            if typed and typed != dict(value):
-                return True
-            continue
-        key = f"{form}_{name}"
-        stored = list(value) if isinstance(value, tuple) else value
-        if key in st.session_state and st.session_state[key] != stored:
-            return True
-    return False
+    return any(key in st.session_state and st.session_state[key] != value
+               for key, value in _widget_values(form, held).items())
 
 
 def edit_form(actor: User, notice_id: int, version: int, held: Content) -> None:
@@ -125,10 +122,6 @@ def _suggested_title(actor: User, unit_ids: list[int]) -> str:
     title = t("notices_ui.title_one", unit=names[0]) if len(names) == 1 \
         else t("notices_ui.title_many", unit=names[0], n=len(names))
     return title if len(title) <= compose.TITLE_MAX else ""
-
-
-def _unit_ids_of(actor: User, finding_ids: list[int]) -> list[int]:
-    return sorted(context.query(queries.finding_units, actor=actor, finding_ids=finding_ids))
 
 
 def _fields(actor: User, form: str, kind: str) -> dict:

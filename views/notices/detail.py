@@ -23,9 +23,8 @@ from views.notices import compose_form, preview
 
 
 def render(actor: User, notice_id: int) -> None:
-    view = context.query(queries.get_notice, actor=actor, notice_id=notice_id)
-    notice = view.notice
     rendered = context.query(export.render, actor=actor, notice_id=notice_id)
+    view, notice = rendered.view, rendered.view.notice
     st.subheader(plain(notice.title))
     st.caption(" · ".join(part for part in (
         t(f"notice_kind.{notice.kind}"), t(f"notice_status.{notice.status}"),
@@ -48,11 +47,11 @@ def render(actor: User, notice_id: int) -> None:
 
 def _download(view: queries.NoticeView, text: NoticeText) -> None:
     name = (view.number or t("notices_ui.draft_file")) + ".docx"
-    with reported():
-        st.download_button(t("notices_ui.download"), render_docx(text), file_name=name,
-                           icon=":material/download:", key=f"nd_{view.notice.id}",
-                           mime="application/vnd.openxmlformats-officedocument."
-                                "wordprocessingml.document")
+    # Built when clicked, not on every run of the page.
+    st.download_button(t("notices_ui.download"), lambda: render_docx(text), file_name=name,
+                       icon=":material/download:", key=f"nd_{view.notice.id}",
+                       mime="application/vnd.openxmlformats-officedocument."
+                            "wordprocessingml.document")
 
 
 def _actions(actor: User, view: queries.NoticeView) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from db.models import NoticeKind
+from ui.widgets import forget_form
 
 NEW = "notice_new"
 
@@ -32,9 +33,7 @@ def forget_new() -> None:
     pending = new()
     st.session_state.pop(NEW, None)
     if pending:
-        prefix = new_form_key(pending["kind"])
-        for key in [k for k in st.session_state if str(k).startswith(prefix)]:
-            del st.session_state[key]
+        forget_form(new_form_key(pending["kind"]))
 
 
 def new_form_key(kind: str) -> str:
