@@ -16,7 +16,7 @@ from db.models import User
 from services.complaints import queries
 from services.complaints.queries import ComplaintRow, Filters
 from services.core import clock
-from services.core.spreadsheet import CSV_BOM, StreamedBook, csv_lines, csv_text
+from services.core.spreadsheet import CSV_BOM, StreamedBook, csv_lines
 from services.core.uow import UnitOfWork
 
 COLUMNS = (
@@ -100,8 +100,7 @@ def export_csv(uow: UnitOfWork, out: BinaryIO, *, actor: User, filters: Filters 
     out.write(csv_lines([_headers(labels)]))
     written = 0
     for rows in _batches(uow, actor, filters, progress, batch):
-        out.write(csv_lines(
-            [[csv_text(v) for v in _cells(row, labels).values()] for row in rows]))
+        out.write(csv_lines([_cells(row, labels).values() for row in rows]))
         written += len(rows)
     return written
 

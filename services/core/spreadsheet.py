@@ -37,12 +37,13 @@ def to_csv(frame: pd.DataFrame) -> bytes:
 CSV_BOM = "\ufeff".encode()
 
 
-def csv_lines(rows: Iterable[Sequence]) -> bytes:
-    """Rows as UTF-8 CSV with the same conventions as to_csv (neutralised cells, CRLF), to
-    stream a file piece by piece: CSV_BOM first, then the header and batches of rows."""
+def csv_lines(rows: Iterable[Iterable]) -> bytes:
+    """Rows as UTF-8 CSV with the same conventions as to_csv (neutralised cells, CRLF;
+    times and days as csv_text writes them), to stream a file piece by piece: CSV_BOM
+    first, then the header and batches of rows."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerows([neutral(cell) for cell in row] for row in rows)
+    writer.writerows([neutral(csv_text(cell)) for cell in row] for row in rows)
     return buf.getvalue().encode("utf-8")
 
 

@@ -36,13 +36,15 @@ def lock(uow: UnitOfWork, *, actor: User, finding_ids: Iterable[int]) -> list[Fi
         raise ValidationFailed("finding.batch_empty")
     if len(ids) > MAX_BATCH:
         raise ValidationFailed("finding.batch_too_many", max=MAX_BATCH)
-    findings = [uow.get(Finding, i) for i in ids]
-    visible = set(uow.session.exec(
-        select(Finding.id)
+    # One statement locks them all, in id order, among those the actor may see.
+    findings = list(uow.session.exec(
+        select(Finding)
         .join(Inspection, Finding.inspection_id == Inspection.id, isouter=True)
         .where(Finding.id.in_(ids), finding_filter(actor))
+        .order_by(Finding.id)
+        .with_for_update(of=Finding)
     ).all())
-    if visible != set(ids):
+    if [f.id for f in findings] != ids:
         raise NotFound()
     return findings
 

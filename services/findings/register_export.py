@@ -27,7 +27,7 @@ from typing import BinaryIO
 from db.models import User
 from services.core import clock
 from services.core.errors import NotFound, ValidationFailed
-from services.core.spreadsheet import CSV_BOM, StreamedBook, csv_lines, csv_text
+from services.core.spreadsheet import CSV_BOM, StreamedBook, csv_lines
 from services.core.uow import UnitOfWork
 from services.findings import register
 from services.findings.register import RegisterFilters, RegisterRow
@@ -121,8 +121,7 @@ def export_csv(uow: UnitOfWork, out: BinaryIO, *, actor: User,
     _report(progress, 0.0, "rows")
     written = 0
     for rows, fraction in batches:
-        out.write(csv_lines([[csv_text(v) for v in _cells(row, translate).values()]
-                             for row in rows]))
+        out.write(csv_lines([_cells(row, translate).values() for row in rows]))
         written += len(rows)
         _report(progress, fraction, "rows")
     _report(progress, 1.0, "done")

@@ -8,9 +8,10 @@ reminder, it stays "not e-mailed" with the error."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func
 from sqlmodel import select
@@ -18,7 +19,7 @@ from sqlmodel import select
 from db.models import Finding, FindingUrge, Role, Unit, User
 from db.timeutil import utcnow
 from services.core import audit, clock
-from services.core.errors import Conflict, PermissionDenied, ValidationFailed
+from services.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from services.core.permissions import can, require
 from services.core.uow import UnitOfWork
 from services.core.validation import clean_text
@@ -114,13 +115,13 @@ def urge(
     ).all()
     if already:
         raise Conflict("finding.urged_today", ids=list(already))
-    urges = []
-    for finding in findings:
-        row = FindingUrge(client_key=key, finding_id=finding.id, unit_id=finding.unit_id,
-                          urged_by=actor.id, urged_at=now, urged_on=day, note=note)
-        uow.session.add(row)
+    urges = [FindingUrge(client_key=key, finding_id=finding.id, unit_id=finding.unit_id,
+                         urged_by=actor.id, urged_at=now, urged_on=day, note=note)
+             for finding in findings]
+    uow.session.add_all(urges)
+    uow.flush()  # their ids for the audit log, in one flush
+    for row in urges:
         audit.record(uow, actor, "finding.urge", row)
-        urges.append(row)
     return UrgeOutcome(urges, _mails(uow, urges, findings, note))
 
 
@@ -134,9 +135,12 @@ def _mails(uow: UnitOfWork, urges: list[FindingUrge], findings: list[Finding],
                            User.email.is_not(None), User.email != "")
         .order_by(User.id)
     ).all()
+    per_unit: dict[int, list[FindingUrge]] = defaultdict(list)
+    for urge in urges:
+        per_unit[urge.unit_id].append(urge)
     mails = []
     for unit_id in unit_ids:
-        mine = [u for u in urges if u.unit_id == unit_id]
+        mine = per_unit[unit_id]
         mails.append(UrgeMail(
             unit_id=unit_id, unit=names[unit_id], urge_ids=tuple(u.id for u in mine),
             items=tuple(MailItem(u.finding_id, by_id[u.finding_id].description,
@@ -152,9 +156,16 @@ def record_delivery(uow: UnitOfWork, *, actor: User, deliveries: Iterable[Delive
     """How the e-mail of the actor's own reminders went: sent (when), or the error."""
     require(actor, "finding.review")
     now = utcnow()
+    deliveries = list(deliveries)
+    ids = sorted({i for d in deliveries for i in d.urge_ids})
+    rows = {r.id: r for r in uow.session.exec(
+        select(FindingUrge).where(FindingUrge.id.in_(ids)).order_by(FindingUrge.id)
+        .with_for_update()).all()} if ids else {}
+    if len(rows) != len(ids):
+        raise NotFound()
     for delivery in deliveries:
         for urge_id in delivery.urge_ids:
-            row = uow.get(FindingUrge, urge_id)
+            row = rows[urge_id]
             if row.urged_by != actor.id:
                 raise PermissionDenied(capability="finding.review")
             before = audit.state(row)
@@ -196,6 +207,17 @@ def open_urges_for_unit(uow: UnitOfWork, *, actor: User, unit_id: int,
                  finding_status.is_overdue(status, deadline, today), u.urged_at, u.note, n)
         for u, description, deadline, status, n in rows
     ]
+
+
+# "Lately", as the urge form and the tracking page count reminders: this many city days.
+RECENT_DAYS = 30
+
+
+def recent_counts(uow: UnitOfWork, *, actor: User, today: date,
+                  unit_ids: Iterable[int]) -> list[UnitUrgeCount]:
+    """count_by_unit over the RECENT_DAYS city days up to today."""
+    return count_by_unit(uow, actor=actor, since=today - timedelta(days=RECENT_DAYS - 1),
+                         until=today, unit_ids=unit_ids)
 
 
 def count_by_unit(uow: UnitOfWork, *, actor: User, since: date, until: date,

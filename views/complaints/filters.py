@@ -11,7 +11,7 @@ from db.models import ComplaintChannel, ComplaintStatus, Satisfaction, User
 from services.complaints import register as complaints
 from services.complaints.queries import SORTS, Filters
 from services.org import structure
-from ui import context
+from ui import context, links
 from ui.context import t
 from ui.widgets import choice_or_all, optional_day
 
@@ -51,13 +51,8 @@ def to_url(filters: Filters, sort: str, descending: bool) -> None:
         wanted[param] = "1" if value is True else str(value)
     if sort != "received" or not descending:
         wanted["sort"] = sort + ("" if descending else ".asc")
-    for param in [*PARAMS, "sort"]:
-        # "id" (the opened complaint) stays: the list is filtered around it.
-        if param in st.query_params and param not in wanted:
-            del st.query_params[param]
-    for param, value in wanted.items():
-        if st.query_params.get(param) != value:
-            st.query_params[param] = value
+    # "id" (the opened complaint) is not the list's: the list is filtered around it.
+    links.sync_query([*PARAMS, "sort"], wanted)
 
 
 def sort_from_url() -> tuple[str, bool]:

@@ -12,7 +12,7 @@ from db.models import Role, User
 from services.dashboard.period import Period, Preset, preset
 from services.dashboard.scope import Filters
 from services.org import structure
-from ui import context, widgets
+from ui import context, links, widgets
 from ui.context import t
 
 DEFAULT = Preset.MONTH
@@ -67,12 +67,7 @@ def to_url(which: Preset, filters: Filters) -> None:
         wanted["district"] = str(filters.district_id)
     if filters.industry_id:
         wanted["industry"] = str(filters.industry_id)
-    for key in KEYS:
-        if key in st.query_params and key not in wanted:
-            del st.query_params[key]
-    for key, value in wanted.items():
-        if st.query_params.get(key) != value:
-            st.query_params[key] = value
+    links.sync_query(KEYS, wanted)
 
 
 def widgets_row(actor: User, today: date) -> tuple[Filters, str]:

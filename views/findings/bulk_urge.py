@@ -5,7 +5,6 @@ commit: a failed e-mail is said here and recorded, and never loses the reminder.
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
 
 import streamlit as st
 
@@ -23,7 +22,6 @@ from ui.widgets import next_round, round_of
 
 KEY = "fr_urge"
 ROUNDS = f"{KEY}_round"
-COUNT_DAYS = 30
 
 
 def render(actor: User, picked: list[register.RegisterRow]) -> None:
@@ -76,11 +74,10 @@ def _said(actor: User, outcome: urging.UrgeOutcome) -> None:
 def _counts(actor: User, picked: list[register.RegisterRow]) -> None:
     """How often the picked findings' units were reminded lately: before urging again."""
     today = clock.today()
-    counts = context.query(urging.count_by_unit, actor=actor,
-                           since=today - timedelta(days=COUNT_DAYS - 1), until=today,
+    counts = context.query(urging.recent_counts, actor=actor, today=today,
                            unit_ids={r.unit_id for r in picked})
     if not counts:
-        st.caption(t("bulk_ui.no_counts", days=COUNT_DAYS))
+        st.caption(t("bulk_ui.no_counts", days=urging.RECENT_DAYS))
         return
-    st.caption(t("bulk_ui.counts", days=COUNT_DAYS, counts=[
+    st.caption(t("bulk_ui.counts", days=urging.RECENT_DAYS, counts=[
         t("bulk_ui.count_item", unit=plain(c.unit), n=c.urges) for c in counts]))

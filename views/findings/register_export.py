@@ -22,8 +22,7 @@ FORMATS = {"csv": (export.export_csv, "text/csv"),
 READY = "frx_ready"
 
 
-def render(actor: User, filters: register.RegisterFilters, sort: str, descending: bool,
-           total: int) -> None:
+def render(actor: User, filters: register.RegisterFilters, sort: str, descending: bool) -> None:
     chosen = (filters, sort, descending)
     left, right, _ = st.columns([1, 2, 2])
     for column, kind in zip((left, right), FORMATS, strict=True):

@@ -11,7 +11,7 @@ from db.models import User
 from services.fieldwork.visits import CATEGORIES
 from services.findings import register
 from services.org import structure
-from ui import context
+from ui import context, links
 from ui.context import t
 from ui.widgets import choice_or_all, optional_day
 from views.findings import saved_filters
@@ -37,12 +37,7 @@ def to_url(filters: register.RegisterFilters, sort: str, descending: bool) -> No
     wanted = filters.to_query()
     if sort != DEFAULT_SORT or not descending:
         wanted[register.SORT_PARAM] = register.format_sort(sort, descending)
-    for param in _owned():
-        if param in st.query_params and param not in wanted:
-            del st.query_params[param]
-    for param, value in wanted.items():
-        if st.query_params.get(param) != value:
-            st.query_params[param] = value
+    links.sync_query(_owned(), wanted)
 
 
 def _seed() -> None:

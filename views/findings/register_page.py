@@ -22,6 +22,8 @@ from views.findings import register_actions, register_export
 from views.findings import register_filters as filters
 
 LIST = "fr"
+THUMBS = f"{LIST}_thumbs"
+THUMBS_KEPT = 1000  # about 4 MB of small JPEGs in a session at most
 
 
 @page("findings_register", title="nav.findings_register")
@@ -41,12 +43,11 @@ def render(actor: User) -> None:
     if not total:
         st.info(t("register_ui.none"))
         return
-    register_export.render(actor, chosen, sort, descending, total)
+    register_export.render(actor, chosen, sort, descending)
     offset = paging.offset(LIST, total, filters=(chosen, sort, descending))
     rows = context.query(register.list_register, actor=actor, filters=chosen, sort=sort,
                          descending=descending, offset=offset, limit=paging.PAGE_SIZE)
-    picked = _table(rows, context.query(export_service.list_thumbnails, actor=actor,
-                                        rows=rows))
+    picked = _table(rows, _thumbnails(actor, rows))
     paging.controls(LIST, total)
     if len(picked) == 1:
         _detail(picked[0])
@@ -65,10 +66,10 @@ def _flags(row: register.RegisterRow) -> str:
 
 
 def _table(rows: list[register.RegisterRow],
-           thumbs: dict[int, bytes]) -> list[register.RegisterRow]:
+           thumbs: dict[int, str | None]) -> list[register.RegisterRow]:
     frame = pd.DataFrame({
         "id": [r.id for r in rows],
-        "thumb": [_data_uri(thumbs.get(r.id)) for r in rows],
+        "thumb": [thumbs.get(r.id) for r in rows],
         "found": [local_time(r.found_at) for r in rows],
         "unit": [r.unit for r in rows],
         "district": [r.district or t("register_ui.city_level") for r in rows],
@@ -91,6 +92,20 @@ def _table(rows: list[register.RegisterRow],
     selected = event.selection.rows if event is not None else []
     # A selection kept from a longer page may name rows this page no longer has.
     return [rows[i] for i in selected if isinstance(i, int) and 0 <= i < len(rows)]
+
+
+def _thumbnails(actor: User, rows: list[register.RegisterRow]) -> dict[int, str | None]:
+    """Finding id -> its first photo as a data URI. A photo's thumbnail never changes, so
+    the session keeps those made (for the photos of rows this reader was shown) and a rerun
+    (a row ticked, the next page) makes only the new ones."""
+    made = st.session_state.setdefault(THUMBS, {})
+    new = [r for r in rows if r.thumbnail is not None and r.thumbnail.id not in made]
+    if new:
+        if len(made) + len(new) > THUMBS_KEPT:
+            made.clear()
+        got = context.query(export_service.list_thumbnails, actor=actor, rows=new)
+        made.update({r.thumbnail.id: _data_uri(got.get(r.id)) for r in new})
+    return {r.id: made.get(r.thumbnail.id) for r in rows if r.thumbnail is not None}
 
 
 def _data_uri(jpeg: bytes | None) -> str | None:

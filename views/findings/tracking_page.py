@@ -6,7 +6,6 @@ service's (services/findings/tracking.py); a picked row opens its findings in th
 from __future__ import annotations
 
 import html
-from datetime import timedelta
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -112,8 +111,7 @@ def _overdue(actor: User, today) -> None:
         return
     # How often the office urged each unit (催办) lately: the chase beside the backlog.
     urged = {c.unit_id: c.urges for c in context.query(
-        urging.count_by_unit, actor=actor, since=today - timedelta(days=29), until=today,
-        unit_ids=[r.unit_id for r in rows])}
+        urging.recent_counts, actor=actor, today=today, unit_ids=[r.unit_id for r in rows])}
     frame = pd.DataFrame({
         "unit": [r.unit for r in rows],
         "district": [r.district or t("tracking.city_level") for r in rows],
