@@ -35,7 +35,7 @@ from services.core import clock
 from services.core.permissions import require
 from services.core.uow import UnitOfWork
 from services.core.visibility import finding_filter
-from services.dashboard.period import Period
+from services.dashboard.period import Granularity, Period, bucket_of
 from services.dashboard.sql import as_date, count_if, days_in, during, local_day
 from services.findings import status as finding_status
 from services.findings.queries import overdue_clause
@@ -54,7 +54,7 @@ def this_year(today: date | None = None) -> Period:
 
 def week_of(day: date) -> Period:
     """The ISO week (Monday to Sunday) that holds `day`."""
-    monday = day - timedelta(days=day.weekday())
+    monday = bucket_of(day, Granularity.WEEK)
     return Period(monday, monday + timedelta(days=6))
 
 

@@ -29,8 +29,12 @@ def _owned() -> tuple[str, ...]:
     return (*register.QUERY_PARAMS, register.SORT_PARAM)
 
 
+def _sort_of(query) -> tuple[str, bool]:
+    return register.parse_sort(query.get(register.SORT_PARAM)) or (DEFAULT_SORT, True)
+
+
 def sort_from_url() -> tuple[str, bool]:
-    return register.parse_sort(st.query_params.get(register.SORT_PARAM)) or (DEFAULT_SORT, True)
+    return _sort_of(st.query_params)
 
 
 def to_url(filters: register.RegisterFilters, sort: str, descending: bool) -> None:
@@ -57,8 +61,7 @@ def _apply(query: dict[str, str]) -> None:
     chosen = register.RegisterFilters.from_query(query)
     for field, value in vars(chosen).items():
         st.session_state[PREFIX + field] = value
-    sort, descending = register.parse_sort(query.get(register.SORT_PARAM)) or (DEFAULT_SORT,
-                                                                                 True)
+    sort, descending = _sort_of(query)
     st.session_state[SORT_KEYS[0]], st.session_state[SORT_KEYS[1]] = sort, descending
     st.session_state[f"{PREFIX}seeded"] = True
     to_url(chosen, sort, descending)
